@@ -1,0 +1,138 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  coreServices,
+  createBackendModule,
+  type UserInfoService,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+  type PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import {
+  finopsAdminPermission,
+  finopsEntityReadPermission,
+  finopsOrganizationReadPermission,
+} from '@ai-finops/backstage-plugin-finops-common';
+
+/** Who may see which costs; read from `permission.finops` in app-config. */
+export interface FinopsPolicyOptions {
+  /** Members of these groups administer FinOps and see every cost. */
+  adminGroups: string[];
+  /** `owners`: an entity's costs are visible to its owners (and admins); `all`: to every signed-in user. */
+  entityCostVisibility: 'owners' | 'all';
+}
+
+export function readFinopsPolicyOptions(config: Config): FinopsPolicyOptions {
+  const finops = config.getOptionalConfig('permission.finops');
+  const visibility =
+    finops?.getOptionalString('entityCostVisibility') ?? 'owners';
+  if (visibility !== 'owners' && visibility !== 'all') {
+    throw new Error(
+      `Invalid permission.finops.entityCostVisibility '${visibility}'; expected 'owners' or 'all'`,
+    );
+  }
+  return {
+    adminGroups: finops?.getOptionalStringArray('adminGroups') ?? [
+      'group:default/platform-engineering',
+    ],
+    entityCostVisibility: visibility,
+  };
+}
+
+/**
+ * The portal's permission policy.
+ *
+ * Cost data is not public: FinOps administration and the organisation
+ * roll-up are for the admin groups, and an entity's costs are for its owners
+ * (or every signed-in user, when configured). Everything else in the portal
+ * is allowed, as in a stock Backstage app.
+ */
+export class FinopsPermissionPolicy implements PermissionPolicy {
+  constructor(
+    private readonly options: FinopsPolicyOptions,
+    private readonly userInfo: Pick<UserInfoService, 'getUserInfo'>,
+  ) {}
+
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
+    const isFinops = [
+      finopsAdminPermission.name,
+      finopsOrganizationReadPermission.name,
+      finopsEntityReadPermission.name,
+    ].includes(permission.name);
+    if (!isFinops) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (!user) {
+      return { result: AuthorizeResult.DENY };
+    }
+
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    if (ownershipEntityRefs.some(ref => this.options.adminGroups.includes(ref))) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+
+    if (isResourcePermission(permission, 'catalog-entity')) {
+      if (this.options.entityCostVisibility === 'all') {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createCatalogConditionalDecision(
+        permission,
+        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+      );
+    }
+    return { result: AuthorizeResult.DENY };
+  }
+}
+
+/** Installs {@link FinopsPermissionPolicy} in the permission backend. */
+export default createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'finops-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        policy: policyExtensionPoint,
+        config: coreServices.rootConfig,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ policy, config, userInfo }) {
+        policy.setPolicy(
+          new FinopsPermissionPolicy(readFinopsPolicyOptions(config), userInfo),
+        );
+      },
+    });
+  },
+});

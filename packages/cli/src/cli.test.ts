@@ -1,0 +1,54 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { version } from '../package.json';
+
+const bin = path.resolve(__dirname, '../bin/ai-finops');
+
+function aiFinops(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('ai-finops', () => {
+  jest.setTimeout(60_000);
+
+  it('prints its version', () => {
+    const { code, stdout } = aiFinops('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('prints help naming the command', () => {
+    const { code, stdout } = aiFinops('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: ai-finops');
+    expect(stdout).toContain('--version');
+  });
+
+  it('rejects an unknown flag with one line and exit code 2', () => {
+    const { code, stderr } = aiFinops('--no-such-flag');
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain("unknown option '--no-such-flag'");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

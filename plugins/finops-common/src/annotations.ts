@@ -1,0 +1,149 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type { Entity } from '@backstage/catalog-model';
+
+/**
+ * The Kubernetes plugin's annotation: workloads labelled
+ * `backstage.io/kubernetes-id: <value>` belong to the entity.
+ *
+ * @public
+ */
+export const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+
+/**
+ * The Kubernetes plugin's annotation: a label selector such as
+ * `app.kubernetes.io/name=chat,tier=inference` whose workloads belong to the entity.
+ *
+ * @public
+ */
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION =
+  'backstage.io/kubernetes-label-selector';
+
+/**
+ * A tag selector over billing rows (FOCUS `Tags`), in label-selector syntax:
+ * `team=search,app=ranker`. Every listed tag must match.
+ *
+ * @public
+ */
+export const FINOPS_BILLING_TAGS_ANNOTATION = 'ai-finops.io/billing-tags';
+
+/**
+ * The GPU model an inference service runs on, as the GPU Feature Discovery
+ * label `nvidia.com/gpu.product` spells it (e.g. `NVIDIA-H100-80GB-HBM3`).
+ *
+ * @public
+ */
+export const FINOPS_GPU_MODEL_ANNOTATION = 'ai-finops.io/gpu-model';
+
+/**
+ * The entity's monthly budget in USD (a plain number, e.g. `25000`).
+ *
+ * @public
+ */
+export const FINOPS_MONTHLY_BUDGET_ANNOTATION = 'ai-finops.io/monthly-budget';
+
+/**
+ * The cloud region the service runs in (e.g. `us-east-1`), used for carbon
+ * intensity and price lookups.
+ *
+ * @public
+ */
+export const FINOPS_REGION_ANNOTATION = 'ai-finops.io/region';
+
+/**
+ * The GitOps repository whose manifests deploy the service
+ * (e.g. `github.com/acme/inference-deployments/apps/chat`); recommendations
+ * open pull requests there.
+ *
+ * @public
+ */
+export const FINOPS_GITOPS_REPO_ANNOTATION = 'ai-finops.io/gitops-repo';
+
+/**
+ * Parses a label- or tag-selector annotation value (`k1=v1,k2=v2`).
+ * Only equality terms are supported; an empty or malformed term throws.
+ *
+ * @public
+ */
+export function parseSelector(value: string): Record<string, string> {
+  const selector: Record<string, string> = {};
+  for (const rawTerm of value.split(',')) {
+    const term = rawTerm.trim();
+    const match = /^([^=!\s]+)\s*==?\s*([^=!\s]*)$/.exec(term);
+    if (!match) {
+      throw new TypeError(
+        `Invalid selector term '${term}' in '${value}'; expected key=value`,
+      );
+    }
+    selector[match[1]] = match[2];
+  }
+  return selector;
+}
+
+/**
+ * How an entity's costs and usage are found: the keys the backend matches
+ * ingested facts against.
+ *
+ * @public
+ */
+export interface CostAllocationKeys {
+  /** Values of the `backstage.io/kubernetes-id` workload label. */
+  kubernetesId?: string;
+  /** Workload labels that must all match. */
+  labelSelector?: Record<string, string>;
+  /** Billing tags that must all match. */
+  billingTags?: Record<string, string>;
+}
+
+/**
+ * Reads the cost allocation keys from an entity's annotations, or returns
+ * `undefined` when the entity carries none (its costs cannot be found).
+ *
+ * @public
+ */
+export function getCostAllocationKeys(
+  entity: Entity,
+): CostAllocationKeys | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const keys: CostAllocationKeys = {};
+  if (annotations[KUBERNETES_ID_ANNOTATION]) {
+    keys.kubernetesId = annotations[KUBERNETES_ID_ANNOTATION];
+  }
+  if (annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION]) {
+    keys.labelSelector = parseSelector(
+      annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION],
+    );
+  }
+  if (annotations[FINOPS_BILLING_TAGS_ANNOTATION]) {
+    keys.billingTags = parseSelector(annotations[FINOPS_BILLING_TAGS_ANNOTATION]);
+  }
+  return Object.keys(keys).length > 0 ? keys : undefined;
+}
+
+/**
+ * Whether the suite can attribute costs to the entity.
+ *
+ * @public
+ */
+export function isFinopsAvailable(entity: Entity): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  return Boolean(
+    annotations[KUBERNETES_ID_ANNOTATION] ||
+      annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION] ||
+      annotations[FINOPS_BILLING_TAGS_ANNOTATION],
+  );
+}

@@ -1,0 +1,191 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/**
+ * What a cost line pays for. GPU, CPU and memory come from compute
+ * allocations; the rest from billing rows.
+ *
+ * @public
+ */
+export type CostCategory =
+  | 'gpu'
+  | 'cpu'
+  | 'memory'
+  | 'storage'
+  | 'network'
+  | 'other';
+
+/** @public */
+export const COST_CATEGORIES: readonly CostCategory[] = [
+  'gpu',
+  'cpu',
+  'memory',
+  'storage',
+  'network',
+  'other',
+];
+
+/**
+ * Where a fact comes from inside a cluster or a bill; the backend matches
+ * these against entity annotations (see `getCostAllocationKeys`).
+ *
+ * @public
+ */
+export interface FactDimensions {
+  /** The workload's `backstage.io/kubernetes-id` label, when it has one. */
+  kubernetesId?: string;
+  /** Kubernetes namespace. */
+  namespace?: string;
+  /** Workload or resource name, e.g. `Deployment/chat-llm` or a cloud resource id. */
+  workload?: string;
+  /** Workload labels. */
+  labels?: Record<string, string>;
+  /** Billing tags (FOCUS `Tags`). */
+  tags?: Record<string, string>;
+  /** Cloud region id, e.g. `us-east-1`. */
+  region?: string;
+  /** GPU model as GPU Feature Discovery names it, e.g. `NVIDIA-H100-80GB-HBM3`. */
+  gpuModel?: string;
+}
+
+/**
+ * One hour of cost for one workload and category.
+ *
+ * The three amounts follow FOCUS: `billedCost` is what the invoice says,
+ * `effectiveCost` amortises commitments and discounts over usage, and
+ * `listCost` is the public on-demand price.
+ *
+ * @public
+ */
+export interface CostFact extends FactDimensions {
+  /** Start of the hour, ISO-8601 UTC (`2026-11-01T13:00:00.000Z`). */
+  hour: string;
+  category: CostCategory;
+  billedCost: number;
+  effectiveCost: number;
+  listCost: number;
+  /** ISO 4217 currency code. */
+  currency: string;
+}
+
+/**
+ * Usage metrics recorded per hour. Names are stable and unit-bearing.
+ *
+ * @public
+ */
+export type UsageMetric =
+  /** GPU-hours allocated (GPUs × hours). */
+  | 'gpu_hours'
+  /** Mean GPU utilisation over the hour, 0..1 (DCGM_FI_DEV_GPU_UTIL / 100). */
+  | 'gpu_utilization'
+  /** Mean board power per GPU in watts (DCGM_FI_DEV_POWER_USAGE). */
+  | 'gpu_power_watts'
+  /** Energy used by the workload's GPUs over the hour, kWh. */
+  | 'gpu_energy_kwh'
+  /** Input (prompt) tokens processed (vllm:prompt_tokens_total increase). */
+  | 'tokens_input'
+  /** Output (generated) tokens (vllm:generation_tokens_total increase). */
+  | 'tokens_output'
+  /** Requests served. */
+  | 'requests'
+  /** CPU core-hours requested. */
+  | 'cpu_core_hours'
+  /** Memory GiB-hours requested. */
+  | 'memory_gib_hours';
+
+/**
+ * One hour of one usage metric for one workload.
+ *
+ * @public
+ */
+export interface UsageFact extends FactDimensions {
+  /** Start of the hour, ISO-8601 UTC. */
+  hour: string;
+  metric: UsageMetric;
+  value: number;
+}
+
+/**
+ * The three FOCUS cost amounts, summed.
+ *
+ * @public
+ */
+export interface CostAmounts {
+  billedCost: number;
+  effectiveCost: number;
+  listCost: number;
+}
+
+/**
+ * One day's effective cost.
+ *
+ * @public
+ */
+export interface DailyCost {
+  /** `YYYY-MM-DD` (UTC). */
+  date: string;
+  cost: number;
+}
+
+/**
+ * A line of the cost breakdown: what drives the entity's spend this month.
+ *
+ * @public
+ */
+export interface CostDriver {
+  category: CostCategory;
+  /** The workload or resource, when the breakdown is per workload. */
+  workload?: string;
+  gpuModel?: string;
+  /** Effective cost, month to date. */
+  cost: number;
+  /** Share of the month-to-date total, 0..1. */
+  share: number;
+}
+
+/**
+ * The cost summary of one catalog entity, as `GET /entities/:kind/:namespace/:name/summary`
+ * returns it. Amounts are effective cost unless named otherwise.
+ *
+ * @public
+ */
+export interface EntityCostSummary {
+  entityRef: string;
+  currency: string;
+  /** Start of the latest hour with data (ISO-8601), or undefined when there is none. */
+  dataUntil?: string;
+  /** The calendar month (UTC) the month-to-date figures cover, `YYYY-MM`. */
+  month: string;
+  monthToDate: CostAmounts;
+  /** Same days of the previous month, for a trend. */
+  previousMonthToDate: CostAmounts;
+  /** Monthly budget from the entity's annotation, when set. */
+  monthlyBudget?: number;
+  /** The last 30 days up to `dataUntil`, oldest first, one entry per day (zero-filled). */
+  dailyCosts: DailyCost[];
+  /** Month-to-date cost by category and workload, largest first (at most 5). */
+  topDrivers: CostDriver[];
+  /** Unit economics over the month to date, when usage is known. */
+  usage: {
+    gpuHours: number;
+    /** GPU-hour-weighted mean utilisation, 0..1, or undefined without samples. */
+    gpuUtilization?: number;
+    tokens: number;
+    requests: number;
+    /** Effective cost per million tokens (input + output), when tokens > 0. */
+    costPerMillionTokens?: number;
+  };
+}

@@ -1,0 +1,101 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  createExtensionPoint,
+  type LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { HumanDuration } from '@backstage/types';
+import type { CostFact, UsageFact } from '@ai-finops/backstage-plugin-finops-common';
+
+/**
+ * A half-open time window `[start, end)` on whole hours.
+ *
+ * @public
+ */
+export interface FinopsWindow {
+  start: Date;
+  end: Date;
+}
+
+/**
+ * One record a data source emits: a cost fact or a usage fact.
+ *
+ * @public
+ */
+export type FinopsRecord =
+  | ({ type: 'cost' } & CostFact)
+  | ({ type: 'usage' } & UsageFact);
+
+/**
+ * What a data source is given when asked for a window.
+ *
+ * @public
+ */
+export interface FinopsReadOptions {
+  window: FinopsWindow;
+  logger: LoggerService;
+  /** Aborted when the ingestion task times out or the backend shuts down. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A source of cost and usage: a billing export, OpenCost, Prometheus, a demo
+ * generator. The backend ingests each source on a schedule, one window at a
+ * time; re-reading a window must give the records that replace it.
+ *
+ * @public
+ */
+export interface FinopsDataSource {
+  /**
+   * Stable id, e.g. `focus`, `opencost`, `demo`. Stored with every fact and
+   * ingestion run; a window is replaced per source.
+   */
+  readonly id: string;
+  /**
+   * How far back the first ingestion reaches when nothing is stored yet.
+   * Defaults to the backend's `finops.ingestion.backfill` (7 days).
+   */
+  readonly backfill?: HumanDuration;
+  /**
+   * Streams the records whose hour lies in the window. Records outside it
+   * are rejected by the backend.
+   */
+  read(options: FinopsReadOptions): AsyncIterable<FinopsRecord>;
+}
+
+/**
+ * Registers data sources with the FinOps backend.
+ *
+ * @public
+ */
+export interface FinopsDataSourcesExtensionPoint {
+  /**
+   * Adds one or more sources. Ids must be unique: a second source with the
+   * same id fails the backend start.
+   */
+  addDataSource(...sources: Array<FinopsDataSource | FinopsDataSource[]>): void;
+}
+
+/**
+ * Extension point for data sources; used by `finops-backend-module-*` modules.
+ *
+ * @public
+ */
+export const finopsDataSourcesExtensionPoint =
+  createExtensionPoint<FinopsDataSourcesExtensionPoint>({
+    id: 'finops.data-sources',
+  });

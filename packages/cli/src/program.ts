@@ -37,7 +37,7 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({
       // One clear line on stderr, never a stack trace.
-      outputError: (message, write) => write(message.trimEnd() + '\n'),
+      outputError: (message, write) => write(`${message.trimEnd()}\n`),
     });
   program.action(() => program.help());
   return program;

@@ -129,7 +129,9 @@ export function getCostAllocationKeys(
     );
   }
   if (annotations[FINOPS_BILLING_TAGS_ANNOTATION]) {
-    keys.billingTags = parseSelector(annotations[FINOPS_BILLING_TAGS_ANNOTATION]);
+    keys.billingTags = parseSelector(
+      annotations[FINOPS_BILLING_TAGS_ANNOTATION],
+    );
   }
   return Object.keys(keys).length > 0 ? keys : undefined;
 }

@@ -19,7 +19,10 @@ import {
   type LoggerService,
 } from '@backstage/backend-plugin-api';
 import type { HumanDuration } from '@backstage/types';
-import type { CostFact, UsageFact } from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  CostFact,
+  UsageFact,
+} from '@ai-finops/backstage-plugin-finops-common';
 
 /**
  * A half-open time window `[start, end)` on whole hours.

@@ -100,7 +100,9 @@ export class FinopsPermissionPolicy implements PermissionPolicy {
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
       user.credentials,
     );
-    if (ownershipEntityRefs.some(ref => this.options.adminGroups.includes(ref))) {
+    if (
+      ownershipEntityRefs.some(ref => this.options.adminGroups.includes(ref))
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
 

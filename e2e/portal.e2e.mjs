@@ -1,0 +1,172 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// End-to-end check of the portal as a person sees it: starts `yarn start`
+// (frontend :3000 + backend :7007, SQLite, demo on), signs in as the guest in
+// headless Chromium, and checks that the catalog lists the demo organisation
+// and that an inference component's page shows the cost card with the
+// backend's numbers. Screenshots go to e2e-screenshots/.
+//
+//   node e2e/portal.e2e.mjs        (needs Debian's chromium: apt-get install chromium)
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { parseAllDocuments } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const shots = path.join(root, 'e2e-screenshots');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const appUrl = 'http://localhost:3000';
+const backendUrl = 'http://localhost:7007';
+
+if (!existsSync(chromiumPath)) {
+  console.error(
+    `e2e: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+
+const entities = parseAllDocuments(
+  readFileSync(path.join(root, 'examples/entities.yaml'), 'utf8'),
+).map(d => d.toJS());
+const component = entities.find(
+  e =>
+    e?.kind === 'Component' &&
+    e.metadata.annotations?.['ai-finops.io/gpu-model'] &&
+    e.metadata.annotations?.['backstage.io/kubernetes-id'],
+);
+
+let log = '';
+const portal = spawn('yarn', ['start'], {
+  cwd: root,
+  detached: true,
+  env: { ...process.env, BROWSER: 'none' },
+});
+portal.stdout.on('data', d => (log += d));
+portal.stderr.on('data', d => (log += d));
+const stop = () => {
+  try {
+    process.kill(-portal.pid, 'SIGTERM');
+  } catch {
+    // gone
+  }
+};
+
+async function waitForUrl(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out waiting for ${url}\n${log.slice(-3000)}`);
+}
+
+const started = Date.now();
+let browser;
+try {
+  await waitForUrl(`${backendUrl}/.backstage/health/v1/readiness`, 180_000);
+  await waitForUrl(appUrl, 180_000);
+  console.log(
+    `e2e: portal up after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+
+  // What the card must show: the backend's own month-to-date figure, once the demo is ingested.
+  const { token } = await (await fetch(`${backendUrl}/api/auth/guest/refresh`))
+    .json()
+    .then(b => b.backstageIdentity);
+  let summary;
+  for (let i = 0; i < 120 && !(summary?.monthToDate?.effectiveCost > 0); i++) {
+    const res = await fetch(
+      `${backendUrl}/api/finops/entities/component/default/${component.metadata.name}/summary`,
+      {
+        headers: { Authorization: `Bearer ${token}` },
+      },
+    );
+    summary = res.ok ? await res.json() : undefined;
+    if (!(summary?.monthToDate?.effectiveCost > 0))
+      await new Promise(r => setTimeout(r, 1000));
+  }
+  if (!summary) throw new Error('the demo summary never arrived');
+  const expected = new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency: summary.currency,
+    maximumFractionDigits: 0,
+  }).format(summary.monthToDate.effectiveCost);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 1000 },
+  });
+  await page.goto(appUrl);
+  // Guest sign-in page: the guest provider's "Enter" button.
+  const enter = page.getByRole('button', { name: /enter/i });
+  if (await enter.isVisible({ timeout: 30_000 }).catch(() => false))
+    await enter.click();
+
+  await page
+    .getByText(component.metadata.name)
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.screenshot({
+    path: path.join(shots, 'catalog.png'),
+    fullPage: true,
+  });
+  const catalogText = await page.textContent('body');
+  const listed = entities
+    .filter(e => e?.kind === 'Component')
+    .map(e => e.metadata.name)
+    .filter(n => catalogText.includes(n));
+  console.log(`e2e: catalog lists ${listed.length} demo components`);
+  if (listed.length < 6)
+    throw new Error(`catalog lists only ${listed.join(', ')}`);
+
+  await page.goto(
+    `${appUrl}/catalog/default/component/${component.metadata.name}`,
+  );
+  await page.getByText(expected).first().waitFor({ timeout: 60_000 });
+  await page.screenshot({
+    path: path.join(shots, 'entity-cost-card.png'),
+    fullPage: true,
+  });
+  console.log(
+    `e2e: ${component.metadata.name} page shows the cost card with ${expected} month to date`,
+  );
+  console.log('e2e: 1 passed, 0 failed');
+} catch (error) {
+  console.error(`e2e: FAILED: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  stop();
+}

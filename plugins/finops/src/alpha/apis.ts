@@ -1,0 +1,38 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  ApiBlueprint,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { finopsApiRef, FinopsClient } from '../api';
+
+/**
+ * The `api:finops` extension: provides {@link FinopsClient} as the
+ * implementation of `finopsApiRef`.
+ *
+ * @alpha
+ */
+export const finopsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: finopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new FinopsClient({ discoveryApi, fetchApi }),
+    }),
+});

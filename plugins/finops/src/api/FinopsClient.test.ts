@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { ResponseError } from '@backstage/errors';
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
+import { FinopsClient } from './FinopsClient';
+
+const baseUrl = 'http://backstage.test/api/finops';
+
+const summary: EntityCostSummary = {
+  entityRef: 'component:team-a/chat llm',
+  currency: 'USD',
+  dataUntil: '2026-11-14T13:00:00.000Z',
+  month: '2026-11',
+  monthToDate: { billedCost: 13000, effectiveCost: 12345, listCost: 15000 },
+  previousMonthToDate: {
+    billedCost: 11000,
+    effectiveCost: 10000,
+    listCost: 12000,
+  },
+  dailyCosts: [{ date: '2026-11-14', cost: 800 }],
+  topDrivers: [],
+  usage: { gpuHours: 10, tokens: 0, requests: 0 },
+};
+
+describe('FinopsClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const discoveryApi = mockApis.discovery.mock({
+    getBaseUrl: async () => baseUrl,
+  });
+  const client = new FinopsClient({
+    discoveryApi,
+    fetchApi: { fetch: (...args) => globalThis.fetch(...args) },
+  });
+
+  it('fetches the summary from the finops backend with an encoded entity ref', async () => {
+    const requests: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        requests.push(request.url);
+        return HttpResponse.json(summary);
+      }),
+    );
+
+    await expect(
+      client.getEntityCostSummary('Component:Team-A/chat llm'),
+    ).resolves.toEqual(summary);
+
+    expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('finops');
+    expect(requests).toEqual([
+      `${baseUrl}/entities/component/team-a/chat%20llm/summary`,
+    ]);
+  });
+
+  it('accepts a compound ref and encodes every path segment', async () => {
+    const requests: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        requests.push(new URL(request.url).pathname);
+        return HttpResponse.json(summary);
+      }),
+    );
+
+    await client.getEntityCostSummary({
+      kind: 'Resource',
+      namespace: 'default',
+      name: 'a/b?c',
+    });
+
+    expect(requests).toEqual([
+      '/api/finops/entities/resource/default/a%2Fb%3Fc/summary',
+    ]);
+  });
+
+  it('throws a ResponseError carrying the backend message on 404', async () => {
+    server.use(
+      http.get(`${baseUrl}/entities/component/default/nothing/summary`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'NotFoundError',
+              message: 'No cost data for component:default/nothing',
+            },
+            request: { method: 'GET', url: '/entities/…' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+
+    const error = await client
+      .getEntityCostSummary('component:default/nothing')
+      .catch(e => e);
+
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
+    expect(error.cause.name).toBe('NotFoundError');
+    expect(error.cause.message).toBe(
+      'No cost data for component:default/nothing',
+    );
+    expect(error.message).toBe('Request failed with 404 Not Found');
+  });
+
+  it('throws a ResponseError on 403', async () => {
+    server.use(
+      http.get(`${baseUrl}/entities/*`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'Not allowed' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+
+    await expect(
+      client.getEntityCostSummary('component:default/secret'),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 403 });
+  });
+});

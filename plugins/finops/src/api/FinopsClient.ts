@@ -1,0 +1,77 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  parseEntityRef,
+  type CompoundEntityRef,
+} from '@backstage/catalog-model';
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
+import type { FinopsApi } from './FinopsApi';
+
+/**
+ * Options of {@link FinopsClient}.
+ *
+ * @public
+ */
+export interface FinopsClientOptions {
+  discoveryApi: Pick<DiscoveryApi, 'getBaseUrl'>;
+  fetchApi: Pick<FetchApi, 'fetch'>;
+}
+
+/**
+ * The default {@link FinopsApi}: calls the `finops` backend plugin over HTTP.
+ *
+ * @public
+ */
+export class FinopsClient implements FinopsApi {
+  private readonly discoveryApi: FinopsClientOptions['discoveryApi'];
+  private readonly fetchApi: FinopsClientOptions['fetchApi'];
+
+  constructor(options: FinopsClientOptions) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getEntityCostSummary(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityCostSummary> {
+    const { kind, namespace, name } =
+      typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
+    const path = [
+      'entities',
+      kind.toLocaleLowerCase('en-US'),
+      namespace.toLocaleLowerCase('en-US'),
+      name,
+      'summary',
+    ]
+      .map(segment => encodeURIComponent(segment))
+      .join('/');
+    return this.get<EntityCostSummary>(path);
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('finops');
+    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, {
+      headers: { Accept: 'application/json' },
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+}

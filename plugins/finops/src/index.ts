@@ -1,0 +1,31 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/**
+ * The AI FinOps frontend plugin: cost, GPU-efficiency and carbon cards for
+ * catalog entities.
+ *
+ * This entry point serves the legacy frontend system. For the new frontend
+ * system, use the default export of `@ai-finops/backstage-plugin-finops/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export { finopsPlugin, EntityFinopsCostCard } from './plugin';
+export { finopsApiRef, FinopsClient } from './api';
+export type { FinopsApi, FinopsClientOptions } from './api';
+export type { FinopsCostCardProps } from './components';
+export { isFinopsAvailable } from '@ai-finops/backstage-plugin-finops-common';

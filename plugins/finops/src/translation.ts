@@ -1,0 +1,80 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { createTranslationRef } from '@backstage/frontend-plugin-api';
+
+/**
+ * The translatable strings of the AI FinOps frontend plugin.
+ *
+ * @alpha
+ */
+export const finopsTranslationRef = createTranslationRef({
+  id: 'plugin.finops',
+  messages: {
+    costCard: {
+      title: 'Cost',
+      monthToDate: 'Month to date · {{month}}',
+      trend: {
+        increase: 'Up',
+        decrease: 'Down',
+        comparison: '{{percent}} vs the same days last month',
+        flat: 'Unchanged from the same days last month',
+        noComparison: 'No spend in the same days last month',
+      },
+      budget: {
+        label: 'Monthly budget {{budget}}',
+        used: '{{percent}} used',
+        meterLabel: 'Monthly budget used',
+        valueText: '{{percent}} of the {{budget}} monthly budget',
+        over: 'Over budget by {{amount}}',
+      },
+      sparkline: {
+        caption: 'Last 30 days',
+        label:
+          'Daily cost over the last 30 days: min {{min}}, max {{max}}, last {{last}}',
+      },
+      usage: {
+        costPerMillionTokens: 'Cost per 1M tokens',
+        gpuUtilization: 'GPU utilisation',
+      },
+      drivers: {
+        title: 'Top cost drivers',
+        category: 'Category',
+        workload: 'Workload',
+        cost: 'Cost',
+        share: 'Share',
+      },
+      categories: {
+        gpu: 'GPU',
+        cpu: 'CPU',
+        memory: 'Memory',
+        storage: 'Storage',
+        network: 'Network',
+        other: 'Other',
+      },
+      footnote: 'Effective cost · data until {{date}}',
+      empty: {
+        title: 'No cost data yet',
+        description:
+          'No costs have been recorded for this entity yet. They appear once workloads or billing rows that match its annotations have been ingested.',
+      },
+      error: {
+        title: 'Could not load costs',
+        forbidden: 'You are not allowed to view the costs of this entity.',
+      },
+    },
+  },
+});

@@ -1,0 +1,599 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type {
+  CostAllocationKeys,
+  CostAmounts,
+  CostCategory,
+  CostDriver,
+  DailyCost,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  FinopsRecord,
+  FinopsWindow,
+} from '@ai-finops/backstage-plugin-finops-node';
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import { InputError, stringifyError } from '@backstage/errors';
+import type { Knex } from 'knex';
+import { canonicalPair, escapeLike, RecordChecksum } from '../lib/canonical';
+import {
+  addMonths,
+  formatDay,
+  formatMonth,
+  isWholeHour,
+  ONE_DAY_MS,
+  ONE_HOUR_MS,
+  parseMonth,
+  startOfDay,
+  startOfMonth,
+  toDate,
+  toOptionalDate,
+} from '../lib/time';
+import type {
+  FinopsCostSummary,
+  FinopsCostSummaryOptions,
+  FinopsIngestionRun,
+  FinopsIngestionRunStatus,
+  FinopsStore,
+} from './FinopsStore';
+import { validateRecord } from './records';
+import {
+  COST_FACTS_TABLE,
+  INGESTION_RUNS_TABLE,
+  USAGE_FACTS_TABLE,
+  type DbCostFactRow,
+  type DbIngestionRunRow,
+  type DbTimestamp,
+  type DbUsageFactRow,
+} from './tables';
+
+const migrationsDir = resolvePackagePath(import.meta.url, 'migrations');
+
+/**
+ * Rows per INSERT. Knex turns a multi-row insert on SQLite into a compound
+ * SELECT, which SQLite limits to 500 terms; and a cost row binds 14
+ * parameters, so 500 rows (7,000 parameters) stay well below SQLite's
+ * (32,766) and Postgres' (65,535) limits on bound parameters.
+ */
+const INSERT_BATCH_SIZE = 500;
+
+const DEFAULT_RUN_LIMIT = 50;
+const MAX_RUN_LIMIT = 1000;
+
+/** Days in the daily cost series of a summary. */
+const DAILY_POINTS = 30;
+
+/** Cost drivers in a summary. */
+const TOP_DRIVERS = 5;
+
+/**
+ * The knex implementation of {@link FinopsStore}, for SQLite and Postgres.
+ *
+ * @internal
+ */
+export class DatabaseFinopsStore implements FinopsStore {
+  readonly #db: Knex;
+  readonly #isSqlite: boolean;
+
+  /**
+   * Connects to the plugin database and brings its schema up to date,
+   * unless the database service says to skip migrations.
+   */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseFinopsStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseFinopsStore(client);
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+    this.#isSqlite = String(db.client.config.client).includes('sqlite');
+  }
+
+  async replaceWindow(
+    sourceId: string,
+    window: FinopsWindow,
+    records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
+  ): Promise<FinopsIngestionRun> {
+    validateWindow(sourceId, window);
+
+    const startedAt = new Date();
+    const [inserted] = await this.#db<DbIngestionRunRow>(
+      INGESTION_RUNS_TABLE,
+    ).insert(
+      {
+        source: sourceId,
+        window_start: window.start,
+        window_end: window.end,
+        status: 'running',
+        cost_rows: 0,
+        usage_rows: 0,
+        started_at: startedAt,
+      },
+      ['id'],
+    );
+    const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+
+    try {
+      return await this.#db.transaction(async tx => {
+        await tx(COST_FACTS_TABLE)
+          .where('source', sourceId)
+          .where('hour', '>=', window.start)
+          .where('hour', '<', window.end)
+          .delete();
+        await tx(USAGE_FACTS_TABLE)
+          .where('source', sourceId)
+          .where('hour', '>=', window.start)
+          .where('hour', '<', window.end)
+          .delete();
+
+        const checksum = new RecordChecksum();
+        let costBatch: DbCostFactRow[] = [];
+        let usageBatch: DbUsageFactRow[] = [];
+        let costRows = 0;
+        let usageRows = 0;
+        let index = 0;
+
+        for await (const record of records) {
+          const validated = validateRecord(sourceId, window, record, index);
+          index += 1;
+          checksum.add(validated.canonical);
+          if (validated.type === 'cost') {
+            costBatch.push(validated.row);
+            if (costBatch.length >= INSERT_BATCH_SIZE) {
+              await tx(COST_FACTS_TABLE).insert(costBatch);
+              costRows += costBatch.length;
+              costBatch = [];
+            }
+          } else {
+            usageBatch.push(validated.row);
+            if (usageBatch.length >= INSERT_BATCH_SIZE) {
+              await tx(USAGE_FACTS_TABLE).insert(usageBatch);
+              usageRows += usageBatch.length;
+              usageBatch = [];
+            }
+          }
+        }
+        if (costBatch.length > 0) {
+          await tx(COST_FACTS_TABLE).insert(costBatch);
+          costRows += costBatch.length;
+        }
+        if (usageBatch.length > 0) {
+          await tx(USAGE_FACTS_TABLE).insert(usageBatch);
+          usageRows += usageBatch.length;
+        }
+
+        const finishedAt = new Date();
+        const digest = checksum.digest();
+        await tx(INGESTION_RUNS_TABLE).where('id', id).update({
+          status: 'succeeded',
+          cost_rows: costRows,
+          usage_rows: usageRows,
+          checksum: digest,
+          finished_at: finishedAt,
+        });
+        return {
+          id,
+          sourceId,
+          windowStart: window.start,
+          windowEnd: window.end,
+          status: 'succeeded' as const,
+          costRows,
+          usageRows,
+          checksum: digest,
+          startedAt,
+          finishedAt,
+        };
+      });
+    } catch (error) {
+      // The transaction is rolled back; the failure is recorded outside it.
+      await this.#db(INGESTION_RUNS_TABLE)
+        .where('id', id)
+        .update({
+          status: 'failed',
+          error: stringifyError(error),
+          finished_at: new Date(),
+        });
+      throw error;
+    }
+  }
+
+  async getCostSummary(
+    options: FinopsCostSummaryOptions,
+  ): Promise<FinopsCostSummary> {
+    const { keys, currency } = options;
+    const requestedMonth =
+      options.month === undefined ? undefined : parseMonth(options.month);
+    if (options.month !== undefined && !requestedMonth) {
+      throw new InputError(
+        `Invalid month '${options.month}'; expected YYYY-MM`,
+      );
+    }
+
+    const costs = () =>
+      this.#matching(this.#db(COST_FACTS_TABLE), keys).where(
+        'currency',
+        currency,
+      );
+    const usage = () => this.#matching(this.#db(USAGE_FACTS_TABLE), keys);
+
+    // The latest hour with data, up to the end of the requested month.
+    const latestQuery = costs().max({ latest: 'hour' });
+    if (requestedMonth) {
+      latestQuery.where('hour', '<', addMonths(requestedMonth, 1));
+    }
+    const [{ latest }] = (await latestQuery) as Array<{
+      latest: DbTimestamp | null;
+    }>;
+    const dataUntil = toOptionalDate(latest);
+    const now = options.now ?? new Date();
+
+    const monthStart = requestedMonth ?? startOfMonth(dataUntil ?? now);
+    const monthEnd = addMonths(monthStart, 1);
+
+    // Month to date: from the first hour of the month to the last hour with data.
+    const mtdEnd = dataUntil
+      ? clamp(dataUntil.getTime() + ONE_HOUR_MS, monthStart, monthEnd)
+      : monthStart;
+    const previousStart = addMonths(monthStart, -1);
+    const previousEnd = clamp(
+      previousStart.getTime() + (mtdEnd.getTime() - monthStart.getTime()),
+      previousStart,
+      monthStart,
+    );
+
+    const [monthToDate, previousMonthToDate, drivers, usageTotals] =
+      await Promise.all([
+        this.#sumCosts(costs(), monthStart, mtdEnd),
+        this.#sumCosts(costs(), previousStart, previousEnd),
+        this.#drivers(costs(), monthStart, mtdEnd),
+        this.#usage(usage, monthStart, mtdEnd),
+      ]);
+
+    // Thirty days ending with the day of the latest data.
+    const lastDay = startOfDay(
+      dataUntil ?? new Date(Math.min(now.getTime(), monthEnd.getTime() - 1)),
+    );
+    const dailyCosts = await this.#dailyCosts(costs(), lastDay);
+
+    const total = monthToDate.effectiveCost;
+    return {
+      currency,
+      ...(dataUntil ? { dataUntil: dataUntil.toISOString() } : {}),
+      month: formatMonth(monthStart),
+      monthToDate,
+      previousMonthToDate,
+      dailyCosts,
+      topDrivers: drivers.map(driver => ({
+        ...driver,
+        share: total > 0 ? driver.cost / total : 0,
+      })),
+      usage: {
+        gpuHours: usageTotals.gpuHours,
+        ...(usageTotals.gpuUtilization !== undefined
+          ? { gpuUtilization: usageTotals.gpuUtilization }
+          : {}),
+        tokens: usageTotals.tokens,
+        requests: usageTotals.requests,
+        ...(usageTotals.tokens > 0
+          ? { costPerMillionTokens: (total / usageTotals.tokens) * 1_000_000 }
+          : {}),
+      },
+    };
+  }
+
+  async listIngestionRuns(
+    options: { sourceId?: string; limit?: number } = {},
+  ): Promise<FinopsIngestionRun[]> {
+    const limit = Math.min(
+      Math.max(Math.floor(options.limit ?? DEFAULT_RUN_LIMIT), 1),
+      MAX_RUN_LIMIT,
+    );
+    const query = this.#db<DbIngestionRunRow>(INGESTION_RUNS_TABLE)
+      .select('*')
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    if (options.sourceId !== undefined) {
+      query.where('source', options.sourceId);
+    }
+    const rows = (await query) as DbIngestionRunRow[];
+    return rows.map(toIngestionRun);
+  }
+
+  async getLastSuccessfulWindowEnd(
+    sourceId: string,
+  ): Promise<Date | undefined> {
+    const [{ latest }] = (await this.#db(INGESTION_RUNS_TABLE)
+      .where({ source: sourceId, status: 'succeeded' })
+      .max({ latest: 'window_end' })) as Array<{ latest: DbTimestamp | null }>;
+    return toOptionalDate(latest);
+  }
+
+  async deleteFactsBefore(
+    date: Date,
+  ): Promise<{ costRows: number; usageRows: number; runs: number }> {
+    return await this.#db.transaction(async tx => {
+      const costRows = await tx(COST_FACTS_TABLE)
+        .where('hour', '<', date)
+        .delete();
+      const usageRows = await tx(USAGE_FACTS_TABLE)
+        .where('hour', '<', date)
+        .delete();
+      const runs = await tx(INGESTION_RUNS_TABLE)
+        .where('window_end', '<=', date)
+        .whereNot('status', 'running')
+        .delete();
+      return {
+        costRows: Number(costRows),
+        usageRows: Number(usageRows),
+        runs: Number(runs),
+      };
+    });
+  }
+
+  /**
+   * Restricts a fact query to the facts an entity owns: those with its
+   * Kubernetes id, OR carrying every label of its selector, OR carrying
+   * every billing tag of its selector.
+   */
+  #matching(query: Knex.QueryBuilder, keys: CostAllocationKeys) {
+    const labels = Object.entries(keys.labelSelector ?? {});
+    const tags = Object.entries(keys.billingTags ?? {});
+    return query.where(any => {
+      let alternatives = 0;
+      if (keys.kubernetesId) {
+        any.orWhere('kubernetes_id', keys.kubernetesId);
+        alternatives += 1;
+      }
+      for (const [column, pairs] of [
+        ['labels', labels],
+        ['tags', tags],
+      ] as const) {
+        if (pairs.length > 0) {
+          any.orWhere(all => {
+            for (const [key, value] of pairs) {
+              this.#whereContains(all, column, canonicalPair(key, value));
+            }
+          });
+          alternatives += 1;
+        }
+      }
+      if (alternatives === 0) {
+        any.whereRaw('1 = 0');
+      }
+    });
+  }
+
+  /**
+   * Matches a canonical `"key":"value"` member inside a JSON text column.
+   * LIKE is portable; SQLite's LIKE ignores ASCII case, so there `instr`
+   * adds the case-sensitive check Postgres' LIKE already makes.
+   */
+  #whereContains(query: Knex.QueryBuilder, column: string, needle: string) {
+    query.whereRaw('?? like ? escape ?', [
+      column,
+      `%${escapeLike(needle)}%`,
+      '\\',
+    ]);
+    if (this.#isSqlite) {
+      query.whereRaw('instr(??, ?) > 0', [column, needle]);
+    }
+  }
+
+  async #sumCosts(
+    query: Knex.QueryBuilder,
+    from: Date,
+    to: Date,
+  ): Promise<CostAmounts> {
+    const [row] = await query
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .sum({
+        billedCost: 'billed_cost',
+        effectiveCost: 'effective_cost',
+        listCost: 'list_cost',
+      });
+    return {
+      billedCost: Number(row?.billedCost ?? 0),
+      effectiveCost: Number(row?.effectiveCost ?? 0),
+      listCost: Number(row?.listCost ?? 0),
+    };
+  }
+
+  async #drivers(
+    query: Knex.QueryBuilder,
+    from: Date,
+    to: Date,
+  ): Promise<Array<Omit<CostDriver, 'share'>>> {
+    const rows = (await query
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .select('category', 'workload')
+      .max({ gpuModel: 'gpu_model' })
+      .sum({ cost: 'effective_cost' })
+      .groupBy('category', 'workload')) as Array<{
+      category: CostCategory;
+      workload: string | null;
+      gpuModel: string | null;
+      cost: number | string | null;
+    }>;
+    return rows
+      .map(row => ({
+        category: row.category,
+        ...(row.workload !== null ? { workload: row.workload } : {}),
+        ...(row.gpuModel !== null ? { gpuModel: row.gpuModel } : {}),
+        cost: Number(row.cost ?? 0),
+      }))
+      .filter(driver => driver.cost > 0)
+      .sort(
+        (a, b) =>
+          b.cost - a.cost ||
+          a.category.localeCompare(b.category) ||
+          (a.workload ?? '').localeCompare(b.workload ?? ''),
+      )
+      .slice(0, TOP_DRIVERS);
+  }
+
+  async #usage(
+    usage: () => Knex.QueryBuilder,
+    from: Date,
+    to: Date,
+  ): Promise<{
+    gpuHours: number;
+    gpuUtilization?: number;
+    tokens: number;
+    requests: number;
+  }> {
+    const totals = (await usage()
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .whereIn('metric', [
+        'gpu_hours',
+        'tokens_input',
+        'tokens_output',
+        'requests',
+      ])
+      .select('metric')
+      .sum({ total: 'value' })
+      .groupBy('metric')) as Array<{ metric: string; total: number | string }>;
+    const total = (metric: string) =>
+      Number(totals.find(row => row.metric === metric)?.total ?? 0);
+
+    // Utilisation is weighted by the GPU-hours of the same workload and hour.
+    const perWorkloadHour = usage()
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .whereIn('metric', ['gpu_hours', 'gpu_utilization'])
+      .select(
+        this.#db.raw(
+          "sum(case when metric = 'gpu_hours' then value else 0 end) as gpu_hours",
+        ),
+        this.#db.raw(
+          "avg(case when metric = 'gpu_utilization' then value end) as utilization",
+        ),
+      )
+      .groupBy(
+        'source',
+        'hour',
+        'kubernetes_id',
+        'namespace',
+        'workload',
+        'region',
+        'gpu_model',
+        'labels',
+        'tags',
+      )
+      .as('per_workload_hour');
+    const [weighted] = (await this.#db
+      .from(perWorkloadHour)
+      .select(
+        this.#db.raw('sum(gpu_hours * utilization) as weighted'),
+        this.#db.raw(
+          'sum(case when utilization is not null then gpu_hours else 0 end) as sampled',
+        ),
+      )) as Array<{
+      weighted: number | string | null;
+      sampled: number | string | null;
+    }>;
+    const sampled = Number(weighted?.sampled ?? 0);
+
+    return {
+      gpuHours: total('gpu_hours'),
+      ...(sampled > 0
+        ? { gpuUtilization: Number(weighted.weighted ?? 0) / sampled }
+        : {}),
+      tokens: total('tokens_input') + total('tokens_output'),
+      requests: total('requests'),
+    };
+  }
+
+  async #dailyCosts(
+    query: Knex.QueryBuilder,
+    lastDay: Date,
+  ): Promise<DailyCost[]> {
+    const from = new Date(lastDay.getTime() - (DAILY_POINTS - 1) * ONE_DAY_MS);
+    const to = new Date(lastDay.getTime() + ONE_DAY_MS);
+    const rows = (await query
+      .where('hour', '>=', from)
+      .where('hour', '<', to)
+      .select('hour')
+      .sum({ cost: 'effective_cost' })
+      .groupBy('hour')) as Array<{ hour: DbTimestamp; cost: number | string }>;
+
+    const byDay = new Map<string, number>();
+    for (const row of rows) {
+      const day = formatDay(toDate(row.hour));
+      byDay.set(day, (byDay.get(day) ?? 0) + Number(row.cost ?? 0));
+    }
+    return Array.from({ length: DAILY_POINTS }, (_, i) => {
+      const date = formatDay(new Date(from.getTime() + i * ONE_DAY_MS));
+      return { date, cost: byDay.get(date) ?? 0 };
+    });
+  }
+}
+
+function validateWindow(sourceId: string, window: FinopsWindow) {
+  if (typeof sourceId !== 'string' || !sourceId || sourceId.length > 255) {
+    throw new InputError(
+      `Invalid data source id '${sourceId}'; expected 1 to 255 characters`,
+    );
+  }
+  const { start, end } = window;
+  if (
+    !(start instanceof Date) ||
+    !(end instanceof Date) ||
+    Number.isNaN(start.getTime()) ||
+    Number.isNaN(end.getTime())
+  ) {
+    throw new InputError('Invalid window: start and end must be dates');
+  }
+  if (!isWholeHour(start) || !isWholeHour(end) || start >= end) {
+    throw new InputError(
+      `Invalid window [${start.toISOString()}, ${end.toISOString()}): it must start before it ends, on whole hours`,
+    );
+  }
+}
+
+function clamp(time: number, min: Date, max: Date): Date {
+  return new Date(Math.min(Math.max(time, min.getTime()), max.getTime()));
+}
+
+function toIngestionRun(row: DbIngestionRunRow): FinopsIngestionRun {
+  return {
+    id: Number(row.id),
+    sourceId: row.source,
+    windowStart: toDate(row.window_start),
+    windowEnd: toDate(row.window_end),
+    status: row.status as FinopsIngestionRunStatus,
+    costRows: Number(row.cost_rows),
+    usageRows: Number(row.usage_rows),
+    ...(row.checksum ? { checksum: row.checksum } : {}),
+    ...(row.error ? { error: row.error } : {}),
+    startedAt: toDate(row.started_at),
+    ...(row.finished_at ? { finishedAt: toDate(row.finished_at) } : {}),
+  };
+}

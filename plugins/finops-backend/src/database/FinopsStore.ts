@@ -1,0 +1,130 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type {
+  CostAllocationKeys,
+  EntityCostSummary,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  FinopsRecord,
+  FinopsWindow,
+} from '@ai-finops/backstage-plugin-finops-node';
+
+/**
+ * The state of an ingestion run.
+ *
+ * @internal
+ */
+export type FinopsIngestionRunStatus = 'running' | 'succeeded' | 'failed';
+
+/**
+ * One ingestion of one window of one data source.
+ *
+ * @internal
+ */
+export interface FinopsIngestionRun {
+  id: number;
+  sourceId: string;
+  windowStart: Date;
+  windowEnd: Date;
+  status: FinopsIngestionRunStatus;
+  costRows: number;
+  usageRows: number;
+  /** Hex SHA-256 over the canonical records in the order read; set on success. */
+  checksum?: string;
+  /** Why the run failed. */
+  error?: string;
+  startedAt: Date;
+  finishedAt?: Date;
+}
+
+/**
+ * An entity's cost summary before the entity is known: everything in
+ * `EntityCostSummary` but the entity ref and the budget, which come from the
+ * entity itself.
+ *
+ * @internal
+ */
+export type FinopsCostSummary = Omit<
+  EntityCostSummary,
+  'entityRef' | 'monthlyBudget'
+>;
+
+/**
+ * What a cost summary covers.
+ *
+ * @internal
+ */
+export interface FinopsCostSummaryOptions {
+  /** The facts that belong to the entity. */
+  keys: CostAllocationKeys;
+  /**
+   * The calendar month (UTC, `YYYY-MM`) for the month-to-date figures.
+   * Defaults to the month of the latest matching data, or the current month
+   * when there is none.
+   */
+  month?: string;
+  /** Only cost facts in this currency are summed. */
+  currency: string;
+  /** The current time; only used when there is no data at all. */
+  now?: Date;
+}
+
+/**
+ * Persistence of the hourly cost and usage facts and of the ingestion runs.
+ *
+ * @internal
+ */
+export interface FinopsStore {
+  /**
+   * Replaces the facts of one source whose hour lies in `[window.start,
+   * window.end)` with `records`, atomically, and records the run.
+   *
+   * A record outside the window or with an invalid field fails the whole
+   * window with an `InputError` that names the record index and the field;
+   * the facts stored before stay as they were, and the run is recorded as
+   * failed.
+   */
+  replaceWindow(
+    sourceId: string,
+    window: FinopsWindow,
+    records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
+  ): Promise<FinopsIngestionRun>;
+
+  /** Builds the cost summary of the facts matching `options.keys`. */
+  getCostSummary(options: FinopsCostSummaryOptions): Promise<FinopsCostSummary>;
+
+  /** Lists ingestion runs, newest first. */
+  listIngestionRuns(options?: {
+    sourceId?: string;
+    /** At most this many runs (default 50). */
+    limit?: number;
+  }): Promise<FinopsIngestionRun[]>;
+
+  /**
+   * The end of the latest window the source was ingested for successfully,
+   * or `undefined` when it never was.
+   */
+  getLastSuccessfulWindowEnd(sourceId: string): Promise<Date | undefined>;
+
+  /**
+   * Deletes the facts of every source whose hour is before `date`, and the
+   * ingestion runs whose window ended by then.
+   */
+  deleteFactsBefore(
+    date: Date,
+  ): Promise<{ costRows: number; usageRows: number; runs: number }>;
+}

@@ -1,0 +1,75 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * Row types of the plugin's tables, snake_case as stored. Timestamps are
+ * `Date` on Postgres and epoch milliseconds (or text) on SQLite.
+ */
+
+/** @internal */
+export type DbTimestamp = string | number | Date;
+
+/** Columns shared by the hourly fact tables. @internal */
+export interface DbFactDimensionsRow {
+  source: string;
+  hour: DbTimestamp;
+  kubernetes_id: string | null;
+  namespace: string | null;
+  workload: string | null;
+  region: string | null;
+  gpu_model: string | null;
+  /** Canonical JSON, sorted keys. */
+  labels: string;
+  /** Canonical JSON, sorted keys. */
+  tags: string;
+}
+
+/** A row of `finops_cost_facts_hourly`, without its id. @internal */
+export interface DbCostFactRow extends DbFactDimensionsRow {
+  category: string;
+  billed_cost: number;
+  effective_cost: number;
+  list_cost: number;
+  currency: string;
+}
+
+/** A row of `finops_usage_facts_hourly`, without its id. @internal */
+export interface DbUsageFactRow extends DbFactDimensionsRow {
+  metric: string;
+  value: number;
+}
+
+/** A row of `finops_ingestion_runs`. @internal */
+export interface DbIngestionRunRow {
+  id: number;
+  source: string;
+  window_start: DbTimestamp;
+  window_end: DbTimestamp;
+  status: string;
+  cost_rows: number | string;
+  usage_rows: number | string;
+  checksum: string | null;
+  error: string | null;
+  started_at: DbTimestamp;
+  finished_at: DbTimestamp | null;
+}
+
+/** @internal */
+export const COST_FACTS_TABLE = 'finops_cost_facts_hourly';
+/** @internal */
+export const USAGE_FACTS_TABLE = 'finops_usage_facts_hourly';
+/** @internal */
+export const INGESTION_RUNS_TABLE = 'finops_ingestion_runs';

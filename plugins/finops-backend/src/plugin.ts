@@ -1,0 +1,158 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { finopsPermissions } from '@ai-finops/backstage-plugin-finops-common';
+import {
+  finopsDataSourcesExtensionPoint,
+  finopsRecommendersExtensionPoint,
+  type FinopsDataSource,
+  type FinopsDataSourcesExtensionPoint,
+  type FinopsRecommender,
+  type FinopsRecommendersExtensionPoint,
+} from '@ai-finops/backstage-plugin-finops-node';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { DatabaseFinopsStore } from './database';
+import { FinopsIngestion } from './service/FinopsIngestion';
+import { FinopsRetention } from './service/FinopsRetention';
+import { createRouter } from './service/router';
+
+class FinopsDataSourcesExtensionPointImpl
+  implements FinopsDataSourcesExtensionPoint
+{
+  readonly #sources = new Array<FinopsDataSource>();
+
+  addDataSource(...sources: Array<FinopsDataSource | FinopsDataSource[]>) {
+    for (const source of sources.flat()) {
+      if (typeof source.id !== 'string' || source.id.length === 0) {
+        throw new Error('A FinOps data source must have a non-empty id');
+      }
+      if (this.#sources.some(existing => existing.id === source.id)) {
+        throw new Error(
+          `A FinOps data source with id '${source.id}' is already registered; ids must be unique`,
+        );
+      }
+      this.#sources.push(source);
+    }
+  }
+
+  get dataSources(): FinopsDataSource[] {
+    return [...this.#sources];
+  }
+}
+
+class FinopsRecommendersExtensionPointImpl
+  implements FinopsRecommendersExtensionPoint
+{
+  readonly #recommenders = new Array<FinopsRecommender>();
+
+  addRecommender(
+    ...recommenders: Array<FinopsRecommender | FinopsRecommender[]>
+  ) {
+    for (const recommender of recommenders.flat()) {
+      if (this.#recommenders.some(existing => existing.id === recommender.id)) {
+        throw new Error(
+          `A FinOps recommender with id '${recommender.id}' is already registered; ids must be unique`,
+        );
+      }
+      this.#recommenders.push(recommender);
+    }
+  }
+
+  get recommenders(): FinopsRecommender[] {
+    return [...this.#recommenders];
+  }
+}
+
+/**
+ * The AI FinOps backend plugin: stores hourly cost and usage facts ingested
+ * from the installed data sources, and serves per-entity cost summaries.
+ *
+ * @public
+ */
+export const finopsPlugin = createBackendPlugin({
+  pluginId: 'finops',
+  register(env) {
+    const dataSources = new FinopsDataSourcesExtensionPointImpl();
+    const recommenders = new FinopsRecommendersExtensionPointImpl();
+    env.registerExtensionPoint(finopsDataSourcesExtensionPoint, dataSources);
+    env.registerExtensionPoint(finopsRecommendersExtensionPoint, recommenders);
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        catalog,
+      }) {
+        permissionsRegistry.addPermissions(finopsPermissions);
+
+        const store = await DatabaseFinopsStore.create({ database });
+
+        const ingestion = FinopsIngestion.fromConfig(config, {
+          logger,
+          scheduler,
+          store,
+          dataSources: dataSources.dataSources,
+        });
+        await ingestion.start();
+        await FinopsRetention.fromConfig(config, {
+          logger,
+          scheduler,
+          store,
+        }).start();
+
+        logger.info(
+          `FinOps ingestion scheduled for data sources: ${
+            ingestion.sourceIds.join(', ') || '(none)'
+          }; ${recommenders.recommenders.length} recommender(s) installed`,
+        );
+
+        httpRouter.use(
+          await createRouter({
+            store,
+            ingestion,
+            httpAuth,
+            permissions,
+            catalog,
+            logger,
+            currency: config.getOptionalString('finops.currency') ?? 'USD',
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

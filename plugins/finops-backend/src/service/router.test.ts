@@ -1,0 +1,315 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  finopsDataSourcesExtensionPoint,
+  type FinopsDataSource,
+  type FinopsReadOptions,
+  type FinopsRecord,
+} from '@ai-finops/backstage-plugin-finops-node';
+import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { finopsPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+const HOUR = 60 * 60 * 1000;
+
+/** One GPU cost of 1 per hour for the `chat` workload. */
+const hourlySource: FinopsDataSource = {
+  id: 'test',
+  backfill: { days: 3 },
+  async *read({ window }: FinopsReadOptions): AsyncIterable<FinopsRecord> {
+    for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
+      yield {
+        type: 'cost',
+        hour: new Date(t).toISOString(),
+        category: 'gpu',
+        billedCost: 1,
+        effectiveCost: 1,
+        listCost: 1,
+        currency: 'USD',
+        kubernetesId: 'chat',
+        workload: 'Deployment/chat-llm',
+      };
+    }
+  },
+};
+
+const testSourceModule = createBackendModule({
+  pluginId: 'finops',
+  moduleId: 'test-source',
+  register(reg) {
+    reg.registerInit({
+      deps: { dataSources: finopsDataSourcesExtensionPoint },
+      async init({ dataSources }) {
+        dataSources.addDataSource(hourlySource);
+      },
+    });
+  },
+});
+
+const component = (
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/search-ai',
+  },
+});
+
+const entities = [
+  component('chat-llm', {
+    'backstage.io/kubernetes-id': 'chat',
+    'ai-finops.io/monthly-budget': '25000',
+  }),
+  component('no-keys'),
+  component('broken', { 'backstage.io/kubernetes-label-selector': 'app' }),
+];
+
+const USER = mockCredentials.user.header('user:default/bob');
+
+describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
+  async function startBackend(
+    options: { result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+  ) {
+    const knex = await databases.init(databaseId);
+    const { server } = await startTestBackend({
+      features: [
+        finopsPlugin,
+        testSourceModule,
+        mockServices.database.factory({ knex }),
+        // Requests without an Authorization header are unauthenticated, as
+        // in a real backend.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.permissions.factory({
+          result: options.result ?? AuthorizeResult.ALLOW,
+        }),
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        catalogServiceMock.factory({ entities }),
+      ],
+    });
+    return server;
+  }
+
+  it('answers /health without credentials', async () => {
+    const server = await startBackend();
+    const res = await request(server).get('/api/finops/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('requires credentials everywhere else', async () => {
+    const server = await startBackend();
+    for (const res of [
+      await request(server).get(
+        '/api/finops/entities/component/default/chat-llm/summary',
+      ),
+      await request(server).get('/api/finops/ingestion/runs'),
+      await request(server).post('/api/finops/ingestion/test/trigger'),
+    ]) {
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it('ingests through the scheduler and serves the entity summary', async () => {
+    const server = await startBackend();
+
+    const trigger = await request(server)
+      .post('/api/finops/ingestion/test/trigger')
+      .set('Authorization', USER);
+    expect(trigger.status).toBe(202);
+    expect(trigger.body).toEqual({ source: 'test', status: 'triggered' });
+
+    const res = await request(server)
+      .get('/api/finops/entities/component/default/chat-llm/summary')
+      .set('Authorization', USER);
+    expect(res.status).toBe(200);
+    const summary: EntityCostSummary = res.body;
+
+    expect(summary).toMatchObject({
+      entityRef: 'component:default/chat-llm',
+      currency: 'USD',
+      monthlyBudget: 25000,
+      topDrivers: [
+        { category: 'gpu', workload: 'Deployment/chat-llm', share: 1 },
+      ],
+    });
+    // Three days of hourly costs of 1, up to the last full hour.
+    const until = new Date(summary.dataUntil!);
+    const end = until.getTime() + HOUR;
+    expect(end).toBeLessThanOrEqual(Date.now() + HOUR);
+    expect(summary.month).toBe(summary.dataUntil!.slice(0, 7));
+    const monthStart = Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), 1);
+    const expectedMonthToDate =
+      (end - Math.max(end - 72 * HOUR, monthStart)) / HOUR;
+    expect(summary.monthToDate.effectiveCost).toBe(expectedMonthToDate);
+    expect(summary.dailyCosts).toHaveLength(30);
+    expect(summary.dailyCosts.reduce((sum, d) => sum + d.cost, 0)).toBe(72);
+
+    const runs = await request(server)
+      .get('/api/finops/ingestion/runs?source=test&limit=10')
+      .set('Authorization', USER);
+    expect(runs.status).toBe(200);
+    expect(runs.body.items.length).toBeGreaterThanOrEqual(3);
+    expect(
+      runs.body.items.every(
+        (run: { status: string }) => run.status === 'succeeded',
+      ),
+    ).toBe(true);
+    expect(
+      runs.body.items.reduce(
+        (sum: number, run: { costRows: number }) => sum + run.costRows,
+        0,
+      ),
+    ).toBe(72);
+
+    // Triggering again in the same hour adds nothing.
+    await request(server)
+      .post('/api/finops/ingestion/test/trigger')
+      .set('Authorization', USER)
+      .expect(202);
+    const again = await request(server)
+      .get('/api/finops/entities/component/default/chat-llm/summary')
+      .set('Authorization', USER);
+    expect(again.body.dailyCosts).toEqual(summary.dailyCosts);
+  });
+
+  it('accepts service credentials', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/finops/entities/component/default/chat-llm/summary')
+      .set('Authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    expect(res.body.monthToDate).toEqual({
+      billedCost: 0,
+      effectiveCost: 0,
+      listCost: 0,
+    });
+  });
+
+  it('answers 404 for an unknown entity', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/finops/entities/component/default/nope/summary')
+      .set('Authorization', USER);
+    expect(res.status).toBe(404);
+    expect(res.body.error.name).toBe('NotFoundError');
+  });
+
+  it('answers 404 naming the annotations for an entity without allocation keys', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/finops/entities/component/default/no-keys/summary')
+      .set('Authorization', USER);
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toMatch(
+      /backstage.io\/kubernetes-id, backstage.io\/kubernetes-label-selector or ai-finops.io\/billing-tags/,
+    );
+  });
+
+  it('answers 400 for a malformed allocation annotation', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/finops/entities/component/default/broken/summary')
+      .set('Authorization', USER);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /invalid cost allocation annotation/,
+    );
+  });
+
+  it.each(['2026-13', 'november', '2026-1'])(
+    'answers 400 for month=%s',
+    async month => {
+      const server = await startBackend();
+      const res = await request(server)
+        .get(
+          `/api/finops/entities/component/default/chat-llm/summary?month=${month}`,
+        )
+        .set('Authorization', USER);
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+    },
+  );
+
+  it('summarises a requested month', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get(
+        '/api/finops/entities/component/default/chat-llm/summary?month=2026-02',
+      )
+      .set('Authorization', USER);
+    expect(res.status).toBe(200);
+    expect(res.body.month).toBe('2026-02');
+  });
+
+  it('validates the run listing parameters', async () => {
+    const server = await startBackend();
+    for (const query of ['limit=0', 'limit=ten', 'limit=5000', 'source=']) {
+      const res = await request(server)
+        .get(`/api/finops/ingestion/runs?${query}`)
+        .set('Authorization', USER);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('answers 404 when triggering an unknown source', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .post('/api/finops/ingestion/nope/trigger')
+      .set('Authorization', USER);
+    expect(res.status).toBe(404);
+  });
+
+  it('answers 403 when permissions deny', async () => {
+    const server = await startBackend({ result: AuthorizeResult.DENY });
+    for (const res of [
+      await request(server)
+        .get('/api/finops/entities/component/default/chat-llm/summary')
+        .set('Authorization', USER),
+      await request(server)
+        .get('/api/finops/ingestion/runs')
+        .set('Authorization', USER),
+      await request(server)
+        .post('/api/finops/ingestion/test/trigger')
+        .set('Authorization', USER),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.name).toBe('NotAllowedError');
+    }
+    await request(server).get('/api/finops/health').expect(200);
+  });
+});

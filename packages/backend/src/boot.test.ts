@@ -63,7 +63,7 @@ async function waitFor<T>(
   throw new Error(
     `Timed out waiting for ${what} (${
       lastError ?? 'no result'
-    }); backend output:\n${output().slice(-4000)}`,
+    }); backend output:\n${output().slice(-6000)}`,
   );
 }
 
@@ -126,14 +126,23 @@ describe('packages/backend boot', () => {
       () => output,
     );
 
+    // Sign in once the catalog has processed the demo organisation: the guest's
+    // token then carries its group memberships (platform-engineering, the
+    // FinOps admins), as it does for a person who opens the portal.
     const token: string = await waitFor(
-      'guest sign-in',
+      'guest sign-in with catalog memberships',
       async () => {
         const res = await fetch(`${baseUrl}/api/auth/guest/refresh`);
         if (!res.ok) return undefined;
-        return (await res.json()).backstageIdentity.token;
+        const { token: candidate, identity } = (await res.json())
+          .backstageIdentity;
+        return identity.ownershipEntityRefs.includes(
+          'group:default/platform-engineering',
+        )
+          ? candidate
+          : undefined;
       },
-      30_000,
+      120_000,
       () => output,
     );
 
@@ -143,18 +152,21 @@ describe('packages/backend boot', () => {
     const anonymous = await fetch(summaryUrl);
     expect(anonymous.status).toBe(401);
 
+    let lastResponse = '';
     const summary: EntityCostSummary = await waitFor(
       `a summary with demo costs for ${name}`,
       async () => {
         const res = await fetch(summaryUrl, {
           headers: { Authorization: `Bearer ${token}` },
         });
+        const text = await res.text();
+        lastResponse = `${res.status} ${text.slice(0, 500)}`;
         if (!res.ok) return undefined;
-        const body: EntityCostSummary = await res.json();
+        const body: EntityCostSummary = JSON.parse(text);
         return body.monthToDate.effectiveCost > 0 ? body : undefined;
       },
       120_000,
-      () => output,
+      () => `${output}\nlast response: ${lastResponse}`,
     );
 
     expect(summary.entityRef).toBe(`component:default/${name}`);

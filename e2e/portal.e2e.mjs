@@ -91,23 +91,37 @@ try {
     `e2e: portal up after ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 
-  // What the card must show: the backend's own month-to-date figure, once the demo is ingested.
-  const { token } = await (await fetch(`${backendUrl}/api/auth/guest/refresh`))
-    .json()
-    .then(b => b.backstageIdentity);
+  // What the card must show: the backend's own month-to-date figure, once the
+  // catalog knows the guest's groups and the demo is ingested.
   let summary;
-  for (let i = 0; i < 120 && !(summary?.monthToDate?.effectiveCost > 0); i++) {
-    const res = await fetch(
-      `${backendUrl}/api/finops/entities/component/default/${component.metadata.name}/summary`,
-      {
-        headers: { Authorization: `Bearer ${token}` },
-      },
-    );
-    summary = res.ok ? await res.json() : undefined;
+  let last = '';
+  for (let i = 0; i < 180 && !(summary?.monthToDate?.effectiveCost > 0); i++) {
+    const { token, identity } = (
+      await (await fetch(`${backendUrl}/api/auth/guest/refresh`)).json()
+    ).backstageIdentity;
+    if (
+      identity.ownershipEntityRefs.includes(
+        'group:default/platform-engineering',
+      )
+    ) {
+      const res = await fetch(
+        `${backendUrl}/api/finops/entities/component/default/${component.metadata.name}/summary`,
+        {
+          headers: { Authorization: `Bearer ${token}` },
+        },
+      );
+      last = `${res.status}`;
+      summary = res.ok ? await res.json() : undefined;
+    }
     if (!(summary?.monthToDate?.effectiveCost > 0))
       await new Promise(r => setTimeout(r, 1000));
   }
-  if (!summary) throw new Error('the demo summary never arrived');
+  if (!summary)
+    throw new Error(
+      `the demo summary never arrived (last status ${
+        last || 'none: the guest has no catalog groups yet'
+      })`,
+    );
   const expected = new Intl.NumberFormat('en-US', {
     style: 'currency',
     currency: summary.currency,
@@ -128,16 +142,33 @@ try {
   const page = await browser.newPage({
     viewport: { width: 1440, height: 1000 },
   });
-  await page.goto(appUrl);
-  // Guest sign-in page: the guest provider's "Enter" button.
-  const enter = page.getByRole('button', { name: /enter/i });
-  if (await enter.isVisible({ timeout: 30_000 }).catch(() => false))
-    await enter.click();
+  // Opens a page and waits for a text, signing in as the guest when the sign-in
+  // page shows. The dev server may still compile or reload on the first visits.
+  async function visit(url, text) {
+    for (let attempt = 1; ; attempt++) {
+      await page.goto(url);
+      const enter = page.getByRole('button', { name: /^enter$/i });
+      const target = page.getByText(text).first();
+      try {
+        await enter.or(target).first().waitFor({ timeout: 60_000 });
+        if (await enter.isVisible()) await enter.click();
+        await target.waitFor({ timeout: 30_000 });
+        return;
+      } catch (error) {
+        if (attempt === 4) throw error;
+        console.log(
+          `e2e: ${url} not ready (${error.message.split('\n')[0]}); retrying`,
+        );
+      }
+    }
+  }
 
-  await page
-    .getByText(component.metadata.name)
-    .first()
-    .waitFor({ timeout: 60_000 });
+  // The catalog lists entities by title; 'all', not just the guest's own.
+  const label = e => e.metadata.title ?? e.metadata.name;
+  await visit(
+    `${appUrl}/?filters%5Bkind%5D=component&filters%5Buser%5D=all`,
+    label(component),
+  );
   await page.screenshot({
     path: path.join(shots, 'catalog.png'),
     fullPage: true,
@@ -145,16 +176,16 @@ try {
   const catalogText = await page.textContent('body');
   const listed = entities
     .filter(e => e?.kind === 'Component')
-    .map(e => e.metadata.name)
+    .map(label)
     .filter(n => catalogText.includes(n));
   console.log(`e2e: catalog lists ${listed.length} demo components`);
   if (listed.length < 6)
     throw new Error(`catalog lists only ${listed.join(', ')}`);
 
-  await page.goto(
+  await visit(
     `${appUrl}/catalog/default/component/${component.metadata.name}`,
+    expected,
   );
-  await page.getByText(expected).first().waitFor({ timeout: 60_000 });
   await page.screenshot({
     path: path.join(shots, 'entity-cost-card.png'),
     fullPage: true,
@@ -165,6 +196,16 @@ try {
   console.log('e2e: 1 passed, 0 failed');
 } catch (error) {
   console.error(`e2e: FAILED: ${error.message}`);
+  const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];
+  if (pages[0]) {
+    await pages[0].screenshot({
+      path: path.join(shots, 'failure.png'),
+      fullPage: true,
+    });
+    console.error(
+      `e2e: screenshot of the failure in ${path.join(shots, 'failure.png')}`,
+    );
+  }
   process.exitCode = 1;
 } finally {
   await browser?.close();

@@ -49,7 +49,9 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 // kubernetes: starts without clusters and logs a warning until some are configured
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// user settings, and signals (the app's storage API pushes setting changes through them)
 backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 // AI FinOps: the cost store and API, and the demo data source (enabled by finops.demo.enabled)
 backend.add(import('@ai-finops/backstage-plugin-finops-backend'));

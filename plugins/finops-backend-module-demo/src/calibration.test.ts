@@ -32,25 +32,15 @@ import {
   gpuPowerWatts,
   type DemoGpuModel,
 } from './calibration';
-
-/** The monorepo root: the nearest directory whose package.json declares workspaces. */
-function findRepoRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    ) {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no monorepo root above ${from}`);
-    }
-  }
-}
+import { findRepoRoot } from './__fixtures__/repo';
 
 /** The shared real-world data, a sibling of the repository (never copied into it). */
-const SHARED_DATA = path.resolve(findRepoRoot(), '..', 'shared', 'data');
+const SHARED_DATA = path.resolve(
+  findRepoRoot(__dirname),
+  '..',
+  'shared',
+  'data',
+);
 
 const HAS_SHARED_DATA = existsSync(SHARED_DATA);
 

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import {
@@ -47,28 +47,13 @@ import {
 } from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsRecord } from '@ai-finops/backstage-plugin-finops-node';
 import { GPU_CALIBRATION } from './calibration';
+import { findRepoRoot } from './__fixtures__/repo';
 import { generateDemoRecords } from './generator';
 import { DEMO_SERVICES, DEMO_UNALLOCATED_KUBERNETES_ID } from './services';
 
-/** The monorepo root: the nearest directory whose package.json declares workspaces. */
-function findRepoRoot(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    ) {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no monorepo root above ${from}`);
-    }
-  }
-}
-
 function readEntities(file: string): Entity[] {
   const text = readFileSync(
-    path.join(findRepoRoot(), 'examples', file),
+    path.join(findRepoRoot(__dirname), 'examples', file),
     'utf8',
   );
   return parseAllDocuments(text).map(doc => {

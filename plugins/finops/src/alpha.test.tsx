@@ -17,38 +17,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
-import type { Entity } from '@backstage/catalog-model';
-import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
 import { finopsApiRef } from './api';
 import finopsPlugin from './alpha';
+import { aComponent, aSummary } from './__fixtures__/summary';
 
-const summary: EntityCostSummary = {
-  entityRef: 'component:default/chat-llm',
-  currency: 'USD',
-  dataUntil: '2026-11-14T13:00:00.000Z',
-  month: '2026-11',
-  monthToDate: { billedCost: 13000, effectiveCost: 12345, listCost: 15000 },
-  previousMonthToDate: {
-    billedCost: 11000,
-    effectiveCost: 10000,
-    listCost: 12000,
-  },
-  dailyCosts: [
-    { date: '2026-11-13', cost: 700 },
-    { date: '2026-11-14', cost: 800 },
-  ],
-  topDrivers: [],
-  usage: { gpuHours: 0, tokens: 0, requests: 0 },
-};
-
-function entityWith(annotations?: Record<string, string>): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'chat-llm', annotations },
-    spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-  };
-}
+const summary = aSummary();
+const entityWith = aComponent;
 
 describe('finops plugin (new frontend system)', () => {
   it('provides the API and the cost card extensions', () => {

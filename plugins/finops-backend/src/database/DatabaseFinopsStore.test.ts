@@ -19,45 +19,14 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
+import { aCostRecord, aUsageRecord } from '../__fixtures__/records';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-type CostRecord = Extract<FinopsRecord, { type: 'cost' }>;
-type UsageRecord = Extract<FinopsRecord, { type: 'usage' }>;
-
-function cost(hour: string, fields: Partial<CostRecord> = {}): CostRecord {
-  return {
-    type: 'cost',
-    hour,
-    category: 'gpu',
-    billedCost: 1,
-    effectiveCost: 1,
-    listCost: 1,
-    currency: 'USD',
-    kubernetesId: 'chat',
-    workload: 'Deployment/chat-llm',
-    ...fields,
-  };
-}
-
-function usage(
-  hour: string,
-  metric: UsageRecord['metric'],
-  value: number,
-  fields: Partial<UsageRecord> = {},
-): UsageRecord {
-  return {
-    type: 'usage',
-    hour,
-    metric,
-    value,
-    kubernetesId: 'chat',
-    workload: 'Deployment/chat-llm',
-    ...fields,
-  };
-}
+const cost = aCostRecord;
+const usage = aUsageRecord;
 
 async function* stream(
   records: Iterable<unknown>,

@@ -22,6 +22,7 @@ import type {
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { DatabaseFinopsStore } from '../database';
+import { hourlyCostRecords } from '../__fixtures__/records';
 import {
   FinopsIngestion,
   ingestionTaskId,
@@ -31,8 +32,6 @@ import {
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-
-const HOUR = 60 * 60 * 1000;
 
 /** A source with one GPU cost of 1 per hour, recording what it was asked. */
 class HourlySource implements FinopsDataSource {
@@ -47,18 +46,7 @@ class HourlySource implements FinopsDataSource {
     if (this.failOn === window.start.toISOString()) {
       throw new Error(`export for ${span} is not ready`);
     }
-    for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
-      yield {
-        type: 'cost',
-        hour: new Date(t).toISOString(),
-        category: 'gpu',
-        billedCost: 1,
-        effectiveCost: 1,
-        listCost: 1,
-        currency: 'USD',
-        kubernetesId: 'chat',
-      };
-    }
+    yield* hourlyCostRecords(window);
   }
 }
 

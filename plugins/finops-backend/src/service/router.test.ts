@@ -33,31 +33,18 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { finopsPlugin } from '../plugin';
+import { HOUR, hourlyCostRecords } from '../__fixtures__/records';
 
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
-
-const HOUR = 60 * 60 * 1000;
 
 /** One GPU cost of 1 per hour for the `chat` workload. */
 const hourlySource: FinopsDataSource = {
   id: 'test',
   backfill: { days: 3 },
   async *read({ window }: FinopsReadOptions): AsyncIterable<FinopsRecord> {
-    for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
-      yield {
-        type: 'cost',
-        hour: new Date(t).toISOString(),
-        category: 'gpu',
-        billedCost: 1,
-        effectiveCost: 1,
-        listCost: 1,
-        currency: 'USD',
-        kubernetesId: 'chat',
-        workload: 'Deployment/chat-llm',
-      };
-    }
+    yield* hourlyCostRecords(window);
   },
 };
 

@@ -18,26 +18,16 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ResponseError } from '@backstage/errors';
 import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
-import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
 import { FinopsClient } from './FinopsClient';
+import { aSummary } from '../__fixtures__/summary';
 
 const baseUrl = 'http://backstage.test/api/finops';
 
-const summary: EntityCostSummary = {
+const summary = aSummary({
   entityRef: 'component:team-a/chat llm',
-  currency: 'USD',
-  dataUntil: '2026-11-14T13:00:00.000Z',
-  month: '2026-11',
-  monthToDate: { billedCost: 13000, effectiveCost: 12345, listCost: 15000 },
-  previousMonthToDate: {
-    billedCost: 11000,
-    effectiveCost: 10000,
-    listCost: 12000,
-  },
   dailyCosts: [{ date: '2026-11-14', cost: 800 }],
-  topDrivers: [],
   usage: { gpuHours: 10, tokens: 0, requests: 0 },
-};
+});
 
 describe('FinopsClient', () => {
   const server = setupServer();

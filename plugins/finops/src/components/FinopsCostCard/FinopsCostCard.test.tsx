@@ -22,6 +22,7 @@ import { ResponseError } from '@backstage/errors';
 import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
 import { finopsApiRef, type FinopsApi } from '../../api';
 import { FinopsCostCard } from './FinopsCostCard';
+import { aSummary } from '../../__fixtures__/summary';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -41,17 +42,7 @@ days[3].cost = 120;
 days[10].cost = 900;
 days[29].cost = 800;
 
-const summary: EntityCostSummary = {
-  entityRef: 'component:default/chat-llm',
-  currency: 'USD',
-  dataUntil: '2026-11-14T13:00:00.000Z',
-  month: '2026-11',
-  monthToDate: { billedCost: 13000, effectiveCost: 12345, listCost: 15000 },
-  previousMonthToDate: {
-    billedCost: 11000,
-    effectiveCost: 10000,
-    listCost: 12000,
-  },
+const summary: EntityCostSummary = aSummary({
   monthlyBudget: 25000,
   dailyCosts: days,
   topDrivers: [
@@ -77,7 +68,7 @@ const summary: EntityCostSummary = {
     requests: 1_000_000,
     costPerMillionTokens: 0.42,
   },
-};
+});
 
 function renderCard(api: Partial<FinopsApi>, e: Entity = entity) {
   return renderInTestApp(

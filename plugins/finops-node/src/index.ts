@@ -16,10 +16,12 @@
 
 /**
  * Node.js library for the AI FinOps backend: the extension points through
- * which modules add data sources and recommenders.
+ * which modules add data sources and recommenders, and the readers of cost
+ * formats shared by the backend modules and the CLI.
  *
  * @packageDocumentation
  */
 
 export * from './dataSources';
 export * from './recommenders';
+export * from './focus';

@@ -53,8 +53,16 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-// AI FinOps: the cost store and API, and the demo data source (enabled by finops.demo.enabled)
+// AI FinOps: the cost store and API, and its data sources; each source module
+// stays idle until configured (finops.demo.enabled, finops.opencost.baseUrl,
+// finops.prometheus.baseUrl)
 backend.add(import('@ai-finops/backstage-plugin-finops-backend'));
 backend.add(import('@ai-finops/backstage-plugin-finops-backend-module-demo'));
+backend.add(
+  import('@ai-finops/backstage-plugin-finops-backend-module-opencost'),
+);
+backend.add(
+  import('@ai-finops/backstage-plugin-finops-backend-module-prometheus'),
+);
 
 backend.start();

@@ -1,0 +1,44 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/**
+ * OpenCost data source for AI FinOps: hourly Kubernetes cost allocation and
+ * CPU, memory and GPU usage from OpenCost's `/allocation/compute` API.
+ *
+ * @packageDocumentation
+ */
+
+export { finopsModuleOpencost as default } from './module';
+export {
+  DEFAULT_OPENCOST_AGGREGATE,
+  DEFAULT_OPENCOST_CURRENCY,
+  OpenCostDataSource,
+  type OpenCostDataSourceOptions,
+} from './OpenCostDataSource';
+export {
+  OpenCostResponseError,
+  parseAllocationResponse,
+  type OpenCostAllocation,
+  type OpenCostAllocationSet,
+} from './response';
+export {
+  OPENCOST_COST_FIELDS,
+  allocationDimensions,
+  allocationsToRecords,
+  findUnmappedCosts,
+  isIdleAllocation,
+  type AllocationsToRecordsOptions,
+} from './records';

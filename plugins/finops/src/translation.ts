@@ -43,6 +43,7 @@ export const finopsTranslationRef = createTranslationRef({
       },
       sparkline: {
         caption: 'Last 30 days',
+        captionPartial: 'Last 30 days (today so far, dashed)',
         label:
           'Daily cost over the last 30 days: min {{min}}, max {{max}}, last {{last}}',
       },

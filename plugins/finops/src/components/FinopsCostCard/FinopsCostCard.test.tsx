@@ -128,6 +128,11 @@ describe('FinopsCostCard', () => {
         name: 'Daily cost over the last 30 days: min $120, max $900, last $800',
       }),
     ).toBeInTheDocument();
+    // dataUntil is 13:00 UTC: today is partial, so its segment is dashed.
+    expect(
+      screen.getByText('Last 30 days (today so far, dashed)'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('sparkline-partial')).toBeInTheDocument();
 
     // Unit economics
     expect(screen.getByText('Cost per 1M tokens')).toBeInTheDocument();

@@ -278,10 +278,13 @@ function CostSummaryView(props: { summary: EntityCostSummary; t: Translate }) {
       {series && (
         <Flex direction="column" gap="1">
           <Text as="span" variant="body-x-small" color="secondary">
-            {t('costCard.sparkline.caption')}
+            {isPartialDay(summary.dataUntil)
+              ? t('costCard.sparkline.captionPartial')
+              : t('costCard.sparkline.caption')}
           </Text>
           <Sparkline
             values={dailyValues}
+            partialLast={isPartialDay(summary.dataUntil)}
             label={t('costCard.sparkline.label', {
               min: money(series.min),
               max: money(series.max),
@@ -395,4 +398,9 @@ export function FinopsCostCard(props: FinopsCostCardProps) {
     );
   }
   return <FinopsCostCardContent title={title} t={t} />;
+}
+
+/** Whether the day of `dataUntil` (the start of the latest hour with data) is incomplete. */
+function isPartialDay(dataUntil: string | undefined): boolean {
+  return dataUntil !== undefined && new Date(dataUntil).getUTCHours() !== 23;
 }

@@ -32,6 +32,16 @@ describe('Sparkline', () => {
     );
   });
 
+  it('dashes the last segment when the last value is partial', () => {
+    const { container } = render(
+      <Sparkline values={[1, 3, 2]} label="partial" partialLast />,
+    );
+    const [solid, partial] = container.querySelectorAll('polyline');
+    expect(solid).toHaveAttribute('points', '2,38 150,2');
+    expect(partial).toHaveAttribute('points', '150,2 298,20');
+    expect(partial).toHaveAttribute('stroke-dasharray', '3 3');
+  });
+
   it('renders nothing without values', () => {
     const { container } = render(<Sparkline values={[]} label="empty" />);
     expect(container).toBeEmptyDOMElement();

@@ -31,6 +31,11 @@ export interface SparklineProps {
   height?: number;
   /** Line colour; defaults to the current text colour. */
   color?: string;
+  /**
+   * Whether the last value covers an incomplete period (today so far); its
+   * segment is drawn dashed so a partial day does not read as a drop.
+   */
+  partialLast?: boolean;
 }
 
 /**
@@ -90,12 +95,28 @@ export function sparklinePoints(
  * @public
  */
 export function Sparkline(props: SparklineProps) {
-  const { values, label, height = 40, color = 'currentColor' } = props;
+  const {
+    values,
+    label,
+    height = 40,
+    color = 'currentColor',
+    partialLast = false,
+  } = props;
   const points = sparklinePoints(values, VIEW_WIDTH, height);
   if (points.length === 0) {
     return null;
   }
   const line = points.map(([x, y]) => `${x},${y}`).join(' ');
+  const dashedTail = partialLast && points.length > 1;
+  const solid = dashedTail ? points.slice(0, -1) : points;
+  const stroke = {
+    fill: 'none',
+    stroke: 'currentColor',
+    strokeWidth: 1.5,
+    strokeLinejoin: 'round' as const,
+    strokeLinecap: 'round' as const,
+    vectorEffect: 'non-scaling-stroke' as const,
+  };
   const area = `M${points[0][0]},${height} L${line.replace(/ /g, ' L')} L${
     points[points.length - 1][0]
   },${height} Z`;
@@ -113,14 +134,20 @@ export function Sparkline(props: SparklineProps) {
       <title>{label}</title>
       <path d={area} fill="currentColor" fillOpacity={0.12} stroke="none" />
       <polyline
-        points={line}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth={1.5}
-        strokeLinejoin="round"
-        strokeLinecap="round"
-        vectorEffect="non-scaling-stroke"
+        points={solid.map(([x, y]) => `${x},${y}`).join(' ')}
+        {...stroke}
       />
+      {dashedTail && (
+        <polyline
+          data-testid="sparkline-partial"
+          points={points
+            .slice(-2)
+            .map(([x, y]) => `${x},${y}`)
+            .join(' ')}
+          strokeDasharray="3 3"
+          {...stroke}
+        />
+      )}
     </svg>
   );
 }

@@ -25,3 +25,4 @@
 export * from './annotations';
 export * from './permissions';
 export * from './types';
+export * from './prices';

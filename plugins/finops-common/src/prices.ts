@@ -1,0 +1,204 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// Public on-demand list prices of GPU instances (Linux, USD per instance-hour),
+// as captured by the cluster autoscalers' generated price tables (Apache-2.0):
+// AWS aws/karpenter-provider-aws zz_generated.pricing_aws.go (2026-07-20),
+// Azure Azure/karpenter-provider-azure zz_generated.pricing.go (2026-06-18),
+// GCP cloudpilot-ai/karpenter-provider-gcp initial-prices.json (2026-05-05);
+// via shared/data/cloud-ondemand-prices/gpu_accel_prices_hourly_aws_azure_gcp.csv.
+// GPU models use the GPU Feature Discovery `nvidia.com/gpu.product` spelling.
+
+/**
+ * A cloud provider of the embedded price catalog.
+ *
+ * @public
+ */
+export type CloudProvider = 'aws' | 'azure' | 'gcp';
+
+/**
+ * The list price of one GPU instance type in one region.
+ *
+ * @public
+ */
+export interface GpuInstancePrice {
+  provider: CloudProvider;
+  region: string;
+  instanceType: string;
+  gpuModel: string;
+  gpuCount: number;
+  /** On-demand list price of the whole instance, USD per hour. */
+  usdPerHour: number;
+}
+
+const price = (
+  provider: CloudProvider,
+  region: string,
+  instanceType: string,
+  gpuModel: string,
+  gpuCount: number,
+  usdPerHour: number,
+): GpuInstancePrice => ({
+  provider,
+  region,
+  instanceType,
+  gpuModel,
+  gpuCount,
+  usdPerHour,
+});
+
+/**
+ * The embedded GPU instance price catalog.
+ *
+ * @public
+ */
+export const GPU_INSTANCE_PRICES: readonly GpuInstancePrice[] = [
+  // AWS us-east-1
+  price('aws', 'us-east-1', 'p5.48xlarge', 'NVIDIA-H100-80GB-HBM3', 8, 55.04),
+  price('aws', 'us-east-1', 'p5en.48xlarge', 'NVIDIA-H200', 8, 63.296),
+  price(
+    'aws',
+    'us-east-1',
+    'p4d.24xlarge',
+    'NVIDIA-A100-SXM4-40GB',
+    8,
+    21.957642,
+  ),
+  price(
+    'aws',
+    'us-east-1',
+    'p4de.24xlarge',
+    'NVIDIA-A100-SXM4-80GB',
+    8,
+    27.44705,
+  ),
+  price('aws', 'us-east-1', 'g6e.xlarge', 'NVIDIA-L40S', 1, 1.861),
+  price('aws', 'us-east-1', 'g6e.48xlarge', 'NVIDIA-L40S', 8, 30.13118),
+  price('aws', 'us-east-1', 'g6.xlarge', 'NVIDIA-L4', 1, 0.8048),
+  price('aws', 'us-east-1', 'g5.xlarge', 'NVIDIA-A10G', 1, 1.006),
+  price('aws', 'us-east-1', 'g4dn.xlarge', 'Tesla-T4', 1, 0.526),
+  // Azure eastus2
+  price(
+    'azure',
+    'eastus2',
+    'Standard_ND96isr_H100_v5',
+    'NVIDIA-H100-80GB-HBM3',
+    8,
+    98.32,
+  ),
+  price(
+    'azure',
+    'eastus2',
+    'Standard_NC40ads_H100_v5',
+    'NVIDIA-H100-NVL',
+    1,
+    6.98,
+  ),
+  price('azure', 'eastus2', 'Standard_ND96isr_H200_v5', 'NVIDIA-H200', 8, 84.8),
+  price(
+    'azure',
+    'eastus2',
+    'Standard_ND96amsr_A100_v4',
+    'NVIDIA-A100-SXM4-80GB',
+    8,
+    32.77,
+  ),
+  price(
+    'azure',
+    'eastus2',
+    'Standard_NC24ads_A100_v4',
+    'NVIDIA-A100-80GB-PCIe',
+    1,
+    3.673,
+  ),
+  price('azure', 'eastus2', 'Standard_NV36ads_A10_v5', 'NVIDIA-A10', 1, 3.2),
+  price('azure', 'eastus2', 'Standard_NC4as_T4_v3', 'Tesla-T4', 1, 0.526),
+  // GCP us-central1
+  price(
+    'gcp',
+    'us-central1',
+    'a3-highgpu-8g',
+    'NVIDIA-H100-80GB-HBM3',
+    8,
+    88.4899999025753,
+  ),
+  price(
+    'gcp',
+    'us-central1',
+    'a2-highgpu-1g',
+    'NVIDIA-A100-SXM4-40GB',
+    1,
+    3.673385,
+  ),
+  price(
+    'gcp',
+    'us-central1',
+    'a2-ultragpu-1g',
+    'NVIDIA-A100-SXM4-80GB',
+    1,
+    5.06879789041096,
+  ),
+  price('gcp', 'us-central1', 'g2-standard-4', 'NVIDIA-L4', 1, 0.706832255),
+];
+
+/**
+ * A per-GPU-hour price and where it comes from.
+ *
+ * @public
+ */
+export interface GpuHourPrice {
+  usdPerGpuHour: number;
+  source: GpuInstancePrice;
+}
+
+/**
+ * The list price of one GPU-hour of a model: the instance price divided by
+ * its GPUs, from the cheapest matching catalog entry (optionally limited to a
+ * provider and region). `undefined` when the catalog has no such GPU.
+ *
+ * @public
+ */
+export function gpuHourPrice(
+  gpuModel: string,
+  options: { provider?: CloudProvider; region?: string } = {},
+  catalog: readonly GpuInstancePrice[] = GPU_INSTANCE_PRICES,
+): GpuHourPrice | undefined {
+  const wanted = normaliseGpuModel(gpuModel);
+  let best: GpuHourPrice | undefined;
+  for (const entry of catalog) {
+    if (normaliseGpuModel(entry.gpuModel) !== wanted) continue;
+    if (options.provider && entry.provider !== options.provider) continue;
+    if (options.region && entry.region !== options.region) continue;
+    const usdPerGpuHour = entry.usdPerHour / entry.gpuCount;
+    if (!best || usdPerGpuHour < best.usdPerGpuHour) {
+      best = { usdPerGpuHour, source: entry };
+    }
+  }
+  return best;
+}
+
+/**
+ * Compares GPU model names written as GFD labels (`NVIDIA-H100-80GB-HBM3`) or
+ * as product names (`NVIDIA H100 80GB HBM3`), ignoring case.
+ *
+ * @public
+ */
+export function normaliseGpuModel(model: string): string {
+  return model
+    .trim()
+    .replace(/[\s_]+/g, '-')
+    .toUpperCase();
+}

@@ -25,3 +25,4 @@
 export * from './dataSources';
 export * from './recommenders';
 export * from './focus';
+export * from './carbon';

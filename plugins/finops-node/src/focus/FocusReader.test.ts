@@ -255,6 +255,23 @@ describe('FocusReader', () => {
     );
   });
 
+  it('names the file when it cannot be read, compressed or not', async () => {
+    for (const missing of ['nope.csv', 'nope.csv.gz']) {
+      const target = path.join(dir, missing);
+      const reader = new FocusReader();
+      await expect(readAll(reader, target)).rejects.toThrow(
+        new RegExp(
+          `^${target.replace(/[.]/g, '\\.')}: row 0: cannot be read: ENOENT`,
+        ),
+      );
+    }
+    const notGzip = path.join(dir, 'plain.csv.gz');
+    writeFileSync(notGzip, 'not gzip at all');
+    await expect(readAll(new FocusReader(), notGzip)).rejects.toThrow(
+      /plain\.csv\.gz: row 0: cannot be read: incorrect header check/,
+    );
+  });
+
   it('rejects a row with the wrong number of fields', async () => {
     const target = path.join(dir, 'ragged.csv');
     writeFileSync(target, `${HEADER_1_0.join(',')}\n1,2,3\n`);

@@ -52,6 +52,7 @@ export type FocusRule =
   | 'not-datetime'
   | 'not-json'
   | 'not-csv'
+  | 'unreadable'
   | 'enum-value';
 
 /** Rules a lenient read fixes; the others reject the file. */
@@ -241,13 +242,12 @@ export class FocusReader {
       relax_column_count: false,
       skip_empty_lines: true,
     });
-    const input = await openSource(source);
-    input.on('error', error => parser.destroy(error));
-    input.pipe(parser);
-
     let header: string[] | undefined;
     let specs: Array<FocusColumnSpec | undefined> = [];
     try {
+      const input = await openSource(source);
+      input.on('error', error => parser.destroy(error));
+      input.pipe(parser);
       for await (const record of parser as AsyncIterable<string[]>) {
         if (!header) {
           header = record.map(h => h.trim());
@@ -261,13 +261,25 @@ export class FocusReader {
     } catch (error) {
       if (error instanceof FocusValidationError) throw error;
       const message = error instanceof Error ? error.message : String(error);
+      // csv-parse's own errors carry CSV_* codes; anything else comes from
+      // opening, downloading or decompressing the source.
+      const isCsv = String((error as { code?: unknown })?.code).startsWith(
+        'CSV_',
+      );
       throw new FocusValidationError(
-        {
-          row: report.rows + 1,
-          rule: 'not-csv',
-          message: `not readable as CSV: ${message}`,
-          fixed: false,
-        },
+        isCsv
+          ? {
+              row: report.rows + 1,
+              rule: 'not-csv',
+              message: `not readable as CSV: ${message}`,
+              fixed: false,
+            }
+          : {
+              row: report.rows,
+              rule: 'unreadable',
+              message: `cannot be read: ${message.replace(/^Error: /, '')}`,
+              fixed: false,
+            },
         report,
       );
     }
@@ -547,7 +559,7 @@ async function openSource(source: string | Readable): Promise<Readable> {
     name = source;
     stream = createReadStream(source);
   }
-  if (name.endsWith('.gz')) return stream.pipe(createGunzip());
+  if (name.endsWith('.gz')) return gunzip(stream);
   return sniffGzip(stream);
 }
 
@@ -570,7 +582,13 @@ async function sniffGzip(stream: Readable): Promise<Readable> {
       }
     })(),
   );
-  if (head && head[0] === 0x1f && head[1] === 0x8b)
-    return rest.pipe(createGunzip());
+  if (head && head[0] === 0x1f && head[1] === 0x8b) return gunzip(rest);
   return rest;
+}
+
+/** Decompresses a stream, passing the source's errors on. */
+function gunzip(stream: Readable): Readable {
+  const output = createGunzip();
+  stream.on('error', error => output.destroy(error));
+  return stream.pipe(output);
 }

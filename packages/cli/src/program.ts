@@ -16,6 +16,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { version } from '../package.json';
+import { addCostsCommand, addIngestCommand } from './commands/billing';
 
 /** Exit codes of the CLI contract (see the repository's DESIGN notes). */
 export const EXIT_OK = 0;
@@ -36,10 +37,14 @@ export function createProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      // One clear line on stderr, never a stack trace.
-      outputError: (message, write) => write(`${message.trimEnd()}\n`),
+      // One clear line on stderr, never a stack trace: commander puts its
+      // "(Did you mean …?)" suggestion on a line of its own.
+      outputError: (message, write) =>
+        write(`${message.trim().replace(/\s*\n\s*/g, ' ')}\n`),
     });
   program.action(() => program.help());
+  addIngestCommand(program);
+  addCostsCommand(program);
   return program;
 }
 
@@ -56,9 +61,9 @@ export async function run(argv: string[]): Promise<number> {
       // --help and --version end through exitOverride with code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
-    process.stderr.write(
-      `ai-finops: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    // One line, whatever the message: no stack traces, no multi-line dumps.
+    process.stderr.write(`ai-finops: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return EXIT_BAD_INPUT;
   }
 }

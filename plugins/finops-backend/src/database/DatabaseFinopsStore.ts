@@ -24,6 +24,7 @@ import type {
 import type {
   FinopsRecord,
   FinopsWindow,
+  FocusRow,
 } from '@ai-finops/backstage-plugin-finops-node';
 import {
   resolvePackagePath,
@@ -31,6 +32,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, stringifyError } from '@backstage/errors';
 import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import { canonicalPair, escapeLike, RecordChecksum } from '../lib/canonical';
 import {
   addMonths,
@@ -45,7 +47,18 @@ import {
   toDate,
   toOptionalDate,
 } from '../lib/time';
+import {
+  formatBillingDimension,
+  nextDay,
+  parseBillingDay,
+  resolveBillingDimensions,
+  toBillingChargeRow,
+  validateBillingSource,
+} from './billing';
 import type {
+  FinopsBillingCostRow,
+  FinopsBillingCostsOptions,
+  FinopsBillingIngestion,
   FinopsCostSummary,
   FinopsCostSummaryOptions,
   FinopsIngestionRun,
@@ -54,9 +67,11 @@ import type {
 } from './FinopsStore';
 import { validateRecord } from './records';
 import {
+  BILLING_CHARGES_TABLE,
   COST_FACTS_TABLE,
   INGESTION_RUNS_TABLE,
   USAGE_FACTS_TABLE,
+  type DbBillingChargeRow,
   type DbCostFactRow,
   type DbIngestionRunRow,
   type DbTimestamp,
@@ -73,6 +88,9 @@ const migrationsDir = resolvePackagePath(import.meta.url, 'migrations');
  */
 const INSERT_BATCH_SIZE = 500;
 
+/** Values per `where … in (…)`, to keep parameter lists short. */
+const WHERE_IN_CHUNK_SIZE = 100;
+
 const DEFAULT_RUN_LIMIT = 50;
 const MAX_RUN_LIMIT = 1000;
 
@@ -85,7 +103,7 @@ const TOP_DRIVERS = 5;
 /**
  * The knex implementation of {@link FinopsStore}, for SQLite and Postgres.
  *
- * @internal
+ * @public
  */
 export class DatabaseFinopsStore implements FinopsStore {
   readonly #db: Knex;
@@ -355,6 +373,142 @@ export class DatabaseFinopsStore implements FinopsStore {
     });
   }
 
+  async replaceBillingCharges(
+    source: string,
+    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+  ): Promise<FinopsBillingIngestion> {
+    validateBillingSource(source);
+    const run = { source, runId: randomUUID(), ingestedAt: new Date() };
+
+    return await this.#db.transaction(async tx => {
+      // Billing periods seen, as epoch milliseconds; null for rows without one.
+      const periods = new Set<number | null>();
+      let batch: DbBillingChargeRow[] = [];
+      let stored = 0;
+      let index = 0;
+      for await (const row of rows) {
+        index += 1;
+        const dbRow = toBillingChargeRow(row, index, run);
+        periods.add(
+          dbRow.billing_period_start === null
+            ? null
+            : (dbRow.billing_period_start as Date).getTime(),
+        );
+        batch.push(dbRow);
+        if (batch.length >= INSERT_BATCH_SIZE) {
+          await tx(BILLING_CHARGES_TABLE).insert(batch);
+          stored += batch.length;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) {
+        await tx(BILLING_CHARGES_TABLE).insert(batch);
+        stored += batch.length;
+      }
+
+      // What earlier runs stored for the same periods of the same source.
+      const starts = [...periods]
+        .filter((p): p is number => p !== null)
+        .sort((a, b) => a - b);
+      for (let i = 0; i < starts.length; i += WHERE_IN_CHUNK_SIZE) {
+        await tx(BILLING_CHARGES_TABLE)
+          .where('source', source)
+          .whereIn(
+            'billing_period_start',
+            starts.slice(i, i + WHERE_IN_CHUNK_SIZE).map(p => new Date(p)),
+          )
+          .whereNot('run_id', run.runId)
+          .delete();
+      }
+      if (periods.has(null)) {
+        await tx(BILLING_CHARGES_TABLE)
+          .where('source', source)
+          .whereNull('billing_period_start')
+          .whereNot('run_id', run.runId)
+          .delete();
+      }
+
+      return {
+        rows: stored,
+        billingPeriods: starts.map(p => new Date(p).toISOString()),
+      };
+    });
+  }
+
+  async queryBillingCosts(
+    options: FinopsBillingCostsOptions,
+  ): Promise<FinopsBillingCostRow[]> {
+    const dimensions = resolveBillingDimensions(options.groupBy);
+    const from =
+      options.from === undefined
+        ? undefined
+        : parseBillingDay(options.from, 'from day');
+    const to =
+      options.to === undefined
+        ? undefined
+        : parseBillingDay(options.to, 'to day');
+    if (from && to && from > to) {
+      throw new InputError(
+        `Invalid day range: from ${options.from} is after to ${options.to}`,
+      );
+    }
+
+    // Group by the stored columns (a day is grouped by its timestamps) and
+    // fold the groups in JS: portable across SQLite and Postgres, and the
+    // folding is over groups, not rows.
+    const columns = [...new Set(dimensions.map(d => d.column))];
+    const query = this.#db(BILLING_CHARGES_TABLE).sum({
+      billedCost: 'billed_cost',
+      effectiveCost: 'effective_cost',
+      listCost: 'list_cost',
+    });
+    if (columns.length > 0) {
+      query.select(columns).groupBy(columns);
+    }
+    if (from) query.where('charge_period_start', '>=', from);
+    if (to) query.where('charge_period_start', '<', nextDay(to));
+    if (options.source !== undefined) query.where('source', options.source);
+
+    const rows = (await query) as Array<
+      Record<string, DbTimestamp | null> & {
+        billedCost: number | string | null;
+        effectiveCost: number | string | null;
+        listCost: number | string | null;
+      }
+    >;
+
+    const groups = new Map<string, FinopsBillingCostRow>();
+    for (const row of rows) {
+      const values = dimensions.map(d =>
+        formatBillingDimension(d, row[d.column]),
+      );
+      const key = JSON.stringify(values);
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          group: Object.fromEntries(
+            dimensions.map((d, i) => [d.name, values[i]]),
+          ),
+          billedCost: 0,
+          effectiveCost: 0,
+          listCost: 0,
+        };
+        groups.set(key, group);
+      }
+      group.billedCost += Number(row.billedCost ?? 0);
+      group.effectiveCost += Number(row.effectiveCost ?? 0);
+      group.listCost += Number(row.listCost ?? 0);
+    }
+    // Without group-by columns the result is one total (0 when there are no
+    // rows: SQL sums nothing to one null row).
+    return [...groups.values()].sort((a, b) =>
+      compareGroups(
+        dimensions.map(d => a.group[d.name]),
+        dimensions.map(d => b.group[d.name]),
+      ),
+    );
+  }
+
   /**
    * Restricts a fact query to the facts an entity owns: those with its
    * Kubernetes id, OR carrying every label of its selector, OR carrying
@@ -576,6 +730,22 @@ function validateWindow(sourceId: string, window: FinopsWindow) {
       `Invalid window [${start.toISOString()}, ${end.toISOString()}): it must start before it ends, on whole hours`,
     );
   }
+}
+
+/** Orders group values: null first, then by UTF-16 code units. */
+function compareGroups(
+  a: Array<string | null>,
+  b: Array<string | null>,
+): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 function clamp(time: number, min: Date, max: Date): Date {

@@ -21,19 +21,20 @@ import type {
 import type {
   FinopsRecord,
   FinopsWindow,
+  FocusRow,
 } from '@ai-finops/backstage-plugin-finops-node';
 
 /**
  * The state of an ingestion run.
  *
- * @internal
+ * @public
  */
 export type FinopsIngestionRunStatus = 'running' | 'succeeded' | 'failed';
 
 /**
  * One ingestion of one window of one data source.
  *
- * @internal
+ * @public
  */
 export interface FinopsIngestionRun {
   id: number;
@@ -56,7 +57,7 @@ export interface FinopsIngestionRun {
  * `EntityCostSummary` but the entity ref and the budget, which come from the
  * entity itself.
  *
- * @internal
+ * @public
  */
 export type FinopsCostSummary = Omit<
   EntityCostSummary,
@@ -66,7 +67,7 @@ export type FinopsCostSummary = Omit<
 /**
  * What a cost summary covers.
  *
- * @internal
+ * @public
  */
 export interface FinopsCostSummaryOptions {
   /** The facts that belong to the entity. */
@@ -84,14 +85,67 @@ export interface FinopsCostSummaryOptions {
 }
 
 /**
+ * The outcome of {@link FinopsStore.replaceBillingCharges}.
+ *
+ * @public
+ */
+export interface FinopsBillingIngestion {
+  /** Rows stored. */
+  rows: number;
+  /**
+   * The billing periods the rows belong to (ISO-8601 BillingPeriodStart,
+   * sorted); these periods of the source were replaced.
+   */
+  billingPeriods: string[];
+}
+
+/**
+ * What {@link FinopsStore.queryBillingCosts} sums.
+ *
+ * @public
+ */
+export interface FinopsBillingCostsOptions {
+  /**
+   * FOCUS column names to group by, in output order: any of
+   * `BILLING_GROUP_BY_COLUMNS`, including the virtual `ChargePeriodDay`
+   * (the UTC day, `YYYY-MM-DD`, of ChargePeriodStart). Empty: one total.
+   */
+  groupBy: readonly string[];
+  /** First UTC day (`YYYY-MM-DD`, inclusive) of ChargePeriodStart. */
+  from?: string;
+  /** Last UTC day (`YYYY-MM-DD`, inclusive) of ChargePeriodStart. */
+  to?: string;
+  /** Only the rows of this billing source. */
+  source?: string;
+}
+
+/**
+ * One group of billing charges and its summed costs.
+ *
+ * @public
+ */
+export interface FinopsBillingCostRow {
+  /**
+   * Group-by column → value: text as stored, datetimes as ISO-8601 UTC,
+   * `ChargePeriodDay` as `YYYY-MM-DD`; `null` where the export had none.
+   */
+  group: Record<string, string | null>;
+  billedCost: number;
+  effectiveCost: number;
+  /** Rows without a ListCost count as 0. */
+  listCost: number;
+}
+
+/**
  * Persistence of the hourly cost and usage facts and of the ingestion runs.
  *
- * @internal
+ * @public
  */
 export interface FinopsStore {
   /**
-   * Replaces the facts of one source whose hour lies in `[window.start,
-   * window.end)` with `records`, atomically, and records the run.
+   * Replaces the facts of one source whose hour lies in
+   * [`window.start`, `window.end`) with `records`, atomically, and records
+   * the run.
    *
    * A record outside the window or with an invalid field fails the whole
    * window with an `InputError` that names the record index and the field;
@@ -127,4 +181,28 @@ export interface FinopsStore {
   deleteFactsBefore(
     date: Date,
   ): Promise<{ costRows: number; usageRows: number; runs: number }>;
+
+  /**
+   * Stores the rows of a FOCUS billing export for `source`, in one
+   * transaction: the rows are inserted, then the source's earlier rows of
+   * every billing period the export carries are deleted. Re-ingesting an
+   * export therefore replaces it, and periods the export does not carry are
+   * kept. Rows without a BillingPeriodStart form one period of their own.
+   *
+   * If reading or storing any row fails (a `FocusValidationError` from the
+   * reader, or an `InputError` naming the row and column), nothing changes.
+   */
+  replaceBillingCharges(
+    source: string,
+    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+  ): Promise<FinopsBillingIngestion>;
+
+  /**
+   * Sums BilledCost, EffectiveCost and ListCost of the billing charges per
+   * group, sorted by the group values (nulls first, then by code point). An
+   * unknown group-by column or a malformed day is an `InputError`.
+   */
+  queryBillingCosts(
+    options: FinopsBillingCostsOptions,
+  ): Promise<FinopsBillingCostRow[]>;
 }

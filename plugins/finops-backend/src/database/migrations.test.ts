@@ -47,7 +47,7 @@ describe('migrations folder', () => {
     const files = fs.readdirSync(migrationsDir).filter(f => f.endsWith('.js'));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      expect(file).toMatch(/^\d{14}_[a-zA-Z0-9]+\.js$/);
+      expect(file).toMatch(/^\d{14}_[a-zA-Z0-9_]+\.js$/);
       const migration = require(`${migrationsDir}/${file}`);
       expect(typeof migration.up).toBe('function');
       expect(typeof migration.down).toBe('function');
@@ -123,6 +123,46 @@ describe.each(databases.eachSupportedId())('migrations (%s)', databaseId => {
     await knex.migrate.rollback({ directory: migrationsDir }, true);
     for (const table of TABLES) {
       await expect(knex.schema.hasTable(table)).resolves.toBe(false);
+    }
+  });
+  it('20261126120000_billing_charges.js creates and drops the billing charges table', async () => {
+    const knex = await databases.init(databaseId);
+    await migrateUpOnce(knex, '20261126000000_init.js');
+    await migrateUpOnce(knex, '20261126120000_billing_charges.js');
+    await expect(knex.schema.hasTable('finops_billing_charges')).resolves.toBe(
+      true,
+    );
+
+    await knex('finops_billing_charges').insert({
+      source: 'aws',
+      run_id: '00000000-0000-4000-8000-000000000000',
+      ingested_at: new Date(),
+      billing_period_start: new Date('2024-09-01T00:00:00Z'),
+      charge_period_start: new Date('2024-09-18T22:00:00Z'),
+      charge_period_end: new Date('2024-09-18T23:00:00Z'),
+      provider_name: 'AWS',
+      resource_id: `arn:${'x'.repeat(2000)}`,
+      billed_cost: 0.0000008,
+      effective_cost: 0,
+      tags: '{}',
+    });
+    await expect(
+      knex('finops_billing_charges').select(
+        'id',
+        'billed_cost',
+        'list_cost',
+        'service_name',
+      ),
+    ).resolves.toEqual([
+      { id: 1, billed_cost: 0.0000008, list_cost: null, service_name: null },
+    ]);
+
+    await migrateDownOnce(knex, '20261126120000_billing_charges.js');
+    await expect(knex.schema.hasTable('finops_billing_charges')).resolves.toBe(
+      false,
+    );
+    for (const table of TABLES) {
+      await expect(knex.schema.hasTable(table)).resolves.toBe(true);
     }
   });
 });

@@ -73,3 +73,42 @@ export const COST_FACTS_TABLE = 'finops_cost_facts_hourly';
 export const USAGE_FACTS_TABLE = 'finops_usage_facts_hourly';
 /** @internal */
 export const INGESTION_RUNS_TABLE = 'finops_ingestion_runs';
+
+/** A row of `finops_billing_charges`, without its id. @internal */
+export interface DbBillingChargeRow {
+  source: string;
+  run_id: string;
+  ingested_at: DbTimestamp;
+  billing_period_start: DbTimestamp | null;
+  charge_period_start: DbTimestamp;
+  charge_period_end: DbTimestamp;
+  provider_name: string | null;
+  publisher_name: string | null;
+  invoice_issuer_name: string | null;
+  billing_account_id: string | null;
+  billing_account_name: string | null;
+  sub_account_id: string | null;
+  sub_account_name: string | null;
+  service_category: string | null;
+  service_name: string | null;
+  region_id: string | null;
+  resource_id: string | null;
+  resource_type: string | null;
+  charge_category: string | null;
+  charge_class: string | null;
+  charge_frequency: string | null;
+  pricing_category: string | null;
+  sku_id: string | null;
+  billing_currency: string | null;
+  consumed_unit: string | null;
+  consumed_quantity: number | null;
+  billed_cost: number;
+  effective_cost: number;
+  list_cost: number | null;
+  contracted_cost: number | null;
+  /** Canonical JSON, sorted keys. */
+  tags: string;
+}
+
+/** @internal */
+export const BILLING_CHARGES_TABLE = 'finops_billing_charges';

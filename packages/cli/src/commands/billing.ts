@@ -1,0 +1,234 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  DatabaseFinopsStore,
+  type FinopsBillingCostRow,
+} from '@ai-finops/backstage-plugin-finops-backend/store';
+import {
+  FocusReader,
+  type FocusMode,
+  type FocusValidationReport,
+} from '@ai-finops/backstage-plugin-finops-node';
+import { Command, Option } from 'commander';
+import fs from 'node:fs/promises';
+import { openFinopsDatabase, type FinopsDatabase } from '../database';
+import { InputError } from '../errors';
+
+const DEFAULT_SOURCE = 'focus';
+const COST_COLUMNS = ['billed_cost', 'effective_cost', 'list_cost'];
+
+/** Opens the store, runs `work` on it and always closes the pool. */
+async function withStore<T>(
+  database: FinopsDatabase,
+  work: (store: DatabaseFinopsStore) => Promise<T>,
+): Promise<T> {
+  try {
+    let store: DatabaseFinopsStore;
+    try {
+      store = await DatabaseFinopsStore.create({ database });
+    } catch (error) {
+      throw new InputError(
+        `--database ${database.target}: cannot open the store: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
+    return await work(store);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Fails early, with the file's name, when a local file cannot be read. */
+async function checkReadable(file: string) {
+  if (/^https?:\/\//i.test(file)) return;
+  try {
+    const stat = await fs.stat(file);
+    if (!stat.isFile()) throw new InputError(`${file}: not a file`);
+    await fs.access(file, fs.constants.R_OK);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `${file}: cannot read the file (${
+        code === 'ENOENT' ? 'no such file' : code ?? String(error)
+      })`,
+    );
+  }
+}
+
+/** The validation report summary `ingest focus` prints on stderr. */
+export function formatReport(
+  report: FocusValidationReport,
+  stored: { rows: number; billingPeriods: string[] },
+  source: string,
+): string {
+  const byRule = (counts: Partial<Record<string, number>>) =>
+    Object.entries(counts)
+      .filter(([, n]) => n)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([rule, n]) => `${rule} ${n}`)
+      .join(', ') || 'none';
+  const periods = stored.billingPeriods.map(p => p.slice(0, 10));
+  return [
+    `${report.file}: FOCUS ${report.version}, ${report.rows} rows read (${report.mode} mode)`,
+    `  stored: ${stored.rows} rows for source '${source}', billing periods ${
+      periods.join(', ') || 'none'
+    }`,
+    `  fixed: ${byRule(report.fixed)}`,
+    `  tolerated: ${byRule(report.tolerated)}`,
+    `  extra columns (ignored): ${report.extraColumns.join(', ') || 'none'}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Sums of doubles carry noise in the last digits (0.1 + 0.2); 15 significant
+ * digits is what a double holds exactly.
+ */
+function formatAmount(amount: number): string {
+  return String(Number(amount.toPrecision(15)));
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? formatAmount(value) : value;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The CSV `costs --format csv` prints: a header, then one row per group. */
+export function formatCostsCsv(
+  groupBy: readonly string[],
+  rows: readonly FinopsBillingCostRow[],
+): string {
+  const lines = [[...groupBy, ...COST_COLUMNS].map(csvField).join(',')];
+  for (const row of rows) {
+    lines.push(
+      [
+        ...groupBy.map(column => row.group[column]),
+        row.billedCost,
+        row.effectiveCost,
+        row.listCost,
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const databaseOption = () =>
+  new Option(
+    '--database <target>',
+    'SQLite file path or postgres:// URL of the AI FinOps store',
+  ).makeOptionMandatory();
+
+/** `ai-finops ingest focus <file>` */
+export function addIngestCommand(program: Command) {
+  const ingest = program
+    .command('ingest')
+    .description('load billing or usage data into the AI FinOps store');
+  ingest
+    .command('focus')
+    .description(
+      'validate a FOCUS 1.0-1.2 billing export (CSV, .csv.gz or http(s) URL) and store it; re-ingesting replaces its billing periods',
+    )
+    .argument('<file>', 'CSV or .csv.gz file path, or http(s):// URL')
+    .addOption(databaseOption())
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'lenient fixes and counts quirks; strict rejects them',
+      )
+        .choices(['lenient', 'strict'])
+        .default('lenient'),
+    )
+    .option(
+      '--source <id>',
+      'billing source id; an ingestion replaces the periods this source had',
+      DEFAULT_SOURCE,
+    )
+    .action(
+      async (
+        file: string,
+        options: { database: string; mode: FocusMode; source: string },
+      ) => {
+        await checkReadable(file);
+        const reader = new FocusReader({ mode: options.mode });
+        const database = openFinopsDatabase(options.database, {
+          create: true,
+        });
+        const stored = await withStore(database, store =>
+          store.replaceBillingCharges(options.source, reader.read(file)),
+        );
+        process.stderr.write(
+          formatReport(reader.report, stored, options.source),
+        );
+      },
+    );
+}
+
+/** `ai-finops costs --group-by … --format csv` */
+export function addCostsCommand(program: Command) {
+  program
+    .command('costs')
+    .description(
+      'sum BilledCost, EffectiveCost and ListCost of the stored billing data per group',
+    )
+    .addOption(databaseOption())
+    .requiredOption(
+      '--group-by <columns>',
+      'comma-separated FOCUS columns, e.g. ProviderName,ServiceCategory,ChargePeriodDay',
+    )
+    .option('--from <day>', 'first UTC day (YYYY-MM-DD) of ChargePeriodStart')
+    .option(
+      '--to <day>',
+      'last UTC day (YYYY-MM-DD, inclusive) of ChargePeriodStart',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['csv'])
+        .default('csv'),
+    )
+    .action(
+      async (options: {
+        database: string;
+        groupBy: string;
+        from?: string;
+        to?: string;
+      }) => {
+        const groupBy = options.groupBy
+          .split(',')
+          .map(column => column.trim())
+          .filter(Boolean);
+        if (groupBy.length === 0) {
+          throw new InputError('--group-by needs at least one FOCUS column');
+        }
+        const database = openFinopsDatabase(options.database, {
+          create: false,
+        });
+        const rows = await withStore(database, store =>
+          store.queryBillingCosts({
+            groupBy,
+            from: options.from,
+            to: options.to,
+          }),
+        );
+        process.stdout.write(formatCostsCsv(groupBy, rows));
+      },
+    );
+}

@@ -88,6 +88,12 @@ const migrationsDir = resolvePackagePath(import.meta.url, 'migrations');
  */
 const INSERT_BATCH_SIZE = 500;
 
+/**
+ * Billing rows per INSERT on PostgreSQL, where a batch travels as one JSON
+ * parameter (see `#insertBillingCharges`) instead of one parameter per value.
+ */
+const PG_BILLING_BATCH_SIZE = 5000;
+
 /** Values per `where … in (…)`, to keep parameter lists short. */
 const WHERE_IN_CHUNK_SIZE = 100;
 
@@ -384,6 +390,9 @@ export class DatabaseFinopsStore implements FinopsStore {
       // Billing periods seen, as epoch milliseconds; null for rows without one.
       const periods = new Set<number | null>();
       let batch: DbBillingChargeRow[] = [];
+      const batchSize = this.#isSqlite
+        ? INSERT_BATCH_SIZE
+        : PG_BILLING_BATCH_SIZE;
       let stored = 0;
       let index = 0;
       for await (const row of rows) {
@@ -395,14 +404,14 @@ export class DatabaseFinopsStore implements FinopsStore {
             : (dbRow.billing_period_start as Date).getTime(),
         );
         batch.push(dbRow);
-        if (batch.length >= INSERT_BATCH_SIZE) {
-          await tx(BILLING_CHARGES_TABLE).insert(batch);
+        if (batch.length >= batchSize) {
+          await this.#insertBillingCharges(tx, batch);
           stored += batch.length;
           batch = [];
         }
       }
       if (batch.length > 0) {
-        await tx(BILLING_CHARGES_TABLE).insert(batch);
+        await this.#insertBillingCharges(tx, batch);
         stored += batch.length;
       }
 
@@ -433,6 +442,34 @@ export class DatabaseFinopsStore implements FinopsStore {
         billingPeriods: starts.map(p => new Date(p).toISOString()),
       };
     });
+  }
+  /**
+   * Inserts billing rows. On PostgreSQL the batch is sent as one JSON value
+   * expanded by `json_populate_recordset` into the table's own row type: one
+   * bound parameter instead of ~30 per row, which is several times faster
+   * for large exports.
+   */
+  async #insertBillingCharges(
+    tx: Knex.Transaction,
+    rows: DbBillingChargeRow[],
+  ) {
+    if (this.#isSqlite) {
+      await tx(BILLING_CHARGES_TABLE).insert(rows);
+      return;
+    }
+    const columns = Object.keys(rows[0]);
+    await tx.raw(
+      `INSERT INTO ?? (${columns.map(() => '??').join(', ')}) SELECT ${columns
+        .map(() => '??')
+        .join(', ')} FROM json_populate_recordset(NULL::??, ?::json)`,
+      [
+        BILLING_CHARGES_TABLE,
+        ...columns,
+        ...columns,
+        BILLING_CHARGES_TABLE,
+        JSON.stringify(rows),
+      ],
+    );
   }
 
   async queryBillingCosts(

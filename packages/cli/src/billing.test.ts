@@ -21,16 +21,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sharedDataPath } from '@ai-finops/test-utils';
 
 jest.setTimeout(120_000);
 
 const bin = path.resolve(__dirname, '../bin/ai-finops');
-const monorepoRoot = path.resolve(__dirname, '../../..');
-const sharedData = path.resolve(monorepoRoot, '../shared/data');
-const sampleFile = path.join(
-  sharedData,
-  'focus-sample-data-1.0/focus_sample.csv',
-);
+const sampleFile = sharedDataPath('focus-sample-data-1.0/focus_sample.csv');
 const postgresUrl =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
@@ -159,8 +155,8 @@ for (const [name, open] of targets) {
         await target?.dispose();
       });
 
-      (fs.existsSync(sharedData) ? describe : describe.skip)(
-        `the FOCUS 1.0 sample (${sampleFile}; skipped when ${sharedData} is absent)`,
+      (fs.existsSync(sampleFile) ? describe : describe.skip)(
+        `the FOCUS 1.0 sample (${sampleFile}; skipped when absent)`,
         () => {
           const costs = () =>
             aiFinops(

@@ -32,15 +32,10 @@ import {
   gpuPowerWatts,
   type DemoGpuModel,
 } from './calibration';
-import { findRepoRoot } from './__fixtures__/repo';
+import { sharedDataPath } from '@ai-finops/test-utils';
 
 /** The shared real-world data, a sibling of the repository (never copied into it). */
-const SHARED_DATA = path.resolve(
-  findRepoRoot(__dirname),
-  '..',
-  'shared',
-  'data',
-);
+const SHARED_DATA = sharedDataPath();
 
 const HAS_SHARED_DATA = existsSync(SHARED_DATA);
 

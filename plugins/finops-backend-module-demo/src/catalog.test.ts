@@ -47,13 +47,13 @@ import {
 } from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsRecord } from '@ai-finops/backstage-plugin-finops-node';
 import { GPU_CALIBRATION } from './calibration';
-import { findRepoRoot } from './__fixtures__/repo';
+import { findRepoRoot } from '@ai-finops/test-utils';
 import { generateDemoRecords } from './generator';
 import { DEMO_SERVICES, DEMO_UNALLOCATED_KUBERNETES_ID } from './services';
 
 function readEntities(file: string): Entity[] {
   const text = readFileSync(
-    path.join(findRepoRoot(__dirname), 'examples', file),
+    path.join(findRepoRoot(), 'examples', file),
     'utf8',
   );
   return parseAllDocuments(text).map(doc => {

@@ -15,9 +15,8 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FinopsWindow } from '@ai-finops/backstage-plugin-finops-node';
-import { findRepoRoot } from './__testUtils__/allocations';
+import { sharedDataPath } from '@ai-finops/test-utils';
 import {
   collect,
   costs,
@@ -31,14 +30,7 @@ import { OpenCostDataSource } from './OpenCostDataSource';
 // The real response from OpenCost's documentation
 // (opencost/opencost-website static/allocation-example-output.json), read in
 // place from the shared data folder next to the repository.
-const EXAMPLE = path.join(
-  findRepoRoot(__dirname),
-  '..',
-  'shared',
-  'data',
-  'opencost',
-  'allocation-example-output.json',
-);
+const EXAMPLE = sharedDataPath('opencost', 'allocation-example-output.json');
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

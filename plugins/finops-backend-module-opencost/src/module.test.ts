@@ -14,38 +14,12 @@
  * limitations under the License.
  */
 
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  finopsDataSourcesExtensionPoint,
-  type FinopsDataSource,
-} from '@ai-finops/backstage-plugin-finops-node';
+import { startDataSourceModule } from '@ai-finops/test-utils';
 import { OpenCostDataSource } from './OpenCostDataSource';
 import { finopsModuleOpencost } from './module';
 
-async function start(config: object) {
-  const added: FinopsDataSource[] = [];
-  const logger = mockServices.logger.mock();
-  await startTestBackend({
-    extensionPoints: [
-      [
-        finopsDataSourcesExtensionPoint,
-        {
-          addDataSource: (
-            ...sources: Array<FinopsDataSource | FinopsDataSource[]>
-          ) => {
-            added.push(...sources.flat());
-          },
-        },
-      ],
-    ],
-    features: [
-      finopsModuleOpencost,
-      mockServices.rootConfig.factory({ data: config }),
-      logger.factory,
-    ],
-  });
-  return { added, logger };
-}
+const start = (config: object) =>
+  startDataSourceModule(finopsModuleOpencost, config);
 
 describe('finopsModuleOpencost', () => {
   it('adds nothing when finops.opencost.baseUrl is not set', async () => {

@@ -31,7 +31,7 @@ import {
 } from './__testUtils__/prometheus';
 
 const HOUR = 3_600_000;
-const dataDir = findH200TelemetryDir(__dirname);
+const dataDir = findH200TelemetryDir();
 const missing = [
   dataDir
     ? undefined

@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+// Test-only helpers (reading the shared datasets); not part of the isomorphic package.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import path from 'node:path';
 import {
   GRID_EMISSION_FACTORS,
@@ -50,28 +53,11 @@ describe('carbon factors', () => {
   });
 });
 
-function findRepoRoot(from: string): string {
-  for (let d = from; ; d = path.dirname(d)) {
-    const pkg = path.join(d, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    )
-      return d;
-    if (path.dirname(d) === d)
-      throw new Error(`no monorepo root above ${from}`);
-  }
-}
-const CCF = path.resolve(
-  findRepoRoot(__dirname),
-  '..',
-  'shared',
-  'data',
-  'ccf-constants',
-);
+const CCF = sharedDataPath('ccf-constants');
 
-(existsSync(CCF) ? describe : describe.skip)(
-  `carbon factors against Cloud Carbon Footprint [needs ${CCF}]`,
+describeWithSharedData(
+  'ccf-constants',
+  'carbon factors against Cloud Carbon Footprint',
   () => {
     it('match ccf_grid_emission_factors.csv and the PUE averages', () => {
       // The location-based rows; GCP also lists factors net of its

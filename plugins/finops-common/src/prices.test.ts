@@ -14,8 +14,10 @@
  * limitations under the License.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+// Test-only helpers (reading the shared datasets); not part of the isomorphic package.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import { GPU_INSTANCE_PRICES, gpuHourPrice, normaliseGpuModel } from './prices';
 
 describe('gpuHourPrice', () => {
@@ -58,29 +60,14 @@ describe('gpuHourPrice', () => {
   });
 });
 
-function findRepoRoot(from: string): string {
-  for (let d = from; ; d = path.dirname(d)) {
-    const pkg = path.join(d, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    )
-      return d;
-    if (path.dirname(d) === d)
-      throw new Error(`no monorepo root above ${from}`);
-  }
-}
-const PRICES_CSV = path.resolve(
-  findRepoRoot(__dirname),
-  '..',
-  'shared',
-  'data',
+const PRICES_CSV = sharedDataPath(
   'cloud-ondemand-prices',
   'gpu_accel_prices_hourly_aws_azure_gcp.csv',
 );
 
-(existsSync(PRICES_CSV) ? describe : describe.skip)(
-  `GPU_INSTANCE_PRICES against the autoscalers' price tables [needs ${PRICES_CSV}]`,
+describeWithSharedData(
+  'cloud-ondemand-prices/gpu_accel_prices_hourly_aws_azure_gcp.csv',
+  "GPU_INSTANCE_PRICES against the autoscalers' price tables",
   () => {
     it('has every price exactly as published', () => {
       const [header, ...lines] = readFileSync(PRICES_CSV, 'utf8')

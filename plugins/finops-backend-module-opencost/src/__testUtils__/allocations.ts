@@ -14,25 +14,6 @@
  * limitations under the License.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-
-/** The monorepo root: the nearest directory whose package.json declares workspaces. */
-export function findRepoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    ) {
-      return dir;
-    }
-    if (path.dirname(dir) === dir) {
-      throw new Error(`no monorepo root above ${from}`);
-    }
-  }
-}
-
 /**
  * One allocation in OpenCost's JSON shape (field names and order as in
  * OpenCost's allocation_json.go), covering one hour from `start`.

@@ -16,30 +16,14 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { sharedDataPath } from '@ai-finops/test-utils';
 import { createServer, type AddressInfo } from 'node:net';
-import { delimiter, dirname, join, resolve } from 'node:path';
-
-/** The nearest directory above `from` whose package.json has `workspaces`. */
-export function findMonorepoRoot(from: string): string | undefined {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      JSON.parse(readFileSync(manifest, 'utf8')).workspaces
-    ) {
-      return dir;
-    }
-    if (dirname(dir) === dir) {
-      return undefined;
-    }
-  }
-}
+import { delimiter, join } from 'node:path';
 
 /** `<monorepo root>/../shared/data/gpu-telemetry-h200`, when it exists. */
-export function findH200TelemetryDir(from: string): string | undefined {
-  const root = findMonorepoRoot(from);
-  const dir = root && join(root, '..', 'shared', 'data', 'gpu-telemetry-h200');
-  return dir && existsSync(join(dir, 'nvml_samples.csv')) ? dir : undefined;
+export function findH200TelemetryDir(): string | undefined {
+  const dir = sharedDataPath('gpu-telemetry-h200');
+  return existsSync(join(dir, 'nvml_samples.csv')) ? dir : undefined;
 }
 
 /** The full path of an executable on PATH. */

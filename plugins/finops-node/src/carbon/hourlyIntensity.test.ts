@@ -14,9 +14,10 @@
  * limitations under the License.
  */
 
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import { readHourlyCarbonIntensityCsv } from './hourlyIntensity';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'carbon-'));
@@ -88,28 +89,11 @@ describe('readHourlyCarbonIntensityCsv', () => {
   });
 });
 
-function findRepoRoot(from: string): string {
-  for (let d = from; ; d = path.dirname(d)) {
-    const pkg = path.join(d, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    )
-      return d;
-    if (path.dirname(d) === d)
-      throw new Error(`no monorepo root above ${from}`);
-  }
-}
-const EIA = path.resolve(
-  findRepoRoot(__dirname),
-  '..',
-  'shared',
-  'data',
-  'sustaindc-eia-carbon-intensity-2022',
-);
+const EIA = sharedDataPath('sustaindc-eia-carbon-intensity-2022');
 
-(existsSync(EIA) ? describe : describe.skip)(
-  `EIA-930 hourly intensity for 2022 [needs ${EIA}]`,
+describeWithSharedData(
+  'sustaindc-eia-carbon-intensity-2022',
+  'EIA-930 hourly intensity for 2022',
   () => {
     it('reads a full year of CISO hours, complete and in range', async () => {
       const file = path.join(EIA, 'CISO_NG_avgCI_2022.csv');

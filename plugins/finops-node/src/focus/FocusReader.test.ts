@@ -14,18 +14,13 @@
  * limitations under the License.
  */
 
-import {
-  mkdtempSync,
-  writeFileSync,
-  existsSync,
-  readFileSync,
-  readdirSync,
-} from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import {
   FocusReader,
   FocusValidationError,
@@ -289,104 +284,92 @@ describe('FocusReader', () => {
 });
 
 // Real FOCUS data beside the repository (see shared/data/README.md).
-function findRepoRoot(from: string): string {
-  for (let d = from; ; d = path.dirname(d)) {
-    const pkg = path.join(d, 'package.json');
-    if (
-      existsSync(pkg) &&
-      'workspaces' in JSON.parse(readFileSync(pkg, 'utf8'))
-    )
-      return d;
-    if (path.dirname(d) === d)
-      throw new Error(`no monorepo root above ${from}`);
-  }
-}
-const SHARED_DATA = path.resolve(
-  findRepoRoot(__dirname),
-  '..',
-  'shared',
-  'data',
-);
-const describeWithData = existsSync(SHARED_DATA) ? describe : describe.skip;
+const SHARED_DATA = sharedDataPath();
 
-describeWithData(`FocusReader on real exports [needs ${SHARED_DATA}]`, () => {
-  const sample = path.join(
-    SHARED_DATA,
-    'focus-sample-data-1.0',
-    'focus_sample.csv',
-  );
-
-  it('reports the quirks of the FOCUS 1.0 sample and keeps its totals', async () => {
-    const reader = new FocusReader();
-    const totals = new Map<string, number>();
-    for await (const row of reader.read(sample)) {
-      const key = `${row.values.ProviderName}|${
-        row.values.ServiceCategory
-      }|${String(row.values.ChargePeriodStart).slice(0, 10)}`;
-      totals.set(key, (totals.get(key) ?? 0) + Number(row.values.BilledCost));
-    }
-    const { report } = reader;
-    expect(report.rows).toBe(1000);
-    expect(report.extraColumns).toEqual(['Id']);
-    expect(report.fixed['null-literal']).toBeGreaterThan(1000);
-    expect(report.fixed['datetime-format']).toBe(4000);
-    expect(report.fixed['enum-case']).toBe(7); // 'Usage-based'
-    // Nulls in mandatory non-key columns are reported and kept as null.
-    expect(
-      report.issues.filter(i => i.rule === 'missing-value').map(i => i.column),
-    ).toContain('ContractedCost');
-
-    // Independent computation straight from the CSV text.
-    const raw: Array<Record<string, string>> = parse(readFileSync(sample), {
-      columns: true,
-    });
-    const expected = new Map<string, number>();
-    for (const r of raw) {
-      const key = `${r.ProviderName}|${
-        r.ServiceCategory
-      }|${r.ChargePeriodStart.slice(0, 10)}`;
-      expected.set(key, (expected.get(key) ?? 0) + Number(r.BilledCost));
-    }
-    expect(totals.size).toBe(expected.size);
-    for (const [key, value] of expected)
-      expect(totals.get(key)).toBeCloseTo(value, 9);
-  });
-
-  it('rejects the sample in strict mode at its first quirk', async () => {
-    await expect(
-      readAll(new FocusReader({ mode: 'strict' }), sample),
-    ).rejects.toThrow(
-      /focus_sample\.csv: row 0, column Id: 'Id' is not a FOCUS 1.0 column/,
+describeWithSharedData(
+  'focus-sample-data-1.0',
+  'FocusReader on real exports',
+  () => {
+    const sample = path.join(
+      SHARED_DATA,
+      'focus-sample-data-1.0',
+      'focus_sample.csv',
     );
-  });
 
-  it('reads the official FOCUS 1.2 examples, naming what it cannot read', async () => {
-    // The examples illustrate scenarios: some carry only a subset of columns,
-    // some were saved from a spreadsheet ("$10,000.00 " amounts, which the
-    // lenient mode fixes, and "4/1/25" dates, which are ambiguous and rejected).
-    const root = path.join(SHARED_DATA, 'focus-spec-v1.2', 'data');
-    const files = readdirSync(root, {
-      recursive: true,
-      encoding: 'utf8',
-    }).filter(f => f.endsWith('.csv'));
-    expect(files.length).toBeGreaterThan(10);
-    const unexpected: unknown[] = [];
-    let read = 0;
-    for (const f of files) {
-      try {
-        await readAll(new FocusReader(), path.join(root, f));
-        read += 1;
-      } catch (error) {
-        const { issue } = error as FocusValidationError;
-        const explained =
-          (issue.rule === 'missing-column' && issue.row === 0) ||
-          (issue.rule === 'not-datetime' &&
-            /^\d{1,2}\/\d{1,2}\/\d{2}$/.test(issue.value ?? ''));
-        if (!explained) unexpected.push({ file: f, issue });
+    it('reports the quirks of the FOCUS 1.0 sample and keeps its totals', async () => {
+      const reader = new FocusReader();
+      const totals = new Map<string, number>();
+      for await (const row of reader.read(sample)) {
+        const key = `${row.values.ProviderName}|${
+          row.values.ServiceCategory
+        }|${String(row.values.ChargePeriodStart).slice(0, 10)}`;
+        totals.set(key, (totals.get(key) ?? 0) + Number(row.values.BilledCost));
       }
-    }
-    expect(unexpected).toEqual([]);
-    // None of the examples is a complete export today.
-    expect(read).toBe(0);
-  });
-});
+      const { report } = reader;
+      expect(report.rows).toBe(1000);
+      expect(report.extraColumns).toEqual(['Id']);
+      expect(report.fixed['null-literal']).toBeGreaterThan(1000);
+      expect(report.fixed['datetime-format']).toBe(4000);
+      expect(report.fixed['enum-case']).toBe(7); // 'Usage-based'
+      // Nulls in mandatory non-key columns are reported and kept as null.
+      expect(
+        report.issues
+          .filter(i => i.rule === 'missing-value')
+          .map(i => i.column),
+      ).toContain('ContractedCost');
+
+      // Independent computation straight from the CSV text.
+      const raw: Array<Record<string, string>> = parse(readFileSync(sample), {
+        columns: true,
+      });
+      const expected = new Map<string, number>();
+      for (const r of raw) {
+        const key = `${r.ProviderName}|${
+          r.ServiceCategory
+        }|${r.ChargePeriodStart.slice(0, 10)}`;
+        expected.set(key, (expected.get(key) ?? 0) + Number(r.BilledCost));
+      }
+      expect(totals.size).toBe(expected.size);
+      for (const [key, value] of expected)
+        expect(totals.get(key)).toBeCloseTo(value, 9);
+    });
+
+    it('rejects the sample in strict mode at its first quirk', async () => {
+      await expect(
+        readAll(new FocusReader({ mode: 'strict' }), sample),
+      ).rejects.toThrow(
+        /focus_sample\.csv: row 0, column Id: 'Id' is not a FOCUS 1.0 column/,
+      );
+    });
+
+    it('reads the official FOCUS 1.2 examples, naming what it cannot read', async () => {
+      // The examples illustrate scenarios: some carry only a subset of columns,
+      // some were saved from a spreadsheet ("$10,000.00 " amounts, which the
+      // lenient mode fixes, and "4/1/25" dates, which are ambiguous and rejected).
+      const root = path.join(SHARED_DATA, 'focus-spec-v1.2', 'data');
+      const files = readdirSync(root, {
+        recursive: true,
+        encoding: 'utf8',
+      }).filter(f => f.endsWith('.csv'));
+      expect(files.length).toBeGreaterThan(10);
+      const unexpected: unknown[] = [];
+      let read = 0;
+      for (const f of files) {
+        try {
+          await readAll(new FocusReader(), path.join(root, f));
+          read += 1;
+        } catch (error) {
+          const { issue } = error as FocusValidationError;
+          const explained =
+            (issue.rule === 'missing-column' && issue.row === 0) ||
+            (issue.rule === 'not-datetime' &&
+              /^\d{1,2}\/\d{1,2}\/\d{2}$/.test(issue.value ?? ''));
+          if (!explained) unexpected.push({ file: f, issue });
+        }
+      }
+      expect(unexpected).toEqual([]);
+      // None of the examples is a complete export today.
+      expect(read).toBe(0);
+    });
+  },
+);

@@ -20,6 +20,7 @@ import type {
   FinopsRecord,
   FinopsWindow,
 } from '@ai-finops/backstage-plugin-finops-node';
+import { delay } from '@ai-finops/backstage-plugin-finops-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
@@ -232,13 +233,13 @@ export class OpenCostDataSource implements FinopsDataSource {
         })`;
         throw retryable;
       }
-      const delay = this.#retryDelayMs * 2 ** (attempt - 1);
+      const waitMs = this.#retryDelayMs * 2 ** (attempt - 1);
       logger.warn(
-        `${retryable.message}; retrying in ${delay} ms (try ${attempt} of ${
+        `${retryable.message}; retrying in ${waitMs} ms (try ${attempt} of ${
           this.#attempts
         })`,
       );
-      await sleep(delay, signal);
+      await delay(waitMs, signal);
     }
   }
 
@@ -323,23 +324,4 @@ function truncate(text: string): string {
   return text.length > MESSAGE_LIMIT
     ? `${text.slice(0, MESSAGE_LIMIT)}…`
     : text;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+import { delay } from '@ai-finops/backstage-plugin-finops-node';
+
 /**
  * One series of a Prometheus range query: its labels and its `[unix seconds,
  * "value"]` points, as `/api/v1/query_range` returns them.
@@ -64,22 +66,6 @@ interface PrometheusResponse {
 
 class RetryableError extends Error {}
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * A minimal client of the Prometheus HTTP API (`GET /api/v1/query_range`),
  * built on the global `fetch`. It retries 5xx answers and network errors
@@ -118,7 +104,7 @@ export class PrometheusClient {
         if (!(error instanceof RetryableError) || attempt >= this.#retries) {
           throw error;
         }
-        await sleep(this.#retryDelayMs * 2 ** attempt, query.signal);
+        await delay(this.#retryDelayMs * 2 ** attempt, query.signal);
       }
     }
   }

@@ -26,3 +26,4 @@ export * from './dataSources';
 export * from './recommenders';
 export * from './focus';
 export * from './carbon';
+export { delay } from './util/delay';

@@ -1,0 +1,35 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { delay } from './delay';
+
+describe('delay', () => {
+  it('resolves after the time', async () => {
+    const started = Date.now();
+    await delay(30);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('rejects with the reason when aborted, before or during the wait', async () => {
+    await expect(
+      delay(10, AbortSignal.abort(new Error('stopped'))),
+    ).rejects.toThrow('stopped');
+    const controller = new AbortController();
+    const waiting = delay(60_000, controller.signal);
+    controller.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+  });
+});

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/env.sh
 . scripts/env.sh
-bash scripts/postgres.sh
+bash scripts/postgres.sh >/dev/null
 exec node --require @backstage/cli/config/nodeTransform.cjs scripts/bench/data-plane.ts "$@"

@@ -22,3 +22,4 @@
 
 export * from './sharedData';
 export * from './dataSourceModules';
+export * from './focus';

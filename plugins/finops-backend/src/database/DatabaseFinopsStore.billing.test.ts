@@ -23,6 +23,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
+import { FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
 
 jest.setTimeout(60_000);
@@ -63,35 +64,9 @@ async function* stream(rows: FocusRow[]): AsyncIterable<FocusRow> {
   yield* rows;
 }
 
-const HEADER = [
-  'BilledCost',
-  'BillingAccountId',
-  'BillingAccountName',
-  'BillingCurrency',
-  'BillingPeriodEnd',
-  'BillingPeriodStart',
-  'ChargeCategory',
-  'ChargeClass',
-  'ChargeDescription',
-  'ChargeFrequency',
-  'ChargePeriodEnd',
-  'ChargePeriodStart',
-  'ContractedCost',
-  'EffectiveCost',
-  'InvoiceIssuerName',
-  'ListCost',
-  'PricingQuantity',
-  'PricingUnit',
-  'ProviderName',
-  'PublisherName',
-  'ServiceCategory',
-  'ServiceName',
-  'Tags',
-];
-
 /** A FOCUS 1.0 CSV of `count` September rows, each costing 1. */
 function focusCsv(count: number, billedCost = (_row: number) => '1'): string {
-  const lines = [HEADER.join(',')];
+  const lines = [FOCUS_1_0_TEST_HEADER.join(',')];
   for (let row = 1; row <= count; row++) {
     const hour = String(row % 24).padStart(2, '0');
     lines.push(

@@ -20,43 +20,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
+import {
+  csvQuote,
+  describeWithSharedData,
+  FOCUS_1_0_TEST_HEADER,
+  sharedDataPath,
+} from '@ai-finops/test-utils';
 import {
   FocusReader,
   FocusValidationError,
   type FocusRow,
 } from './FocusReader';
 
-const HEADER_1_0 = [
-  'BilledCost',
-  'BillingAccountId',
-  'BillingAccountName',
-  'BillingCurrency',
-  'BillingPeriodEnd',
-  'BillingPeriodStart',
-  'ChargeCategory',
-  'ChargeClass',
-  'ChargeDescription',
-  'ChargeFrequency',
-  'ChargePeriodEnd',
-  'ChargePeriodStart',
-  'ContractedCost',
-  'EffectiveCost',
-  'InvoiceIssuerName',
-  'ListCost',
-  'PricingQuantity',
-  'PricingUnit',
-  'ProviderName',
-  'PublisherName',
-  'ServiceCategory',
-  'ServiceName',
-  'Tags',
-];
-
-const quote = (v: string) => `"${v.replace(/"/g, '""')}"`;
-
 function csvLine(values: Record<string, string>): string {
-  return HEADER_1_0.map(h => quote(values[h] ?? '')).join(',');
+  return FOCUS_1_0_TEST_HEADER.map(h => csvQuote(values[h] ?? '')).join(',');
 }
 
 const goodRow: Record<string, string> = {
@@ -89,9 +66,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'focus-'));
 function file(
   name: string,
   rows: Array<Record<string, string>>,
-  header = HEADER_1_0,
+  header = FOCUS_1_0_TEST_HEADER,
 ) {
-  const text = [header.map(quote).join(','), ...rows.map(csvLine)].join('\n');
+  const text = [header.map(csvQuote).join(','), ...rows.map(csvLine)].join(
+    '\n',
+  );
   const target = path.join(dir, name);
   writeFileSync(target, name.endsWith('.gz') ? gzipSync(text) : text);
   return target;
@@ -235,7 +214,7 @@ describe('FocusReader', () => {
   );
 
   it('rejects a file missing mandatory columns, and an empty file', async () => {
-    const header = HEADER_1_0.filter(
+    const header = FOCUS_1_0_TEST_HEADER.filter(
       h => h !== 'EffectiveCost' && h !== 'ServiceName',
     );
     await expect(
@@ -269,14 +248,18 @@ describe('FocusReader', () => {
 
   it('rejects a row with the wrong number of fields', async () => {
     const target = path.join(dir, 'ragged.csv');
-    writeFileSync(target, `${HEADER_1_0.join(',')}\n1,2,3\n`);
+    writeFileSync(target, `${FOCUS_1_0_TEST_HEADER.join(',')}\n1,2,3\n`);
     await expect(readAll(new FocusReader(), target)).rejects.toThrow(
       /not readable as CSV/,
     );
   });
 
   it('detects FOCUS 1.2 by its columns', async () => {
-    const header = [...HEADER_1_0, 'PricingCurrency', 'ServiceSubcategory'];
+    const header = [
+      ...FOCUS_1_0_TEST_HEADER,
+      'PricingCurrency',
+      'ServiceSubcategory',
+    ];
     const reader = new FocusReader();
     await readAll(reader, file('v12.csv', [], header));
     expect(reader.report.version).toBe('1.2');

@@ -67,6 +67,19 @@ import type {
 } from './FinopsStore';
 import { validateRecord } from './records';
 import {
+  getLatestCostHour,
+  listUsageMetrics,
+  queryCostGroups,
+  queryUsageGroups,
+} from './series';
+import type {
+  FinopsCostGroup,
+  FinopsCostGroupsOptions,
+  FinopsFactMatcher,
+  FinopsUsageGroup,
+  FinopsUsageGroupsOptions,
+} from './FinopsStore';
+import {
   BILLING_CHARGES_TABLE,
   COST_FACTS_TABLE,
   INGESTION_RUNS_TABLE,
@@ -744,6 +757,36 @@ export class DatabaseFinopsStore implements FinopsStore {
       const date = formatDay(new Date(from.getTime() + i * ONE_DAY_MS));
       return { date, cost: byDay.get(date) ?? 0 };
     });
+  }
+
+  // Series and allocation queries: implemented in ./series.ts.
+
+  async queryCostGroups(
+    options: FinopsCostGroupsOptions,
+  ): Promise<FinopsCostGroup[]> {
+    return queryCostGroups(this.#db, options);
+  }
+
+  async queryUsageGroups(
+    options: FinopsUsageGroupsOptions,
+  ): Promise<FinopsUsageGroup[]> {
+    return queryUsageGroups(this.#db, options);
+  }
+
+  async listUsageMetrics(options: {
+    filter?: readonly FinopsFactMatcher[];
+    from?: Date;
+    to?: Date;
+  }): Promise<string[]> {
+    return listUsageMetrics(this.#db, options);
+  }
+
+  async getLatestCostHour(options: {
+    filter?: readonly FinopsFactMatcher[];
+    currency: string;
+    before?: Date;
+  }): Promise<Date | undefined> {
+    return getLatestCostHour(this.#db, options);
   }
 }
 

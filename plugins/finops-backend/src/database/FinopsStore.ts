@@ -205,4 +205,159 @@ export interface FinopsStore {
   queryBillingCosts(
     options: FinopsBillingCostsOptions,
   ): Promise<FinopsBillingCostRow[]>;
+
+  /**
+   * Sums the cost facts in one currency per group of allocation dimensions
+   * (Kubernetes id, namespace, region, labels, tags), optionally also per
+   * time bucket and per extra dimension. Matching groups to catalog entities
+   * is left to the caller; `filter` only narrows what is read.
+   */
+  queryCostGroups(options: FinopsCostGroupsOptions): Promise<FinopsCostGroup[]>;
+
+  /**
+   * Aggregates one usage metric per group of allocation dimensions and time
+   * bucket, keeping what is needed to sum it (counters) or to average it
+   * weighted by the GPU-hours of the same workload and hour (gauges).
+   */
+  queryUsageGroups(
+    options: FinopsUsageGroupsOptions,
+  ): Promise<FinopsUsageGroup[]>;
+
+  /** The usage metric names stored for the facts `filter` matches, sorted. */
+  listUsageMetrics(options: {
+    filter?: readonly FinopsFactMatcher[];
+    from?: Date;
+    to?: Date;
+  }): Promise<string[]>;
+
+  /**
+   * The start of the latest hour with cost facts in `currency` that
+   * `filter` matches, before `before` when given.
+   */
+  getLatestCostHour(options: {
+    filter?: readonly FinopsFactMatcher[];
+    currency: string;
+    before?: Date;
+  }): Promise<Date | undefined>;
+}
+
+/**
+ * A condition on the allocation dimensions of a fact: every field given must
+ * hold (`labels` and `tags`: every pair must be present). Store queries take
+ * a list of matchers and read the facts that match ANY of them.
+ *
+ * @public
+ */
+export interface FinopsFactMatcher {
+  kubernetesId?: string;
+  namespace?: string;
+  region?: string;
+  labels?: Readonly<Record<string, string>>;
+  tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Dimensions a cost group can be split by besides the allocation
+ * dimensions, which every group carries.
+ *
+ * @public
+ */
+export type FinopsCostGroupDimension =
+  | 'source'
+  | 'category'
+  | 'workload'
+  | 'gpuModel';
+
+/**
+ * Time buckets of grouped facts, all UTC: `hour` keys are ISO-8601 instants,
+ * `day` keys `YYYY-MM-DD`, `month` keys `YYYY-MM`.
+ *
+ * @public
+ */
+export type FinopsTimeBucket = 'hour' | 'day' | 'month';
+
+/**
+ * What {@link FinopsStore.queryCostGroups} sums.
+ *
+ * @public
+ */
+export interface FinopsCostGroupsOptions {
+  /** First hour (inclusive). */
+  from: Date;
+  /** End (exclusive). */
+  to: Date;
+  /** Only facts in this currency. */
+  currency: string;
+  /** Split groups by time bucket; without it a group covers the whole range. */
+  bucket?: FinopsTimeBucket;
+  /** Extra dimensions to split groups by. */
+  dimensions?: readonly FinopsCostGroupDimension[];
+  /** Only facts matching any of these; all facts when absent. */
+  filter?: readonly FinopsFactMatcher[];
+}
+
+/**
+ * The allocation dimensions of a group of facts.
+ *
+ * @public
+ */
+export interface FinopsAllocationDimensions {
+  kubernetesId: string | null;
+  namespace: string | null;
+  region: string | null;
+  labels: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/**
+ * One group of cost facts and its summed amounts.
+ *
+ * @public
+ */
+export interface FinopsCostGroup extends FinopsAllocationDimensions {
+  /** The bucket key, when a bucket was asked for. */
+  bucket?: string;
+  /** Present (possibly null) when asked for as a dimension. */
+  source?: string | null;
+  category?: string | null;
+  workload?: string | null;
+  gpuModel?: string | null;
+  billedCost: number;
+  effectiveCost: number;
+  listCost: number;
+}
+
+/**
+ * What {@link FinopsStore.queryUsageGroups} aggregates.
+ *
+ * @public
+ */
+export interface FinopsUsageGroupsOptions {
+  metric: string;
+  /** First hour (inclusive). */
+  from: Date;
+  /** End (exclusive). */
+  to: Date;
+  bucket?: FinopsTimeBucket;
+  filter?: readonly FinopsFactMatcher[];
+}
+
+/**
+ * One group of usage facts of one metric.
+ *
+ * @public
+ */
+export interface FinopsUsageGroup extends FinopsAllocationDimensions {
+  bucket?: string;
+  /** Sum of the values. */
+  sum: number;
+  /** Number of facts. */
+  samples: number;
+  /**
+   * Sum over (workload, hour) of the mean value × the GPU-hours of the same
+   * workload and hour, and the GPU-hours that weighted it: a gauge's
+   * GPU-hour-weighted mean is `weightedSum / weight`.
+   */
+  weightedSum: number;
+  weight: number;
 }

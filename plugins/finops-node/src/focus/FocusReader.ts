@@ -23,6 +23,7 @@ import {
   FOCUS_COLUMNS,
   type FocusColumnSpec,
 } from './spec';
+import type { FocusFileRef } from './locations';
 
 /**
  * `lenient` normalises the quirks real exports carry (literal `NULL`,
@@ -220,8 +221,8 @@ export class FocusReader {
    * content starting with the gzip magic bytes, are decompressed.
    */
   async *read(
-    source: string | Readable,
-    name: string = typeof source === 'string' ? source : 'stream',
+    source: string | Readable | FocusFileRef,
+    name: string = sourceName(source),
   ): AsyncGenerator<FocusRow> {
     const report: FocusValidationReport = {
       file: name,
@@ -541,10 +542,30 @@ export class FocusReader {
   }
 }
 
-async function openSource(source: string | Readable): Promise<Readable> {
+function isFileRef(source: unknown): source is FocusFileRef {
+  return (
+    typeof source === 'object' &&
+    source !== null &&
+    typeof (source as FocusFileRef).uri === 'string' &&
+    typeof (source as FocusFileRef).open === 'function'
+  );
+}
+
+function sourceName(source: string | Readable | FocusFileRef): string {
+  if (typeof source === 'string') return source;
+  return isFileRef(source) ? source.uri : 'stream';
+}
+
+async function openSource(
+  source: string | Readable | FocusFileRef,
+): Promise<Readable> {
   let stream: Readable;
   let name = '';
-  if (typeof source !== 'string') {
+  if (isFileRef(source)) {
+    stream = (await source.open()) as Readable;
+    if (source.format === 'csv.gz') return gunzip(stream);
+    return sniffGzip(stream);
+  } else if (typeof source !== 'string') {
     stream = source;
   } else if (/^https?:\/\//.test(source)) {
     name = new URL(source).pathname;

@@ -16,3 +16,4 @@
 
 export * from './spec';
 export * from './FocusReader';
+export * from './locations';

@@ -43,6 +43,17 @@ export interface Config {
        * Default: 7 days.
        */
       backfill?: string | HumanDuration;
+
+      /**
+       * How much of the recent past every run reads again, for sources that
+       * do not set their own `lookback`, so that late-arriving data (billing
+       * rows are revised for days) replaces what was stored before. Each run
+       * re-ingests the windows from the one that holds `now - lookback` up
+       * to the current hour; re-ingesting a window replaces it. `0h` turns
+       * it off. A duration string such as `2d` or an object such as
+       * `{ days: 2 }`. Default: 2 days.
+       */
+      lookback?: string | HumanDuration;
     };
 
     /**

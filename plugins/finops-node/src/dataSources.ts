@@ -17,6 +17,7 @@
 import {
   createExtensionPoint,
   type LoggerService,
+  type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { HumanDuration } from '@backstage/types';
 import type {
@@ -73,6 +74,25 @@ export interface FinopsDataSource {
    * Defaults to the backend's `finops.ingestion.backfill` (7 days).
    */
   readonly backfill?: HumanDuration;
+  /**
+   * The longest window the backend asks for at once. A size in whole months
+   * or years cuts at calendar months (UTC); any other size must be whole
+   * hours and cuts at multiples of it since the Unix epoch. Default: one
+   * day. Sources that read a whole file per window (billing exports) set a
+   * larger size.
+   */
+  readonly windowSize?: HumanDuration;
+  /**
+   * How much of the recent past every run reads again, so that data which
+   * arrives late (billing rows are often revised for days) replaces what was
+   * stored. Defaults to the backend's `finops.ingestion.lookback` (2 days).
+   */
+  readonly lookback?: HumanDuration;
+  /**
+   * The schedule of this source's ingestion task. Defaults to the backend's
+   * `finops.ingestion.schedule` (hourly); the scope defaults to `global`.
+   */
+  readonly schedule?: SchedulerServiceTaskScheduleDefinition;
   /**
    * Streams the records whose hour lies in the window. Records outside it
    * are rejected by the backend.

@@ -26,7 +26,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { ForwardedError, NotFoundError } from '@backstage/errors';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
 import type { FinopsIngestionRun, FinopsStore } from '../database';
-import { ONE_DAY_MS, startOfDay, startOfHour } from '../lib/time';
+import { startOfHour } from '../lib/time';
 
 /** The default ingestion schedule: hourly, after a short start-up delay. */
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -39,6 +39,14 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 /** How far back the first ingestion of a source reaches by default. */
 const DEFAULT_BACKFILL: HumanDuration = { days: 7 };
 
+/** How much of the recent past every run reads again, by default. */
+const DEFAULT_LOOKBACK: HumanDuration = { days: 2 };
+
+/** The default window size: one UTC day. */
+const DEFAULT_WINDOW_SIZE: HumanDuration = { days: 1 };
+
+const ONE_HOUR_MS = 60 * 60 * 1000;
+
 /**
  * The id of the scheduled task that ingests a data source.
  *
@@ -49,20 +57,86 @@ export function ingestionTaskId(sourceId: string): string {
 }
 
 /**
- * Splits `[from, to)` into windows that end on UTC day boundaries: at most
- * one day each, the first and the last possibly shorter.
+ * How a window size cuts time: into calendar months (a size of whole months
+ * or years), or into fixed spans of whole hours counted from the Unix epoch
+ * (so a size of one day cuts at UTC midnight).
+ *
+ * @internal
+ */
+export type WindowGrid =
+  | { kind: 'months'; months: number }
+  | { kind: 'fixed'; ms: number };
+
+/**
+ * Checks a window size and returns the grid it cuts time into. Throws a
+ * `TypeError` for an empty size, a size that mixes months with shorter
+ * units, or one that is not a whole number of hours.
+ *
+ * @internal
+ */
+export function windowGrid(
+  size: HumanDuration = DEFAULT_WINDOW_SIZE,
+): WindowGrid {
+  const { years = 0, months = 0, ...rest } = size;
+  const describe = JSON.stringify(size);
+  if (years !== 0 || months !== 0) {
+    const total = years * 12 + months;
+    const fixed = Object.values(rest).some(v => v !== undefined && v !== 0);
+    if (fixed || !Number.isInteger(total) || total <= 0) {
+      throw new TypeError(
+        `Invalid window size ${describe}: a size in months or years must be a positive whole number of months and nothing else`,
+      );
+    }
+    return { kind: 'months', months: total };
+  }
+  const ms = durationToMilliseconds(size);
+  if (!(ms > 0) || ms % ONE_HOUR_MS !== 0) {
+    throw new TypeError(
+      `Invalid window size ${describe}: it must be a positive whole number of hours`,
+    );
+  }
+  return { kind: 'fixed', ms };
+}
+
+/** The start of the grid cell that contains `date`. */
+function cellStart(date: Date, grid: WindowGrid): Date {
+  if (grid.kind === 'fixed') {
+    return new Date(Math.floor(date.getTime() / grid.ms) * grid.ms);
+  }
+  const index = date.getUTCFullYear() * 12 + date.getUTCMonth();
+  const start = Math.floor(index / grid.months) * grid.months;
+  return new Date(Date.UTC(Math.floor(start / 12), start % 12, 1));
+}
+
+/** The first grid boundary after `date`. */
+function nextBoundary(date: Date, grid: WindowGrid): Date {
+  const start = cellStart(date, grid);
+  if (grid.kind === 'fixed') {
+    return new Date(start.getTime() + grid.ms);
+  }
+  return new Date(
+    Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + grid.months, 1),
+  );
+}
+
+/**
+ * Splits `[from, to)` into windows that end on the boundaries of the window
+ * size (default one UTC day): at most one size each, the first and the last
+ * possibly shorter.
  *
  * @internal
  */
 export function planWindows(
   from: Date,
   to: Date,
+  size?: HumanDuration | WindowGrid,
 ): Array<{ start: Date; end: Date }> {
+  const grid = size && 'kind' in size ? (size as WindowGrid) : windowGrid(size);
   const windows: Array<{ start: Date; end: Date }> = [];
   let start = from;
   while (start < to) {
-    const nextDay = new Date(startOfDay(start).getTime() + ONE_DAY_MS);
-    const end = nextDay < to ? nextDay : to;
+    const boundary = nextBoundary(start, grid);
+    const end = boundary < to ? boundary : to;
     windows.push({ start, end });
     start = end;
   }
@@ -82,6 +156,11 @@ export interface FinopsIngestionOptions {
   schedule?: SchedulerServiceTaskScheduleDefinition;
   /** Used for sources that do not set their own `backfill`. */
   backfill?: HumanDuration;
+  /**
+   * How much of the recent past every run reads again, for sources that do
+   * not set their own `lookback`. Default: 2 days.
+   */
+  lookback?: HumanDuration;
   /** The clock; tests set it. */
   now?: () => Date;
 }
@@ -89,10 +168,14 @@ export interface FinopsIngestionOptions {
 /**
  * Schedules and runs the ingestion of every registered data source.
  *
- * Each source gets its own global task, `finops-ingest-<sourceId>`. A run
- * reads from the end of the last successful window (or `backfill` ago) up to
- * the start of the current hour, one UTC day at a time, and replaces each
- * window in the store. It stops at the first failing window, so the next run
+ * Each source gets its own global task, `finops-ingest-<sourceId>`, on the
+ * source's own schedule or the configured one. A run reads from the end of
+ * the last successful window (or `backfill` ago) up to the start of the
+ * current hour, one window at a time (the source's `windowSize`, default a
+ * UTC day), and replaces each window in the store. It also reads the last
+ * `lookback` again (from the start of the window it falls in), so billing
+ * rows that arrive late replace what was stored before; re-reading a window
+ * is idempotent. A run stops at the first failing window, so the next run
  * starts there again.
  *
  * @internal
@@ -104,14 +187,17 @@ export class FinopsIngestion {
   readonly #sources: Map<string, FinopsDataSource>;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
   readonly #backfill: HumanDuration;
+  readonly #lookback: HumanDuration;
+  readonly #grids: Map<string, WindowGrid>;
   readonly #now: () => Date;
 
   /**
-   * Reads `finops.ingestion.schedule` and `finops.ingestion.backfill`.
+   * Reads `finops.ingestion.schedule`, `finops.ingestion.backfill` and
+   * `finops.ingestion.lookback`.
    */
   static fromConfig(
     config: RootConfigService,
-    options: Omit<FinopsIngestionOptions, 'schedule' | 'backfill'>,
+    options: Omit<FinopsIngestionOptions, 'schedule' | 'backfill' | 'lookback'>,
   ): FinopsIngestion {
     const scheduleConfig = config.getOptionalConfig(
       'finops.ingestion.schedule',
@@ -122,7 +208,10 @@ export class FinopsIngestion {
     const backfill = config.has('finops.ingestion.backfill')
       ? readDurationFromConfig(config, { key: 'finops.ingestion.backfill' })
       : DEFAULT_BACKFILL;
-    return new FinopsIngestion({ ...options, schedule, backfill });
+    const lookback = config.has('finops.ingestion.lookback')
+      ? readDurationFromConfig(config, { key: 'finops.ingestion.lookback' })
+      : DEFAULT_LOOKBACK;
+    return new FinopsIngestion({ ...options, schedule, backfill, lookback });
   }
 
   constructor(options: FinopsIngestionOptions) {
@@ -130,10 +219,18 @@ export class FinopsIngestion {
     this.#scheduler = options.scheduler;
     this.#store = options.store;
     this.#sources = new Map();
+    this.#grids = new Map();
     for (const source of options.dataSources) {
       if (this.#sources.has(source.id)) {
         throw new Error(
           `Duplicate FinOps data source id '${source.id}'; ids must be unique`,
+        );
+      }
+      try {
+        this.#grids.set(source.id, windowGrid(source.windowSize));
+      } catch (error) {
+        throw new Error(
+          `FinOps data source '${source.id}': ${(error as Error).message}`,
         );
       }
       this.#sources.set(source.id, source);
@@ -143,6 +240,7 @@ export class FinopsIngestion {
       scope: options.schedule?.scope ?? 'global',
     };
     this.#backfill = options.backfill ?? DEFAULT_BACKFILL;
+    this.#lookback = options.lookback ?? DEFAULT_LOOKBACK;
     this.#now = options.now ?? (() => new Date());
   }
 
@@ -154,8 +252,11 @@ export class FinopsIngestion {
       );
     }
     for (const source of this.#sources.values()) {
+      const schedule = source.schedule
+        ? { ...source.schedule, scope: source.schedule.scope ?? 'global' }
+        : this.#schedule;
       await this.#scheduler.scheduleTask({
-        ...this.#schedule,
+        ...schedule,
         id: ingestionTaskId(source.id),
         fn: async (signal?: AbortSignal) => {
           await this.ingest(source.id, { signal });
@@ -187,8 +288,9 @@ export class FinopsIngestion {
   }
 
   /**
-   * Ingests a source from where it stopped up to the current hour. Returns
-   * the runs, one per window.
+   * Ingests a source from where it stopped (or from the start of the window
+   * that holds `now - lookback`, whichever is earlier) up to the current
+   * hour. Returns the runs, one per window.
    */
   async ingest(
     sourceId: string,
@@ -203,17 +305,30 @@ export class FinopsIngestion {
 
     const now = this.#now();
     const to = startOfHour(now);
+    const grid = this.#grids.get(sourceId)!;
     const lastEnd = await this.#store.getLastSuccessfulWindowEnd(sourceId);
-    const from =
-      lastEnd ??
-      startOfHour(
+    let from: Date;
+    if (lastEnd) {
+      // Read the lookback again, from the start of the window it begins in,
+      // so that the same windows are replaced as on earlier runs.
+      const lookbackMs = durationToMilliseconds(
+        source.lookback ?? this.#lookback,
+      );
+      const lookbackStart =
+        lookbackMs > 0
+          ? cellStart(startOfHour(new Date(now.getTime() - lookbackMs)), grid)
+          : to;
+      from = lookbackStart < lastEnd ? lookbackStart : lastEnd;
+    } else {
+      from = startOfHour(
         new Date(
           now.getTime() -
             durationToMilliseconds(source.backfill ?? this.#backfill),
         ),
       );
+    }
 
-    const windows = planWindows(from, to);
+    const windows = planWindows(from, to, grid);
     if (windows.length === 0) {
       logger.debug(
         `Nothing to ingest; data is complete up to ${from.toISOString()}`,

@@ -18,7 +18,14 @@ import { readFileSync } from 'node:fs';
 // Test-only helpers (reading the shared datasets); not part of the isomorphic package.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
-import { GPU_INSTANCE_PRICES, gpuHourPrice, normaliseGpuModel } from './prices';
+import {
+  GPU_CATALOG_GAPS,
+  GPU_INSTANCE_PRICES,
+  gpuHourPrice,
+  gpuOfInstanceType,
+  normaliseGpuModel,
+  type CloudProvider,
+} from './prices';
 
 describe('gpuHourPrice', () => {
   it('divides the instance price by its GPUs and takes the cheapest', () => {
@@ -58,6 +65,104 @@ describe('gpuHourPrice', () => {
       expect(gpuHourPrice(model)).toBeDefined();
     }
   });
+
+  it('prices each of those GPUs on AWS, Azure and Google Cloud, or names the gap', () => {
+    const providers: CloudProvider[] = ['aws', 'azure', 'gcp'];
+    const gpus = ['H100', 'H200', 'A100', 'L40S', 'L4', 'A10G', 'T4'];
+    const matrix: Record<string, string> = {};
+    for (const provider of providers) {
+      for (const gpu of gpus) {
+        const priced = GPU_INSTANCE_PRICES.filter(
+          e =>
+            e.provider === provider &&
+            normaliseGpuModel(e.gpuModel).split('-').includes(gpu),
+        );
+        const gap = GPU_CATALOG_GAPS.find(
+          g => g.provider === provider && g.gpu === gpu,
+        );
+        // Exactly one of the two.
+        expect({
+          provider,
+          gpu,
+          priced: priced.length > 0,
+          gap: !!gap,
+        }).toEqual({ provider, gpu, priced: !gap, gap: !!gap });
+        matrix[`${provider} ${gpu}`] = gap
+          ? 'gap'
+          : Math.min(...priced.map(e => e.usdPerHour / e.gpuCount)).toFixed(3);
+      }
+    }
+    expect(matrix).toEqual({
+      'aws H100': '6.880',
+      'aws H200': '7.912',
+      'aws A100': '2.745',
+      'aws L40S': '1.861',
+      'aws L4': '0.805',
+      'aws A10G': '1.006',
+      'aws T4': '0.526',
+      'azure H100': '6.980',
+      'azure H200': '10.600',
+      'azure A100': '3.673',
+      'azure L40S': 'gap',
+      'azure L4': 'gap',
+      'azure A10G': 'gap',
+      'azure T4': '0.526',
+      'gcp H100': '11.061',
+      'gcp H200': 'gap',
+      'gcp A100': '3.673',
+      'gcp L40S': 'gap',
+      'gcp L4': '0.707',
+      'gcp A10G': 'gap',
+      'gcp T4': '0.540',
+    });
+  });
+});
+
+describe('gpuOfInstanceType', () => {
+  it('takes model and count from an exact catalog entry', () => {
+    expect(gpuOfInstanceType('p5.48xlarge')).toEqual({
+      gpuModel: 'NVIDIA-H100-80GB-HBM3',
+      gpuCount: 8,
+    });
+    expect(gpuOfInstanceType('Standard_NC4as_T4_v3')).toEqual({
+      gpuModel: 'Tesla-T4',
+      gpuCount: 1,
+    });
+  });
+
+  it('knows GPU families by name, and GCP counts from the machine type', () => {
+    expect(gpuOfInstanceType('g5.4xlarge')).toEqual({
+      gpuModel: 'NVIDIA-A10G',
+    });
+    expect(gpuOfInstanceType('g3.4xlarge')).toEqual({ gpuModel: 'Tesla-M60' });
+    expect(gpuOfInstanceType('p5en.48xlarge')).toEqual({
+      gpuModel: 'NVIDIA-H200',
+      gpuCount: 8,
+    });
+    expect(gpuOfInstanceType('a3-highgpu-2g')).toEqual({
+      gpuModel: 'NVIDIA-H100-80GB-HBM3',
+      gpuCount: 2,
+    });
+    expect(gpuOfInstanceType('a3-ultragpu-8g')).toEqual({
+      gpuModel: 'NVIDIA-H200',
+      gpuCount: 8,
+    });
+    expect(gpuOfInstanceType('Standard_NV18ads_A10_v5')).toEqual({
+      gpuModel: 'NVIDIA-A10',
+    });
+  });
+
+  it('says nothing of CPU machines or of machines whose GPUs are add-ons', () => {
+    for (const type of [
+      'm5.large',
+      'c5.2xlarge',
+      'g5g',
+      'n1-standard-4',
+      'Standard_D4s_v5',
+    ]) {
+      expect(gpuOfInstanceType(type)).toBeUndefined();
+    }
+  });
 });
 
 const PRICES_CSV = sharedDataPath(
@@ -84,12 +189,65 @@ describeWithSharedData(
           Number(row.price_per_hour),
         );
       }
-      for (const entry of GPU_INSTANCE_PRICES) {
+      for (const entry of GPU_INSTANCE_PRICES.filter(e => !e.accelerator)) {
         const key = `${entry.provider}|${entry.region}|${entry.instanceType}`;
         expect({ key, price: published.get(key) }).toEqual({
           key,
           price: entry.usdPerHour,
         });
+      }
+    });
+  },
+);
+
+const GCP_MACHINES_CSV = sharedDataPath(
+  'cloud-ondemand-prices',
+  'gcp_machine_prices_hourly.csv',
+);
+const GCP_AUTOSCALER_CSV = sharedDataPath(
+  'cloud-ondemand-prices',
+  'gcp_price_table_cluster_autoscaler.csv',
+);
+
+describeWithSharedData(
+  'cloud-ondemand-prices/gcp_price_table_cluster_autoscaler.csv',
+  'GCP machines with GPU add-ons against the published tables',
+  () => {
+    const table = (file: string) => {
+      // The autoscaler table has CRLF line ends.
+      const [header, ...lines] = readFileSync(file, 'utf8')
+        .trim()
+        .split(/\r?\n/);
+      const columns = header.split(',');
+      return lines.map(line => {
+        const cells = line.split(',');
+        return Object.fromEntries(columns.map((c, i) => [c, cells[i]]));
+      });
+    };
+
+    it('adds the machine price and the per-GPU add-on as published', () => {
+      const machines = table(GCP_MACHINES_CSV);
+      const addOns = table(GCP_AUTOSCALER_CSV).filter(
+        r => r.table === 'gpuPrices',
+      );
+      const composed = GPU_INSTANCE_PRICES.filter(e => e.accelerator);
+      expect(composed.length).toBeGreaterThan(0);
+      for (const entry of composed) {
+        const machine = machines.find(
+          r =>
+            r.region === entry.region &&
+            r.machine_type === entry.instanceType &&
+            r.pricing === 'on_demand',
+        );
+        const addOn = addOns.find(r => r.key === entry.accelerator!.type);
+        expect(Number(addOn?.usd_per_hour)).toBe(
+          entry.accelerator!.usdPerGpuHour,
+        );
+        expect(entry.usdPerHour).toBeCloseTo(
+          Number(machine?.usd_per_hour) +
+            entry.gpuCount * Number(addOn?.usd_per_hour),
+          9,
+        );
       }
     });
   },

@@ -20,7 +20,16 @@
 // Azure Azure/karpenter-provider-azure zz_generated.pricing.go (2026-06-18),
 // GCP cloudpilot-ai/karpenter-provider-gcp initial-prices.json (2026-05-05);
 // via shared/data/cloud-ondemand-prices/gpu_accel_prices_hourly_aws_azure_gcp.csv.
+// GCP N1 machines with attached T4s: the machine price from
+// gcp_machine_prices_hourly.csv plus the per-GPU add-on from the cluster
+// autoscaler's gce_price_info.go (kubernetes/autoscaler, Apache-2.0), via
+// gcp_price_table_cluster_autoscaler.csv.
 // GPU models use the GPU Feature Discovery `nvidia.com/gpu.product` spelling.
+//
+// Coverage of the GPUs the suite is asked about (H100, H200, A100, L40S, L4,
+// A10G, T4) on the three providers: every pair a provider sells and the
+// source tables carry is listed; the rest are in GPU_CATALOG_GAPS with the
+// reason.
 
 /**
  * A cloud provider of the embedded price catalog.
@@ -42,6 +51,11 @@ export interface GpuInstancePrice {
   gpuCount: number;
   /** On-demand list price of the whole instance, USD per hour. */
   usdPerHour: number;
+  /**
+   * Set when the GPUs are an add-on to a machine type (GCP N1 with T4s):
+   * `usdPerHour` is the machine price plus `gpuCount` × this add-on.
+   */
+  accelerator?: { type: string; usdPerGpuHour: number };
 }
 
 const price = (
@@ -152,6 +166,52 @@ export const GPU_INSTANCE_PRICES: readonly GpuInstancePrice[] = [
     5.06879789041096,
   ),
   price('gcp', 'us-central1', 'g2-standard-4', 'NVIDIA-L4', 1, 0.706832255),
+  // n1-standard-4 (0.189999) + one nvidia-tesla-t4 (0.35)
+  {
+    ...price('gcp', 'us-central1', 'n1-standard-4', 'Tesla-T4', 1, 0.539999),
+    accelerator: { type: 'nvidia-tesla-t4', usdPerGpuHour: 0.35 },
+  },
+];
+
+/**
+ * GPU and provider pairs of the suite's list (H100, H200, A100, L40S, L4,
+ * A10G, T4) that the embedded catalog does not price, and why.
+ *
+ * @public
+ */
+export const GPU_CATALOG_GAPS: ReadonlyArray<{
+  provider: CloudProvider;
+  gpu: string;
+  reason: string;
+}> = [
+  {
+    provider: 'azure',
+    gpu: 'L40S',
+    reason: 'Azure sells no L40S virtual machine',
+  },
+  { provider: 'azure', gpu: 'L4', reason: 'Azure sells no L4 virtual machine' },
+  {
+    provider: 'azure',
+    gpu: 'A10G',
+    reason:
+      'the A10G is an AWS-only part; Azure sells the A10 (NVadsA10 v5), listed as NVIDIA-A10',
+  },
+  {
+    provider: 'gcp',
+    gpu: 'H200',
+    reason:
+      'a3-ultragpu-8g is not in the source price tables (karpenter-provider-gcp, cluster autoscaler); add it with finops.prices.overrides',
+  },
+  {
+    provider: 'gcp',
+    gpu: 'L40S',
+    reason: 'Google Cloud sells no L40S machine',
+  },
+  {
+    provider: 'gcp',
+    gpu: 'A10G',
+    reason: 'the A10G is an AWS-only part',
+  },
 ];
 
 /**
@@ -188,6 +248,68 @@ export function gpuHourPrice(
     }
   }
   return best;
+}
+
+// Instance families with NVIDIA GPUs and the GPU they carry, from the
+// providers' instance type documentation (AWS accelerated computing, Azure
+// GPU VM sizes, Google Cloud accelerator-optimized and G2 machines).
+const GPU_INSTANCE_FAMILIES: ReadonlyArray<[RegExp, string]> = [
+  // AWS: family.size
+  [/^p5(e|en)\./i, 'NVIDIA-H200'],
+  [/^p5\./i, 'NVIDIA-H100-80GB-HBM3'],
+  [/^p4de\./i, 'NVIDIA-A100-SXM4-80GB'],
+  [/^p4d\./i, 'NVIDIA-A100-SXM4-40GB'],
+  [/^p3dn\./i, 'Tesla-V100-SXM2-32GB'],
+  [/^p3\./i, 'Tesla-V100-SXM2-16GB'],
+  [/^g6e\./i, 'NVIDIA-L40S'],
+  [/^gr?6\./i, 'NVIDIA-L4'],
+  [/^g5\./i, 'NVIDIA-A10G'],
+  [/^g5g\./i, 'NVIDIA-T4G'],
+  [/^g4dn\./i, 'Tesla-T4'],
+  [/^g3s?\./i, 'Tesla-M60'],
+  // Azure: Standard_<series>_<GPU>_v<n>
+  [/^Standard_N\w*_H200_v\d+$/i, 'NVIDIA-H200'],
+  [/^Standard_NC\w*_H100_v\d+$/i, 'NVIDIA-H100-NVL'],
+  [/^Standard_ND\w*_H100_v\d+$/i, 'NVIDIA-H100-80GB-HBM3'],
+  [/^Standard_N\w*_A100_v4$/i, 'NVIDIA-A100-80GB-PCIe'],
+  [/^Standard_NV\w*_A10_v5$/i, 'NVIDIA-A10'],
+  [/^Standard_NC\w*_T4_v3$/i, 'Tesla-T4'],
+  // Google Cloud: <series>-<kind>-<n>g
+  [/^a3-ultragpu-(?<count>\d+)g$/i, 'NVIDIA-H200'],
+  [/^a3-(high|mega|edge)gpu-(?<count>\d+)g$/i, 'NVIDIA-H100-80GB-HBM3'],
+  [/^a2-ultragpu-(?<count>\d+)g$/i, 'NVIDIA-A100-SXM4-80GB'],
+  [/^a2-(high|mega)gpu-(?<count>\d+)g$/i, 'NVIDIA-A100-SXM4-40GB'],
+  [/^g2-standard-\d+$/i, 'NVIDIA-L4'],
+];
+
+/**
+ * The GPUs of an instance type, as far as the name tells: an exact catalog
+ * entry gives model and count; otherwise the instance family gives the model
+ * (and, for Google Cloud's `-<n>g` machine types, the count). Machine types
+ * whose GPUs are an add-on (GCP N1) do not count: their name does not say
+ * whether GPUs are attached. `undefined` for instance types without GPUs or
+ * unknown families.
+ *
+ * @public
+ */
+export function gpuOfInstanceType(
+  instanceType: string,
+  catalog: readonly GpuInstancePrice[] = GPU_INSTANCE_PRICES,
+): { gpuModel: string; gpuCount?: number } | undefined {
+  const name = instanceType.trim();
+  const wanted = name.toLowerCase();
+  const entry = catalog.find(
+    e => !e.accelerator && e.instanceType.toLowerCase() === wanted,
+  );
+  if (entry) return { gpuModel: entry.gpuModel, gpuCount: entry.gpuCount };
+  for (const [pattern, gpuModel] of GPU_INSTANCE_FAMILIES) {
+    const match = pattern.exec(name);
+    if (match) {
+      const count = match.groups?.count;
+      return count ? { gpuModel, gpuCount: Number(count) } : { gpuModel };
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -278,6 +278,112 @@ describe.each(databases.eachSupportedId())(
       expect(await totals(['ProviderName', 'ChargePeriodDay'])).toEqual(before);
     });
 
+    it('stores text with tabs, newlines, backslashes and quotes exactly', async () => {
+      const odd = 'a\tb\nc\\d\re "q" \\N \u00e9\u{1F600}';
+      await store.replaceBillingCharges('aws', [
+        charge(
+          '2024-09-18T22:00:00Z',
+          { ResourceId: odd, ServiceName: '\\N', SkuId: '' },
+          { [odd]: odd, plain: 'x' },
+        ),
+      ]);
+      const [row] = await knex('finops_billing_charges').select('*');
+      expect(row.resource_id).toBe(odd);
+      expect(row.service_name).toBe('\\N');
+      expect(row.sku_id).toBeNull();
+      expect(JSON.parse(row.tags)).toEqual({ [odd]: odd, plain: 'x' });
+    });
+
+    it('stores an export of many rows, then replaces it, without duplicates', async () => {
+      // Large enough for several COPY chunks on PostgreSQL.
+      const rows = (scale: number) =>
+        Array.from({ length: 12_000 }, (_, i) =>
+          charge(
+            `2024-09-${String((i % 28) + 1).padStart(2, '0')}T${String(
+              i % 24,
+            ).padStart(2, '0')}:00:00Z`,
+            {
+              BilledCost: scale * (i % 10),
+              ResourceId: `arn:aws:ec2:us-east-1:123:instance/i-${i}`,
+            },
+            { app: `svc-${i % 7}` },
+          ),
+        );
+      await expect(
+        store.replaceBillingCharges('aws', stream(rows(1))),
+      ).resolves.toEqual({ rows: 12_000, billingPeriods: [SEPTEMBER] });
+      expect(await totals()).toEqual([
+        {
+          group: { ProviderName: 'AWS' },
+          billedCost: 1200 * 45,
+          effectiveCost: 12_000,
+          listCost: 12_000,
+        },
+      ]);
+
+      await store.replaceBillingCharges('aws', stream(rows(2)));
+      expect(await count()).toBe(12_000);
+      expect((await totals())[0].billedCost).toBe(2 * 1200 * 45);
+      const [{ n }] = await knex('finops_billing_charges').countDistinct({
+        n: 'resource_id',
+      });
+      expect(Number(n)).toBe(12_000);
+    });
+
+    it('rolls back when the reader fails after thousands of rows were sent', async () => {
+      await store.replaceBillingCharges('aws', [
+        charge('2024-09-05T00:00:00Z', { BilledCost: 10 }),
+      ]);
+      async function* failing(): AsyncIterable<FocusRow> {
+        for (let i = 0; i < 9000; i++) {
+          yield charge('2024-09-06T00:00:00Z', { ResourceId: `r-${i}` });
+        }
+        throw new Error('export truncated');
+      }
+      await expect(
+        store.replaceBillingCharges('aws', failing()),
+      ).rejects.toThrow('export truncated');
+      expect(await count()).toBe(1);
+      expect((await totals())[0].billedCost).toBe(10);
+
+      // The connection is clean afterwards.
+      await store.replaceBillingCharges('aws', [
+        charge('2024-09-07T00:00:00Z', { BilledCost: 5 }),
+      ]);
+      expect((await totals())[0].billedCost).toBe(5);
+    });
+
+    it('names the row and column of a value the database refuses, in a later COPY chunk', async () => {
+      await store.replaceBillingCharges('aws', [
+        charge('2024-09-05T00:00:00Z', { BilledCost: 10 }),
+      ]);
+      const rows = Array.from({ length: 9000 }, (_, i) =>
+        charge('2024-09-06T00:00:00Z', {
+          ResourceId: `arn:aws:ec2:us-east-1:123:instance/i-${i}`,
+          // ChargeCategory is a varchar(64).
+          ...(i === 6999 ? { ChargeCategory: 'x'.repeat(65) } : {}),
+        }),
+      );
+      const outcome = await store
+        .replaceBillingCharges('aws', stream(rows))
+        .then(
+          ingestion => ({ rows: ingestion.rows }),
+          error => ({ error: error.name, message: error.message }),
+        );
+      // SQLite does not enforce declared lengths: there the text is kept whole.
+      const sqlite = databaseId === 'SQLITE_3';
+      expect(outcome).toEqual(
+        sqlite
+          ? { rows: 9000 }
+          : {
+              error: 'InputError',
+              message:
+                'row 7000, column ChargeCategory: value too long for type character varying(64)',
+            },
+      );
+      expect(await count()).toBe(sqlite ? 9000 : 1);
+    });
+
     it('rejects a row without a cost, naming the row and column', async () => {
       await expect(
         store.replaceBillingCharges('aws', [

@@ -59,6 +59,8 @@ describe.each(databases.eachSupportedId())(
     afterEach(async () => {
       await knex('finops_cost_facts_hourly').delete();
       await knex('finops_usage_facts_hourly').delete();
+      await knex('finops_cost_facts_daily').delete();
+      await knex('finops_usage_facts_daily').delete();
       await knex('finops_ingestion_runs').delete();
     });
 
@@ -126,6 +128,35 @@ describe.each(databases.eachSupportedId())(
             finishedAt: expect.any(Date),
           }),
         ]);
+      });
+
+      it('stores text with tabs, newlines and backslashes exactly', async () => {
+        const odd = 'Deployment/a\tb\nc\\d\r\\N é';
+        await store.replaceWindow('focus', NOV_3, [
+          cost('2026-11-03T00:00:00Z', {
+            workload: odd,
+            labels: { [odd]: 'x\\y' },
+          }),
+          usage('2026-11-03T00:00:00Z', 'gpu_hours', 1, { namespace: '\\N' }),
+        ]);
+        const [row] = await knex('finops_cost_facts_hourly').select('*');
+        expect(row.workload).toBe(odd);
+        expect(JSON.parse(row.labels)).toEqual({ [odd]: 'x\\y' });
+        const [usageRow] = await knex('finops_usage_facts_hourly').select('*');
+        expect(usageRow.namespace).toBe('\\N');
+        expect(usageRow.region).toBeNull();
+      });
+
+      it('stores windows larger than one COPY chunk', async () => {
+        const records = Array.from({ length: 24 * 600 }, (_, i) =>
+          cost(`2026-11-03T${String(i % 24).padStart(2, '0')}:00:00Z`, {
+            workload: `Deployment/w${i}`,
+            effectiveCost: 0.5,
+          }),
+        );
+        const run = await store.replaceWindow('focus', NOV_3, records);
+        expect(run.costRows).toBe(records.length);
+        expect((await totalFor('chat')).effectiveCost).toBe(records.length / 2);
       });
 
       it('is idempotent: the same window twice gives the same totals', async () => {

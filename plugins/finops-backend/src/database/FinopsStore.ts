@@ -150,7 +150,8 @@ export interface FinopsStore {
    * A record outside the window or with an invalid field fails the whole
    * window with an `InputError` that names the record index and the field;
    * the facts stored before stay as they were, and the run is recorded as
-   * failed.
+   * failed. The daily roll-ups of the days the window touches are
+   * recomputed from the hourly facts in the same transaction.
    */
   replaceWindow(
     sourceId: string,
@@ -176,7 +177,9 @@ export interface FinopsStore {
 
   /**
    * Deletes the facts of every source whose hour is before `date`, and the
-   * ingestion runs whose window ended by then.
+   * ingestion runs whose window ended by then. The daily roll-ups of the
+   * days before `date` go too; the day `date` falls in is recomputed from
+   * the hours it keeps.
    */
   deleteFactsBefore(
     date: Date,

@@ -18,6 +18,7 @@ import type { FocusRow } from '@ai-finops/backstage-plugin-finops-node';
 import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from '../lib/canonical';
 import { ONE_DAY_MS, toDate } from '../lib/time';
+import { copyText } from './copy';
 import type { DbBillingChargeRow, DbTimestamp } from './tables';
 
 /** How a group-by column is read back from its database column. */
@@ -160,6 +161,156 @@ export function validateBillingSource(source: string) {
   }
 }
 
+/** How one FOCUS column is read into its table column. */
+type BillingField = {
+  column: keyof DbBillingChargeRow;
+  focus: string;
+  kind: 'text' | 'number' | 'date';
+  required: boolean;
+};
+
+const text = (
+  column: keyof DbBillingChargeRow,
+  focus: string,
+): BillingField => ({
+  column,
+  focus,
+  kind: 'text',
+  required: false,
+});
+
+/** The FOCUS columns stored, in table column order after `ingested_at`. */
+const BILLING_FIELDS: readonly BillingField[] = [
+  {
+    column: 'billing_period_start',
+    focus: 'BillingPeriodStart',
+    kind: 'date',
+    required: false,
+  },
+  {
+    column: 'charge_period_start',
+    focus: 'ChargePeriodStart',
+    kind: 'date',
+    required: true,
+  },
+  {
+    column: 'charge_period_end',
+    focus: 'ChargePeriodEnd',
+    kind: 'date',
+    required: true,
+  },
+  text('provider_name', 'ProviderName'),
+  text('publisher_name', 'PublisherName'),
+  text('invoice_issuer_name', 'InvoiceIssuerName'),
+  text('billing_account_id', 'BillingAccountId'),
+  text('billing_account_name', 'BillingAccountName'),
+  text('sub_account_id', 'SubAccountId'),
+  text('sub_account_name', 'SubAccountName'),
+  text('service_category', 'ServiceCategory'),
+  text('service_name', 'ServiceName'),
+  text('region_id', 'RegionId'),
+  text('resource_id', 'ResourceId'),
+  text('resource_type', 'ResourceType'),
+  text('charge_category', 'ChargeCategory'),
+  text('charge_class', 'ChargeClass'),
+  text('charge_frequency', 'ChargeFrequency'),
+  text('pricing_category', 'PricingCategory'),
+  text('sku_id', 'SkuId'),
+  text('billing_currency', 'BillingCurrency'),
+  text('consumed_unit', 'ConsumedUnit'),
+  {
+    column: 'consumed_quantity',
+    focus: 'ConsumedQuantity',
+    kind: 'number',
+    required: false,
+  },
+  {
+    column: 'billed_cost',
+    focus: 'BilledCost',
+    kind: 'number',
+    required: true,
+  },
+  {
+    column: 'effective_cost',
+    focus: 'EffectiveCost',
+    kind: 'number',
+    required: true,
+  },
+  { column: 'list_cost', focus: 'ListCost', kind: 'number', required: false },
+  {
+    column: 'contracted_cost',
+    focus: 'ContractedCost',
+    kind: 'number',
+    required: false,
+  },
+];
+
+/**
+ * The columns of `finops_billing_charges` the store writes, in the order of
+ * {@link toBillingCopyLine}'s fields.
+ *
+ * @internal
+ */
+export const BILLING_COPY_COLUMNS: readonly string[] = [
+  'source',
+  'run_id',
+  'ingested_at',
+  ...BILLING_FIELDS.map(f => f.column),
+  'tags',
+];
+
+/**
+ * The FOCUS column a table column holds (`Tags` for `tags`), for errors the
+ * database reports on a column.
+ *
+ * @internal
+ */
+export const BILLING_COLUMN_FOCUS_NAMES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(BILLING_FIELDS.map(f => [f.column, f.focus])),
+  tags: 'Tags',
+};
+
+/** Reads one FOCUS value; throws an `InputError` naming the row and column. */
+function readBillingField(
+  values: FocusRow['values'],
+  field: BillingField,
+  index: number,
+): string | number | Date | null {
+  const value = values[field.focus];
+  if (
+    value === null ||
+    value === undefined ||
+    (value === '' && field.kind !== 'number')
+  ) {
+    if (field.required) {
+      throw new InputError(
+        `row ${index}, column ${field.focus}: a value is required`,
+      );
+    }
+    return null;
+  }
+  switch (field.kind) {
+    case 'text':
+      return String(value);
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new InputError(
+          `row ${index}, column ${field.focus}: '${value}' is not a finite number`,
+        );
+      }
+      return value;
+    default: {
+      const parsed = typeof value === 'string' ? new Date(value) : undefined;
+      if (!parsed || Number.isNaN(parsed.getTime())) {
+        throw new InputError(
+          `row ${index}, column ${field.focus}: '${value}' is not a date-time`,
+        );
+      }
+      return parsed;
+    }
+  }
+}
+
 /**
  * Turns a normalised FOCUS row into a table row. `index` counts rows from 1,
  * for the error message.
@@ -171,75 +322,73 @@ export function toBillingChargeRow(
   index: number,
   run: { source: string; runId: string; ingestedAt: Date },
 ): DbBillingChargeRow {
-  const { values } = row;
-  const text = (column: string): string | null => {
-    const value = values[column];
-    if (value === null || value === undefined || value === '') return null;
-    return String(value);
-  };
-  const number = (column: string, required: boolean): number | null => {
-    const value = values[column];
-    if (value === null || value === undefined) {
-      if (!required) return null;
-      throw new InputError(
-        `row ${index}, column ${column}: a value is required`,
-      );
-    }
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new InputError(
-        `row ${index}, column ${column}: '${value}' is not a finite number`,
-      );
-    }
-    return value;
-  };
-  const date = (column: string, required: boolean): Date | null => {
-    const value = values[column];
-    if (value === null || value === undefined || value === '') {
-      if (!required) return null;
-      throw new InputError(
-        `row ${index}, column ${column}: a value is required`,
-      );
-    }
-    const parsed = typeof value === 'string' ? new Date(value) : undefined;
-    if (!parsed || Number.isNaN(parsed.getTime())) {
-      throw new InputError(
-        `row ${index}, column ${column}: '${value}' is not a date-time`,
-      );
-    }
-    return parsed;
-  };
-
-  return {
+  const result: Record<string, unknown> = {
     source: run.source,
     run_id: run.runId,
     ingested_at: run.ingestedAt,
-    billing_period_start: date('BillingPeriodStart', false),
-    charge_period_start: date('ChargePeriodStart', true)!,
-    charge_period_end: date('ChargePeriodEnd', true)!,
-    provider_name: text('ProviderName'),
-    publisher_name: text('PublisherName'),
-    invoice_issuer_name: text('InvoiceIssuerName'),
-    billing_account_id: text('BillingAccountId'),
-    billing_account_name: text('BillingAccountName'),
-    sub_account_id: text('SubAccountId'),
-    sub_account_name: text('SubAccountName'),
-    service_category: text('ServiceCategory'),
-    service_name: text('ServiceName'),
-    region_id: text('RegionId'),
-    resource_id: text('ResourceId'),
-    resource_type: text('ResourceType'),
-    charge_category: text('ChargeCategory'),
-    charge_class: text('ChargeClass'),
-    charge_frequency: text('ChargeFrequency'),
-    pricing_category: text('PricingCategory'),
-    sku_id: text('SkuId'),
-    billing_currency: text('BillingCurrency'),
-    consumed_unit: text('ConsumedUnit'),
-    consumed_quantity: number('ConsumedQuantity', false),
-    billed_cost: number('BilledCost', true)!,
-    effective_cost: number('EffectiveCost', true)!,
-    list_cost: number('ListCost', false),
-    contracted_cost: number('ContractedCost', false),
-    tags: canonicalStringMap(row.tags),
   };
+  for (const field of BILLING_FIELDS) {
+    result[field.column] = readBillingField(row.values, field, index);
+  }
+  result.tags = canonicalStringMap(row.tags);
+  return result as unknown as DbBillingChargeRow;
+}
+
+/** Distinct date-time texts {@link BillingCopyEncoder} remembers. */
+const DATE_CACHE_LIMIT = 10_000;
+
+/**
+ * Turns normalised FOCUS rows into lines of COPY text (fields in the order
+ * of {@link BILLING_COPY_COLUMNS}, no newline), checking them as
+ * {@link toBillingChargeRow} does, and collects the billing periods seen.
+ * Date-times repeat a lot in an export (every hour of a month, one billing
+ * period), so their parsing is remembered.
+ *
+ * @internal
+ */
+export class BillingCopyEncoder {
+  /** BillingPeriodStart of the rows, epoch milliseconds; null for rows without one. */
+  readonly periods = new Set<number | null>();
+  readonly #prefix: string;
+  readonly #dates = new Map<string, { iso: string; time: number }>();
+
+  constructor(run: { source: string; runId: string; ingestedAt: Date }) {
+    this.#prefix = `${copyText(run.source)}\t${copyText(
+      run.runId,
+    )}\t${run.ingestedAt.toISOString()}`;
+  }
+
+  /** The COPY line of a row; `index` counts rows from 1, for errors. */
+  line(row: FocusRow, index: number): string {
+    const values = row.values;
+    let line = this.#prefix;
+    let period: number | null = null;
+    for (const field of BILLING_FIELDS) {
+      const value = values[field.focus];
+      if (field.kind === 'date' && typeof value === 'string' && value !== '') {
+        const date = this.#date(value, field, index);
+        line += `\t${date.iso}`;
+        if (field.column === 'billing_period_start') period = date.time;
+        continue;
+      }
+      const checked = readBillingField(values, field, index);
+      if (checked === null) line += '\t\\N';
+      else if (typeof checked === 'number') line += `\t${checked}`;
+      else line += `\t${copyText(checked as string)}`;
+    }
+    this.periods.add(period);
+    return `${line}\t${copyText(canonicalStringMap(row.tags))}`;
+  }
+
+  #date(value: string, field: BillingField, index: number) {
+    let date = this.#dates.get(value);
+    if (!date) {
+      const parsed = readBillingField({ [field.focus]: value }, field, index);
+      const time = (parsed as Date).getTime();
+      date = { iso: (parsed as Date).toISOString(), time };
+      if (this.#dates.size >= DATE_CACHE_LIMIT) this.#dates.clear();
+      this.#dates.set(value, date);
+    }
+    return date;
+  }
 }

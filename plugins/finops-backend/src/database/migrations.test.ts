@@ -18,6 +18,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import type { Knex } from 'knex';
+import { toDate } from '../lib/time';
 
 jest.setTimeout(60_000);
 
@@ -164,5 +165,114 @@ describe.each(databases.eachSupportedId())('migrations (%s)', databaseId => {
     for (const table of TABLES) {
       await expect(knex.schema.hasTable(table)).resolves.toBe(true);
     }
+  });
+
+  it('20261127000000_daily_rollups.js adds the daily roll-ups, filled from the hourly facts', async () => {
+    const knex = await databases.init(databaseId);
+    await migrateUpOnce(knex, '20261126000000_init.js');
+    await migrateUpOnce(knex, '20261126120000_billing_charges.js');
+
+    // Facts stored before the roll-ups existed: two hours of 3 November,
+    // one of the 4th, for one workload.
+    const dimensions = {
+      source: 'opencost',
+      kubernetes_id: 'chat',
+      namespace: 'inference',
+      workload: 'Deployment/chat-llm',
+      region: null,
+      gpu_model: 'NVIDIA-H100-80GB-HBM3',
+      labels: '{"app":"chat"}',
+      tags: '{}',
+    };
+    const at = (hour: string) => ({
+      ...dimensions,
+      hour: new Date(hour),
+    });
+    const cost = (hour: string, amount: number) => ({
+      ...at(hour),
+      category: 'gpu',
+      billed_cost: amount,
+      effective_cost: amount / 2,
+      list_cost: amount * 2,
+      currency: 'USD',
+    });
+    await knex('finops_cost_facts_hourly').insert([
+      cost('2026-11-03T10:00:00Z', 1.5),
+      cost('2026-11-03T23:00:00Z', 2.5),
+      cost('2026-11-04T00:00:00Z', 8),
+    ]);
+    const usage = (hour: string, metric: string, value: number) => ({
+      ...at(hour),
+      metric,
+      value,
+    });
+    await knex('finops_usage_facts_hourly').insert([
+      usage('2026-11-03T10:00:00Z', 'gpu_hours', 2),
+      usage('2026-11-03T10:00:00Z', 'gpu_utilization', 0.5),
+      usage('2026-11-03T10:00:00Z', 'gpu_utilization', 0.7),
+      usage('2026-11-03T23:00:00Z', 'gpu_hours', 6),
+    ]);
+
+    await migrateUpOnce(knex, '20261127000000_daily_rollups.js');
+    const costs = await knex('finops_cost_facts_daily')
+      .select('day', 'kubernetes_id', 'labels', 'billed_cost', 'list_cost')
+      .orderBy('day');
+    expect(
+      costs.map(row => ({ ...row, day: toDate(row.day).toISOString() })),
+    ).toEqual([
+      {
+        day: '2026-11-03T00:00:00.000Z',
+        kubernetes_id: 'chat',
+        labels: '{"app":"chat"}',
+        billed_cost: 4,
+        list_cost: 8,
+      },
+      {
+        day: '2026-11-04T00:00:00.000Z',
+        kubernetes_id: 'chat',
+        labels: '{"app":"chat"}',
+        billed_cost: 8,
+        list_cost: 16,
+      },
+    ]);
+    const usageRows = await knex('finops_usage_facts_daily')
+      .select(
+        'metric',
+        'value',
+        'samples',
+        'utilization_weighted_gpu_hours',
+        'utilization_sampled_gpu_hours',
+      )
+      .orderBy('metric');
+    expect(usageRows).toEqual([
+      {
+        metric: 'gpu_hours',
+        value: 8,
+        samples: 2,
+        // Only 10:00 has utilisation: 2 GPU-hours at a mean of 0.6.
+        utilization_weighted_gpu_hours: expect.closeTo(1.2, 12),
+        utilization_sampled_gpu_hours: 2,
+      },
+      {
+        metric: 'gpu_utilization',
+        value: expect.closeTo(1.2, 12),
+        samples: 2,
+        utilization_weighted_gpu_hours: null,
+        utilization_sampled_gpu_hours: null,
+      },
+    ]);
+
+    await migrateDownOnce(knex, '20261127000000_daily_rollups.js');
+    for (const table of [
+      'finops_cost_facts_daily',
+      'finops_usage_facts_daily',
+    ]) {
+      await expect(knex.schema.hasTable(table)).resolves.toBe(false);
+    }
+    await expect(
+      knex('finops_cost_facts_hourly').count({ n: '*' }),
+    ).resolves.toEqual([{ n: expect.anything() }]);
+    const [{ n }] = await knex('finops_cost_facts_hourly').count({ n: '*' });
+    expect(Number(n)).toBe(3);
   });
 });

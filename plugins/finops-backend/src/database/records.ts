@@ -22,6 +22,7 @@ import type { FinopsWindow } from '@ai-finops/backstage-plugin-finops-node';
 import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from '../lib/canonical';
 import { isWholeHour } from '../lib/time';
+import { copyNumber, copyText } from './copy';
 import type {
   DbCostFactRow,
   DbFactDimensionsRow,
@@ -165,6 +166,56 @@ export function validateRecord(
 
   return fail('type', `must be 'cost' or 'usage', got ${describe(r.type)}`);
 }
+
+/**
+ * The COPY text line of a validated record, fields in the order of
+ * `COST_FACT_COLUMNS` or `USAGE_FACT_COLUMNS`.
+ *
+ * @internal
+ */
+export function toFactCopyLine(record: ValidatedRecord): string {
+  const r = record.row;
+  const common = `${copyText(r.source)}\t${r.hour.toISOString()}\t${copyText(
+    r.kubernetes_id,
+  )}\t${copyText(r.namespace)}\t${copyText(r.workload)}\t${copyText(
+    r.region,
+  )}\t${copyText(r.gpu_model)}\t${copyText(r.labels)}\t${copyText(r.tags)}`;
+  if (record.type === 'cost') {
+    const c = record.row;
+    return `${common}\t${copyText(c.category)}\t${copyNumber(
+      c.billed_cost,
+    )}\t${copyNumber(c.effective_cost)}\t${copyNumber(c.list_cost)}\t${copyText(
+      c.currency,
+    )}`;
+  }
+  const u = record.row;
+  return `${common}\t${copyText(u.metric)}\t${copyNumber(u.value)}`;
+}
+
+/**
+ * The record field a fact column holds, for errors the database reports on
+ * a column.
+ *
+ * @internal
+ */
+export const FACT_COLUMN_FIELDS: Readonly<Record<string, string>> = {
+  source: 'source',
+  hour: 'hour',
+  kubernetes_id: 'kubernetesId',
+  namespace: 'namespace',
+  workload: 'workload',
+  region: 'region',
+  gpu_model: 'gpuModel',
+  labels: 'labels',
+  tags: 'tags',
+  category: 'category',
+  billed_cost: 'billedCost',
+  effective_cost: 'effectiveCost',
+  list_cost: 'listCost',
+  currency: 'currency',
+  metric: 'metric',
+  value: 'value',
+};
 
 type Fail = (field: string, problem: string) => never;
 

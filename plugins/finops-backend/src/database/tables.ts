@@ -74,6 +74,43 @@ export const USAGE_FACTS_TABLE = 'finops_usage_facts_hourly';
 /** @internal */
 export const INGESTION_RUNS_TABLE = 'finops_ingestion_runs';
 
+/** Daily sums of the cost facts per source, day and dimensions. @internal */
+export const COST_DAILY_TABLE = 'finops_cost_facts_daily';
+/** Daily sums of the usage facts per source, day, dimensions and metric. @internal */
+export const USAGE_DAILY_TABLE = 'finops_usage_facts_daily';
+
+/** The dimension columns of the fact tables, hourly and daily, but the time. @internal */
+export const FACT_DIMENSION_COLUMNS = [
+  'kubernetes_id',
+  'namespace',
+  'workload',
+  'region',
+  'gpu_model',
+  'labels',
+  'tags',
+] as const;
+
+/** Columns of `finops_cost_facts_hourly` as the store writes them, in order. @internal */
+export const COST_FACT_COLUMNS = [
+  'source',
+  'hour',
+  ...FACT_DIMENSION_COLUMNS,
+  'category',
+  'billed_cost',
+  'effective_cost',
+  'list_cost',
+  'currency',
+] as const satisfies ReadonlyArray<keyof DbCostFactRow>;
+
+/** Columns of `finops_usage_facts_hourly` as the store writes them, in order. @internal */
+export const USAGE_FACT_COLUMNS = [
+  'source',
+  'hour',
+  ...FACT_DIMENSION_COLUMNS,
+  'metric',
+  'value',
+] as const satisfies ReadonlyArray<keyof DbUsageFactRow>;
+
 /** A row of `finops_billing_charges`, without its id. @internal */
 export interface DbBillingChargeRow {
   source: string;

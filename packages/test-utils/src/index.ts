@@ -23,3 +23,4 @@
 export * from './sharedData';
 export * from './dataSourceModules';
 export * from './focus';
+export * from './csv';

@@ -130,11 +130,27 @@ describe('gpuOfInstanceType', () => {
     });
   });
 
-  it('knows GPU families by name, and GCP counts from the machine type', () => {
+  it('knows GPU families by name, and GPU counts from AWS sizes and GCP machine types', () => {
     expect(gpuOfInstanceType('g5.4xlarge')).toEqual({
       gpuModel: 'NVIDIA-A10G',
+      gpuCount: 1,
     });
-    expect(gpuOfInstanceType('g3.4xlarge')).toEqual({ gpuModel: 'Tesla-M60' });
+    expect(gpuOfInstanceType('g5.12xlarge')).toEqual({
+      gpuModel: 'NVIDIA-A10G',
+      gpuCount: 4,
+    });
+    expect(gpuOfInstanceType('g3.16xlarge')).toEqual({
+      gpuModel: 'Tesla-M60',
+      gpuCount: 4,
+    });
+    expect(gpuOfInstanceType('g4dn.metal')).toEqual({
+      gpuModel: 'Tesla-T4',
+      gpuCount: 8,
+    });
+    // A size the table does not list: the model, no count.
+    expect(gpuOfInstanceType('g6e.96xlarge')).toEqual({
+      gpuModel: 'NVIDIA-L40S',
+    });
     expect(gpuOfInstanceType('p5en.48xlarge')).toEqual({
       gpuModel: 'NVIDIA-H200',
       gpuCount: 8,
@@ -156,7 +172,7 @@ describe('gpuOfInstanceType', () => {
     for (const type of [
       'm5.large',
       'c5.2xlarge',
-      'g5g',
+      'g5g.xlarge',
       'n1-standard-4',
       'Standard_D4s_v5',
     ]) {

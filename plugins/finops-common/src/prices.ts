@@ -250,23 +250,55 @@ export function gpuHourPrice(
   return best;
 }
 
-// Instance families with NVIDIA GPUs and the GPU they carry, from the
-// providers' instance type documentation (AWS accelerated computing, Azure
-// GPU VM sizes, Google Cloud accelerator-optimized and G2 machines).
-const GPU_INSTANCE_FAMILIES: ReadonlyArray<[RegExp, string]> = [
+// Instance families with NVIDIA GPUs, the GPU they carry and, for AWS, the
+// GPUs per size, from the providers' instance type documentation (AWS
+// accelerated computing instances, Azure GPU VM sizes, Google Cloud
+// accelerator-optimized and G2 machines).
+const SINGLE_TO_16X = {
+  xlarge: 1,
+  '2xlarge': 1,
+  '4xlarge': 1,
+  '8xlarge': 1,
+  '16xlarge': 1,
+};
+const G5_SIZES = {
+  ...SINGLE_TO_16X,
+  '12xlarge': 4,
+  '24xlarge': 4,
+  '48xlarge': 8,
+};
+const GPU_INSTANCE_FAMILIES: ReadonlyArray<
+  [RegExp, string, Readonly<Record<string, number>>?]
+> = [
   // AWS: family.size
-  [/^p5(e|en)\./i, 'NVIDIA-H200'],
-  [/^p5\./i, 'NVIDIA-H100-80GB-HBM3'],
-  [/^p4de\./i, 'NVIDIA-A100-SXM4-80GB'],
-  [/^p4d\./i, 'NVIDIA-A100-SXM4-40GB'],
-  [/^p3dn\./i, 'Tesla-V100-SXM2-32GB'],
-  [/^p3\./i, 'Tesla-V100-SXM2-16GB'],
-  [/^g6e\./i, 'NVIDIA-L40S'],
-  [/^gr?6\./i, 'NVIDIA-L4'],
-  [/^g5\./i, 'NVIDIA-A10G'],
-  [/^g5g\./i, 'NVIDIA-T4G'],
-  [/^g4dn\./i, 'Tesla-T4'],
-  [/^g3s?\./i, 'Tesla-M60'],
+  [/^p5(e|en)\.(?<size>\w+)$/i, 'NVIDIA-H200', { '48xlarge': 8 }],
+  [
+    /^p5\.(?<size>\w+)$/i,
+    'NVIDIA-H100-80GB-HBM3',
+    { '4xlarge': 1, '48xlarge': 8 },
+  ],
+  [/^p4de\.(?<size>\w+)$/i, 'NVIDIA-A100-SXM4-80GB', { '24xlarge': 8 }],
+  [/^p4d\.(?<size>\w+)$/i, 'NVIDIA-A100-SXM4-40GB', { '24xlarge': 8 }],
+  [/^p3dn\.(?<size>\w+)$/i, 'Tesla-V100-SXM2-32GB', { '24xlarge': 8 }],
+  [
+    /^p3\.(?<size>\w+)$/i,
+    'Tesla-V100-SXM2-16GB',
+    { '2xlarge': 1, '8xlarge': 4, '16xlarge': 8 },
+  ],
+  [/^g6e\.(?<size>\w+)$/i, 'NVIDIA-L40S', G5_SIZES],
+  [/^gr?6\.(?<size>\w+)$/i, 'NVIDIA-L4', G5_SIZES],
+  [/^g5\.(?<size>\w+)$/i, 'NVIDIA-A10G', G5_SIZES],
+  [
+    /^g4dn\.(?<size>[\w-]+)$/i,
+    'Tesla-T4',
+    { ...SINGLE_TO_16X, '12xlarge': 4, metal: 8 },
+  ],
+  [
+    /^g3\.(?<size>\w+)$/i,
+    'Tesla-M60',
+    { '4xlarge': 1, '8xlarge': 2, '16xlarge': 4 },
+  ],
+  [/^g3s\.(?<size>\w+)$/i, 'Tesla-M60', { xlarge: 1 }],
   // Azure: Standard_<series>_<GPU>_v<n>
   [/^Standard_N\w*_H200_v\d+$/i, 'NVIDIA-H200'],
   [/^Standard_NC\w*_H100_v\d+$/i, 'NVIDIA-H100-NVL'],
@@ -285,7 +317,8 @@ const GPU_INSTANCE_FAMILIES: ReadonlyArray<[RegExp, string]> = [
 /**
  * The GPUs of an instance type, as far as the name tells: an exact catalog
  * entry gives model and count; otherwise the instance family gives the model
- * (and, for Google Cloud's `-<n>g` machine types, the count). Machine types
+ * and, where the size tells it (AWS sizes, Google Cloud's `-<n>g` machine
+ * types), the count. Machine types
  * whose GPUs are an add-on (GCP N1) do not count: their name does not say
  * whether GPUs are attached. `undefined` for instance types without GPUs or
  * unknown families.
@@ -302,11 +335,14 @@ export function gpuOfInstanceType(
     e => !e.accelerator && e.instanceType.toLowerCase() === wanted,
   );
   if (entry) return { gpuModel: entry.gpuModel, gpuCount: entry.gpuCount };
-  for (const [pattern, gpuModel] of GPU_INSTANCE_FAMILIES) {
+  for (const [pattern, gpuModel, sizes] of GPU_INSTANCE_FAMILIES) {
     const match = pattern.exec(name);
     if (match) {
-      const count = match.groups?.count;
-      return count ? { gpuModel, gpuCount: Number(count) } : { gpuModel };
+      const { count, size } = match.groups ?? {};
+      const gpuCount = count
+        ? Number(count)
+        : sizes?.[size?.toLowerCase() ?? ''];
+      return gpuCount ? { gpuModel, gpuCount } : { gpuModel };
     }
   }
   return undefined;

@@ -26,4 +26,5 @@ export * from './dataSources';
 export * from './recommenders';
 export * from './focus';
 export * from './carbon';
+export * from './prices';
 export { delay } from './util/delay';

@@ -62,5 +62,60 @@ export interface Config {
      * as `{ days: 400 }`. Default: 400 days.
      */
     retention?: string | HumanDuration;
+
+    /**
+     * How costs are allocated to catalog entities beyond their annotations
+     * (`backstage.io/kubernetes-id`, `backstage.io/kubernetes-label-selector`,
+     * `ai-finops.io/billing-tags`).
+     */
+    allocation?: {
+      /**
+       * Rules that give an entity more allocation keys: the facts a rule's
+       * `match` takes belong to `entityRef`, beside what its annotations
+       * take.
+       */
+      rules?: Array<{
+        /** The entity, e.g. `component:default/chat-llm`. */
+        entityRef: string;
+        /** Every condition given must hold; at least one is required. */
+        match: {
+          /** Billing tags that must all be present with these values. */
+          tags?: { [key: string]: string };
+          /** Workload labels that must all be present with these values. */
+          labels?: { [key: string]: string };
+          namespace?: string;
+          kubernetesId?: string;
+          region?: string;
+        };
+      }>;
+
+      /**
+       * Shared costs: the facts a `match` takes are split among entities
+       * instead of being allocated directly. The first matching entry wins;
+       * a shared cost takes precedence over annotations and rules.
+       */
+      sharedCosts?: Array<{
+        /** A display name. Default: `sharedCosts[<index>]`. */
+        name?: string;
+        /** Every condition given must hold; at least one is required. */
+        match: {
+          tags?: { [key: string]: string };
+          labels?: { [key: string]: string };
+          namespace?: string;
+          kubernetesId?: string;
+          region?: string;
+        };
+        /**
+         * The entity refs to split among, or `{ ownerGroup }`: the entities
+         * that group owns and that have allocation keys.
+         */
+        splitAmong: string[] | { ownerGroup: string };
+        /**
+         * `even`, or `proportional` to each target's direct cost in the same
+         * period (evenly when all are 0). Default: proportional.
+         */
+        by?: 'even' | 'proportional';
+      }>;
+    };
   };
 }

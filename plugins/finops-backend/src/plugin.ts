@@ -31,6 +31,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { DatabaseFinopsStore } from './database';
 import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
+import { readAllocationSettings } from './service/allocationConfig';
 import { createRouter } from './service/router';
 
 class FinopsDataSourcesExtensionPointImpl
@@ -149,6 +150,7 @@ export const finopsPlugin = createBackendPlugin({
             catalog,
             logger,
             currency: config.getOptionalString('finops.currency') ?? 'USD',
+            allocation: readAllocationSettings(config),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -189,3 +189,232 @@ export interface EntityCostSummary {
     costPerMillionTokens?: number;
   };
 }
+
+/**
+ * Buckets of a cost series (UTC): `daily` keys are `YYYY-MM-DD`, `monthly`
+ * keys `YYYY-MM`.
+ *
+ * @public
+ */
+export type CostGranularity = 'daily' | 'monthly';
+
+/**
+ * Buckets of a usage series (UTC): `hourly` keys are ISO-8601 instants,
+ * `daily` keys `YYYY-MM-DD`.
+ *
+ * @public
+ */
+export type UsageGranularity = 'hourly' | 'daily';
+
+/**
+ * What a cost series can be split by: a fact dimension, or the value of one
+ * billing tag (`tag:<key>`).
+ *
+ * @public
+ */
+export type CostGroupBy =
+  | 'source'
+  | 'category'
+  | 'region'
+  | 'gpuModel'
+  | 'namespace'
+  | 'workload'
+  | `tag:${string}`;
+
+/**
+ * The costs of one bucket.
+ *
+ * @public
+ */
+export interface CostSeriesPoint extends CostAmounts {
+  /** The bucket key: `YYYY-MM-DD` or `YYYY-MM`. */
+  bucket: string;
+}
+
+/**
+ * One line of a cost series: one value of the group-by dimension.
+ *
+ * @public
+ */
+export interface CostSeries {
+  /**
+   * The dimension value; `null` for facts without one; `total` when the
+   * series is not split.
+   */
+  key: string | null;
+  total: CostAmounts;
+  /** One point per bucket of the response, zero-filled. */
+  points: CostSeriesPoint[];
+}
+
+/**
+ * An entity's costs over a custom range, as
+ * `GET /entities/:kind/:namespace/:name/costs` returns them.
+ *
+ * @public
+ */
+export interface EntityCostSeries {
+  entityRef: string;
+  currency: string;
+  /** First day (`YYYY-MM-DD`, inclusive). */
+  from: string;
+  /** Last day (`YYYY-MM-DD`, inclusive). */
+  to: string;
+  granularity: CostGranularity;
+  groupBy?: CostGroupBy;
+  /**
+   * The entities whose allocation keys were matched: the entity itself, or
+   * for a System, Domain or Group every member that has keys.
+   */
+  members: string[];
+  /** Every bucket of the range, oldest first. */
+  buckets: string[];
+  /** All costs of the range, shared costs included. */
+  total: CostAmounts;
+  /** The part of `total` that comes from split shared costs. */
+  sharedCost: CostAmounts;
+  /** Largest effective cost first. */
+  series: CostSeries[];
+  /** Members whose annotations could not be read, and the like. */
+  warnings: string[];
+}
+
+/**
+ * One bucket of a usage series; `value` is `null` for a gauge without
+ * samples in the bucket.
+ *
+ * @public
+ */
+export interface UsageSeriesPoint {
+  bucket: string;
+  value: number | null;
+}
+
+/**
+ * One usage metric over a range.
+ *
+ * @public
+ */
+export interface UsageSeries {
+  metric: string;
+  /**
+   * `sum` for counters and totals (GPU-hours, tokens, requests, energy);
+   * `mean` for gauges (utilisation, power), weighted by the GPU-hours of the
+   * same workload and hour where those are known.
+   */
+  aggregation: 'sum' | 'mean';
+  /** The sum, or the weighted mean, over the whole range. */
+  total: number | null;
+  points: UsageSeriesPoint[];
+}
+
+/**
+ * An entity's usage metrics, as
+ * `GET /entities/:kind/:namespace/:name/usage` returns them.
+ *
+ * @public
+ */
+export interface EntityUsageSeries {
+  entityRef: string;
+  from: string;
+  to: string;
+  granularity: UsageGranularity;
+  members: string[];
+  /** Every metric stored for the entity in the range, sorted. */
+  availableMetrics: string[];
+  series: UsageSeries[];
+  warnings: string[];
+}
+
+/**
+ * The conditions of an allocation rule or a shared cost: every field given
+ * must hold.
+ *
+ * @public
+ */
+export interface CostAllocationMatch {
+  kubernetesId?: string;
+  namespace?: string;
+  region?: string;
+  labels?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+/**
+ * One entity's allocated cost.
+ *
+ * @public
+ */
+export interface AllocatedEntityCost {
+  entityRef: string;
+  title?: string;
+  /** The owner's entity ref, from the `ownedBy` relation. */
+  owner?: string;
+  /** The system's entity ref, from the `partOf` relation. */
+  system?: string;
+  /** Facts its keys match (divided evenly where several entities match). */
+  direct: CostAmounts;
+  /** Its share of split shared costs. */
+  shared: CostAmounts;
+  total: CostAmounts;
+}
+
+/**
+ * A group of facts no entity's keys match, with the dimensions that could
+ * map it.
+ *
+ * @public
+ */
+export interface UnallocatedCostGroup extends CostAmounts {
+  kubernetesId?: string;
+  namespace?: string;
+  workload?: string;
+  region?: string;
+  labels: Record<string, string>;
+  tags: Record<string, string>;
+  /** How it could be mapped, e.g. the annotation to set. */
+  hint: string;
+}
+
+/**
+ * How one configured shared cost was split.
+ *
+ * @public
+ */
+export interface SharedCostSplit {
+  name: string;
+  match: CostAllocationMatch;
+  by: 'even' | 'proportional';
+  total: CostAmounts;
+  splits: Array<{ entityRef: string; share: number; cost: CostAmounts }>;
+}
+
+/**
+ * Organisation-wide allocation over a range, as `GET /allocation` returns
+ * it. `allocated` + `unallocated` = `total`.
+ *
+ * @public
+ */
+export interface CostAllocationReport {
+  currency: string;
+  from: string;
+  to: string;
+  total: CostAmounts;
+  allocated: CostAmounts;
+  unallocated: CostAmounts & {
+    /** Unallocated effective cost ÷ total effective cost, 0..1. */
+    share: number;
+    /** The largest unallocated groups, largest effective cost first. */
+    topGroups: UnallocatedCostGroup[];
+  };
+  /** Largest total effective cost first. */
+  entities: AllocatedEntityCost[];
+  /** Allocated cost per owner (entity ref), largest first. */
+  owners: Array<{ entityRef: string; total: CostAmounts }>;
+  /** Allocated cost per system (entity ref), largest first. */
+  systems: Array<{ entityRef: string; total: CostAmounts }>;
+  sharedCosts: SharedCostSplit[];
+  /** Facts several entities' keys match: divided evenly among them. */
+  overlaps: Array<{ entityRefs: string[]; cost: CostAmounts }>;
+  warnings: string[];
+}

@@ -32,6 +32,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { finopsPlugin } from '../plugin';
 import { HOUR, hourlyCostRecords } from '../__fixtures__/records';
 
@@ -115,6 +116,7 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
     const server = await startBackend();
     const res = await request(server).get('/api/finops/health');
     expect(res.status).toBe(200);
+    expectMatchesSpec(res);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
@@ -128,6 +130,7 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
       await request(server).post('/api/finops/ingestion/test/trigger'),
     ]) {
       expect(res.status).toBe(401);
+      expectMatchesSpec(res);
     }
   });
 
@@ -138,12 +141,14 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
       .post('/api/finops/ingestion/test/trigger')
       .set('Authorization', USER);
     expect(trigger.status).toBe(202);
+    expectMatchesSpec(trigger);
     expect(trigger.body).toEqual({ source: 'test', status: 'triggered' });
 
     const res = await request(server)
       .get('/api/finops/entities/component/default/chat-llm/summary')
       .set('Authorization', USER);
     expect(res.status).toBe(200);
+    expectMatchesSpec(res);
     const summary: EntityCostSummary = res.body;
 
     expect(summary).toMatchObject({
@@ -170,6 +175,7 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
       .get('/api/finops/ingestion/runs?source=test&limit=10')
       .set('Authorization', USER);
     expect(runs.status).toBe(200);
+    expectMatchesSpec(runs);
     expect(runs.body.items.length).toBeGreaterThanOrEqual(3);
     expect(
       runs.body.items.every(
@@ -295,6 +301,7 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
         .set('Authorization', USER),
     ]) {
       expect(res.status).toBe(403);
+      expectMatchesSpec(res);
       expect(res.body.error.name).toBe('NotAllowedError');
     }
     await request(server).get('/api/finops/health').expect(200);

@@ -23,8 +23,10 @@ import {
   getCostAllocationKeys,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
-  type CostAllocationKeys,
+  type CostGranularity,
+  type CostGroupBy,
   type EntityCostSummary,
+  type UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   BackstageCredentials,
@@ -39,10 +41,12 @@ import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
-import express from 'express';
-import Router from 'express-promise-router';
+import type express from 'express';
 import type { FinopsIngestionRun, FinopsStore } from '../database';
-import { parseMonth } from '../lib/time';
+import { formatDay, ONE_DAY_MS, parseMonth } from '../lib/time';
+import { createOpenApiRouter } from '../schema/openapi';
+import type { AllocationSettings } from './allocationConfig';
+import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import type { FinopsIngestion } from './FinopsIngestion';
 
 /**
@@ -59,13 +63,36 @@ export interface RouterOptions {
   logger: LoggerService;
   /** The currency summaries are in (`finops.currency`). */
   currency: string;
+  /** `finops.allocation`: rules and shared costs. */
+  allocation?: AllocationSettings;
+  /** The current time, for default ranges; tests pin it. */
+  now?: () => Date;
 }
 
 const MAX_RUNS = 1000;
 
+/** The longest range each granularity serves, in days. */
+const MAX_DAYS: Record<CostGranularity | UsageGranularity, number> = {
+  hourly: 93,
+  daily: 732,
+  monthly: 3660,
+};
+
+const COST_GROUP_BY = [
+  'source',
+  'category',
+  'region',
+  'gpuModel',
+  'namespace',
+  'workload',
+];
+
+const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.]*$/;
+
 /**
- * The FinOps REST API. Every route but `/health` requires credentials (the
- * plugin registers the auth policy).
+ * The FinOps REST API, validated against `src/schema/openapi.yaml`. Every
+ * route but `/health` requires credentials (the plugin registers the auth
+ * policy) and checks a permission.
  *
  * @internal
  */
@@ -74,9 +101,15 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { store, ingestion, httpAuth, permissions, catalog, logger, currency } =
     options;
+  const now = options.now ?? (() => new Date());
+  const allocator = new CostAllocator({
+    store,
+    catalog,
+    currency,
+    settings: options.allocation ?? { rules: [], sharedCosts: [] },
+  });
 
-  const router = Router();
-  router.use(express.json());
+  const router = await createOpenApiRouter();
 
   async function authorize(
     request: AuthorizePermissionRequest,
@@ -90,15 +123,15 @@ export async function createRouter(
     }
   }
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const month = readOptionalMonth(req.query.month);
-
-    const { kind, namespace, name } = req.params;
+  /**
+   * Loads the entity with the caller's credentials, checks
+   * `finops.entity.read` on it and resolves what its view covers.
+   */
+  async function resolveEntity(
+    params: { kind: string; namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: Entity; target: AllocationTarget }> {
+    const { kind, namespace, name } = params;
     const entity = await catalog.getEntityByRef(
       { kind, namespace, name },
       { credentials },
@@ -107,22 +140,86 @@ export async function createRouter(
       throw new NotFoundError(`Entity ${kind}:${namespace}/${name} not found`);
     }
     const entityRef = stringifyEntityRef(entity);
-
     await authorize(
       { permission: finopsEntityReadPermission, resourceRef: entityRef },
       credentials,
     );
+    const target = await allocator.resolve(entity, credentials);
+    if (target.matchers.length === 0 && target.shared.length === 0) {
+      throw new NotFoundError(
+        target.rollup
+          ? `Entity ${entityRef} has no member with a cost allocation annotation; set ${KUBERNETES_ID_ANNOTATION}, ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} or ${FINOPS_BILLING_TAGS_ANNOTATION} on its components, or add finops.allocation.rules`
+          : `Entity ${entityRef} has no cost allocation annotation; set ${KUBERNETES_ID_ANNOTATION}, ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} or ${FINOPS_BILLING_TAGS_ANNOTATION}, or add finops.allocation.rules`,
+      );
+    }
+    return { entity, target };
+  }
 
-    const keys = readAllocationKeys(entity, entityRef);
-    const summary = await store.getCostSummary({ keys, month, currency });
-    const monthlyBudget = readMonthlyBudget(entity, entityRef, logger);
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const month = readOptionalMonth(req.query.month);
+    const { entity, target } = await resolveEntity(req.params, credentials);
+
+    const summary = allocator.needsAllocatedSummary(target)
+      ? await allocator.summary(target, { month })
+      : await store.getCostSummary({
+          keys: getCostAllocationKeys(entity)!,
+          month,
+          currency,
+        });
+    const monthlyBudget = readMonthlyBudget(entity, target.entityRef, logger);
 
     const body: EntityCostSummary = {
-      entityRef,
+      entityRef: target.entityRef,
       ...summary,
       ...(monthlyBudget !== undefined ? { monthlyBudget } : {}),
     };
     res.json(body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/costs', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const granularity = readChoice(
+      req.query.granularity,
+      'granularity',
+      ['daily', 'monthly'] as const,
+      'daily',
+    );
+    const groupBy = readGroupBy(req.query.groupBy);
+    const { from, to } = readDayRange(req.query, granularity, now());
+    const { target } = await resolveEntity(req.params, credentials);
+
+    res.json(await allocator.costs(target, { from, to, granularity, groupBy }));
+  });
+
+  router.get('/entities/:kind/:namespace/:name/usage', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const granularity = readChoice(
+      req.query.granularity,
+      'granularity',
+      ['hourly', 'daily'] as const,
+      'daily',
+    );
+    const metrics = readMetrics(req.query.metric);
+    const { from, to } = readDayRange(req.query, granularity, now());
+    const { target } = await resolveEntity(req.params, credentials);
+
+    res.json(await allocator.usage(target, { from, to, granularity, metrics }));
+  });
+
+  router.get('/allocation', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { from, to } = readDayRange(req.query, 'allocation', now());
+    await authorize(
+      { permission: finopsOrganizationReadPermission },
+      credentials,
+    );
+
+    res.json(await allocator.allocation({ from, to }, credentials));
   });
 
   router.get('/ingestion/runs', async (req, res) => {
@@ -147,10 +244,10 @@ export async function createRouter(
       throw new NotFoundError(`No FinOps data source with id '${source}'`);
     }
     await ingestion.trigger(source);
-    res.status(202).json({ source, status: 'triggered' });
+    res.status(202).json({ source, status: 'triggered' as const });
   });
 
-  return router;
+  return router as unknown as express.Router;
 }
 
 function readOptionalString(value: unknown, name: string): string | undefined {
@@ -163,6 +260,111 @@ function readOptionalString(value: unknown, name: string): string | undefined {
     );
   }
   return value;
+}
+
+function readChoice<T extends string>(
+  value: unknown,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const text = readOptionalString(value, name);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new InputError(
+      `Invalid ${name} '${text}'; expected one of ${choices.join(', ')}`,
+    );
+  }
+  return text as T;
+}
+
+function readGroupBy(value: unknown): CostGroupBy | undefined {
+  const groupBy = readOptionalString(value, 'groupBy');
+  if (groupBy === undefined) return undefined;
+  if (COST_GROUP_BY.includes(groupBy)) return groupBy as CostGroupBy;
+  if (groupBy.startsWith('tag:') && groupBy.length > 'tag:'.length) {
+    return groupBy as CostGroupBy;
+  }
+  throw new InputError(
+    `Invalid groupBy '${groupBy}'; expected one of ${COST_GROUP_BY.join(
+      ', ',
+    )} or tag:<key>`,
+  );
+}
+
+function readMetrics(value: unknown): string[] | undefined {
+  const text = readOptionalString(value, 'metric');
+  if (text === undefined) return undefined;
+  const metrics = [...new Set(text.split(',').map(m => m.trim()))];
+  for (const metric of metrics) {
+    if (!METRIC_NAME.test(metric)) {
+      throw new InputError(
+        `Invalid metric '${metric}'; expected metric names such as gpu_utilization, separated by commas`,
+      );
+    }
+  }
+  return metrics;
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function readDay(value: unknown, name: string): string | undefined {
+  const text = readOptionalString(value, name);
+  if (text === undefined) return undefined;
+  const match = DAY.exec(text);
+  const date = match
+    ? new Date(
+        Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])),
+      )
+    : undefined;
+  if (!date || formatDay(date) !== text) {
+    throw new InputError(
+      `Invalid ${name} '${text}'; expected a UTC day as YYYY-MM-DD`,
+    );
+  }
+  return text;
+}
+
+/**
+ * Reads `from` and `to` (UTC days, both inclusive). `to` defaults to today;
+ * `from` to 30 days (daily), 12 months (monthly), 2 days (hourly) back, or
+ * the first day of `to`'s month (allocation).
+ */
+function readDayRange(
+  query: Record<string, unknown>,
+  kind: CostGranularity | UsageGranularity | 'allocation',
+  now: Date,
+): { from: string; to: string } {
+  const to = readDay(query.to, 'to') ?? formatDay(now);
+  let from = readDay(query.from, 'from');
+  const toTime = Date.parse(`${to}T00:00:00Z`);
+  if (from === undefined) {
+    if (kind === 'monthly') {
+      const d = new Date(toTime);
+      from = formatDay(
+        new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1)),
+      );
+    } else if (kind === 'allocation') {
+      from = `${to.slice(0, 7)}-01`;
+    } else {
+      from = formatDay(
+        new Date(toTime - (kind === 'hourly' ? 1 : 29) * ONE_DAY_MS),
+      );
+    }
+  }
+  if (from > to) {
+    throw new InputError(`Invalid range: from ${from} is after to ${to}`);
+  }
+  const days = (toTime - Date.parse(`${from}T00:00:00Z`)) / ONE_DAY_MS + 1;
+  const max = MAX_DAYS[kind === 'allocation' ? 'monthly' : kind];
+  if (days > max) {
+    throw new InputError(
+      `Invalid range: ${days} days from ${from} to ${to}; ${
+        kind === 'allocation' ? 'the allocation report' : `${kind} granularity`
+      } serves at most ${max} days`,
+    );
+  }
+  return { from, to };
 }
 
 function readOptionalMonth(value: unknown): string | undefined {
@@ -187,28 +389,6 @@ function readOptionalLimit(value: unknown): number | undefined {
     );
   }
   return parsed;
-}
-
-function readAllocationKeys(
-  entity: Entity,
-  entityRef: string,
-): CostAllocationKeys {
-  let keys: CostAllocationKeys | undefined;
-  try {
-    keys = getCostAllocationKeys(entity);
-  } catch (error) {
-    throw new InputError(
-      `Entity ${entityRef} has an invalid cost allocation annotation: ${
-        (error as Error).message
-      }`,
-    );
-  }
-  if (!keys) {
-    throw new NotFoundError(
-      `Entity ${entityRef} has no cost allocation annotation; set ${KUBERNETES_ID_ANNOTATION}, ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} or ${FINOPS_BILLING_TAGS_ANNOTATION}`,
-    );
-  }
-  return keys;
 }
 
 function readMonthlyBudget(
@@ -239,9 +419,9 @@ function serializeRun(run: FinopsIngestionRun) {
     status: run.status,
     costRows: run.costRows,
     usageRows: run.usageRows,
-    checksum: run.checksum,
-    error: run.error,
+    ...(run.checksum ? { checksum: run.checksum } : {}),
+    ...(run.error ? { error: run.error } : {}),
     startedAt: run.startedAt.toISOString(),
-    finishedAt: run.finishedAt?.toISOString(),
+    ...(run.finishedAt ? { finishedAt: run.finishedAt.toISOString() } : {}),
   };
 }

@@ -1,0 +1,99 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  getCostAllocationKeys,
+  type CostAllocationKeys,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  FinopsAllocationDimensions,
+  FinopsFactMatcher,
+} from '../database';
+
+/**
+ * Whether a group of facts satisfies every condition of `matcher`. The JS
+ * twin of the store's SQL filter (`whereMatchesAny` in database/series.ts):
+ * the store narrows what is read, this decides where a group belongs.
+ *
+ * @internal
+ */
+export function matchesGroup(
+  group: FinopsAllocationDimensions,
+  matcher: FinopsFactMatcher,
+): boolean {
+  if (
+    matcher.kubernetesId !== undefined &&
+    group.kubernetesId !== matcher.kubernetesId
+  ) {
+    return false;
+  }
+  if (
+    matcher.namespace !== undefined &&
+    group.namespace !== matcher.namespace
+  ) {
+    return false;
+  }
+  if (matcher.region !== undefined && group.region !== matcher.region) {
+    return false;
+  }
+  for (const [key, value] of Object.entries(matcher.labels ?? {})) {
+    if (group.labels[key] !== value) return false;
+  }
+  for (const [key, value] of Object.entries(matcher.tags ?? {})) {
+    if (group.tags[key] !== value) return false;
+  }
+  return true;
+}
+
+/** Whether any matcher matches the group. @internal */
+export function matchesAnyGroup(
+  group: FinopsAllocationDimensions,
+  matchers: readonly FinopsFactMatcher[],
+): boolean {
+  return matchers.some(matcher => matchesGroup(group, matcher));
+}
+
+/**
+ * The matchers of an entity's cost allocation annotations: any one of its
+ * Kubernetes id, label selector or billing tags.
+ *
+ * @internal
+ */
+export function matchersFromKeys(
+  keys: CostAllocationKeys | undefined,
+): FinopsFactMatcher[] {
+  if (!keys) return [];
+  const matchers: FinopsFactMatcher[] = [];
+  if (keys.kubernetesId) matchers.push({ kubernetesId: keys.kubernetesId });
+  if (keys.labelSelector && Object.keys(keys.labelSelector).length > 0) {
+    matchers.push({ labels: keys.labelSelector });
+  }
+  if (keys.billingTags && Object.keys(keys.billingTags).length > 0) {
+    matchers.push({ tags: keys.billingTags });
+  }
+  return matchers;
+}
+
+/**
+ * Reads an entity's annotation matchers; a malformed annotation throws a
+ * `TypeError` from `parseSelector`.
+ *
+ * @internal
+ */
+export function annotationMatchers(entity: Entity): FinopsFactMatcher[] {
+  return matchersFromKeys(getCostAllocationKeys(entity));
+}

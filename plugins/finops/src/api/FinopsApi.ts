@@ -16,7 +16,15 @@
 
 import { createApiRef } from '@backstage/core-plugin-api';
 import type { CompoundEntityRef } from '@backstage/catalog-model';
-import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  CostAllocationReport,
+  CostGranularity,
+  CostGroupBy,
+  EntityCostSeries,
+  EntityCostSummary,
+  EntityUsageSeries,
+  UsageGranularity,
+} from '@ai-finops/backstage-plugin-finops-common';
 
 /**
  * Reads cost data for catalog entities from the AI FinOps backend.
@@ -42,6 +50,58 @@ export interface FinopsApi {
   getEntityCostSummary(
     entityRef: string | CompoundEntityRef,
   ): Promise<EntityCostSummary>;
+
+  /**
+   * Returns an entity's cost series over a custom range: billed, effective
+   * and list cost per UTC day or month, optionally split by a dimension or
+   * a billing tag (`tag:<key>`). A System, Domain or Group sums its members;
+   * shared costs split to the entity are included.
+   *
+   * @param entityRef - The entity, as a string or compound ref.
+   * @param options - `from` and `to` are UTC days (`YYYY-MM-DD`, both
+   *   inclusive); the backend defaults to the last 30 days (daily) or 12
+   *   months (monthly).
+   * @throws A `ResponseError`: 400 for a bad parameter (the message names
+   *   it), 403 without `finops.entity.read`, 404 without allocation keys.
+   */
+  getEntityCosts(
+    entityRef: string | CompoundEntityRef,
+    options?: {
+      from?: string;
+      to?: string;
+      granularity?: CostGranularity;
+      groupBy?: CostGroupBy;
+    },
+  ): Promise<EntityCostSeries>;
+
+  /**
+   * Returns an entity's usage metric series (GPU utilisation, tokens,
+   * power, …) per UTC hour or day, and the metrics stored for it.
+   *
+   * @param options - `metrics` defaults to every metric stored.
+   */
+  getEntityUsage(
+    entityRef: string | CompoundEntityRef,
+    options?: {
+      metrics?: string[];
+      from?: string;
+      to?: string;
+      granularity?: UsageGranularity;
+    },
+  ): Promise<EntityUsageSeries>;
+
+  /**
+   * Returns the organisation-wide allocation of a range: cost per entity,
+   * shared-cost splits, overlaps and the unallocated rest with the
+   * dimensions that could map it. Needs `finops.organization.read`.
+   *
+   * @param options - UTC days (`YYYY-MM-DD`, both inclusive); the backend
+   *   defaults to the current month to date.
+   */
+  getCostAllocation(options?: {
+    from?: string;
+    to?: string;
+  }): Promise<CostAllocationReport>;
 }
 
 /**

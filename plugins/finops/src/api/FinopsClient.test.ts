@@ -127,4 +127,94 @@ describe('FinopsClient', () => {
       client.getEntityCostSummary('component:default/secret'),
     ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 403 });
   });
+
+  it('asks for an entity cost series with its range, granularity and group-by', async () => {
+    const urls: URL[] = [];
+    const series = { entityRef: 'system:default/assistant', series: [] };
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return HttpResponse.json(series);
+      }),
+    );
+
+    await expect(
+      client.getEntityCosts('System:default/assistant', {
+        from: '2026-11-01',
+        to: '2026-11-30',
+        granularity: 'monthly',
+        groupBy: 'tag:team',
+      }),
+    ).resolves.toEqual(series);
+    await client.getEntityCosts('component:default/chat');
+
+    expect(urls.map(u => u.pathname)).toEqual([
+      '/api/finops/entities/system/default/assistant/costs',
+      '/api/finops/entities/component/default/chat/costs',
+    ]);
+    expect(Object.fromEntries(urls[0].searchParams)).toEqual({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      granularity: 'monthly',
+      groupBy: 'tag:team',
+    });
+    // Nothing unset is sent, so the backend's defaults apply.
+    expect(urls[1].search).toBe('');
+  });
+
+  it('asks for usage metrics as one comma-separated parameter', async () => {
+    const urls: URL[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return HttpResponse.json({ series: [] });
+      }),
+    );
+
+    await client.getEntityUsage('component:default/chat', {
+      metrics: ['gpu_utilization', 'tokens_output'],
+      granularity: 'hourly',
+    });
+
+    expect(urls[0].pathname).toBe(
+      '/api/finops/entities/component/default/chat/usage',
+    );
+    expect(Object.fromEntries(urls[0].searchParams)).toEqual({
+      metric: 'gpu_utilization,tokens_output',
+      granularity: 'hourly',
+    });
+  });
+
+  it('fetches the allocation report and surfaces a 400 naming the parameter', async () => {
+    server.use(
+      http.get(`${baseUrl}/allocation`, ({ request }) => {
+        const from = new URL(request.url).searchParams.get('from');
+        if (from === '2026-13-01') {
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'InputError',
+                message:
+                  "Invalid from '2026-13-01'; expected a UTC day as YYYY-MM-DD",
+              },
+              response: { statusCode: 400 },
+            },
+            { status: 400 },
+          );
+        }
+        return HttpResponse.json({ from, entities: [] });
+      }),
+    );
+
+    await expect(
+      client.getCostAllocation({ from: '2026-11-01' }),
+    ).resolves.toEqual({ from: '2026-11-01', entities: [] });
+
+    const error = await client
+      .getCostAllocation({ from: '2026-13-01' })
+      .catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(400);
+    expect(error.cause.message).toMatch(/Invalid from '2026-13-01'/);
+  });
 });

@@ -20,7 +20,12 @@ import {
 } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  CostAllocationReport,
+  EntityCostSeries,
+  EntityCostSummary,
+  EntityUsageSeries,
+} from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsApi } from './FinopsApi';
 
 /**
@@ -50,23 +55,53 @@ export class FinopsClient implements FinopsApi {
   async getEntityCostSummary(
     entityRef: string | CompoundEntityRef,
   ): Promise<EntityCostSummary> {
-    const { kind, namespace, name } =
-      typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
-    const path = [
-      'entities',
-      kind.toLocaleLowerCase('en-US'),
-      namespace.toLocaleLowerCase('en-US'),
-      name,
-      'summary',
-    ]
-      .map(segment => encodeURIComponent(segment))
-      .join('/');
-    return this.get<EntityCostSummary>(path);
+    return this.get<EntityCostSummary>(entityPath(entityRef, 'summary'));
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getEntityCosts(
+    entityRef: string | CompoundEntityRef,
+    options: Parameters<FinopsApi['getEntityCosts']>[1] = {},
+  ): Promise<EntityCostSeries> {
+    return this.get<EntityCostSeries>(entityPath(entityRef, 'costs'), {
+      from: options.from,
+      to: options.to,
+      granularity: options.granularity,
+      groupBy: options.groupBy,
+    });
+  }
+
+  async getEntityUsage(
+    entityRef: string | CompoundEntityRef,
+    options: Parameters<FinopsApi['getEntityUsage']>[1] = {},
+  ): Promise<EntityUsageSeries> {
+    return this.get<EntityUsageSeries>(entityPath(entityRef, 'usage'), {
+      metric: options.metrics?.length ? options.metrics.join(',') : undefined,
+      from: options.from,
+      to: options.to,
+      granularity: options.granularity,
+    });
+  }
+
+  async getCostAllocation(
+    options: Parameters<FinopsApi['getCostAllocation']>[0] = {},
+  ): Promise<CostAllocationReport> {
+    return this.get<CostAllocationReport>('allocation', {
+      from: options.from,
+      to: options.to,
+    });
+  }
+
+  private async get<T>(
+    path: string,
+    query: Record<string, string | undefined> = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('finops');
-    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, value);
+    }
+    const search = params.toString() ? `?${params}` : '';
+    const response = await this.fetchApi.fetch(`${baseUrl}/${path}${search}`, {
       headers: { Accept: 'application/json' },
     });
     if (!response.ok) {
@@ -74,4 +109,22 @@ export class FinopsClient implements FinopsApi {
     }
     return (await response.json()) as T;
   }
+}
+
+/** `entities/<kind>/<namespace>/<name>/<route>`, every segment encoded. */
+function entityPath(
+  entityRef: string | CompoundEntityRef,
+  route: string,
+): string {
+  const { kind, namespace, name } =
+    typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
+  return [
+    'entities',
+    kind.toLocaleLowerCase('en-US'),
+    namespace.toLocaleLowerCase('en-US'),
+    name,
+    route,
+  ]
+    .map(segment => encodeURIComponent(segment))
+    .join('/');
 }

@@ -16,14 +16,28 @@
 
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
+import { CsvTokenizer } from './csv';
+import {
+  focusFileFormat,
+  httpFileRef,
+  localFileRef,
+  type FocusFileRef,
+} from './locations';
+import {
+  openParquet,
+  ParquetSourceError,
+  PARQUET_MAGIC,
+  parquetRows,
+  spoolParquet,
+  type ParquetSource,
+} from './parquet';
 import {
   FOCUS_ALLOWED_VALUES,
   FOCUS_COLUMNS,
   type FocusColumnSpec,
 } from './spec';
-import type { FocusFileRef } from './locations';
 
 /**
  * `lenient` normalises the quirks real exports carry (literal `NULL`,
@@ -53,6 +67,7 @@ export type FocusRule =
   | 'not-datetime'
   | 'not-json'
   | 'not-csv'
+  | 'not-parquet'
   | 'unreadable'
   | 'enum-value';
 
@@ -108,6 +123,7 @@ export interface FocusValidationReport {
 /**
  * A normalised FOCUS row: FOCUS column name → value. Decimals are numbers,
  * datetimes ISO-8601 UTC strings, nulls `null`; `Tags` is parsed into `tags`.
+ * Rows read from CSV and from Parquet look the same.
  *
  * @public
  */
@@ -187,9 +203,87 @@ export interface FocusReaderOptions {
   maxIssues?: number;
 }
 
+// How the reader treats a column of the file.
+const KIND_STRING = 0;
+const KIND_ENUM = 1;
+const KIND_DECIMAL = 2;
+const KIND_DATETIME = 3;
+const KIND_JSON = 4;
+
+/** One FOCUS column of the file, resolved once from the header. */
+interface ColumnPlan {
+  index: number;
+  name: string;
+  kind: number;
+  nullable: boolean;
+  key: boolean;
+  /** What an empty CSV field reads as: null, or '' for non-nullable strings. */
+  empty: '' | null;
+  /** Allowed values by lower case, for enum columns. */
+  allowed?: Map<string, string>;
+  canonical?: Set<string>;
+}
+
+function columnPlan(header: string[]): ColumnPlan[] {
+  const plan: ColumnPlan[] = [];
+  header.forEach((name, index) => {
+    const spec = SPEC_BY_NAME.get(name);
+    if (!spec) return;
+    const allowed = ALLOWED_BY_LOWER.get(name);
+    let kind = KIND_STRING;
+    if (spec.type === 'decimal') kind = KIND_DECIMAL;
+    else if (spec.type === 'datetime') kind = KIND_DATETIME;
+    else if (spec.type === 'json') kind = KIND_JSON;
+    else if (allowed) kind = KIND_ENUM;
+    plan.push({
+      index,
+      name,
+      kind,
+      nullable: spec.nullable,
+      key: KEY_COLUMNS.has(name),
+      empty: spec.type === 'string' && !spec.nullable ? '' : null,
+      allowed,
+      canonical: allowed ? new Set(allowed.values()) : undefined,
+    });
+  });
+  return plan;
+}
+
 /**
- * Streams and validates a FOCUS 1.0–1.2 billing export (CSV, optionally
- * gzip-compressed), one normalised row at a time, in constant memory.
+ * Builds the `values` objects of rows: one object literal of the file's FOCUS
+ * columns, compiled once per file. Adding 20-odd properties by computed name
+ * to an empty object costs more than the rest of a row's normalisation
+ * (scripts/bench/focus-reader.sh); the keys are FOCUS column names from the
+ * spec, never raw input, and are JSON-quoted.
+ */
+interface RowShape {
+  /** Scratch cells, in plan order, for `build`. */
+  cells: Array<string | number | null>;
+  build(cells: Array<string | number | null>): FocusRow['values'];
+}
+
+function rowShape(plan: ColumnPlan[]): RowShape {
+  const fields = plan.map((column, i) => {
+    if (!SPEC_BY_NAME.has(column.name)) throw new Error('not a FOCUS column');
+    return `${JSON.stringify(column.name)}: cells[${i}]`;
+  });
+  // eslint-disable-next-line no-new-func
+  const build = new Function('cells', `return { ${fields.join(', ')} };`);
+  return {
+    cells: new Array(plan.length).fill(null),
+    build: build as RowShape['build'],
+  };
+}
+
+const NULL_LITERAL = () => ({ message: "literal 'NULL' read as null" });
+
+/** Values that repeat down a file (periods, hours, tags) are converted once. */
+const CACHE_LIMIT = 20_000;
+
+/**
+ * Streams and validates a FOCUS 1.0–1.2 billing export (CSV, gzip CSV or
+ * Parquet), one normalised row at a time, in bounded memory: CSV is read in
+ * chunks, Parquet one row group at a time.
  *
  * ```ts
  * const reader = new FocusReader({ mode: 'lenient' });
@@ -204,6 +298,9 @@ export class FocusReader {
   readonly #maxIssues: number;
   #report?: FocusValidationReport;
   #listed = new Map<FocusRule, number>();
+  #datetimes = new Map<string, string>();
+  #json = new Map<string, Record<string, string> | null>();
+  #dates = new Map<number, string>();
 
   constructor(options: FocusReaderOptions = {}) {
     this.#mode = options.mode ?? 'lenient';
@@ -217,8 +314,10 @@ export class FocusReader {
   }
 
   /**
-   * Reads a file path, `http(s)://` URL or stream. Names ending in `.gz`, and
-   * content starting with the gzip magic bytes, are decompressed.
+   * Reads a file path, `http(s)://` URL, stream or {@link FocusFileRef} (see
+   * {@link listFocusFiles}). Names ending in `.parquet` are read as Parquet,
+   * names ending in `.gz` are decompressed; so is content that starts with the
+   * gzip magic bytes, and content that starts with `PAR1` is read as Parquet.
    */
   async *read(
     source: string | Readable | FocusFileRef,
@@ -237,60 +336,122 @@ export class FocusReader {
     };
     this.#report = report;
     this.#listed = new Map();
+    this.#datetimes = new Map();
+    this.#json = new Map();
+    this.#dates = new Map();
 
-    const parser = parse({
-      bom: true,
-      relax_column_count: false,
-      skip_empty_lines: true,
-    });
-    let header: string[] | undefined;
-    let specs: Array<FocusColumnSpec | undefined> = [];
+    let input: Input;
     try {
-      const input = await openSource(source);
-      input.on('error', error => parser.destroy(error));
-      input.pipe(parser);
-      for await (const record of parser as AsyncIterable<string[]>) {
-        if (!header) {
-          header = record.map(h => h.trim());
-          specs = header.map(h => SPEC_BY_NAME.get(h));
-          this.#checkHeader(header, report);
-          continue;
-        }
-        report.rows += 1;
-        yield this.#normaliseRow(record, header, specs, report);
-      }
+      input = await openInput(source);
     } catch (error) {
-      if (error instanceof FocusValidationError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      // csv-parse's own errors carry CSV_* codes; anything else comes from
-      // opening, downloading or decompressing the source.
-      const isCsv = String((error as { code?: unknown })?.code).startsWith(
-        'CSV_',
-      );
-      throw new FocusValidationError(
-        isCsv
-          ? {
+      throw this.#unreadable(report, error);
+    }
+    if (input.parquet) {
+      yield* this.#readParquet(input.parquet, report);
+    } else {
+      yield* this.#readCsv(input.stream, report);
+    }
+  }
+
+  async *#readCsv(
+    stream: Readable,
+    report: FocusValidationReport,
+  ): AsyncGenerator<FocusRow> {
+    const tokenizer = new CsvTokenizer();
+    const decoder = new StringDecoder('utf8');
+    const iterator = stream[Symbol.asyncIterator]();
+    const batch: string[][] = [];
+    let plan: ColumnPlan[] | undefined;
+    let shape: RowShape = rowShape([]);
+    let width = 0;
+    let done = false;
+    try {
+      while (!done) {
+        try {
+          const next = await iterator.next();
+          if (next.done) {
+            done = true;
+            tokenizer.push(decoder.end(), batch);
+            tokenizer.end(batch);
+          } else {
+            const chunk = next.value;
+            tokenizer.push(
+              typeof chunk === 'string' ? chunk : decoder.write(chunk),
+              batch,
+            );
+          }
+        } catch (error) {
+          throw this.#unreadable(report, error);
+        }
+        for (let i = 0; i < batch.length; i++) {
+          const record = batch[i];
+          if (!plan) {
+            const header = record.map(h => h.trim());
+            this.#checkHeader(header, report);
+            plan = columnPlan(header);
+            shape = rowShape(plan);
+            width = header.length;
+            continue;
+          }
+          if (record.length !== width) {
+            this.#fail(report, {
               row: report.rows + 1,
               rule: 'not-csv',
-              message: `not readable as CSV: ${message}`,
+              message: `not readable as CSV: the row has ${record.length} fields, the header ${width}`,
               fixed: false,
-            }
-          : {
-              row: report.rows,
-              rule: 'unreadable',
-              message: `cannot be read: ${message.replace(/^Error: /, '')}`,
-              fixed: false,
-            },
-        report,
-      );
+            });
+          }
+          report.rows += 1;
+          yield this.#normalise(record, plan, shape, report);
+        }
+        batch.length = 0;
+        if (tokenizer.error) {
+          this.#fail(report, {
+            row: tokenizer.error.record,
+            rule: 'not-csv',
+            message: `not readable as CSV: ${tokenizer.error.message}`,
+            fixed: false,
+          });
+        }
+      }
+    } finally {
+      if (!done) stream.destroy();
     }
-    if (!header) {
-      this.#fail(report, {
-        row: 0,
-        rule: 'missing-column',
-        message: 'the file is empty; expected a FOCUS header row',
-        fixed: false,
-      });
+    if (!plan) this.#failEmpty(report);
+  }
+
+  async *#readParquet(
+    parquet: ParquetSource,
+    report: FocusValidationReport,
+  ): AsyncGenerator<FocusRow> {
+    try {
+      let file: Awaited<ReturnType<typeof parquetRows>>;
+      try {
+        file = await parquetRows(parquet.buffer);
+      } catch (error) {
+        throw this.#notParquet(report, 0, error);
+      }
+      const header = file.columns.map(h => h.trim());
+      this.#checkHeader(header, report);
+      const plan = columnPlan(header);
+      const shape = rowShape(plan);
+      const groups = file.rowGroups();
+      for (;;) {
+        let next: IteratorResult<unknown[][]>;
+        try {
+          next = await groups.next();
+        } catch (error) {
+          throw this.#notParquet(report, report.rows + 1, error);
+        }
+        if (next.done) break;
+        for (const record of next.value) {
+          report.rows += 1;
+          yield this.#normalise(record, plan, shape, report);
+        }
+      }
+      if (header.length === 0) this.#failEmpty(report);
+    } finally {
+      await parquet.close();
     }
   }
 
@@ -299,13 +460,9 @@ export class FocusReader {
     for (const column of header) {
       if (!SPEC_BY_NAME.has(column) && !column.startsWith('x_')) {
         report.extraColumns.push(column);
-        this.#note(report, {
-          row: 0,
-          column,
-          rule: 'extra-column',
+        this.#note(report, 0, column, 'extra-column', undefined, () => ({
           message: `'${column}' is not a FOCUS ${report.version} column (custom columns start with x_); it is ignored`,
-          fixed: true,
-        });
+        }));
       }
     }
     const present = new Set(header);
@@ -325,94 +482,103 @@ export class FocusReader {
     }
   }
 
-  #normaliseRow(
-    record: string[],
-    header: string[],
-    specs: Array<FocusColumnSpec | undefined>,
+  /**
+   * One row, CSV fields (strings) or Parquet cells (strings, numbers, dates,
+   * nulls, nested values), to FOCUS values.
+   */
+  #normalise(
+    record: ArrayLike<unknown>,
+    plan: ColumnPlan[],
+    shape: RowShape,
     report: FocusValidationReport,
   ): FocusRow {
     const row = report.rows;
-    const values: Record<string, string | number | null> = {};
+    const values = shape.cells;
     let tags: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) {
-      const spec = specs[i];
-      if (!spec) continue;
-      const column = header[i];
-      let raw: string | null = record[i];
+    for (let c = 0; c < plan.length; c++) {
+      const column = plan[c];
+      const name = column.name;
+      const cell = record[column.index];
+      let raw: string | null;
+      if (typeof cell === 'string') {
+        raw = cell;
+      } else if (cell === null || cell === undefined) {
+        raw = null;
+      } else if (
+        typeof cell === 'number' &&
+        column.kind === KIND_DECIMAL &&
+        Number.isFinite(cell)
+      ) {
+        values[c] = cell;
+        continue;
+      } else if (cell instanceof Date && column.kind === KIND_DATETIME) {
+        const time = cell.getTime();
+        if (!Number.isNaN(time)) {
+          values[c] = this.#dates.get(time) ?? this.#date(time);
+          continue;
+        }
+        raw = String(cell);
+      } else {
+        raw = cellText(cell);
+      }
 
       if (raw === 'NULL') {
-        this.#note(report, {
-          row,
-          column,
-          rule: 'null-literal',
-          value: raw,
-          message: "literal 'NULL' read as null",
-          fixed: true,
-        });
+        this.#note(report, row, name, 'null-literal', raw, NULL_LITERAL);
         raw = null;
       } else if (raw === '') {
         // An empty field is how CSV spells null; a non-nullable string keeps ''.
-        raw = spec.type === 'string' && !spec.nullable ? '' : null;
+        raw = column.empty;
       }
-
       if (raw === null) {
-        if (!spec.nullable) {
-          const issue: FocusIssue = {
-            row,
-            column,
-            rule: 'missing-value',
-            message: `${column} must not be null`,
-            fixed: false,
-          };
-          // Real exports leave some mandatory columns empty; only the ones
-          // costs cannot be attributed without reject the file when lenient.
-          if (this.#mode === 'strict' || KEY_COLUMNS.has(column)) {
-            this.#fail(report, issue);
-          }
-          report.tolerated[issue.rule] =
-            (report.tolerated[issue.rule] ?? 0) + 1;
-          this.#record(report, issue);
-        }
-        values[column] = null;
+        if (!column.nullable) this.#missing(report, row, column);
+        values[c] = null;
         continue;
       }
 
-      switch (spec.type) {
-        case 'decimal':
-          values[column] = this.#decimal(raw, row, column, report);
+      switch (column.kind) {
+        case KIND_STRING:
+          values[c] = raw;
           break;
-        case 'datetime':
-          values[column] = this.#datetime(raw, row, column, report);
+        case KIND_ENUM:
+          values[c] = column.canonical!.has(raw)
+            ? raw
+            : this.#enum(raw, row, column, report);
           break;
-        case 'json': {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            this.#fail(report, {
-              row,
-              column,
-              rule: 'not-json',
-              value: raw,
-              message: `'${raw.slice(0, 80)}' is not valid JSON`,
-              fixed: false,
-            });
-          }
-          values[column] = raw;
-          if (column === 'Tags' && parsed && typeof parsed === 'object') {
-            tags = Object.fromEntries(
-              Object.entries(parsed as Record<string, unknown>).map(
-                ([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)],
-              ),
-            );
-          }
+        case KIND_DECIMAL:
+          values[c] = DECIMAL.test(raw)
+            ? Number(raw)
+            : this.#decimal(raw, row, name, report);
           break;
+        case KIND_DATETIME:
+          values[c] =
+            this.#datetimes.get(raw) ?? this.#datetime(raw, row, name, report);
+          break;
+        default: {
+          let parsed = this.#json.get(raw);
+          if (parsed === undefined)
+            parsed = this.#parseJson(raw, row, name, report);
+          values[c] = raw;
+          if (name === 'Tags' && parsed) tags = { ...parsed };
         }
-        default:
-          values[column] = this.#enum(raw, row, column, report);
       }
     }
-    return { values, tags };
+    return { values: shape.build(values), tags };
+  }
+
+  #missing(report: FocusValidationReport, row: number, column: ColumnPlan) {
+    const issue = (): FocusIssue => ({
+      row,
+      column: column.name,
+      rule: 'missing-value',
+      message: `${column.name} must not be null`,
+      fixed: false,
+    });
+    // Real exports leave some mandatory columns empty; only the ones costs
+    // cannot be attributed without reject the file when lenient.
+    if (this.#mode === 'strict' || column.key) this.#fail(report, issue());
+    report.tolerated['missing-value'] =
+      (report.tolerated['missing-value'] ?? 0) + 1;
+    if (this.#listable(report, 'missing-value')) report.issues.push(issue());
   }
 
   #decimal(
@@ -428,15 +594,11 @@ export class FocusReader {
       .replace(/^([+-]?)[$€£¥]/, '$1')
       .replace(/,(?=\d{3}(\D|$))/g, '');
     if (DECIMAL.test(unformatted)) {
-      this.#note(report, {
-        row,
-        column,
-        rule: 'number-format',
-        value: raw,
-        message: `'${raw}' read as ${Number(unformatted)}`,
-        fixed: true,
-      });
-      return Number(unformatted);
+      const value = Number(unformatted);
+      this.#note(report, row, column, 'number-format', raw, () => ({
+        message: `'${raw}' read as ${value}`,
+      }));
+      return value;
     }
     return this.#fail(report, {
       row,
@@ -455,21 +617,22 @@ export class FocusReader {
     report: FocusValidationReport,
   ): string {
     if (ISO_DATETIME.test(raw)) {
-      return new Date(raw).toISOString();
+      const time = Date.parse(raw);
+      if (!Number.isNaN(time)) {
+        const iso = new Date(time).toISOString();
+        if (this.#datetimes.size >= CACHE_LIMIT) this.#datetimes.clear();
+        this.#datetimes.set(raw, iso);
+        return iso;
+      }
     }
     const match = SPACE_DATETIME.exec(raw.trim());
     if (match) {
       const zone = !match[5] || match[5].trim() === 'UTC' ? 'Z' : match[5];
       const date = new Date(`${match[1]}T${match[2]}${zone}`);
       if (!Number.isNaN(date.getTime())) {
-        this.#note(report, {
-          row,
-          column,
-          rule: 'datetime-format',
-          value: raw,
+        this.#note(report, row, column, 'datetime-format', raw, () => ({
           message: `'${raw}' is not ISO 8601; read as UTC`,
-          fixed: true,
-        });
+        }));
         return date.toISOString();
       }
     }
@@ -483,49 +646,103 @@ export class FocusReader {
     });
   }
 
+  /** A Parquet timestamp, as ISO 8601 UTC. */
+  #date(time: number): string {
+    const iso = new Date(time).toISOString();
+    if (this.#dates.size >= CACHE_LIMIT) this.#dates.clear();
+    this.#dates.set(time, iso);
+    return iso;
+  }
+
   #enum(
     raw: string,
     row: number,
-    column: string,
+    column: ColumnPlan,
     report: FocusValidationReport,
   ): string {
-    const allowed = ALLOWED_BY_LOWER.get(column);
-    if (!allowed) return raw;
+    const allowed = column.allowed!;
     const canonical = allowed.get(raw.toLowerCase());
-    if (canonical === raw) return raw;
     if (canonical) {
-      this.#note(report, {
-        row,
-        column,
-        rule: 'enum-case',
-        value: raw,
+      this.#note(report, row, column.name, 'enum-case', raw, () => ({
         message: `'${raw}' read as '${canonical}'`,
-        fixed: true,
-      });
+      }));
       return canonical;
     }
     return this.#fail(report, {
       row,
-      column,
+      column: column.name,
       rule: 'enum-value',
       value: raw,
-      message: `'${raw}' is not an allowed ${column} (${[
+      message: `'${raw}' is not an allowed ${column.name} (${[
         ...allowed.values(),
       ].join(', ')})`,
       fixed: false,
     });
   }
 
-  #note(report: FocusValidationReport, issue: FocusIssue) {
-    if (this.#mode === 'strict' || !FIXABLE_RULES.has(issue.rule)) {
-      this.#fail(report, { ...issue, fixed: false });
+  /** JSON text to its object with string values (for `Tags`), or null. */
+  #parseJson(
+    raw: string,
+    row: number,
+    column: string,
+    report: FocusValidationReport,
+  ): Record<string, string> | null {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      this.#fail(report, {
+        row,
+        column,
+        rule: 'not-json',
+        value: raw,
+        message: `'${raw.slice(0, 80)}' is not valid JSON`,
+        fixed: false,
+      });
     }
-    report.fixed[issue.rule] = (report.fixed[issue.rule] ?? 0) + 1;
-    this.#record(report, issue);
+    const entry =
+      parsed && typeof parsed === 'object'
+        ? Object.fromEntries(
+            Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [
+              k,
+              typeof v === 'string' ? v : JSON.stringify(v),
+            ]),
+          )
+        : null;
+    if (this.#json.size >= CACHE_LIMIT) this.#json.clear();
+    this.#json.set(raw, entry);
+    return entry;
+  }
+
+  /**
+   * A quirk: fixed and counted when lenient (for the fixable rules), the
+   * file rejected otherwise. The message is only built when listed.
+   */
+  #note(
+    report: FocusValidationReport,
+    row: number,
+    column: string,
+    rule: FocusRule,
+    value: string | undefined,
+    describe: () => { message: string },
+  ) {
+    const issue = (): FocusIssue => ({
+      row,
+      column,
+      rule,
+      ...(value === undefined ? {} : { value }),
+      message: describe().message,
+      fixed: true,
+    });
+    if (this.#mode === 'strict' || !FIXABLE_RULES.has(rule)) {
+      this.#fail(report, { ...issue(), fixed: false });
+    }
+    report.fixed[rule] = (report.fixed[rule] ?? 0) + 1;
+    if (this.#listable(report, rule)) report.issues.push(issue());
   }
 
   #fail(report: FocusValidationReport, issue: FocusIssue): never {
-    this.#record(report, issue);
+    if (this.#listable(report, issue.rule)) report.issues.push(issue);
     throw new FocusValidationError(
       this.#mode === 'strict' && FIXABLE_RULES.has(issue.rule)
         ? { ...issue, message: `${issue.message} (rejected in strict mode)` }
@@ -534,13 +751,72 @@ export class FocusReader {
     );
   }
 
-  #record(report: FocusValidationReport, issue: FocusIssue) {
-    const listed = (this.#listed.get(issue.rule) ?? 0) + 1;
-    this.#listed.set(issue.rule, listed);
-    if (listed <= this.#maxIssues) report.issues.push(issue);
-    else report.issuesOmitted += 1;
+  #failEmpty(report: FocusValidationReport): never {
+    return this.#fail(report, {
+      row: 0,
+      rule: 'missing-column',
+      message: 'the file is empty; expected a FOCUS header row',
+      fixed: false,
+    });
+  }
+
+  /** Counts an issue of `rule`; whether it is still listed in the report. */
+  #listable(report: FocusValidationReport, rule: FocusRule): boolean {
+    const listed = (this.#listed.get(rule) ?? 0) + 1;
+    this.#listed.set(rule, listed);
+    if (listed <= this.#maxIssues) return true;
+    report.issuesOmitted += 1;
+    return false;
+  }
+
+  /** An error opening, downloading or decompressing the source. */
+  #unreadable(report: FocusValidationReport, error: unknown): Error {
+    if (error instanceof FocusValidationError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return this.#issueError(report, {
+      row: report.rows,
+      rule: 'unreadable',
+      message: `cannot be read: ${message.replace(/^Error: /, '')}`,
+      fixed: false,
+    });
+  }
+
+  #notParquet(report: FocusValidationReport, row: number, error: unknown) {
+    if (error instanceof ParquetSourceError) {
+      return this.#unreadable(report, error.cause);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return this.#issueError(report, {
+      row,
+      rule: 'not-parquet',
+      message: `not readable as Parquet: ${message}`,
+      fixed: false,
+    });
+  }
+
+  #issueError(report: FocusValidationReport, issue: FocusIssue) {
+    if (this.#listable(report, issue.rule)) report.issues.push(issue);
+    return new FocusValidationError(issue, report);
   }
 }
+
+/** A Parquet cell that is not a string, as the text a CSV would carry. */
+function cellText(cell: unknown): string {
+  if (cell instanceof Date) {
+    return Number.isNaN(cell.getTime()) ? String(cell) : cell.toISOString();
+  }
+  if (cell instanceof Uint8Array) return Buffer.from(cell).toString('utf8');
+  if (typeof cell === 'object') {
+    return JSON.stringify(cell, (_key, value) =>
+      typeof value === 'bigint' ? Number(value) : value,
+    );
+  }
+  return String(cell);
+}
+
+type Input =
+  | { parquet: ParquetSource; stream?: undefined }
+  | { parquet?: undefined; stream: Readable };
 
 function isFileRef(source: unknown): source is FocusFileRef {
   return (
@@ -556,19 +832,33 @@ function sourceName(source: string | Readable | FocusFileRef): string {
   return isFileRef(source) ? source.uri : 'stream';
 }
 
-async function openSource(
+const isHttp = (source: string) => /^https?:\/\//i.test(source);
+
+async function openInput(
   source: string | Readable | FocusFileRef,
-): Promise<Readable> {
-  let stream: Readable;
-  let name = '';
+): Promise<Input> {
+  let ref: FocusFileRef | undefined;
   if (isFileRef(source)) {
-    stream = (await source.open()) as Readable;
-    if (source.format === 'csv.gz') return gunzip(stream);
-    return sniffGzip(stream);
+    ref = source;
+  } else if (
+    typeof source === 'string' &&
+    focusFileFormat(isHttp(source) ? new URL(source).pathname : source) ===
+      'parquet'
+  ) {
+    ref = isHttp(source)
+      ? await httpFileRef(source)
+      : await localFileRef(source);
+  }
+  if (ref?.format === 'parquet') return { parquet: await openParquet(ref) };
+
+  let stream: Readable;
+  let gzip = false;
+  if (ref) {
+    stream = (await ref.open()) as Readable;
+    gzip = ref.format === 'csv.gz';
   } else if (typeof source !== 'string') {
-    stream = source;
-  } else if (/^https?:\/\//.test(source)) {
-    name = new URL(source).pathname;
+    stream = source as Readable;
+  } else if (isHttp(source)) {
     const response = await fetch(source);
     if (!response.ok || !response.body) {
       throw new Error(
@@ -576,24 +866,39 @@ async function openSource(
       );
     }
     stream = Readable.fromWeb(response.body as any);
+    gzip = new URL(source).pathname.endsWith('.gz');
   } else {
-    name = source;
     stream = createReadStream(source);
+    gzip = source.endsWith('.gz');
   }
-  if (name.endsWith('.gz')) return gunzip(stream);
-  return sniffGzip(stream);
+  if (gzip) return { stream: gunzip(stream) };
+  return sniff(stream);
 }
 
-/** Decompresses a stream that starts with the gzip magic bytes. */
-async function sniffGzip(stream: Readable): Promise<Readable> {
+/**
+ * Looks at the first bytes: gzip is decompressed, Parquet copied to a
+ * temporary file to be read by ranges, anything else read as CSV.
+ */
+async function sniff(stream: Readable): Promise<Input> {
   const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head: Buffer | undefined = first.done
-    ? undefined
-    : Buffer.from(first.value);
+  const head: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < 4) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = Buffer.from(next.value);
+    head.push(chunk);
+    length += chunk.length;
+  }
+  const start = Buffer.concat(head);
   const rest = Readable.from(
     (async function* replay() {
-      if (head) yield head;
+      if (start.length > 0) yield start;
+      if (done) return;
       for (
         let next = await iterator.next();
         !next.done;
@@ -602,9 +907,13 @@ async function sniffGzip(stream: Readable): Promise<Readable> {
         yield next.value;
       }
     })(),
+    { objectMode: false },
   );
-  if (head && head[0] === 0x1f && head[1] === 0x8b) return gunzip(rest);
-  return rest;
+  if (start[0] === 0x1f && start[1] === 0x8b) return { stream: gunzip(rest) };
+  if (start.subarray(0, 4).equals(PARQUET_MAGIC)) {
+    return { parquet: await spoolParquet(rest) };
+  }
+  return { stream: rest };
 }
 
 /** Decompresses a stream, passing the source's errors on. */

@@ -16,4 +16,11 @@
 
 export * from './spec';
 export * from './FocusReader';
-export * from './locations';
+export {
+  focusFileFormat,
+  listFocusFiles,
+  type FocusFileFormat,
+  type FocusFileRef,
+  type FocusLocationOptions,
+  type FocusS3Options,
+} from './locations';

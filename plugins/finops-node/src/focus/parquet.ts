@@ -1,0 +1,158 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import {
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+} from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import type { FocusFileRef } from './locations';
+
+/** The Parquet magic number, at the start and the end of every file. */
+export const PARQUET_MAGIC = Buffer.from('PAR1');
+
+/** An error reading the bytes of a Parquet file (not one of its content). */
+export class ParquetSourceError extends Error {
+  readonly name = 'ParquetSourceError';
+  constructor(readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+async function reading<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw new ParquetSourceError(error);
+  }
+}
+
+/** A Parquet file, open for reading by byte ranges. */
+export interface ParquetSource {
+  buffer: AsyncBuffer;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a file for Parquet reading: by byte ranges where the location serves
+ * them, else by copying it to a temporary file first (removed by `close`).
+ */
+export async function openParquet(ref: FocusFileRef): Promise<ParquetSource> {
+  const { readRange, size } = ref;
+  if (readRange && size !== undefined) {
+    return {
+      buffer: {
+        byteLength: size,
+        async slice(start: number, end?: number) {
+          const bytes = await reading(() =>
+            readRange.call(ref, start, end ?? size),
+          );
+          return toArrayBuffer(bytes);
+        },
+      },
+      close: async () => {},
+    };
+  }
+  return spoolParquet((await ref.open()) as Readable);
+}
+
+/** Copies a stream to a temporary file and opens that by byte ranges. */
+export async function spoolParquet(stream: Readable): Promise<ParquetSource> {
+  const dir = await fs.mkdtemp(path.join(tmpdir(), 'focus-parquet-'));
+  const file = path.join(dir, 'export.parquet');
+  const remove = () => fs.rm(dir, { recursive: true, force: true });
+  try {
+    await pipeline(stream, createWriteStream(file));
+    const handle = await fs.open(file, 'r');
+    const { size } = await handle.stat();
+    return {
+      buffer: {
+        byteLength: size,
+        async slice(start: number, end?: number) {
+          const length = Math.max(0, (end ?? size) - start);
+          const bytes = Buffer.alloc(length);
+          const { bytesRead } = await reading(() =>
+            handle.read(bytes, 0, length, start),
+          );
+          return toArrayBuffer(bytes.subarray(0, bytesRead));
+        },
+      },
+      close: async () => {
+        await handle.close();
+        await remove();
+      },
+    };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
+    return bytes.buffer;
+  }
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
+}
+
+/**
+ * Reads a Parquet file's footer: its top-level column names, and its rows one
+ * row group at a time, as arrays of cells in the order of `columns`. Memory
+ * holds one decoded row group.
+ */
+export async function parquetRows(buffer: AsyncBuffer): Promise<{
+  columns: string[];
+  rowGroups(): AsyncGenerator<unknown[][]>;
+}> {
+  const metadata = await parquetMetadataAsync(buffer);
+  const columns = parquetSchema(metadata).children.map(c => c.element.name);
+  return {
+    columns,
+    async *rowGroups() {
+      let rowStart = 0;
+      for (const group of metadata.row_groups) {
+        const rowEnd = rowStart + Number(group.num_rows);
+        let rows: unknown[][] = [];
+        await parquetRead({
+          file: buffer,
+          metadata,
+          columns,
+          rowStart,
+          rowEnd,
+          compressors,
+          rowFormat: 'array',
+          onComplete: (result: unknown[][]) => {
+            rows = result;
+          },
+        });
+        rowStart = rowEnd;
+        yield rows;
+      }
+    },
+  };
+}

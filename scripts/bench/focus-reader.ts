@@ -1,0 +1,234 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * FocusReader micro-benchmark: prints figures, asserts nothing.
+ *
+ *   bash scripts/bench/focus-reader.sh [--rows 1000000] [--file focus.csv | --out focus.csv]
+ *
+ * On a generated FOCUS 1.0 file (the same row shape as data-plane.ts), in the
+ * same run: a bare csv-parse pass over the file (records only, no
+ * validation), then the FocusReader in lenient mode (parse + validate +
+ * normalise) on the CSV, the gzip CSV and a Parquet copy (one row group per
+ * 100,000 rows, written with hyparquet-writer).
+ */
+
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+import { fileWriter, parquetWriteRows } from 'hyparquet-writer';
+import { FocusReader } from '@ai-finops/backstage-plugin-finops-node';
+import { FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const ROWS = Number(arg('rows') ?? 1_000_000);
+const GIVEN = arg('file');
+const OUT = arg('out'); // generate the CSV there, keep it, and stop
+const ONLY = arg('only'); // csv-parse | reader | gzip | parquet
+const work = mkdtempSync(path.join(tmpdir(), 'focus-reader-bench-'));
+const HOUR = 3_600_000;
+
+const FOCUS_COLUMNS = [
+  ...FOCUS_1_0_TEST_HEADER.filter(c => c !== 'Tags'),
+  'RegionId',
+  'ResourceId',
+  'SubAccountId',
+  'Tags',
+];
+const SERVICES = [
+  ['Compute', 'Amazon Elastic Compute Cloud'],
+  ['Storage', 'Amazon Simple Storage Service'],
+  ['Networking', 'Amazon Virtual Private Cloud'],
+  ['AI and Machine Learning', 'Amazon SageMaker'],
+  ['Databases', 'Amazon Relational Database Service'],
+];
+
+function focusRow(i: number): string {
+  const hour = Date.UTC(2026, 9, 1) + (i % (31 * 24)) * HOUR;
+  const [category, service] = SERVICES[i % SERVICES.length];
+  const billed = ((i * 7919) % 100_000) / 1000;
+  const iso = (t: number) => new Date(t).toISOString().replace('.000', '');
+  return [
+    billed,
+    '123456789012',
+    'Acme AI',
+    'USD',
+    '2026-11-01T00:00:00Z',
+    '2026-10-01T00:00:00Z',
+    'Usage',
+    '',
+    `${service} usage`,
+    'Usage-Based',
+    iso(hour + HOUR),
+    iso(hour),
+    billed,
+    (billed * 0.8).toFixed(5),
+    '"Amazon Web Services, Inc."',
+    (billed * 1.1).toFixed(5),
+    1,
+    'Hours',
+    'AWS',
+    '"Amazon Web Services, Inc."',
+    category,
+    service,
+    'us-east-1',
+    `arn:aws:ec2:us-east-1:123456789012:instance/i-${(i % 5000)
+      .toString(16)
+      .padStart(8, '0')}`,
+    `sub-${i % 40}`,
+    `"{""app"":""svc-${i % 500}"",""team"":""team-${i % 12}""}"`,
+  ].join(',');
+}
+
+async function generate(file: string) {
+  const out = createWriteStream(file);
+  out.write(`${FOCUS_COLUMNS.join(',')}\n`);
+  for (let i = 0; i < ROWS; i++) {
+    if (!out.write(`${focusRow(i)}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+const mib = (file: string) =>
+  `${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`;
+
+function report(label: string, rows: number, seconds: number, extra = '') {
+  console.log(
+    `${label.padEnd(44)} ${seconds.toFixed(2).padStart(6)} s  ${Math.round(
+      rows / seconds,
+    )
+      .toLocaleString('en-US')
+      .padStart(9)} rows/s${extra}`,
+  );
+}
+
+async function timed(label: string, count: () => Promise<number>) {
+  const started = process.hrtime.bigint();
+  const rows = await count();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  report(label, rows, seconds);
+  return rows / seconds;
+}
+
+async function bareCsvParse(file: string): Promise<number> {
+  let rows = -1; // the header
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, skip_empty_lines: true }),
+  );
+  for await (const _record of parser) rows += 1;
+  return rows;
+}
+
+async function readerRows(source: string): Promise<number> {
+  const reader = new FocusReader();
+  let rows = 0;
+  for await (const _row of reader.read(source)) rows += 1;
+  if (reader.report.rows !== rows) throw new Error('report disagrees');
+  return rows;
+}
+
+/** The reader's rows, typed, one row group of 100,000 rows at a time. */
+async function writeParquet(csv: string, target: string) {
+  async function* rows() {
+    for await (const row of new FocusReader().read(csv)) {
+      const typed: Record<string, unknown> = { ...row.values };
+      for (const name of FOCUS_COLUMNS) {
+        const value = typed[name];
+        if (/Period(Start|End)$/.test(name) && typeof value === 'string') {
+          typed[name] = new Date(value);
+        }
+      }
+      yield typed;
+    }
+  }
+  await parquetWriteRows({
+    writer: fileWriter(target),
+    rows: rows(),
+    rowGroupSize: 100_000,
+    columns: FOCUS_COLUMNS.map(name => {
+      if (/Cost$|Quantity$/.test(name)) return { name, type: 'DOUBLE' };
+      if (/Period(Start|End)$/.test(name)) return { name, type: 'TIMESTAMP' };
+      return { name, type: 'STRING' };
+    }),
+  });
+}
+
+async function main() {
+  let file = GIVEN;
+  if (!file) {
+    file = OUT ?? path.join(work, 'focus.csv');
+    const started = Date.now();
+    await generate(file);
+    console.log(
+      `FOCUS file: ${ROWS.toLocaleString('en-US')} rows, ${mib(
+        file,
+      )}, generated in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  if (OUT) return;
+  console.log(`node ${process.version}, ${path.basename(file)}`);
+  const want = (name: string) => !ONLY || ONLY.split(',').includes(name);
+  let bare = 0;
+  let reader = 0;
+  if (want('csv-parse')) {
+    bare = await timed('csv-parse alone (records, no validation)', () =>
+      bareCsvParse(file!),
+    );
+  }
+  if (want('reader')) {
+    reader = await timed('FocusReader, CSV (lenient)', () => readerRows(file!));
+  }
+  if (bare && reader) {
+    console.log(
+      `FocusReader / csv-parse throughput: ${(reader / bare).toFixed(2)}`,
+    );
+  }
+  if (want('gzip')) {
+    const gz = `${file}.gz`;
+    await pipeline(createReadStream(file), createGzip(), createWriteStream(gz));
+    await timed(`FocusReader, gzip CSV (${mib(gz)})`, () => readerRows(gz));
+    rmSync(gz);
+  }
+  if (want('parquet') && !GIVEN) {
+    const pq = path.join(work, 'focus.parquet');
+    await writeParquet(file!, pq);
+    await timed(`FocusReader, Parquet (${mib(pq)})`, () => readerRows(pq));
+  }
+  console.log(
+    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
+}
+
+main()
+  .catch(error => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(work, { recursive: true, force: true }));

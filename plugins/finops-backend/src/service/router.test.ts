@@ -120,6 +120,18 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
+  it('serves its OpenAPI spec, with paths under the plugin base path', async () => {
+    const server = await startBackend();
+    const res = await request(server)
+      .get('/api/finops/openapi.json')
+      .set('Authorization', USER);
+    expect(res.status).toBe(200);
+    expect(res.body.info.title).toBe('finops');
+    expect(Object.keys(res.body.paths)).toContain(
+      '/api/finops/entities/{kind}/{namespace}/{name}/costs',
+    );
+  });
+
   it('requires credentials everywhere else', async () => {
     const server = await startBackend();
     for (const res of [

@@ -25,7 +25,7 @@
 import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { canonicalPair, escapeLike } from '../lib/canonical';
-import { toDate } from '../lib/time';
+import { ONE_DAY_MS, toDate } from '../lib/time';
 import type {
   FinopsAllocationDimensions,
   FinopsCostGroup,
@@ -37,6 +37,7 @@ import type {
   FinopsUsageGroupsOptions,
 } from './FinopsStore';
 import {
+  COST_DAILY_TABLE,
   COST_FACTS_TABLE,
   USAGE_FACTS_TABLE,
   type DbTimestamp,
@@ -229,8 +230,15 @@ function toAllocationDimensions(
   };
 }
 
+function isWholeDay(date: Date): boolean {
+  return date.getTime() % ONE_DAY_MS === 0;
+}
+
 /**
  * Sums cost facts per allocation dimensions, bucket and extra dimensions.
+ * A range of whole UTC days, unless split by hour, is read from the daily
+ * roll-up (`finops_cost_facts_daily`), which holds the same dimensions
+ * summed per day: a year is 365 rows per workload instead of 8,760.
  *
  * @internal
  */
@@ -255,10 +263,12 @@ export async function queryCostGroups(
     ...dimensions.map(d => DIMENSION_COLUMNS[d]),
   ];
 
-  const query = db(COST_FACTS_TABLE)
+  const daily = bucket !== 'hour' && isWholeDay(from) && isWholeDay(to);
+  const time = daily ? 'day' : 'hour';
+  const query = db(daily ? COST_DAILY_TABLE : COST_FACTS_TABLE)
     .where('currency', currency)
-    .where('hour', '>=', from)
-    .where('hour', '<', to)
+    .where(time, '>=', from)
+    .where(time, '<', to)
     .select(columns)
     .sum({
       billedCost: 'billed_cost',
@@ -268,7 +278,7 @@ export async function queryCostGroups(
     .groupBy(columns);
   whereMatchesAny(db, query, filter);
   if (bucket) {
-    const expression = bucketExpression(db, bucket);
+    const expression = bucketExpression(db, bucket, time);
     if (expression) {
       query.select(db.raw(`${expression} as bucket`)).groupByRaw(expression);
     } else {

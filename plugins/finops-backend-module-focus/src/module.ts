@@ -1,0 +1,58 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
+import { FocusDataSource } from './FocusDataSource';
+
+/**
+ * The AI FinOps FOCUS module: adds one data source per entry of
+ * `finops.focus.exports`, each reading the FOCUS billing exports at its
+ * location into hourly cost facts.
+ *
+ * @public
+ */
+export const finopsModuleFocus = createBackendModule({
+  pluginId: 'finops',
+  moduleId: 'focus',
+  register({ registerInit }) {
+    registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        dataSources: finopsDataSourcesExtensionPoint,
+      },
+      async init({ config, logger, dataSources }) {
+        const sources = FocusDataSource.fromConfig(config);
+        if (sources.length === 0) {
+          logger.debug(
+            'AI FinOps FOCUS source is off; add finops.focus.exports to turn it on',
+          );
+          return;
+        }
+        dataSources.addDataSource(sources);
+        for (const source of sources) {
+          logger.info(
+            `AI FinOps FOCUS source '${source.id}' reads ${source.location} (${source.mode})`,
+          );
+        }
+      },
+    });
+  },
+});

@@ -104,7 +104,12 @@ export type UsageMetric =
   /** CPU core-hours requested. */
   | 'cpu_core_hours'
   /** Memory GiB-hours requested. */
-  | 'memory_gib_hours';
+  | 'memory_gib_hours'
+  /**
+   * Carbon intensity of the grid over the hour, gCO2e per kWh. Recorded per
+   * cloud region (the `region` dimension), not per workload.
+   */
+  | 'grid_carbon_intensity_gco2_per_kwh';
 
 /**
  * One hour of one usage metric for one workload.

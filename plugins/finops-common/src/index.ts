@@ -27,3 +27,5 @@ export * from './permissions';
 export * from './types';
 export * from './prices';
 export * from './carbon';
+export * from './forecast';
+export * from './anomaly';

@@ -1,0 +1,274 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { mad, median } from '../forecast/stats';
+
+/**
+ * Options of {@link OnlineAnomalyDetector}.
+ *
+ * @public
+ */
+export interface AnomalyDetectorOptions {
+  /**
+   * Seasonal period in milliseconds (default one day; 0 for none): the
+   * seasonal baseline is the median of the values one, two and three periods
+   * earlier, matched by timestamp.
+   */
+  seasonMs?: number;
+  /** Values in the recent-median baseline (default 5). */
+  baselineWindow?: number;
+  /** Residuals the robust scale (MAD) is estimated from (default 1,000). */
+  scaleWindow?: number;
+  /** Half-life, in steps, of the remembered largest residual (default 3,000). */
+  peakHalfLife?: number;
+  /** Score at which a point alerts (default 0.55); see `cooldown`. */
+  alertScore?: number;
+  /**
+   * Steps after an alert during which scores are capped at 0.5, so one
+   * anomaly episode alerts once (default 50; 0 disables).
+   */
+  cooldown?: number;
+}
+
+/**
+ * The detector's view of one observation.
+ *
+ * @public
+ */
+export interface AnomalyPoint {
+  timestamp: number;
+  value: number;
+  /** What the chosen baseline expected, from data strictly before this point. */
+  expected: number;
+  /** Robust z: |value − expected| / MAD of the baseline's past residuals. */
+  z: number;
+  /**
+   * |value − expected| over the largest residual the baseline has seen
+   * (decaying): above 1 means worse than anything in recent memory.
+   */
+  surprise: number;
+  /** Anomaly score in [0, 1]: surprise² / (1 + surprise²), capped at 0.5 during a cooldown. */
+  score: number;
+  /** Which baseline scored the point. */
+  baseline: 'recent' | 'seasonal' | 'none';
+}
+
+const DAY = 86_400_000;
+
+/** Past residuals of one baseline: robust scale (MAD) and a decaying peak. */
+class ResidualMemory {
+  private readonly buffer: number[] = [];
+  private sinceRefresh = Infinity;
+  private center = 0;
+  private peakValue = 0;
+  scale = NaN;
+
+  constructor(private readonly size: number, private readonly decay: number) {}
+
+  push(residual: number) {
+    this.buffer.push(residual);
+    if (this.buffer.length > this.size) this.buffer.shift();
+    this.peakValue = Math.max(
+      this.peakValue * this.decay,
+      Math.abs(residual - this.center),
+    );
+    // The median and MAD are refreshed every 20 steps (every step while
+    // the memory is young): the same numbers, a fraction of the sorting.
+    if (++this.sinceRefresh >= 20 || this.buffer.length < 50) {
+      this.center = median(this.buffer);
+      // Residuals that are mostly exactly 0 (counts, flat stretches) have a
+      // MAD of 0; half the mean absolute deviation still sees the rest.
+      let meanAbs = 0;
+      for (const r of this.buffer) meanAbs += Math.abs(r - this.center);
+      meanAbs /= this.buffer.length;
+      this.scale = Math.max(mad(this.buffer, this.center), 0.627 * meanAbs);
+      this.sinceRefresh = 0;
+    }
+  }
+
+  get count() {
+    return this.buffer.length;
+  }
+
+  get peak() {
+    return this.peakValue;
+  }
+}
+
+/**
+ * Online, causal anomaly scoring of one series. Each value is compared with
+ * baselines built from the values before it — the median of the last few
+ * values, and the median of the same time one to three seasons back — and
+ * the baseline whose past residuals have the smaller robust scale (MAD)
+ * scores it. The score says how the new residual compares with the largest
+ * residual the series has produced lately (a peak that decays with a
+ * half-life), so each series is judged against its own normal: heavy-tailed
+ * series need bigger moves, a flat line flags any wiggle. Appending values
+ * never changes earlier scores.
+ *
+ * @public
+ */
+export class OnlineAnomalyDetector {
+  private readonly recent: number[] = [];
+  private readonly history = new Map<number, number>();
+  private readonly order: number[] = [];
+  private readonly recentMemory: ResidualMemory;
+  private readonly seasonalMemory: ResidualMemory;
+  private readonly seasonMs: number;
+  private readonly baselineWindow: number;
+  private readonly alertScore: number;
+  private readonly cooldown: number;
+  private quiet = 0;
+  private levelScale = 0;
+  private count = 0;
+
+  constructor(options: AnomalyDetectorOptions = {}) {
+    this.seasonMs = options.seasonMs ?? DAY;
+    this.baselineWindow = options.baselineWindow ?? 5;
+    this.alertScore = options.alertScore ?? 0.55;
+    this.cooldown = options.cooldown ?? 50;
+    const decay = Math.pow(0.5, 1 / (options.peakHalfLife ?? 3000));
+    const size = options.scaleWindow ?? 1000;
+    this.recentMemory = new ResidualMemory(size, decay);
+    this.seasonalMemory = new ResidualMemory(size, decay);
+  }
+
+  /** Scores `value` observed at `timestamp` (ms), then learns from it. */
+  update(timestamp: number, value: number): AnomalyPoint {
+    const recentExpected = this.recent.length ? median(this.recent) : NaN;
+    let seasonalExpected = NaN;
+    if (this.seasonMs > 0) {
+      const past: number[] = [];
+      for (let k = 1; k <= 3; k++) {
+        const v = this.history.get(timestamp - k * this.seasonMs);
+        if (v !== undefined) past.push(v);
+      }
+      if (past.length >= 2) seasonalExpected = median(past);
+    }
+    const point = this.score(
+      timestamp,
+      value,
+      recentExpected,
+      seasonalExpected,
+    );
+    if (!Number.isFinite(value)) return point;
+
+    // Learn from the value.
+    if (Number.isFinite(recentExpected))
+      this.recentMemory.push(value - recentExpected);
+    if (Number.isFinite(seasonalExpected))
+      this.seasonalMemory.push(value - seasonalExpected);
+    this.recent.push(value);
+    if (this.recent.length > this.baselineWindow) this.recent.shift();
+    if (this.seasonMs > 0) {
+      this.history.set(timestamp, value);
+      this.order.push(timestamp);
+      while (
+        this.order.length &&
+        this.order[0] < timestamp - 3 * this.seasonMs
+      ) {
+        this.history.delete(this.order.shift()!);
+      }
+    }
+    return point;
+  }
+
+  private score(
+    timestamp: number,
+    value: number,
+    recentExpected: number,
+    seasonalExpected: number,
+  ): AnomalyPoint {
+    // A floor on the scale (1 % of the typical magnitude) so that a flat
+    // line does not make the first rounding wiggle infinitely surprising.
+    if (Number.isFinite(value)) {
+      this.levelScale +=
+        (Math.abs(value) - this.levelScale) / Math.min(++this.count, 1000);
+    }
+    const floor = Math.max(0.01 * this.levelScale, 1e-9);
+    const baselines = [
+      {
+        expected: recentExpected,
+        memory: this.recentMemory,
+        baseline: 'recent' as const,
+      },
+      {
+        expected: seasonalExpected,
+        memory: this.seasonalMemory,
+        baseline: 'seasonal' as const,
+      },
+    ].filter(b => Number.isFinite(b.expected) && b.memory.count >= 10);
+    baselines.sort((a, b) => a.memory.scale - b.memory.scale);
+    const best = baselines[0];
+    if (!best || !Number.isFinite(value)) {
+      return {
+        timestamp,
+        value,
+        expected: Number.isFinite(recentExpected) ? recentExpected : value,
+        z: 0,
+        surprise: 0,
+        score: 0,
+        baseline: 'none',
+      };
+    }
+    const residual = Math.abs(value - best.expected);
+    const surprise = residual / Math.max(best.memory.peak, floor);
+    let score = surpriseToScore(surprise);
+    if (this.quiet > 0) {
+      this.quiet--;
+      score = Math.min(score, 0.5);
+    } else if (score >= this.alertScore) {
+      this.quiet = this.cooldown;
+    }
+    return {
+      timestamp,
+      value,
+      expected: best.expected,
+      z: residual / Math.max(best.memory.scale, floor),
+      surprise,
+      score,
+      baseline: best.baseline,
+    };
+  }
+}
+
+/**
+ * Maps a surprise ratio to a score in [0, 1]: s² / (1 + s²); 0.5 when the
+ * residual equals the largest recent one, never exactly 1 so scores stay
+ * rankable.
+ *
+ * @public
+ */
+export function surpriseToScore(surprise: number): number {
+  if (!(surprise > 0)) return 0;
+  const r = surprise * surprise;
+  return Number.isFinite(r) ? r / (1 + r) : 1;
+}
+
+/**
+ * Scores a whole series with a fresh {@link OnlineAnomalyDetector}, in
+ * timestamp order as given.
+ *
+ * @public
+ */
+export function scoreSeries(
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  options?: AnomalyDetectorOptions,
+): AnomalyPoint[] {
+  const detector = new OnlineAnomalyDetector(options);
+  return Array.from(values, (v, i) => detector.update(timestamps[i], v));
+}

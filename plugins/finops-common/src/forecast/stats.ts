@@ -1,0 +1,159 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// Small numeric helpers shared by the forecasting and anomaly code. Plain
+// arrays and loops: isomorphic, no dependencies.
+
+/** Mean of the finite values (NaN when there are none). */
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n ? sum / n : NaN;
+}
+
+/** Linear-interpolated quantile (type 7, as R and numpy) of the finite values. */
+export function quantile(values: ArrayLike<number>, p: number): number {
+  const sorted = Array.from(values)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  return sortedQuantile(sorted, p);
+}
+
+/** Quantile of an already ascending-sorted array. */
+export function sortedQuantile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (!n) return NaN;
+  const pos = Math.min(Math.max(p, 0), 1) * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Median of the finite values. */
+export function median(values: ArrayLike<number>): number {
+  return quantile(values, 0.5);
+}
+
+/**
+ * Median absolute deviation scaled to estimate a normal standard deviation
+ * (× 1.4826), around `center` (default: the median).
+ */
+export function mad(
+  values: ArrayLike<number>,
+  center = median(values),
+): number {
+  const dev: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) dev.push(Math.abs(values[i] - center));
+  }
+  return 1.4826 * median(dev);
+}
+
+/**
+ * Solves the least-squares problem min |X b - y|² + ridge |b|² through the
+ * normal equations and a Cholesky factorisation. `rows` are the rows of X.
+ * Tiny problems only (a handful of regressors).
+ */
+export function leastSquares(
+  rows: ReadonlyArray<ArrayLike<number>>,
+  y: ArrayLike<number>,
+  ridge = 1e-8,
+  weights?: ArrayLike<number>,
+): number[] {
+  const p = rows.length ? rows[0].length : 0;
+  const a = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  for (let r = 0; r < rows.length; r++) {
+    const x = rows[r];
+    const w = weights ? weights[r] : 1;
+    if (!(w > 0) || !Number.isFinite(y[r])) continue;
+    for (let i = 0; i < p; i++) {
+      const wxi = w * x[i];
+      b[i] += wxi * y[r];
+      for (let j = 0; j <= i; j++) a[i * p + j] += wxi * x[j];
+    }
+  }
+  // Scale-aware ridge keeps the system positive definite.
+  for (let i = 0; i < p; i++) a[i * p + i] += ridge * (1 + a[i * p + i]);
+  // Cholesky: a = L L^T (lower triangle in place).
+  for (let j = 0; j < p; j++) {
+    let d = a[j * p + j];
+    for (let k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
+    d = Math.sqrt(Math.max(d, 1e-300));
+    a[j * p + j] = d;
+    for (let i = j + 1; i < p; i++) {
+      let s = a[i * p + j];
+      for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
+      a[i * p + j] = s / d;
+    }
+  }
+  const z = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= a[i * p + k] * z[k];
+    z[i] = s / a[i * p + i];
+  }
+  const beta = new Array<number>(p).fill(0);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < p; k++) s -= a[k * p + i] * beta[k];
+    beta[i] = s / a[i * p + i];
+  }
+  return beta;
+}
+
+/**
+ * Fills missing values (NaN) by linear interpolation between the nearest
+ * finite neighbours; leading and trailing gaps take the nearest value. Gaps
+ * longer than `season` take the value one season earlier instead, so a long
+ * outage does not flatten the daily shape. Returns a new array.
+ */
+export function fillGaps(values: ArrayLike<number>, season = 0): number[] {
+  const out = Array.from(values, v => (Number.isFinite(v) ? v : NaN));
+  const n = out.length;
+  let i = 0;
+  while (i < n) {
+    if (!Number.isNaN(out[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < n && Number.isNaN(out[j])) j++;
+    const left = i > 0 ? out[i - 1] : NaN;
+    const right = j < n ? out[j] : NaN;
+    const long = season > 1 && j - i > season;
+    for (let k = i; k < j; k++) {
+      if (long && k - season >= 0 && !Number.isNaN(out[k - season])) {
+        out[k] = out[k - season];
+      } else if (Number.isNaN(left)) {
+        out[k] = right;
+      } else if (Number.isNaN(right)) {
+        out[k] = left;
+      } else {
+        out[k] = left + ((right - left) * (k - i + 1)) / (j - i + 1);
+      }
+    }
+    i = j;
+  }
+  return out;
+}

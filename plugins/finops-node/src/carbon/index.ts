@@ -15,3 +15,5 @@
  */
 
 export * from './hourlyIntensity';
+export * from './zones';
+export * from './electricityMaps';

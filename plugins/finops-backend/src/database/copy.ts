@@ -16,6 +16,7 @@
 
 import type { Knex } from 'knex';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
 /*
@@ -24,15 +25,11 @@ import { finished } from 'node:stream/promises';
  * transaction as everything else the ingestion does.
  */
 
-/** Bytes of COPY text per statement (about 3,000 billing rows). */
-const CHUNK_BYTES = 1 << 20;
-
 /**
- * COPY statements sent but not finished. With two, the database stores one
- * chunk while the next is being built: parsing and writing overlap, and no
- * more than two chunks per writer are held in memory.
+ * Bytes of COPY text buffered for a table other than the one being streamed
+ * before the writer switches to it (about 3,000 billing rows).
  */
-const MAX_IN_FLIGHT = 2;
+const CHUNK_BYTES = 1 << 20;
 
 const SPECIAL = /[\\\n\r\t]/;
 const SPECIALS = /[\\\n\r\t]/g;
@@ -96,38 +93,99 @@ export type CopyErrorMapper = (
   column: string | undefined,
 ) => Error | undefined;
 
-interface Chunk {
-  table: CopyTable;
-  text: string;
-  firstRow: number;
-}
-
 interface CopyTable {
   name: string;
   columns: readonly string[];
+  /** COPY lines not yet handed to a statement. */
   lines: string[];
   bytes: number;
-  /** The caller's number of the first buffered line. */
-  firstRow: number;
+  /** The caller's numbers of the buffered lines, as runs. */
+  pendingRows: RowRuns;
   rows: number;
 }
 
+/** The COPY statement being streamed. */
+interface ActiveCopy {
+  table: CopyTable;
+  stream: CopyStreamQuery;
+  /** Settles when the statement has finished, or failed. */
+  done: Promise<void>;
+  /** The caller's numbers of the lines sent, as runs, for errors. */
+  rows: RowRuns;
+  lines: number;
+}
+
+/**
+ * Row numbers as runs of consecutive numbers, [first, count] pairs: one
+ * pair for a table whose rows come one after the other.
+ */
+class RowRuns {
+  readonly runs: number[] = [];
+
+  add(row: number) {
+    const n = this.runs.length;
+    if (n > 0 && this.runs[n - 2] + this.runs[n - 1] === row) {
+      this.runs[n - 1] += 1;
+    } else {
+      this.runs.push(row, 1);
+    }
+  }
+
+  append(other: RowRuns) {
+    for (let i = 0; i < other.runs.length; i += 2) {
+      for (let j = 0; j < other.runs[i + 1]; j++) this.add(other.runs[i] + j);
+    }
+  }
+
+  /** The row of the 1-based line, or undefined past the end. */
+  at(line: number): number | undefined {
+    let rest = line - 1;
+    for (let i = 0; i < this.runs.length; i += 2) {
+      if (rest < this.runs[i + 1]) return this.runs[i] + rest;
+      rest -= this.runs[i + 1];
+    }
+    return undefined;
+  }
+
+  get size() {
+    return this.runs.length / 2;
+  }
+}
+
+/** Bytes of COPY text handed to the connection at a time. */
+const PIECE_BYTES = 64 * 1024;
+
+/**
+ * Rows a statement takes before the next one starts: bounds the row
+ * numbers kept for error messages.
+ */
+const STATEMENT_ROWS = 500_000;
+
 /**
  * Writes rows to one or more tables with COPY, inside a knex transaction on
- * PostgreSQL. Rows are buffered per table and sent as one COPY statement per
- * chunk; at most {@link MAX_IN_FLIGHT} chunks are on their way at once, and
- * `write` waits (backpressure) when that many are.
+ * PostgreSQL.
+ *
+ * One `COPY … FROM STDIN` statement at a time is streamed: the rows of its
+ * table go straight into it, in pieces of {@link PIECE_BYTES}, while the
+ * database stores the pieces before; `write` returns a promise to wait for
+ * when the connection's buffers are full (the backpressure). Rows for
+ * another table are buffered; when that buffer reaches {@link CHUNK_BYTES}
+ * the statement is finished and one for that table starts. Rows of one
+ * table in a row (a billing export) thus take a single statement, and
+ * memory stays bounded by the buffers.
  *
  * Every write must be followed by `finish()` (or, after a failure,
- * `abort()`), which waits for the statements still running: only then may
+ * `abort()`), which waits for the statement still running: only then may
  * the transaction run other queries or roll back.
  *
  * @internal
  */
 export class PgCopyWriter {
   readonly #tables = new Map<string, CopyTable>();
-  readonly #inFlight: Array<Promise<void>> = [];
   readonly #mapError: CopyErrorMapper;
+  readonly #statementRows: number;
+  #active: ActiveCopy | undefined;
+  #statements = 0;
   #connection: PgConnection | undefined;
   #failure: Error | undefined;
 
@@ -135,14 +193,16 @@ export class PgCopyWriter {
     private readonly tx: Knex.Transaction,
     tables: Record<string, readonly string[]>,
     mapError: CopyErrorMapper,
+    options: { statementRows?: number } = {},
   ) {
+    this.#statementRows = options.statementRows ?? STATEMENT_ROWS;
     for (const [name, columns] of Object.entries(tables)) {
       this.#tables.set(name, {
         name,
         columns,
         lines: [],
         bytes: 0,
-        firstRow: 0,
+        pendingRows: new RowRuns(),
         rows: 0,
       });
     }
@@ -152,91 +212,134 @@ export class PgCopyWriter {
   /**
    * Buffers one row: its COPY text fields joined by tabs (see
    * {@link copyText}), without the newline. `row` is the caller's number for
-   * it, used in errors. Returns a promise to wait for when a chunk was
-   * sent (the backpressure), nothing otherwise: most rows only append to a
-   * buffer, and need no await.
+   * it, used in errors. Returns a promise to wait for when the row made
+   * something to send (the backpressure), nothing otherwise: most rows only
+   * append to a buffer, and need no await.
    */
   write(table: string, line: string, row: number): Promise<void> | undefined {
+    if (this.#failure) return Promise.reject(this.#failure);
     const target = this.#tables.get(table)!;
-    if (target.lines.length === 0) target.firstRow = row;
     target.lines.push(line);
     target.bytes += line.length + 1;
+    target.pendingRows.add(row);
     target.rows += 1;
-    if (target.bytes >= CHUNK_BYTES) {
-      return this.#send(target);
+    const active = this.#active;
+    if (active?.table === target) {
+      if (target.bytes >= PIECE_BYTES) return this.#streamPiece(active);
+    } else if (target.bytes >= (active ? CHUNK_BYTES : PIECE_BYTES)) {
+      return this.#switchTo(target);
     }
-    if (this.#failure) return Promise.reject(this.#failure);
     return undefined;
   }
 
-  /** Sends what is buffered, waits for every statement, and returns the rows written per table. */
+  /** COPY statements started so far. */
+  get statements(): number {
+    return this.#statements;
+  }
+
+  /** Sends what is buffered, waits for the statements, and returns the rows written per table. */
   async finish(): Promise<Record<string, number>> {
     for (const table of this.#tables.values()) {
-      if (table.lines.length > 0) await this.#send(table);
+      if (table.lines.length > 0) await this.#switchTo(table);
     }
-    while (this.#inFlight.length > 0) {
-      await this.#inFlight.shift();
-    }
-    if (this.#failure) throw this.#failure;
+    await this.#endActive();
     return Object.fromEntries(
       [...this.#tables.values()].map(t => [t.name, t.rows]),
     );
   }
 
-  /** After a failure elsewhere: drops the buffers and waits for the statements already sent. */
+  /** After a failure elsewhere: drops the buffers and cancels the statement running. */
   async abort(): Promise<void> {
     for (const table of this.#tables.values()) {
       table.lines = [];
       table.bytes = 0;
     }
-    await Promise.allSettled(this.#inFlight.splice(0));
+    const active = this.#active;
+    this.#active = undefined;
+    if (active) {
+      // Sends CopyFail: the statement fails, and the transaction rolls back.
+      active.stream.destroy(new Error('ingestion aborted'));
+      await active.done.catch(() => {});
+    }
   }
 
-  async #send(table: CopyTable) {
-    if (this.#failure) throw this.#failure;
-    const chunk: Chunk = {
-      table,
-      text: `${table.lines.join('\n')}\n`,
-      firstRow: table.firstRow,
-    };
+  /** Hands the active table's buffered lines to its statement. */
+  async #sendPiece(active: ActiveCopy) {
+    const table = active.table;
+    if (table.lines.length === 0) return;
+    const text = `${table.lines.join('\n')}\n`;
+    active.rows.append(table.pendingRows);
+    active.lines += table.lines.length;
     table.lines = [];
     table.bytes = 0;
-
-    // Wait for room before sending, so at most MAX_IN_FLIGHT are queued.
-    while (this.#inFlight.length >= MAX_IN_FLIGHT) {
-      await this.#inFlight.shift();
-      if (this.#failure) throw this.#failure;
+    table.pendingRows = new RowRuns();
+    if (!active.stream.write(text)) {
+      await Promise.race([once(active.stream, 'drain'), active.done]);
     }
-    const connection = await this.#getConnection();
-    const done = this.#copy(connection, chunk).catch(error => {
-      // Recorded, and rethrown from the next write or from finish().
-      this.#failure ??= error;
-    });
-    this.#inFlight.push(done);
+    if (this.#failure) throw this.#failure;
   }
 
-  async #copy(connection: PgConnection, chunk: Chunk) {
-    const columns = chunk.table.columns.map(quoteIdentifier).join(', ');
-    const stream = connection.query(
-      copyFrom(
-        `COPY ${quoteIdentifier(chunk.table.name)} (${columns}) FROM STDIN`,
-      ),
-    );
-    stream.end(chunk.text);
-    try {
-      await finished(stream);
-    } catch (error) {
-      const place = copyErrorPlace(error);
-      if (place && error instanceof Error) {
-        const mapped = this.#mapError(
-          error,
-          chunk.firstRow + place.line - 1,
-          place.column,
-        );
-        if (mapped) throw mapped;
-      }
-      throw error;
+  /** Sends a piece; starts over with a new statement after STATEMENT_ROWS. */
+  async #streamPiece(active: ActiveCopy) {
+    await this.#sendPiece(active);
+    if (
+      active.lines >= this.#statementRows ||
+      active.rows.size >= this.#statementRows
+    ) {
+      await this.#endActive();
     }
+  }
+
+  /** Ends the running statement, if any, and starts one for `table`. */
+  async #switchTo(table: CopyTable) {
+    if (this.#active?.table !== table) {
+      await this.#endActive();
+      const connection = await this.#getConnection();
+      const columns = table.columns.map(quoteIdentifier).join(', ');
+      this.#statements += 1;
+      const stream = connection.query(
+        copyFrom(
+          `COPY ${quoteIdentifier(table.name)} (${columns}) FROM STDIN`,
+          { highWaterMark: 4 * PIECE_BYTES },
+        ),
+      );
+      const active: ActiveCopy = {
+        table,
+        stream,
+        rows: new RowRuns(),
+        lines: 0,
+        done: Promise.resolve(),
+      };
+      active.done = finished(stream).catch(error => {
+        this.#failure ??= this.#mapped(error, active);
+        throw this.#failure;
+      });
+      // Observed here; awaited in #endActive.
+      active.done.catch(() => {});
+      this.#active = active;
+    }
+    await this.#sendPiece(this.#active!);
+  }
+
+  async #endActive() {
+    const active = this.#active;
+    if (!active) {
+      if (this.#failure) throw this.#failure;
+      return;
+    }
+    this.#active = undefined;
+    await this.#sendPiece(active);
+    active.stream.end();
+    await active.done;
+  }
+
+  #mapped(error: unknown, active: ActiveCopy): Error {
+    const place = copyErrorPlace(error);
+    const row = place && active.rows.at(place.line);
+    if (row !== undefined && error instanceof Error) {
+      return this.#mapError(error, row, place!.column) ?? error;
+    }
+    return error instanceof Error ? error : new Error(String(error));
   }
 
   async #getConnection(): Promise<PgConnection> {

@@ -16,7 +16,8 @@
 
 import { Command, CommanderError } from 'commander';
 import { version } from '../package.json';
-import { addCostsCommand, addIngestCommand } from './commands/billing';
+import { addCostsCommand } from './commands/billing';
+import { addIngestCommand } from './commands/ingest';
 
 /** Exit codes of the CLI contract (see the repository's DESIGN notes). */
 export const EXIT_OK = 0;

@@ -18,21 +18,14 @@ import {
   DatabaseFinopsStore,
   type FinopsBillingCostRow,
 } from '@ai-finops/backstage-plugin-finops-backend/store';
-import {
-  FocusReader,
-  type FocusMode,
-  type FocusValidationReport,
-} from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
-import fs from 'node:fs/promises';
 import { openFinopsDatabase, type FinopsDatabase } from '../database';
 import { InputError } from '../errors';
 
-const DEFAULT_SOURCE = 'focus';
 const COST_COLUMNS = ['billed_cost', 'effective_cost', 'list_cost'];
 
 /** Opens the store, runs `work` on it and always closes the pool. */
-async function withStore<T>(
+export async function withStore<T>(
   database: FinopsDatabase,
   work: (store: DatabaseFinopsStore) => Promise<T>,
 ): Promise<T> {
@@ -51,49 +44,6 @@ async function withStore<T>(
   } finally {
     await database.close();
   }
-}
-
-/** Fails early, with the file's name, when a local file cannot be read. */
-async function checkReadable(file: string) {
-  if (/^https?:\/\//i.test(file)) return;
-  try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new InputError(`${file}: not a file`);
-    await fs.access(file, fs.constants.R_OK);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `${file}: cannot read the file (${
-        code === 'ENOENT' ? 'no such file' : code ?? String(error)
-      })`,
-    );
-  }
-}
-
-/** The validation report summary `ingest focus` prints on stderr. */
-export function formatReport(
-  report: FocusValidationReport,
-  stored: { rows: number; billingPeriods: string[] },
-  source: string,
-): string {
-  const byRule = (counts: Partial<Record<string, number>>) =>
-    Object.entries(counts)
-      .filter(([, n]) => n)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([rule, n]) => `${rule} ${n}`)
-      .join(', ') || 'none';
-  const periods = stored.billingPeriods.map(p => p.slice(0, 10));
-  return [
-    `${report.file}: FOCUS ${report.version}, ${report.rows} rows read (${report.mode} mode)`,
-    `  stored: ${stored.rows} rows for source '${source}', billing periods ${
-      periods.join(', ') || 'none'
-    }`,
-    `  fixed: ${byRule(report.fixed)}`,
-    `  tolerated: ${byRule(report.tolerated)}`,
-    `  extra columns (ignored): ${report.extraColumns.join(', ') || 'none'}`,
-    '',
-  ].join('\n');
 }
 
 /**
@@ -131,56 +81,12 @@ export function formatCostsCsv(
   return `${lines.join('\n')}\n`;
 }
 
-const databaseOption = () =>
+/** `--database`, shared with `ingest focus`. */
+export const databaseOption = () =>
   new Option(
     '--database <target>',
     'SQLite file path or postgres:// URL of the AI FinOps store',
   ).makeOptionMandatory();
-
-/** `ai-finops ingest focus <file>` */
-export function addIngestCommand(program: Command) {
-  const ingest = program
-    .command('ingest')
-    .description('load billing or usage data into the AI FinOps store');
-  ingest
-    .command('focus')
-    .description(
-      'validate a FOCUS 1.0-1.2 billing export (CSV, .csv.gz or http(s) URL) and store it; re-ingesting replaces its billing periods',
-    )
-    .argument('<file>', 'CSV or .csv.gz file path, or http(s):// URL')
-    .addOption(databaseOption())
-    .addOption(
-      new Option(
-        '--mode <mode>',
-        'lenient fixes and counts quirks; strict rejects them',
-      )
-        .choices(['lenient', 'strict'])
-        .default('lenient'),
-    )
-    .option(
-      '--source <id>',
-      'billing source id; an ingestion replaces the periods this source had',
-      DEFAULT_SOURCE,
-    )
-    .action(
-      async (
-        file: string,
-        options: { database: string; mode: FocusMode; source: string },
-      ) => {
-        await checkReadable(file);
-        const reader = new FocusReader({ mode: options.mode });
-        const database = openFinopsDatabase(options.database, {
-          create: true,
-        });
-        const stored = await withStore(database, store =>
-          store.replaceBillingCharges(options.source, reader.read(file)),
-        );
-        process.stderr.write(
-          formatReport(reader.report, stored, options.source),
-        );
-      },
-    );
-}
 
 /** `ai-finops costs --group-by … --format csv` */
 export function addCostsCommand(program: Command) {

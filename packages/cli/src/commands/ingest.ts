@@ -1,0 +1,201 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  FocusReader,
+  listFocusFiles,
+  type FocusFileRef,
+  type FocusMode,
+  type FocusRow,
+  type FocusS3Options,
+  type FocusValidationReport,
+} from '@ai-finops/backstage-plugin-finops-node';
+import { Command, Option } from 'commander';
+import fs from 'node:fs/promises';
+import { openFinopsDatabase } from '../database';
+import { InputError } from '../errors';
+import { databaseOption, withStore } from './billing';
+
+const DEFAULT_SOURCE = 'focus';
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** Fails early, with the file's name, when a plain local file cannot be read. */
+async function checkReadable(file: string) {
+  try {
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) return; // a folder of exports
+    if (!stat.isFile()) throw new InputError(`${file}: not a file`);
+    await fs.access(file, fs.constants.R_OK);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `${file}: cannot read the file (${
+        code === 'ENOENT' ? 'no such file' : code ?? String(error)
+      })`,
+    );
+  }
+}
+
+/**
+ * The exports at a location. An http(s) URL is read as given (the reader
+ * names it if it cannot be fetched); a local path is checked first; folders,
+ * globs and s3:// locations are listed.
+ */
+async function resolveFiles(
+  location: string,
+  s3: FocusS3Options,
+): Promise<Array<string | FocusFileRef>> {
+  if (/^https?:\/\//i.test(location)) return [location];
+  const isLocal = !/^[a-z][a-z0-9+.-]+:\/\//i.test(location);
+  if (isLocal && !GLOB_CHARS.test(location)) {
+    await checkReadable(location);
+    if (!(await fs.stat(location)).isDirectory()) return [location];
+  }
+  try {
+    return await listFocusFiles(location, { s3 });
+  } catch (error) {
+    throw new InputError(
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+function byRule(counts: Partial<Record<string, number>>): string {
+  return (
+    Object.entries(counts)
+      .filter(([, n]) => n)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([rule, n]) => `${rule} ${n}`)
+      .join(', ') || 'none'
+  );
+}
+
+/**
+ * The validation report summary `ingest focus` prints on stderr: each file's
+ * report, and what was stored.
+ */
+export function formatReports(
+  reports: FocusValidationReport[],
+  stored: { rows: number; billingPeriods: string[] },
+  source: string,
+): string {
+  const periods = stored.billingPeriods.map(p => p.slice(0, 10));
+  const storedLine = `stored: ${stored.rows} rows${
+    reports.length > 1 ? ` from ${reports.length} files` : ''
+  } for source '${source}', billing periods ${periods.join(', ') || 'none'}`;
+  const lines: string[] = [];
+  for (const report of reports) {
+    lines.push(
+      `${report.file}: FOCUS ${report.version}, ${report.rows} rows read (${report.mode} mode)`,
+    );
+    if (reports.length === 1) lines.push(`  ${storedLine}`);
+    lines.push(
+      `  fixed: ${byRule(report.fixed)}`,
+      `  tolerated: ${byRule(report.tolerated)}`,
+      `  extra columns (ignored): ${report.extraColumns.join(', ') || 'none'}`,
+    );
+  }
+  if (reports.length > 1) lines.push(storedLine);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `ai-finops ingest focus <location>` */
+export function addIngestCommand(program: Command) {
+  const ingest = program
+    .command('ingest')
+    .description('load billing or usage data into the AI FinOps store');
+  ingest
+    .command('focus')
+    .description(
+      'validate FOCUS 1.0-1.2 billing exports (CSV, .csv.gz or Parquet; a file, folder, glob, http(s):// or s3:// URL) and store them; re-ingesting replaces their billing periods',
+    )
+    .argument(
+      '<location>',
+      'a .csv, .csv.gz or .parquet file, a folder or glob of them (quote it), an http(s):// URL, or s3://bucket/prefix/',
+    )
+    .addOption(databaseOption())
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        'lenient fixes and counts quirks; strict rejects them',
+      )
+        .choices(['lenient', 'strict'])
+        .default('lenient'),
+    )
+    .option(
+      '--source <id>',
+      'billing source id; an ingestion replaces the periods this source had',
+      DEFAULT_SOURCE,
+    )
+    .option(
+      '--s3-region <region>',
+      's3:// locations: the bucket region (default AWS_REGION, else us-east-1)',
+    )
+    .option(
+      '--s3-endpoint <url>',
+      's3:// locations: an S3-compatible endpoint, e.g. http://127.0.0.1:9000',
+    )
+    .option(
+      '--s3-force-path-style',
+      's3:// locations: address the bucket in the path (MinIO, Ceph and most S3-compatible stores)',
+    )
+    .action(
+      async (
+        location: string,
+        options: {
+          database: string;
+          mode: FocusMode;
+          source: string;
+          s3Region?: string;
+          s3Endpoint?: string;
+          s3ForcePathStyle?: boolean;
+        },
+      ) => {
+        // Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID,
+        // AWS_PROFILE, an instance role…), never from the command line.
+        const files = await resolveFiles(location, {
+          region: options.s3Region,
+          endpoint: options.s3Endpoint,
+          forcePathStyle: options.s3ForcePathStyle,
+        });
+        const readers: FocusReader[] = [];
+        // One stream of rows from every file, in one transaction: exports
+        // split into parts share billing periods, which must not replace
+        // each other.
+        async function* rows(): AsyncGenerator<FocusRow> {
+          for (const file of files) {
+            const reader = new FocusReader({ mode: options.mode });
+            readers.push(reader);
+            yield* reader.read(file);
+          }
+        }
+        const database = openFinopsDatabase(options.database, {
+          create: true,
+        });
+        const stored = await withStore(database, store =>
+          store.replaceBillingCharges(options.source, rows()),
+        );
+        process.stderr.write(
+          formatReports(
+            readers.map(r => r.report),
+            stored,
+            options.source,
+          ),
+        );
+      },
+    );
+}

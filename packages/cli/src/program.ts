@@ -18,6 +18,8 @@ import { Command, CommanderError } from 'commander';
 import { version } from '../package.json';
 import { addCostsCommand } from './commands/billing';
 import { addIngestCommand } from './commands/ingest';
+import { addDetectCommand } from './commands/detect';
+import { addForecastCommand } from './commands/forecast';
 
 /** Exit codes of the CLI contract (see the repository's DESIGN notes). */
 export const EXIT_OK = 0;
@@ -46,6 +48,8 @@ export function createProgram(): Command {
   program.action(() => program.help());
   addIngestCommand(program);
   addCostsCommand(program);
+  addForecastCommand(program);
+  addDetectCommand(program);
   return program;
 }
 

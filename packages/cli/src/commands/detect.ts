@@ -1,0 +1,61 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { scoreSeries } from '@ai-finops/backstage-plugin-finops-common';
+import { Command, Option } from 'commander';
+import { csvField, formatNumber, readSeriesCsv } from './forecastInput';
+
+/** `ai-finops detect --input F.csv --format csv` */
+export function addDetectCommand(program: Command) {
+  program
+    .command('detect')
+    .description(
+      'score every row of a long CSV (series_id,timestamp,value) for anomalies, causally: score in [0,1]',
+    )
+    .requiredOption(
+      '--input <file>',
+      'CSV with the columns series_id,timestamp,value',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['csv'])
+        .default('csv'),
+    )
+    .action(async (options: { input: string }) => {
+      const { rows, series } = await readSeriesCsv(options.input);
+      // Each series is scored in timestamp order; rows are printed in input order.
+      const scores = new Map<number, number>();
+      for (const s of series) {
+        const points = scoreSeries(
+          s.rows.map(r => r.timestamp),
+          s.rows.map(r => r.value),
+        );
+        s.rows.forEach((r, k) => scores.set(r.row, points[k].score));
+      }
+      const out = ['series_id,timestamp,value,score'];
+      for (const r of rows) {
+        out.push(
+          [
+            csvField(r.seriesId),
+            csvField(r.timestampText),
+            csvField(r.valueText),
+            formatNumber(scores.get(r.row) ?? 0),
+          ].join(','),
+        );
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,289 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+jest.setTimeout(120_000);
+
+const bin = path.resolve(__dirname, '../../bin/ai-finops');
+const HOUR = 3_600_000;
+const START = Date.UTC(2024, 0, 1);
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-finops-forecast-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function aiFinops(...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeCsv(name: string, lines: string[]): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const truth = (t: number) => 100 + 20 * Math.sin((2 * Math.PI * t) / 24);
+
+/** Asserts one clear error line and exit code 2, and returns the line. */
+function expectBadInput(result: ReturnType<typeof aiFinops>): string {
+  expect(result.code).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(result.stdout).toBe('');
+  return lines[0];
+}
+
+describe('ai-finops forecast', () => {
+  it('forecasts every series H steps after its last timestamp with an 80 % interval', () => {
+    const lines = ['series_id,timestamp,value'];
+    const n = 24 * 21;
+    for (let t = 0; t < n; t++) {
+      // Hour 300 is missing altogether and hour 301 is empty: both gaps.
+      if (t === 300) continue;
+      lines.push(
+        `gpu-hours,${iso(START + t * HOUR)},${t === 301 ? '' : truth(t)}`,
+      );
+    }
+    for (let d = 0; d < 30; d++) {
+      lines.push(`"spend, daily",${iso(START + d * 24 * HOUR)},${50 + d}`);
+    }
+    const file = writeCsv('in.csv', lines);
+    const result = aiFinops(
+      'forecast',
+      '--input',
+      file,
+      '--horizon',
+      '24',
+      '--format',
+      'csv',
+    );
+    expect(result.code).toBe(0);
+    const out = result.stdout.trim().split('\n');
+    expect(out[0]).toBe('series_id,timestamp,forecast,lower,upper');
+    expect(out).toHaveLength(1 + 24 + 24);
+    const hourly = out.slice(1, 25).map(l => l.split(','));
+    hourly.forEach(([id, ts, f, lo, hi], j) => {
+      expect(id).toBe('gpu-hours');
+      expect(ts).toBe(iso(START + (n + j) * HOUR));
+      expect(Math.abs(Number(f) - truth(n + j))).toBeLessThan(2);
+      expect(Number(lo)).toBeLessThanOrEqual(Number(f));
+      expect(Number(hi)).toBeGreaterThanOrEqual(Number(f));
+    });
+    const daily = out.slice(25);
+    expect(
+      daily[0].startsWith(`"spend, daily",${iso(START + 30 * 24 * HOUR)},`),
+    ).toBe(true);
+    // A steady climb of 1 a day goes on climbing.
+    expect(Number(daily[23].split(',').slice(-3)[0])).toBeGreaterThan(75);
+    // The backtested accuracy and the ensemble are reported on stderr.
+    expect(result.stderr).toMatch(
+      /gpu-hours: seasons 24; backtest sMAPE [\d.]+ MASE [\d.]+ over 10 origins 24 steps ahead/,
+    );
+  });
+
+  it('takes --season N[,N]', () => {
+    const lines = ['series_id,timestamp,value'];
+    for (let t = 0; t < 24 * 10; t++)
+      lines.push(`s,${iso(START + t * HOUR)},${truth(t)}`);
+    const file = writeCsv('season.csv', lines);
+    const result = aiFinops(
+      'forecast',
+      '--input',
+      file,
+      '--horizon',
+      '2',
+      '--season',
+      '24,168',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('seasons 24;');
+    expect(result.stderr).toContain('season 168 dropped');
+  });
+
+  it.each([
+    [
+      ['series_id,stamp,value', 's,2024-01-01T00:00:00Z,1'],
+      "row 1: missing column 'timestamp'",
+    ],
+    [
+      [
+        'series_id,timestamp,value',
+        's,2024-01-01T00:00:00Z,1',
+        's,yesterday,2',
+      ],
+      "row 3, column timestamp: 'yesterday' is not an ISO-8601 timestamp",
+    ],
+    [
+      [
+        'series_id,timestamp,value',
+        's,2024-01-01T00:00:00Z,1',
+        's,2024-01-01T01:00:00Z,1.2.3',
+      ],
+      "row 3, column value: '1.2.3' is not a number",
+    ],
+    [
+      [
+        'series_id,timestamp,value',
+        's,2024-01-01T00:00:00Z,1',
+        's,2024-01-01T00:00:00Z,2',
+      ],
+      "row 3, column timestamp: series 's' repeats its timestamps, so it has no time step",
+    ],
+    [
+      ['series_id,timestamp,value', 's,2024-01-01T00:00:00Z,'],
+      "row 2, column value: series 's' has no numeric value",
+    ],
+    [[''], 'row 1: no header row'],
+  ])(
+    'rejects bad input with one line naming file, row and column (%#)',
+    (lines, message) => {
+      const file = writeCsv('bad.csv', lines);
+      const line = expectBadInput(
+        aiFinops('forecast', '--input', file, '--horizon', '3'),
+      );
+      expect(line).toBe(
+        `ai-finops: ${file}: ${line.slice(`ai-finops: ${file}: `.length)}`,
+      );
+      expect(line).toContain(message);
+    },
+  );
+
+  it('rejects bad options and unreadable files with exit code 2', () => {
+    const file = writeCsv('ok.csv', [
+      'series_id,timestamp,value',
+      's,2024-01-01T00:00:00Z,1',
+    ]);
+    expect(
+      expectBadInput(aiFinops('forecast', '--input', file, '--horizon', 'x')),
+    ).toContain("--horizon: 'x'");
+    expect(
+      expectBadInput(
+        aiFinops(
+          'forecast',
+          '--input',
+          file,
+          '--horizon',
+          '2',
+          '--season',
+          'weekly',
+        ),
+      ),
+    ).toContain("--season: 'weekly'");
+    expect(
+      expectBadInput(
+        aiFinops(
+          'forecast',
+          '--input',
+          file,
+          '--horizon',
+          '2',
+          '--format',
+          'xml',
+        ),
+      ),
+    ).toContain('xml');
+    expect(expectBadInput(aiFinops('forecast', '--input', file))).toContain(
+      '--horizon',
+    );
+    expect(
+      expectBadInput(
+        aiFinops(
+          'forecast',
+          '--input',
+          path.join(dir, 'none.csv'),
+          '--horizon',
+          '2',
+        ),
+      ),
+    ).toContain('none.csv: cannot read the file (no such file)');
+  });
+});
+
+describe('ai-finops detect', () => {
+  const lines = ['series_id,timestamp,value'];
+  const n = 24 * 20;
+  for (let t = 0; t < n; t++) {
+    const spike = t === 24 * 15 + 7 ? 60 : 0;
+    lines.push(
+      `cost,${iso(START + t * HOUR)},${(
+        truth(t) +
+        spike +
+        ((t * 7919) % 13) / 13
+      ).toFixed(4)}`,
+    );
+    if (t % 2 === 0)
+      lines.push(`tokens,${iso(START + t * HOUR)},${1000 + (t % 24)}`);
+  }
+
+  it('prints one scored row per input row, in input order, scores in [0, 1]', () => {
+    const file = writeCsv('detect.csv', lines);
+    const result = aiFinops('detect', '--input', file, '--format', 'csv');
+    expect(result.code).toBe(0);
+    const out = result.stdout.trim().split('\n');
+    expect(out[0]).toBe('series_id,timestamp,value,score');
+    expect(out).toHaveLength(lines.length);
+    out.slice(1).forEach((line, i) => {
+      const cells = line.split(',');
+      expect(cells.slice(0, 3).join(',')).toBe(lines[i + 1]);
+      const score = Number(cells[3]);
+      expect(score).toBeGreaterThanOrEqual(0);
+      expect(score).toBeLessThanOrEqual(1);
+    });
+    const cost = out.slice(1).filter(l => l.startsWith('cost,'));
+    const scores = cost.map(l => Number(l.split(',')[3]));
+    const top = scores.indexOf(Math.max(...scores));
+    expect(top).toBe(24 * 15 + 7);
+    expect(scores[top]).toBeGreaterThan(0.9);
+  });
+
+  it('is causal: the scores of a prefix do not change when rows are appended', () => {
+    const full = aiFinops('detect', '--input', writeCsv('full.csv', lines));
+    const prefix = aiFinops(
+      'detect',
+      '--input',
+      writeCsv('prefix.csv', lines.slice(0, 400)),
+    );
+    expect(prefix.code).toBe(0);
+    expect(full.stdout.split('\n').slice(0, 400)).toEqual(
+      prefix.stdout.trim().split('\n'),
+    );
+  });
+
+  it('rejects bad input with one line and exit code 2', () => {
+    const file = writeCsv('bad-detect.csv', [
+      'series_id,timestamp,value',
+      's,2024-13-45T00:00:00Z,1',
+    ]);
+    expect(expectBadInput(aiFinops('detect', '--input', file))).toContain(
+      "row 2, column timestamp: '2024-13-45T00:00:00Z' is not an ISO-8601 timestamp",
+    );
+    expect(
+      expectBadInput(aiFinops('detect', '--input', file, '--no-such-flag')),
+    ).toContain("unknown option '--no-such-flag'");
+  });
+});

@@ -55,7 +55,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // AI FinOps: the cost store and API, and its data sources; each source module
 // stays idle until configured (finops.demo.enabled, finops.opencost.baseUrl,
-// finops.prometheus.baseUrl, finops.focus.exports)
+// finops.prometheus.baseUrl, finops.focus.exports, finops.carbon.*)
 backend.add(import('@ai-finops/backstage-plugin-finops-backend'));
 backend.add(import('@ai-finops/backstage-plugin-finops-backend-module-demo'));
 backend.add(
@@ -65,5 +65,6 @@ backend.add(
   import('@ai-finops/backstage-plugin-finops-backend-module-prometheus'),
 );
 backend.add(import('@ai-finops/backstage-plugin-finops-backend-module-focus'));
+backend.add(import('@ai-finops/backstage-plugin-finops-backend-module-carbon'));
 
 backend.start();

@@ -18,6 +18,7 @@ import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  PriceCatalog,
   listFocusFiles,
   type FinopsRecord,
   type FocusFileRef,
@@ -27,6 +28,7 @@ import { csvQuote, FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
 import { FocusDataSource } from './FocusDataSource';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-source-'));
+const HEADER = [...FOCUS_1_0_TEST_HEADER, 'SkuId'];
 
 function charge(values: Record<string, string>): Record<string, string> {
   return {
@@ -53,6 +55,7 @@ function charge(values: Record<string, string>): Record<string, string> {
     ServiceCategory: 'Compute',
     ServiceName: 'Amazon EC2',
     Tags: '{"app":"chat-llm"}',
+    SkuId: 'G5-4XL',
     ...values,
   };
 }
@@ -63,10 +66,8 @@ function writeExport(name: string, rows: Array<Record<string, string>>) {
   writeFileSync(
     target,
     [
-      FOCUS_1_0_TEST_HEADER.map(csvQuote).join(','),
-      ...rows.map(r =>
-        FOCUS_1_0_TEST_HEADER.map(h => csvQuote(r[h] ?? '')).join(','),
-      ),
+      HEADER.map(csvQuote).join(','),
+      ...rows.map(r => HEADER.map(h => csvQuote(r[h] ?? '')).join(',')),
     ].join('\n'),
   );
   // A new modification time per write: the file's version.
@@ -119,6 +120,7 @@ describe('FocusDataSource', () => {
         BilledCost: '1',
         EffectiveCost: '1',
         ListCost: '1',
+        PricingQuantity: '1',
         ChargePeriodStart: '2026-11-02T03:00:00Z',
         ChargePeriodEnd: '2026-11-02T04:00:00Z',
       }),
@@ -157,6 +159,17 @@ describe('FocusDataSource', () => {
       cached: 0,
       skipped: 0,
       rows: 2,
+    });
+
+    // The g5.4xlarge hours taught a price per file, for a PriceCatalog.
+    expect(
+      new PriceCatalog({ learned: source.learnedPrices() }).gpuHourPrice({
+        gpuModel: 'NVIDIA-A10G',
+      }),
+    ).toMatchObject({
+      layer: 'learned',
+      // (3 + 1) effective over (6 + 1) hours.
+      usdPerGpuHour: 4 / 7,
     });
   });
 

@@ -30,6 +30,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FocusDataSource } from './FocusDataSource';
 import { finopsModuleFocus } from './module';
@@ -87,6 +88,49 @@ describe('finopsModuleFocus', () => {
     expect(logger.info).toHaveBeenCalledWith(
       "AI FinOps FOCUS source 'azure' reads /exports/azure/*.csv.gz (strict)",
     );
+  });
+
+  it('hands the S3 settings to the location listing', async () => {
+    const listFiles = jest.fn().mockResolvedValue([]);
+    const [source] = FocusDataSource.fromConfig(
+      new ConfigReader({
+        finops: {
+          focus: {
+            exports: [
+              {
+                location: 's3://billing/focus/',
+                s3: {
+                  region: 'eu-west-1',
+                  endpoint: 'http://127.0.0.1:9000',
+                  forcePathStyle: true,
+                  credentials: { accessKeyId: 'AKIA', secretAccessKey: 'shh' },
+                },
+              },
+            ],
+          },
+        },
+      }),
+      { listFiles },
+    );
+    for await (const _ of source.read({
+      window: { start: new Date(0), end: new Date(3_600_000) },
+      logger: mockServices.logger.mock(),
+    })) {
+      // nothing listed
+    }
+    expect(listFiles).toHaveBeenCalledWith('s3://billing/focus/', {
+      s3: {
+        region: 'eu-west-1',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        credentials: {
+          accessKeyId: 'AKIA',
+          secretAccessKey: 'shh',
+          sessionToken: undefined,
+        },
+      },
+      signal: undefined,
+    });
   });
 
   it('fails the start on an invalid setting, naming it', async () => {

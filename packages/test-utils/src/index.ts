@@ -24,3 +24,4 @@ export * from './sharedData';
 export * from './dataSourceModules';
 export * from './focus';
 export * from './csv';
+export * from './kubernetesSchema';

@@ -29,3 +29,5 @@ export * from './prices';
 export * from './carbon';
 export * from './forecast';
 export * from './anomaly';
+export * from './policy';
+export * from './estimate';

@@ -1,0 +1,282 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { Environment } from '@marcbachmann/cel-js';
+import { Quantity } from './quantity';
+
+// The Kubernetes CEL libraries that @marcbachmann/cel-js does not carry
+// itself, as the apiserver defines them (kubernetes/website
+// docs/reference/using-api/cel.md; k8s.io/apiserver/pkg/cel/library):
+// quantity, the list library (sum, min, max, indexOf, lastIndexOf, isSorted,
+// plus slice/flatten/distinct from cel-go's ext.Lists), the strings
+// extension's charAt/replace/reverse and the regex library's find/findAll.
+// Not provided: url(), ip()/cidr(), format(), the authorizer and sets: an
+// expression using them fails to compile with the function named.
+
+const isInt = (v: unknown): v is bigint => typeof v === 'bigint';
+const isDouble = (v: unknown): v is number => typeof v === 'number';
+
+function celEquals(a: unknown, b: unknown): boolean {
+  if (a instanceof Quantity && b instanceof Quantity) return a.equals(b);
+  if ((isInt(a) || isDouble(a)) && (isInt(b) || isDouble(b))) {
+    // CEL compares int and double numerically.
+    return Number(a) === Number(b) && (isDouble(a) || isDouble(b) || a === b);
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => celEquals(x, b[i]));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return (
+      ka.length === kb.length &&
+      ka.every(
+        k =>
+          Object.prototype.hasOwnProperty.call(b, k) &&
+          celEquals((a as any)[k], (b as any)[k]),
+      )
+    );
+  }
+  return a === b;
+}
+
+function order<T extends bigint | number | string>(a: T, b: T): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+function compare(a: unknown, b: unknown, fn: string): number {
+  if ((isInt(a) || isDouble(a)) && (isInt(b) || isDouble(b))) {
+    if (isInt(a) && isInt(b)) return order(a, b);
+    return order(Number(a), Number(b));
+  }
+  if (typeof a === 'string' && typeof b === 'string') return order(a, b);
+  if (a instanceof Quantity && b instanceof Quantity) return a.compareTo(b);
+  throw new Error(`${fn}: list elements are not comparable`);
+}
+
+function sum(list: unknown[]): bigint | number {
+  if (list.every(isInt)) return list.reduce((a, b) => a + b, 0n);
+  if (list.every(isDouble)) return list.reduce((a, b) => a + b, 0);
+  throw new Error('sum: list elements must all be int or all double');
+}
+
+function extreme(list: unknown[], fn: 'min' | 'max'): unknown {
+  if (list.length === 0) throw new Error(`${fn} called on an empty list`);
+  return list.reduce((best, v) => {
+    const c = compare(v, best, fn);
+    return (fn === 'min' ? c < 0 : c > 0) ? v : best;
+  });
+}
+
+function toRegExp(pattern: string): RegExp {
+  try {
+    return new RegExp(pattern, 'u');
+  } catch (error) {
+    throw new Error(
+      `invalid regular expression '${pattern}': ${(error as Error).message}`,
+    );
+  }
+}
+
+/**
+ * A CEL environment with the Kubernetes libraries the guardrail policies use
+ * (quantity, lists, strings, regex) and optional types, in which every
+ * top-level name (`object`, `params`, `variables`, …) is dynamic.
+ *
+ * @public
+ */
+export function createKubernetesCelEnvironment(): Environment {
+  return (
+    new Environment({
+      unlistedVariablesAreDyn: true,
+      enableOptionalTypes: true,
+      homogeneousAggregateLiterals: false,
+    })
+      .registerType('Quantity', Quantity)
+      // Quantity library (Kubernetes 1.29+)
+      .registerFunction('isQuantity(string): bool', (s: string) =>
+        Quantity.isQuantity(s),
+      )
+      .registerFunction('quantity(string): Quantity', (s: string) =>
+        Quantity.parse(s),
+      )
+      .registerFunction('Quantity.isInteger(): bool', (q: Quantity) =>
+        q.isInteger(),
+      )
+      .registerFunction('Quantity.asInteger(): int', (q: Quantity) =>
+        q.asInteger(),
+      )
+      .registerFunction(
+        'Quantity.asApproximateFloat(): double',
+        (q: Quantity) => q.asApproximateFloat(),
+      )
+      .registerFunction('Quantity.sign(): int', (q: Quantity) =>
+        BigInt(q.sign()),
+      )
+      .registerFunction(
+        'Quantity.add(Quantity): Quantity',
+        (q: Quantity, o: Quantity) => q.add(o),
+      )
+      .registerFunction(
+        'Quantity.add(int): Quantity',
+        (q: Quantity, o: bigint) => q.add(o),
+      )
+      .registerFunction(
+        'Quantity.sub(Quantity): Quantity',
+        (q: Quantity, o: Quantity) => q.sub(o),
+      )
+      .registerFunction(
+        'Quantity.sub(int): Quantity',
+        (q: Quantity, o: bigint) => q.sub(o),
+      )
+      .registerFunction(
+        'Quantity.isLessThan(Quantity): bool',
+        (q: Quantity, o: Quantity) => q.compareTo(o) < 0,
+      )
+      .registerFunction(
+        'Quantity.isGreaterThan(Quantity): bool',
+        (q: Quantity, o: Quantity) => q.compareTo(o) > 0,
+      )
+      .registerFunction(
+        'Quantity.compareTo(Quantity): int',
+        (q: Quantity, o: Quantity) => BigInt(q.compareTo(o)),
+      )
+      .registerOperator('Quantity == Quantity', (a: Quantity, b: Quantity) =>
+        a.equals(b),
+      )
+      // List library
+      .registerFunction('list<dyn>.sum(): dyn', (l: unknown[]) => sum(l))
+      .registerFunction('list<dyn>.min(): dyn', (l: unknown[]) =>
+        extreme(l, 'min'),
+      )
+      .registerFunction('list<dyn>.max(): dyn', (l: unknown[]) =>
+        extreme(l, 'max'),
+      )
+      .registerFunction('list<dyn>.indexOf(dyn): int', (l: unknown[], v) =>
+        BigInt(l.findIndex(x => celEquals(x, v))),
+      )
+      .registerFunction(
+        'list<dyn>.lastIndexOf(dyn): int',
+        (l: unknown[], v) => {
+          for (let i = l.length - 1; i >= 0; i--) {
+            if (celEquals(l[i], v)) return BigInt(i);
+          }
+          return -1n;
+        },
+      )
+      .registerFunction('list<dyn>.isSorted(): bool', (l: unknown[]) =>
+        l.every((v, i) => i === 0 || compare(l[i - 1], v, 'isSorted') <= 0),
+      )
+      .registerFunction(
+        'list<dyn>.slice(int, int): list<dyn>',
+        (l: unknown[], from: bigint, to: bigint) => {
+          if (from < 0n || to < from || to > BigInt(l.length)) {
+            throw new Error(
+              `slice(${from}, ${to}) is out of range for a list of ${l.length}`,
+            );
+          }
+          return l.slice(Number(from), Number(to));
+        },
+      )
+      .registerFunction('list<dyn>.flatten(): list<dyn>', (l: unknown[]) =>
+        l.flatMap(v => (Array.isArray(v) ? v : [v])),
+      )
+      .registerFunction('list<dyn>.distinct(): list<dyn>', (l: unknown[]) =>
+        l.filter((v, i) => l.findIndex(x => celEquals(x, v)) === i),
+      )
+      // Strings extension (what the library lacks)
+      .registerFunction(
+        'string.charAt(int): string',
+        (s: string, i: bigint) => {
+          const chars = Array.from(s);
+          if (i < 0n || i > BigInt(chars.length)) {
+            throw new Error(`charAt(${i}) is out of range for '${s}'`);
+          }
+          return chars[Number(i)] ?? '';
+        },
+      )
+      .registerFunction(
+        'string.replace(string, string): string',
+        (s: string, from: string, to: string) => s.split(from).join(to),
+      )
+      .registerFunction(
+        'string.replace(string, string, int): string',
+        (s: string, from: string, to: string, n: bigint) => {
+          if (n < 0n) return s.split(from).join(to);
+          let out = s;
+          let at = 0;
+          for (let done = 0n; done < n; done++) {
+            const i = out.indexOf(from, at);
+            if (i < 0) break;
+            out = out.slice(0, i) + to + out.slice(i + from.length);
+            at = i + to.length;
+          }
+          return out;
+        },
+      )
+      .registerFunction('string.reverse(): string', (s: string) =>
+        Array.from(s).reverse().join(''),
+      )
+      // Regex library
+      .registerFunction(
+        'string.find(string): string',
+        (s: string, pattern: string) => toRegExp(pattern).exec(s)?.[0] ?? '',
+      )
+      .registerFunction(
+        'string.findAll(string): list<string>',
+        (s: string, pattern: string) =>
+          Array.from(
+            s.matchAll(new RegExp(toRegExp(pattern), 'gu')),
+            m => m[0],
+          ),
+      )
+      .registerFunction(
+        'string.findAll(string, int): list<string>',
+        (s: string, pattern: string, n: bigint) => {
+          const all = Array.from(
+            s.matchAll(new RegExp(toRegExp(pattern), 'gu')),
+            m => m[0],
+          );
+          return n < 0n ? all : all.slice(0, Number(n));
+        },
+      )
+  );
+}
+
+/**
+ * Converts a JSON value (a parsed manifest) to the values CEL sees, as the
+ * apiserver does: whole numbers become `int` (BigInt), other numbers
+ * `double`; maps get no prototype so that keys such as `constructor` are
+ * plain keys.
+ *
+ * @public
+ */
+export function toCelValue(value: unknown): unknown {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && Number.isSafeInteger(value)
+      ? BigInt(value)
+      : value;
+  }
+  if (Array.isArray(value)) return value.map(toCelValue);
+  if (value instanceof Quantity) return value;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of Object.entries(value)) out[k] = toCelValue(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,285 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+
+/**
+ * Bad input the user can fix (a malformed manifest or policy, an unknown GPU
+ * model, an unparsable quantity). Its message names the file, the object and
+ * the field. Named `InputError` so that Backstage's error handling (and the
+ * CLI) treat it as the caller's error, not a server fault.
+ *
+ * @public
+ */
+export class GuardrailInputError extends Error {
+  readonly name = 'InputError';
+}
+
+/**
+ * A file given to the policy evaluator or the estimator: a path (relative,
+ * with `/` separators, used in messages) and its text.
+ *
+ * @public
+ */
+export interface ManifestFile {
+  path: string;
+  content: string;
+}
+
+/**
+ * A Kubernetes object read from a manifest file.
+ *
+ * @public
+ */
+export interface ManifestObject {
+  /** The file the object was read from. */
+  file: string;
+  /** The 1-based line of the object in its file. */
+  line: number;
+  /** Set for objects rendered by a kustomization: its directory. */
+  kustomization?: string;
+  object: KubernetesObject;
+}
+
+/**
+ * The parts of a Kubernetes object the evaluator relies on.
+ *
+ * @public
+ */
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * A short reference to an object for messages: `Deployment team-ml/chat`.
+ *
+ * @public
+ */
+export function describeObject(object: {
+  kind?: unknown;
+  metadata?: { name?: unknown; namespace?: unknown };
+}): string {
+  const name = String(object.metadata?.name ?? '<unnamed>');
+  const ns = object.metadata?.namespace;
+  return `${String(object.kind ?? '<no kind>')} ${
+    ns ? `${String(ns)}/` : ''
+  }${name}`;
+}
+
+/** Where an object came from, for messages: `base/deployment.yaml:12`. */
+export function describeLocation(m: {
+  file: string;
+  line: number;
+  kustomization?: string;
+}): string {
+  return `${m.file}:${m.line}${
+    m.kustomization ? ` (kustomization ${m.kustomization})` : ''
+  }`;
+}
+
+/** A parsed YAML document with its position. */
+export interface YamlDocument {
+  file: string;
+  line: number;
+  document: Document.Parsed;
+  value: unknown;
+}
+
+/**
+ * Parses every YAML document of a file; a syntax error is one
+ * {@link GuardrailInputError} naming the file, line and column. Empty
+ * documents are left out.
+ *
+ * @public
+ */
+export function parseYamlDocuments(file: ManifestFile): YamlDocument[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(file.content, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const list = Array.isArray(documents) ? documents : [];
+  const out: YamlDocument[] = [];
+  for (const document of list) {
+    const error = document.errors[0];
+    if (error) {
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      throw new GuardrailInputError(
+        `${file.path}:${line}:${col}: invalid YAML: ${
+          error.message.split('\n')[0]
+        }`,
+      );
+    }
+    const contents = document.contents;
+    if (contents === null) continue;
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      const { line } = lineCounter.linePos(contents.range?.[0] ?? 0);
+      throw new GuardrailInputError(
+        `${file.path}:${line}: invalid YAML: ${(e as Error).message}`,
+      );
+    }
+    if (value === null || value === undefined) continue;
+    out.push({
+      file: file.path,
+      line: lineCounter.linePos(contents.range?.[0] ?? 0).line,
+      document,
+      value,
+    });
+  }
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks that a parsed document is a Kubernetes object (apiVersion, kind and
+ * metadata.name as strings, labels and annotations string maps); throws a
+ * {@link GuardrailInputError} naming the file, line and field otherwise.
+ *
+ * @public
+ */
+export function asKubernetesObject(
+  value: unknown,
+  where: { file: string; line: number },
+): KubernetesObject {
+  const at = `${where.file}:${where.line}`;
+  if (!isRecord(value)) {
+    throw new GuardrailInputError(
+      `${at}: expected a Kubernetes object (a YAML mapping), found ${
+        Array.isArray(value) ? 'a list' : typeof value
+      }`,
+    );
+  }
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (typeof value[field] !== 'string' || !value[field]) {
+      throw new GuardrailInputError(
+        `${at}: ${describeObject(
+          value as any,
+        )}: field ${field} is missing or not a string`,
+      );
+    }
+  }
+  const metadata = value.metadata;
+  if (!isRecord(metadata)) {
+    throw new GuardrailInputError(
+      `${at}: ${describeObject(value as any)}: field metadata is missing`,
+    );
+  }
+  if (typeof metadata.name !== 'string' || !metadata.name) {
+    throw new GuardrailInputError(
+      `${at}: ${String(
+        value.kind,
+      )}: field metadata.name is missing or not a string`,
+    );
+  }
+  if (
+    metadata.namespace !== undefined &&
+    typeof metadata.namespace !== 'string'
+  ) {
+    throw new GuardrailInputError(
+      `${at}: ${describeObject(
+        value as any,
+      )}: field metadata.namespace is not a string`,
+    );
+  }
+  for (const field of ['labels', 'annotations'] as const) {
+    const map = metadata[field];
+    if (map === undefined || map === null) continue;
+    if (!isRecord(map)) {
+      throw new GuardrailInputError(
+        `${at}: ${describeObject(
+          value as any,
+        )}: field metadata.${field} is not a map`,
+      );
+    }
+    for (const [k, v] of Object.entries(map)) {
+      if (typeof v !== 'string') {
+        throw new GuardrailInputError(
+          `${at}: ${describeObject(
+            value as any,
+          )}: field metadata.${field}.${k} is not a string (quote it: "${String(
+            v,
+          )}")`,
+        );
+      }
+    }
+  }
+  return value as KubernetesObject;
+}
+
+/**
+ * Whether a document looks like it was meant to be a Kubernetes object: it
+ * has an apiVersion or a kind. Directory scans skip other YAML (workflow
+ * files, mkdocs.yml) instead of failing on them.
+ *
+ * @public
+ */
+export function looksLikeKubernetesObject(value: unknown): boolean {
+  return isRecord(value) && ('apiVersion' in value || 'kind' in value);
+}
+
+/**
+ * Reads the Kubernetes objects of manifest files (multi-document YAML or
+ * JSON; `kind: List` is expanded). Documents without apiVersion and kind are
+ * skipped when `skipNonKubernetes` is set (directory scans) and an error
+ * otherwise.
+ *
+ * @public
+ */
+export function parseManifestFile(
+  file: ManifestFile,
+  options: { skipNonKubernetes?: boolean } = {},
+): ManifestObject[] {
+  const out: ManifestObject[] = [];
+  for (const doc of parseYamlDocuments(file)) {
+    if (options.skipNonKubernetes && !looksLikeKubernetesObject(doc.value)) {
+      continue;
+    }
+    const object = asKubernetesObjectOrList(doc.value, doc);
+    for (const o of object)
+      out.push({ file: file.path, line: doc.line, object: o });
+  }
+  return out;
+}
+
+function asKubernetesObjectOrList(
+  value: unknown,
+  where: { file: string; line: number },
+): KubernetesObject[] {
+  if (
+    isRecord(value) &&
+    typeof value.kind === 'string' &&
+    value.kind.endsWith('List') &&
+    Array.isArray(value.items)
+  ) {
+    return value.items.map(item => asKubernetesObject(item, where));
+  }
+  return [asKubernetesObject(value, where)];
+}

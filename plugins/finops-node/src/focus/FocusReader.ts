@@ -621,7 +621,7 @@ export class FocusReader {
       if (!Number.isNaN(time)) {
         const iso = new Date(time).toISOString();
         if (this.#datetimes.size >= CACHE_LIMIT) this.#datetimes.clear();
-        this.#datetimes.set(raw, iso);
+        this.#datetimes.set(detached(raw), iso);
         return iso;
       }
     }
@@ -710,7 +710,7 @@ export class FocusReader {
           )
         : null;
     if (this.#json.size >= CACHE_LIMIT) this.#json.clear();
-    this.#json.set(raw, entry);
+    this.#json.set(detached(raw), entry);
     return entry;
   }
 
@@ -798,6 +798,15 @@ export class FocusReader {
     if (this.#listable(report, issue.rule)) report.issues.push(issue);
     return new FocusValidationError(issue, report);
   }
+}
+
+/**
+ * A copy of a string sliced from a chunk of the file, for a cache key: V8
+ * keeps a slice's whole parent string alive, and a key outlives its chunk,
+ * so a cache of keys first seen in different chunks would keep them all.
+ */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text));
 }
 
 /** A Parquet cell that is not a string, as the text a CSV would carry. */

@@ -21,6 +21,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
   csvQuote,
@@ -35,21 +36,27 @@ import {
   type FocusValidationReport,
 } from './FocusReader';
 import { listFocusFiles } from './locations';
+import { PARQUET_ROW_WINDOW } from './parquet';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-parquet-'));
 
-type Cell = string | number | Date | null;
+type Cell = string | number | Date | null | Record<string, unknown>;
 interface Column {
   name: string;
   data: Cell[];
-  type: 'STRING' | 'DOUBLE' | 'TIMESTAMP';
+  type: 'STRING' | 'DOUBLE' | 'TIMESTAMP' | 'JSON';
 }
 
 /** Writes a real Parquet file with hyparquet-writer. */
 async function writeParquet(
   name: string,
   columns: Column[],
-  options: { rowGroupSize?: number; codec?: 'SNAPPY' | 'GZIP' | 'ZSTD' } = {},
+  options: {
+    rowGroupSize?: number;
+    codec?: 'SNAPPY' | 'GZIP' | 'ZSTD';
+    pageSize?: number;
+    encoding?: 'PLAIN';
+  } = {},
 ): Promise<string> {
   const compressors = {
     GZIP: (input: Uint8Array) => new Uint8Array(zlib.gzipSync(input)),
@@ -57,8 +64,13 @@ async function writeParquet(
       new Uint8Array((zlib as any).zstdCompressSync(input)),
   };
   const buffer = parquetWriteBuffer({
-    columnData: columns.map(c => ({ ...c, nullable: true })) as any,
+    columnData: columns.map(c => ({
+      ...c,
+      nullable: true,
+      encoding: options.encoding,
+    })) as any,
     rowGroupSize: options.rowGroupSize,
+    pageSize: options.pageSize,
     codec: options.codec,
     compressors,
   });
@@ -158,7 +170,7 @@ describe('FocusReader on Parquet', () => {
     });
   });
 
-  it('reads typed columns (DOUBLE, TIMESTAMP, nulls) to the same values, in every codec and row group', async () => {
+  it('reads typed columns (DOUBLE, TIMESTAMP, JSON, nulls) to the same values, in every codec and row group', async () => {
     const { csv } = await sameRowsBothWays('typed', [
       goodRow,
       { ...goodRow, BilledCost: '-1.25e1', ChargeClass: 'Correction' },
@@ -168,6 +180,13 @@ describe('FocusReader on Parquet', () => {
     const columns: Column[] = FOCUS_1_0_TEST_HEADER.map(name => {
       const data = csvRows.map(r => r.values[name]);
       if (/Cost$|Quantity$/.test(name)) return { name, type: 'DOUBLE', data };
+      if (name === 'Tags') {
+        return {
+          name,
+          type: 'JSON',
+          data: data.map(v => JSON.parse(String(v))),
+        };
+      }
       if (/Period(Start|End)$/.test(name)) {
         return {
           name,
@@ -187,6 +206,57 @@ describe('FocusReader on Parquet', () => {
       expect(reader.report).toMatchObject({ rows: 3, issues: [], fixed: {} });
     }
   });
+
+  it('reads a large row group a window of rows at a time through its offset indexes', async () => {
+    const count = 2 * PARQUET_ROW_WINDOW + 100;
+    const hour = (i: number) =>
+      new Date(Date.UTC(2026, 10, 1) + (i % 720) * 3_600_000)
+        .toISOString()
+        .replace('.000', '');
+    const rows: Array<Record<string, string>> = Array.from(
+      { length: count },
+      (_, i) => ({
+        ...goodRow,
+        BilledCost: String((i % 1000) / 8),
+        ChargePeriodStart: hour(i),
+        ChargePeriodEnd: hour(i + 1),
+        ChargeDescription: `instance ${i}`,
+        ChargeClass: i % 7 === 0 ? 'Correction' : '',
+      }),
+    );
+    const csv = path.join(dir, 'windows.csv');
+    writeFileSync(
+      csv,
+      [
+        FOCUS_1_0_TEST_HEADER.map(csvQuote).join(','),
+        ...rows.map(r =>
+          FOCUS_1_0_TEST_HEADER.map(h => csvQuote(r[h] ?? '')).join(','),
+        ),
+      ].join('\n'),
+    );
+    // Plain encoding and small pages: every column chunk has several pages,
+    // and so an offset index.
+    const parquet = await writeParquet(
+      'windows.parquet',
+      FOCUS_1_0_TEST_HEADER.map(h => ({
+        name: h,
+        type: 'STRING',
+        data: rows.map(r => r[h] ?? ''),
+      })),
+      { rowGroupSize: count, pageSize: 16_384, encoding: 'PLAIN' },
+    );
+    const metadata = await parquetMetadataAsync(
+      await asyncBufferFromFile(parquet),
+    );
+    expect(metadata.row_groups).toHaveLength(1);
+    expect(
+      metadata.row_groups[0].columns.every(c => c.offset_index_length),
+    ).toBe(true);
+    const fromParquet = new FocusReader();
+    const parquetRows = await readAll(fromParquet, parquet);
+    expect(parquetRows).toHaveLength(count);
+    expect(parquetRows).toEqual(await readAll(new FocusReader(), csv));
+  }, 60_000);
 
   it('reports nulls in non-nullable columns as the CSV path does', async () => {
     const columns: Column[] = FOCUS_1_0_TEST_HEADER.map(name => ({

@@ -121,9 +121,17 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
- * Reads a Parquet file's footer: its top-level column names, and its rows one
- * row group at a time, as arrays of cells in the order of `columns`. Memory
- * holds one decoded row group.
+ * Rows read at once from a row group whose column chunks all have offset
+ * indexes (page locations, written for chunks of more than one page): only
+ * the pages of those rows are fetched and decoded. Other row groups are read
+ * whole, so memory holds one decoded row group at most.
+ */
+export const PARQUET_ROW_WINDOW = 16_384;
+
+/**
+ * Reads a Parquet file's footer: its top-level column names, and its rows as
+ * arrays of cells in the order of `columns`, a window of rows at a time where
+ * the file has offset indexes, else one row group at a time.
  */
 export async function parquetRows(buffer: AsyncBuffer): Promise<{
   columns: string[];
@@ -134,24 +142,33 @@ export async function parquetRows(buffer: AsyncBuffer): Promise<{
   return {
     columns,
     async *rowGroups() {
-      let rowStart = 0;
+      let groupStart = 0;
       for (const group of metadata.row_groups) {
-        const rowEnd = rowStart + Number(group.num_rows);
-        let rows: unknown[][] = [];
-        await parquetRead({
-          file: buffer,
-          metadata,
-          columns,
-          rowStart,
-          rowEnd,
-          compressors,
-          rowFormat: 'array',
-          onComplete: (result: unknown[][]) => {
-            rows = result;
-          },
-        });
-        rowStart = rowEnd;
-        yield rows;
+        const groupEnd = groupStart + Number(group.num_rows);
+        const indexed = group.columns.every(
+          chunk =>
+            chunk.offset_index_offset !== undefined &&
+            Boolean(chunk.offset_index_length),
+        );
+        const step = indexed ? PARQUET_ROW_WINDOW : groupEnd - groupStart;
+        for (let rowStart = groupStart; rowStart < groupEnd; rowStart += step) {
+          let rows: unknown[][] = [];
+          await parquetRead({
+            file: buffer,
+            metadata,
+            columns,
+            rowStart,
+            rowEnd: Math.min(rowStart + step, groupEnd),
+            useOffsetIndex: indexed,
+            compressors,
+            rowFormat: 'array',
+            onComplete: (result: unknown[][]) => {
+              rows = result;
+            },
+          });
+          yield rows;
+        }
+        groupStart = groupEnd;
       }
     },
   };

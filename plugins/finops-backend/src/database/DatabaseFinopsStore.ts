@@ -69,7 +69,11 @@ import type {
   FinopsIngestionRunStatus,
   FinopsStore,
 } from './FinopsStore';
-import { FACT_COLUMN_FIELDS, toFactCopyLine, validateRecord } from './records';
+import {
+  FACT_COLUMN_FIELDS,
+  validateRecord,
+  writeFactCopyRow,
+} from './records';
 import {
   daysCovering,
   pruneDailyRollups,
@@ -315,11 +319,10 @@ export class DatabaseFinopsStore implements FinopsStore {
       for await (const record of records) {
         const validated = validateRecord(sourceId, window, record, index);
         checksum.add(validated.canonical);
-        const pending = copy.write(
-          validated.type === 'cost' ? COST_FACTS_TABLE : USAGE_FACTS_TABLE,
-          toFactCopyLine(validated),
-          index,
-        );
+        const table =
+          validated.type === 'cost' ? COST_FACTS_TABLE : USAGE_FACTS_TABLE;
+        writeFactCopyRow(copy.buffer(table), validated);
+        const pending = copy.rowWritten(table, index);
         if (pending) await pending;
         index += 1;
       }
@@ -614,11 +617,8 @@ export class DatabaseFinopsStore implements FinopsStore {
       let index = 0;
       for await (const row of rows) {
         index += 1;
-        const pending = copy.write(
-          BILLING_CHARGES_TABLE,
-          encoder.line(row, index),
-          index,
-        );
+        encoder.write(copy.buffer(BILLING_CHARGES_TABLE), row, index);
+        const pending = copy.rowWritten(BILLING_CHARGES_TABLE, index);
         if (pending) await pending;
       }
       const stored = (await copy.finish())[BILLING_CHARGES_TABLE];

@@ -18,7 +18,7 @@ import type { FocusRow } from '@ai-finops/backstage-plugin-finops-node';
 import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from '../lib/canonical';
 import { ONE_DAY_MS, toDate } from '../lib/time';
-import { copyText } from './copy';
+import type { CopyRowBuffer } from './copy';
 import type { DbBillingChargeRow, DbTimestamp } from './tables';
 
 /** How a group-by column is read back from its database column. */
@@ -246,8 +246,8 @@ const BILLING_FIELDS: readonly BillingField[] = [
 ];
 
 /**
- * The columns of `finops_billing_charges` the store writes, in the order of
- * {@link toBillingCopyLine}'s fields.
+ * The columns of `finops_billing_charges` the store writes with COPY, in
+ * the order {@link BillingCopyEncoder} writes them.
  *
  * @internal
  */
@@ -338,57 +338,65 @@ export function toBillingChargeRow(
 const DATE_CACHE_LIMIT = 10_000;
 
 /**
- * Turns normalised FOCUS rows into lines of COPY text (fields in the order
- * of {@link BILLING_COPY_COLUMNS}, no newline), checking them as
- * {@link toBillingChargeRow} does, and collects the billing periods seen.
- * Date-times repeat a lot in an export (every hour of a month, one billing
- * period), so their parsing is remembered.
+ * Writes normalised FOCUS rows as binary COPY rows (fields in the order of
+ * {@link BILLING_COPY_COLUMNS}), checking them as {@link toBillingChargeRow}
+ * does, and collects the billing periods seen. Date-times repeat a lot in
+ * an export (every hour of a month, one billing period), so their parsing
+ * is remembered.
  *
  * @internal
  */
 export class BillingCopyEncoder {
   /** BillingPeriodStart of the rows, epoch milliseconds; null for rows without one. */
   readonly periods = new Set<number | null>();
-  readonly #prefix: string;
-  readonly #dates = new Map<string, { iso: string; time: number }>();
+  readonly #run: { source: string; runId: string; ingestedAt: number };
+  readonly #dates = new Map<string, number>();
 
   constructor(run: { source: string; runId: string; ingestedAt: Date }) {
-    this.#prefix = `${copyText(run.source)}\t${copyText(
-      run.runId,
-    )}\t${run.ingestedAt.toISOString()}`;
+    this.#run = {
+      source: run.source,
+      runId: run.runId,
+      ingestedAt: run.ingestedAt.getTime(),
+    };
   }
 
-  /** The COPY line of a row; `index` counts rows from 1, for errors. */
-  line(row: FocusRow, index: number): string {
+  /**
+   * Appends the row to `buffer`; `index` counts rows from 1, for errors.
+   * Throws an `InputError` naming the row and column of a bad value.
+   */
+  write(buffer: CopyRowBuffer, row: FocusRow, index: number): void {
     const values = row.values;
-    let line = this.#prefix;
+    buffer.startRow(BILLING_COPY_COLUMNS.length);
+    buffer.text(this.#run.source);
+    buffer.text(this.#run.runId);
+    buffer.timestamp(this.#run.ingestedAt);
     let period: number | null = null;
     for (const field of BILLING_FIELDS) {
       const value = values[field.focus];
       if (field.kind === 'date' && typeof value === 'string' && value !== '') {
-        const date = this.#date(value, field, index);
-        line += `\t${date.iso}`;
-        if (field.column === 'billing_period_start') period = date.time;
+        const time = this.#date(value, field, index);
+        buffer.timestamp(time);
+        if (field.column === 'billing_period_start') period = time;
         continue;
       }
       const checked = readBillingField(values, field, index);
-      if (checked === null) line += '\t\\N';
-      else if (typeof checked === 'number') line += `\t${checked}`;
-      else line += `\t${copyText(checked as string)}`;
+      if (checked === null) buffer.text(null);
+      else if (typeof checked === 'number') buffer.double(checked);
+      else if (checked instanceof Date) buffer.timestamp(checked.getTime());
+      else buffer.text(checked);
     }
+    buffer.text(canonicalStringMap(row.tags));
     this.periods.add(period);
-    return `${line}\t${copyText(canonicalStringMap(row.tags))}`;
   }
 
-  #date(value: string, field: BillingField, index: number) {
-    let date = this.#dates.get(value);
-    if (!date) {
+  #date(value: string, field: BillingField, index: number): number {
+    let time = this.#dates.get(value);
+    if (time === undefined) {
       const parsed = readBillingField({ [field.focus]: value }, field, index);
-      const time = (parsed as Date).getTime();
-      date = { iso: (parsed as Date).toISOString(), time };
+      time = (parsed as Date).getTime();
       if (this.#dates.size >= DATE_CACHE_LIMIT) this.#dates.clear();
-      this.#dates.set(value, date);
+      this.#dates.set(value, time);
     }
-    return date;
+    return time;
   }
 }

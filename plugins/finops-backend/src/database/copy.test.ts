@@ -16,7 +16,7 @@
 
 import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { copyText, PgCopyWriter } from './copy';
+import { PgCopyWriter } from './copy';
 
 jest.setTimeout(60_000);
 
@@ -29,11 +29,11 @@ describe.each(databases.eachSupportedId())('PgCopyWriter (%s)', databaseId => {
   beforeAll(async () => {
     knex = await databases.init(databaseId);
     await knex.schema.createTable('copy_a', table => {
-      table.integer('n').notNullable();
+      table.double('n').notNullable();
       table.text('note').nullable();
     });
     await knex.schema.createTable('copy_b', table => {
-      table.integer('n').notNullable();
+      table.double('n').notNullable();
       table.string('code', 3).notNullable();
       table.text('pad').notNullable();
     });
@@ -67,20 +67,19 @@ describe.each(databases.eachSupportedId())('PgCopyWriter (%s)', databaseId => {
     try {
       for (let i = 0; i < rows; i++) {
         if (i === options.failAt) throw new Error('source failed');
-        const pending =
-          i % 3 === 0
-            ? writer.write(
-                'copy_b',
-                `${i}\t${i === options.bad ? 'toolong' : 'ok'}\t${'p'.repeat(
-                  300,
-                )}`,
-                i,
-              )
-            : writer.write(
-                'copy_a',
-                `${i}\t${copyText(`x\t${'y'.repeat(200)}\\`)}`,
-                i,
-              );
+        const table = i % 3 === 0 ? 'copy_b' : 'copy_a';
+        const buffer = writer.buffer(table);
+        if (table === 'copy_b') {
+          buffer.startRow(3);
+          buffer.double(i);
+          buffer.text(i === options.bad ? 'toolong' : 'ok');
+          buffer.text('p'.repeat(300));
+        } else {
+          buffer.startRow(2);
+          buffer.double(i);
+          buffer.text(`x\t${'y'.repeat(200)}\\ é\u{1F600}`);
+        }
+        const pending = writer.rowWritten(table, i);
         if (pending) await pending;
       }
       return { ...(await writer.finish()), statements: writer.statements };
@@ -102,7 +101,7 @@ describe.each(databases.eachSupportedId())('PgCopyWriter (%s)', databaseId => {
     expect(await count('copy_a')).toBe(20_000);
     expect(await count('copy_b')).toBe(10_000);
     const [row] = await knex('copy_a').where('n', 1);
-    expect(row.note).toBe(`x\t${'y'.repeat(200)}\\`);
+    expect(row.note).toBe(`x\t${'y'.repeat(200)}\\ é\u{1F600}`);
   });
 
   it('starts a new statement after statementRows rows, and still counts rows right', async () => {

@@ -20,40 +20,126 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 
 /*
- * Bulk writes on PostgreSQL with `COPY … FROM STDIN` (text format), through
- * the connection of a knex transaction, so that the rows land in the same
- * transaction as everything else the ingestion does.
+ * Bulk writes on PostgreSQL with `COPY … FROM STDIN` in the binary format,
+ * through the connection of a knex transaction, so that the rows land in
+ * the same transaction as everything else the ingestion does. The binary
+ * format spares the database the parsing of numbers and timestamps (about
+ * a quarter of its work per row) and the encoder the printing of them.
  */
 
 /**
- * Bytes of COPY text buffered for a table other than the one being streamed
- * before the writer switches to it (about 3,000 billing rows).
+ * Bytes buffered for a table other than the one being streamed before the
+ * writer switches to it (about 3,000 billing rows).
  */
 const CHUNK_BYTES = 1 << 20;
 
-const SPECIAL = /[\\\n\r\t]/;
-const SPECIALS = /[\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
+/** `PGCOPY\n\377\r\n\0`, then 32-bit flags and header extension length, all 0. */
+const BINARY_HEADER = Buffer.from([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0,
+  0, 0, 0, 0,
+]);
+/** A field count of -1 ends the data. */
+const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
-/** The COPY text field of a nullable string: `\N` for null, escaped otherwise. @internal */
-export function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return SPECIAL.test(value) ? value.replace(SPECIALS, c => ESCAPES[c]) : value;
-}
+/** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch, in Unix milliseconds. */
+const PG_EPOCH_MS = 946_684_800_000;
+const TWO_32 = 2 ** 32;
 
-/** The COPY text field of a nullable finite number. @internal */
-export function copyNumber(value: number | null): string {
-  return value === null ? '\\N' : String(value);
-}
+/**
+ * Rows in the binary COPY format, appended field by field into a growing
+ * buffer: `startRow(fields)`, then one call per column, in the statement's
+ * column order.
+ *
+ * @internal
+ */
+export class CopyRowBuffer {
+  #buffer: Buffer;
+  #offset = 0;
 
-/** The COPY text field of a nullable timestamp: ISO-8601 UTC. @internal */
-export function copyDate(value: Date | null): string {
-  return value === null ? '\\N' : value.toISOString();
+  constructor(capacity = 128 * 1024) {
+    this.#buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Bytes buffered. */
+  get length(): number {
+    return this.#offset;
+  }
+
+  startRow(fields: number): void {
+    this.#reserve(2);
+    this.#buffer.writeInt16BE(fields, this.#offset);
+    this.#offset += 2;
+  }
+
+  /** A text or varchar field (UTF-8), or NULL. */
+  text(value: string | null): void {
+    if (value === null) {
+      this.#null();
+      return;
+    }
+    this.#reserve(4 + value.length * 3);
+    const bytes = this.#buffer.utf8Write(value, this.#offset + 4);
+    this.#buffer.writeInt32BE(bytes, this.#offset);
+    this.#offset += 4 + bytes;
+  }
+
+  /** A double precision field, or NULL. */
+  double(value: number | null): void {
+    if (value === null) {
+      this.#null();
+      return;
+    }
+    this.#reserve(12);
+    this.#buffer.writeInt32BE(8, this.#offset);
+    this.#buffer.writeDoubleBE(value, this.#offset + 4);
+    this.#offset += 12;
+  }
+
+  /** A timestamptz field from Unix milliseconds, or NULL. */
+  timestamp(milliseconds: number | null): void {
+    if (milliseconds === null) {
+      this.#null();
+      return;
+    }
+    this.#reserve(12);
+    // Microseconds since 2000, as a 64-bit integer (exact below 2^53).
+    const micros = (milliseconds - PG_EPOCH_MS) * 1000;
+    const high = Math.floor(micros / TWO_32);
+    this.#buffer.writeInt32BE(8, this.#offset);
+    this.#buffer.writeInt32BE(high, this.#offset + 4);
+    this.#buffer.writeUInt32BE(micros - high * TWO_32, this.#offset + 8);
+    this.#offset += 12;
+  }
+
+  /** Hands out the bytes buffered and starts empty. */
+  take(): Buffer {
+    const bytes = this.#buffer.subarray(0, this.#offset);
+    this.#buffer = Buffer.allocUnsafe(
+      Math.max(this.#buffer.length, 128 * 1024),
+    );
+    this.#offset = 0;
+    return bytes;
+  }
+
+  /** Drops what is buffered. */
+  clear(): void {
+    this.#offset = 0;
+  }
+
+  #null() {
+    this.#reserve(4);
+    this.#buffer.writeInt32BE(-1, this.#offset);
+    this.#offset += 4;
+  }
+
+  #reserve(bytes: number) {
+    if (this.#offset + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(
+      Math.max(this.#buffer.length * 2, this.#offset + bytes),
+    );
+    this.#buffer.copy(grown, 0, 0, this.#offset);
+    this.#buffer = grown;
+  }
 }
 
 /**
@@ -96,11 +182,11 @@ export type CopyErrorMapper = (
 interface CopyTable {
   name: string;
   columns: readonly string[];
-  /** COPY lines not yet handed to a statement. */
-  lines: string[];
-  bytes: number;
-  /** The caller's numbers of the buffered lines, as runs. */
+  /** Rows not yet handed to a statement. */
+  buffer: CopyRowBuffer;
+  /** The caller's numbers of the buffered rows, as runs. */
   pendingRows: RowRuns;
+  pendingCount: number;
   rows: number;
 }
 
@@ -152,7 +238,7 @@ class RowRuns {
   }
 }
 
-/** Bytes of COPY text handed to the connection at a time. */
+/** Bytes of COPY data handed to the connection at a time. */
 const PIECE_BYTES = 64 * 1024;
 
 /**
@@ -200,9 +286,9 @@ export class PgCopyWriter {
       this.#tables.set(name, {
         name,
         columns,
-        lines: [],
-        bytes: 0,
+        buffer: new CopyRowBuffer(),
         pendingRows: new RowRuns(),
+        pendingCount: 0,
         rows: 0,
       });
     }
@@ -210,23 +296,31 @@ export class PgCopyWriter {
   }
 
   /**
-   * Buffers one row: its COPY text fields joined by tabs (see
-   * {@link copyText}), without the newline. `row` is the caller's number for
-   * it, used in errors. Returns a promise to wait for when the row made
-   * something to send (the backpressure), nothing otherwise: most rows only
-   * append to a buffer, and need no await.
+   * The buffer to append the next row of `table` to (`startRow`, then its
+   * fields in the order of the table's columns); call {@link rowWritten}
+   * after.
    */
-  write(table: string, line: string, row: number): Promise<void> | undefined {
+  buffer(table: string): CopyRowBuffer {
+    return this.#tables.get(table)!.buffer;
+  }
+
+  /**
+   * Counts the row just appended to `table`'s buffer; `row` is the caller's
+   * number for it, used in errors. Returns a promise to wait for when the
+   * row made something to send (the backpressure), nothing otherwise: most
+   * rows only append to a buffer, and need no await.
+   */
+  rowWritten(table: string, row: number): Promise<void> | undefined {
     if (this.#failure) return Promise.reject(this.#failure);
     const target = this.#tables.get(table)!;
-    target.lines.push(line);
-    target.bytes += line.length + 1;
     target.pendingRows.add(row);
+    target.pendingCount += 1;
     target.rows += 1;
     const active = this.#active;
+    const bytes = target.buffer.length;
     if (active?.table === target) {
-      if (target.bytes >= PIECE_BYTES) return this.#streamPiece(active);
-    } else if (target.bytes >= (active ? CHUNK_BYTES : PIECE_BYTES)) {
+      if (bytes >= PIECE_BYTES) return this.#streamPiece(active);
+    } else if (bytes >= (active ? CHUNK_BYTES : PIECE_BYTES)) {
       return this.#switchTo(target);
     }
     return undefined;
@@ -240,7 +334,7 @@ export class PgCopyWriter {
   /** Sends what is buffered, waits for the statements, and returns the rows written per table. */
   async finish(): Promise<Record<string, number>> {
     for (const table of this.#tables.values()) {
-      if (table.lines.length > 0) await this.#switchTo(table);
+      if (table.pendingCount > 0) await this.#switchTo(table);
     }
     await this.#endActive();
     return Object.fromEntries(
@@ -251,8 +345,8 @@ export class PgCopyWriter {
   /** After a failure elsewhere: drops the buffers and cancels the statement running. */
   async abort(): Promise<void> {
     for (const table of this.#tables.values()) {
-      table.lines = [];
-      table.bytes = 0;
+      table.buffer.clear();
+      table.pendingCount = 0;
     }
     const active = this.#active;
     this.#active = undefined;
@@ -263,17 +357,16 @@ export class PgCopyWriter {
     }
   }
 
-  /** Hands the active table's buffered lines to its statement. */
+  /** Hands the active table's buffered rows to its statement. */
   async #sendPiece(active: ActiveCopy) {
     const table = active.table;
-    if (table.lines.length === 0) return;
-    const text = `${table.lines.join('\n')}\n`;
+    if (table.pendingCount === 0) return;
+    const bytes = table.buffer.take();
     active.rows.append(table.pendingRows);
-    active.lines += table.lines.length;
-    table.lines = [];
-    table.bytes = 0;
+    active.lines += table.pendingCount;
+    table.pendingCount = 0;
     table.pendingRows = new RowRuns();
-    if (!active.stream.write(text)) {
+    if (!active.stream.write(bytes)) {
       await Promise.race([once(active.stream, 'drain'), active.done]);
     }
     if (this.#failure) throw this.#failure;
@@ -299,7 +392,9 @@ export class PgCopyWriter {
       this.#statements += 1;
       const stream = connection.query(
         copyFrom(
-          `COPY ${quoteIdentifier(table.name)} (${columns}) FROM STDIN`,
+          `COPY ${quoteIdentifier(
+            table.name,
+          )} (${columns}) FROM STDIN WITH (FORMAT binary)`,
           { highWaterMark: 4 * PIECE_BYTES },
         ),
       );
@@ -316,6 +411,7 @@ export class PgCopyWriter {
       });
       // Observed here; awaited in #endActive.
       active.done.catch(() => {});
+      stream.write(BINARY_HEADER);
       this.#active = active;
     }
     await this.#sendPiece(this.#active!);
@@ -329,7 +425,7 @@ export class PgCopyWriter {
     }
     this.#active = undefined;
     await this.#sendPiece(active);
-    active.stream.end();
+    active.stream.end(BINARY_TRAILER);
     await active.done;
   }
 

@@ -22,11 +22,13 @@ import type { FinopsWindow } from '@ai-finops/backstage-plugin-finops-node';
 import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from '../lib/canonical';
 import { isWholeHour } from '../lib/time';
-import { copyNumber, copyText } from './copy';
-import type {
-  DbCostFactRow,
-  DbFactDimensionsRow,
-  DbUsageFactRow,
+import type { CopyRowBuffer } from './copy';
+import {
+  COST_FACT_COLUMNS,
+  USAGE_FACT_COLUMNS,
+  type DbCostFactRow,
+  type DbFactDimensionsRow,
+  type DbUsageFactRow,
 } from './tables';
 
 /** Longest text each dimension column holds. */
@@ -168,28 +170,41 @@ export function validateRecord(
 }
 
 /**
- * The COPY text line of a validated record, fields in the order of
- * `COST_FACT_COLUMNS` or `USAGE_FACT_COLUMNS`.
+ * Appends a validated record as a binary COPY row to `buffer`, fields in
+ * the order of `COST_FACT_COLUMNS` or `USAGE_FACT_COLUMNS`.
  *
  * @internal
  */
-export function toFactCopyLine(record: ValidatedRecord): string {
+export function writeFactCopyRow(
+  buffer: CopyRowBuffer,
+  record: ValidatedRecord,
+): void {
   const r = record.row;
-  const common = `${copyText(r.source)}\t${r.hour.toISOString()}\t${copyText(
-    r.kubernetes_id,
-  )}\t${copyText(r.namespace)}\t${copyText(r.workload)}\t${copyText(
-    r.region,
-  )}\t${copyText(r.gpu_model)}\t${copyText(r.labels)}\t${copyText(r.tags)}`;
+  buffer.startRow(
+    record.type === 'cost'
+      ? COST_FACT_COLUMNS.length
+      : USAGE_FACT_COLUMNS.length,
+  );
+  buffer.text(r.source);
+  buffer.timestamp(r.hour.getTime());
+  buffer.text(r.kubernetes_id);
+  buffer.text(r.namespace);
+  buffer.text(r.workload);
+  buffer.text(r.region);
+  buffer.text(r.gpu_model);
+  buffer.text(r.labels);
+  buffer.text(r.tags);
   if (record.type === 'cost') {
     const c = record.row;
-    return `${common}\t${copyText(c.category)}\t${copyNumber(
-      c.billed_cost,
-    )}\t${copyNumber(c.effective_cost)}\t${copyNumber(c.list_cost)}\t${copyText(
-      c.currency,
-    )}`;
+    buffer.text(c.category);
+    buffer.double(c.billed_cost);
+    buffer.double(c.effective_cost);
+    buffer.double(c.list_cost);
+    buffer.text(c.currency);
+  } else {
+    buffer.text(record.row.metric);
+    buffer.double(record.row.value);
   }
-  const u = record.row;
-  return `${common}\t${copyText(u.metric)}\t${copyNumber(u.value)}`;
 }
 
 /**

@@ -20,6 +20,8 @@ import { addCostsCommand } from './commands/billing';
 import { addIngestCommand } from './commands/ingest';
 import { addDetectCommand } from './commands/detect';
 import { addForecastCommand } from './commands/forecast';
+import { addCheckCommand, CheckFailedError } from './commands/check';
+import { addEstimateCommand } from './commands/estimate';
 
 /** Exit codes of the CLI contract (see the repository's DESIGN notes). */
 export const EXIT_OK = 0;
@@ -50,6 +52,8 @@ export function createProgram(): Command {
   addCostsCommand(program);
   addForecastCommand(program);
   addDetectCommand(program);
+  addEstimateCommand(program);
+  addCheckCommand(program);
   return program;
 }
 
@@ -62,6 +66,8 @@ export async function run(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT_OK;
   } catch (error) {
+    // check ran and a deny rule failed: exit 1, the report is printed.
+    if (error instanceof CheckFailedError) return error.exitCode;
     if (error instanceof CommanderError) {
       // --help and --version end through exitOverride with code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;

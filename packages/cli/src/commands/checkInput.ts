@@ -1,0 +1,193 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  GuardrailInputError,
+  loadManifests,
+  parseManifestFile,
+  parsePriceCsv,
+  PolicySet,
+  type LoadedManifests,
+  type ManifestFile,
+  type PriceOverrides,
+} from '@ai-finops/backstage-plugin-finops-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '../errors';
+
+// Reading what `ai-finops check` and `estimate` are given: a manifest file, a
+// directory of them (kustomizations rendered), or `-` for stdin (e.g. the
+// output of `kustomize build`); a directory of policies; a prices CSV.
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const SKIPPED_DIRS = new Set(['node_modules']);
+
+function readError(file: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  let reason = code ?? String(error);
+  if (code === 'ENOENT') reason = 'no such file or directory';
+  else if (code === 'EACCES') reason = 'permission denied';
+  return new InputError(`${file}: cannot read it (${reason})`);
+}
+
+/** Turns the shared code's input errors into the CLI's (exit code 2). */
+export async function asInputError<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof GuardrailInputError) {
+      throw new InputError(error.message);
+    }
+    throw error;
+  }
+}
+
+async function walk(root: string, rel = ''): Promise<ManifestFile[]> {
+  const dir = path.join(root, rel);
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    throw readError(dir, error);
+  }
+  const out: ManifestFile[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    // Hidden folders (.git, .github) and dependencies are not manifests.
+    if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
+    const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      out.push(...(await walk(root, relPath)));
+    } else if (
+      entry.isFile() &&
+      (MANIFEST_EXTENSIONS.has(path.extname(entry.name)) ||
+        entry.name === 'Kustomization')
+    ) {
+      const file = path.join(root, relPath);
+      try {
+        out.push({ path: relPath, content: await fs.readFile(file, 'utf8') });
+      } catch (error) {
+        throw readError(file, error);
+      }
+    }
+  }
+  return out;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The Kubernetes objects at `location`: a file (every document must be a
+ * Kubernetes object), a directory (kustomizations rendered, other YAML
+ * skipped; paths in messages are relative to it) or `-` for stdin.
+ */
+export async function readManifests(
+  location: string,
+): Promise<LoadedManifests & { files: number }> {
+  if (location === '-') {
+    const content = await readStdin();
+    return asInputError(() => ({
+      objects: parseManifestFile({ path: '<stdin>', content }),
+      kustomizations: [],
+      files: 1,
+    }));
+  }
+  let stat;
+  try {
+    stat = await fs.stat(location);
+  } catch (error) {
+    throw readError(location, error);
+  }
+  if (stat.isDirectory()) {
+    const files = await walk(location);
+    // Paths stay relative to the directory (so that two trees compare), and
+    // messages name files as the user typed the directory.
+    const prefix =
+      path.normalize(location) === '.'
+        ? ''
+        : `${location.replace(/\/+$/, '')}/`;
+    let loaded: LoadedManifests;
+    try {
+      loaded = loadManifests(files);
+    } catch (error) {
+      if (error instanceof GuardrailInputError) {
+        throw new InputError(`${prefix}${error.message}`);
+      }
+      throw error;
+    }
+    for (const o of loaded.objects) o.file = `${prefix}${o.file}`;
+    return { ...loaded, files: files.length };
+  }
+  let content: string;
+  try {
+    content = await fs.readFile(location, 'utf8');
+  } catch (error) {
+    throw readError(location, error);
+  }
+  return asInputError(() => ({
+    objects: parseManifestFile({ path: location, content }),
+    kustomizations: [],
+    files: 1,
+  }));
+}
+
+/** The policies, bindings and params in a directory (or one file). */
+export async function readPolicies(location: string): Promise<PolicySet> {
+  let stat;
+  try {
+    stat = await fs.stat(location);
+  } catch (error) {
+    throw readError(`--policies ${location}`, error);
+  }
+  let files: ManifestFile[];
+  if (stat.isDirectory()) {
+    files = (await walk(location)).map(f => ({
+      ...f,
+      path: path.join(location, f.path),
+    }));
+  } else {
+    try {
+      files = [
+        { path: location, content: await fs.readFile(location, 'utf8') },
+      ];
+    } catch (error) {
+      throw readError(location, error);
+    }
+  }
+  if (files.length === 0) {
+    throw new InputError(
+      `--policies ${location}: no .yaml, .yml or .json files`,
+    );
+  }
+  return asInputError(() => PolicySet.load(files));
+}
+
+/** A `--prices` CSV (`resource,usd_per_unit_hour`). */
+export async function readPrices(
+  file: string | undefined,
+): Promise<PriceOverrides | undefined> {
+  if (file === undefined) return undefined;
+  let content: string;
+  try {
+    content = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    throw readError(`--prices ${file}`, error);
+  }
+  return asInputError(() => parsePriceCsv({ path: file, content }));
+}

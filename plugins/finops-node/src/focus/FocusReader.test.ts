@@ -15,9 +15,11 @@
  */
 
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import {
@@ -31,6 +33,7 @@ import {
   FocusValidationError,
   type FocusRow,
 } from './FocusReader';
+import type { FocusFileRef } from './locations';
 
 function csvLine(values: Record<string, string>): string {
   return FOCUS_1_0_TEST_HEADER.map(h => csvQuote(values[h] ?? '')).join(',');
@@ -78,7 +81,7 @@ function file(
 
 async function readAll(
   reader: FocusReader,
-  source: string,
+  source: string | FocusFileRef,
 ): Promise<FocusRow[]> {
   const rows: FocusRow[] = [];
   for await (const row of reader.read(source)) rows.push(row);
@@ -244,6 +247,46 @@ describe('FocusReader', () => {
     await expect(readAll(new FocusReader(), notGzip)).rejects.toThrow(
       /plain\.csv\.gz: row 0: cannot be read: incorrect header check/,
     );
+  });
+
+  it('closes its source when it stops early, plain or gzip', async () => {
+    const text = [
+      FOCUS_1_0_TEST_HEADER.map(csvQuote).join(','),
+      csvLine({ ...goodRow, BilledCost: 'twelve' }),
+      // Random descriptions, so that gzip leaves most of the bytes.
+      ...Array.from({ length: 2000 }, () =>
+        csvLine({
+          ...goodRow,
+          ChargeDescription: randomBytes(200).toString('base64'),
+        }),
+      ),
+    ].join('\n');
+    for (const compress of [false, true]) {
+      const bytes = compress ? gzipSync(text) : Buffer.from(text);
+      let closed = false;
+      const source = Readable.from(
+        (async function* chunks() {
+          try {
+            for (let at = 0; at < bytes.length; at += 1024) {
+              yield bytes.subarray(at, at + 1024);
+            }
+          } finally {
+            closed = true;
+          }
+        })(),
+      );
+      const ref: FocusFileRef = {
+        uri: `memory://focus.csv${compress ? '.gz' : ''}`,
+        format: compress ? 'csv.gz' : 'csv',
+        open: async () => source,
+      };
+      const reader = new FocusReader();
+      await expect(readAll(reader, ref)).rejects.toThrow(
+        /row 1, column BilledCost: 'twelve' is not a decimal number/,
+      );
+      await new Promise(resolve => setImmediate(resolve));
+      expect({ compress, closed }).toEqual({ compress, closed: true });
+    }
   });
 
   it('rejects a row with the wrong number of fields', async () => {

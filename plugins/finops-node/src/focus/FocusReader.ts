@@ -15,7 +15,7 @@
  */
 
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CsvTokenizer } from './csv';
@@ -906,14 +906,19 @@ async function sniff(stream: Readable): Promise<Input> {
   const start = Buffer.concat(head);
   const rest = Readable.from(
     (async function* replay() {
-      if (start.length > 0) yield start;
-      if (done) return;
-      for (
-        let next = await iterator.next();
-        !next.done;
-        next = await iterator.next()
-      ) {
-        yield next.value;
+      try {
+        if (start.length > 0) yield start;
+        if (done) return;
+        for (
+          let next = await iterator.next();
+          !next.done;
+          next = await iterator.next()
+        ) {
+          yield next.value;
+        }
+      } finally {
+        // Closes the source when the reader stops early.
+        await iterator.return?.();
       }
     })(),
     { objectMode: false },
@@ -925,9 +930,12 @@ async function sniff(stream: Readable): Promise<Input> {
   return { stream: rest };
 }
 
-/** Decompresses a stream, passing the source's errors on. */
+/**
+ * Decompresses a stream: the source's errors end the output, and destroying
+ * the output (the reader stopping early) closes the source.
+ */
 function gunzip(stream: Readable): Readable {
   const output = createGunzip();
-  stream.on('error', error => output.destroy(error));
-  return stream.pipe(output);
+  pipeline(stream, output, () => {});
+  return output;
 }

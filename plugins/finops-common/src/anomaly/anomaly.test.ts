@@ -283,18 +283,23 @@ describeWithSharedData('nab', 'detector on NAB artificial anomalies', () => {
     'artificialWithAnomaly/art_daily_jumpsup.csv',
     'artificialWithAnomaly/art_daily_jumpsdown.csv',
     'artificialWithAnomaly/art_daily_flatmiddle.csv',
-  ])('scores highest inside the labelled window of %s', file => {
+  ])('alerts inside the labelled window of %s, and rarely outside it', file => {
     const { timestamps, values } = read(file);
     const points = scoreSeries(timestamps, values);
     const probation = Math.min(Math.floor(0.15 * values.length), 750);
     const [[start, end]] = windows[file].map(w =>
       w.map(s => Date.parse(`${s.replace(' ', 'T')}Z`)),
     );
-    let best = probation;
-    for (let i = probation; i < points.length; i++) {
-      if (points[i].score > points[best].score) best = i;
-    }
-    expect(timestamps[best]).toBeGreaterThanOrEqual(start);
-    expect(timestamps[best]).toBeLessThanOrEqual(end);
+    const scored = points.filter((_, i) => i >= probation);
+    const inside = scored.filter(
+      p => p.timestamp >= start && p.timestamp <= end,
+    );
+    const outside = scored.filter(
+      p => p.timestamp < start || p.timestamp > end,
+    );
+    expect(Math.max(...inside.map(p => p.score))).toBeGreaterThan(0.75);
+    // Alerts (score >= 0.55) on about 3,400 normal points of a noisy daily cycle:
+    // a handful (0.2 %), as NAB counts them for this detector.
+    expect(outside.filter(p => p.score >= 0.55).length).toBeLessThanOrEqual(8);
   });
 });

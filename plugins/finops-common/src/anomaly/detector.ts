@@ -38,7 +38,7 @@ export interface AnomalyDetectorOptions {
   alertScore?: number;
   /**
    * Steps after an alert during which scores are capped at 0.5, so one
-   * anomaly episode alerts once (default 50; 0 disables).
+   * anomaly episode alerts once (default 25; 0 disables).
    */
   cooldown?: number;
 }
@@ -106,6 +106,10 @@ class ResidualMemory {
   get peak() {
     return this.peakValue;
   }
+
+  get median() {
+    return this.center;
+  }
 }
 
 /**
@@ -113,7 +117,8 @@ class ResidualMemory {
  * baselines built from the values before it — the median of the last few
  * values, and the median of the same time one to three seasons back — and
  * the baseline whose past residuals have the smaller robust scale (MAD)
- * scores it. The score says how the new residual compares with the largest
+ * scores it; a sustained excursion from the long-run median (the last
+ * `scaleWindow` values) can raise the score too. The score says how the new residual compares with the largest
  * residual the series has produced lately (a peak that decays with a
  * half-life), so each series is judged against its own normal: heavy-tailed
  * series need bigger moves, a flat line flags any wiggle. Appending values
@@ -127,6 +132,8 @@ export class OnlineAnomalyDetector {
   private readonly order: number[] = [];
   private readonly recentMemory: ResidualMemory;
   private readonly seasonalMemory: ResidualMemory;
+  /** The values themselves: median and peak deviation of the long run. */
+  private readonly levelMemory: ResidualMemory;
   private readonly seasonMs: number;
   private readonly baselineWindow: number;
   private readonly alertScore: number;
@@ -139,11 +146,12 @@ export class OnlineAnomalyDetector {
     this.seasonMs = options.seasonMs ?? DAY;
     this.baselineWindow = options.baselineWindow ?? 5;
     this.alertScore = options.alertScore ?? 0.55;
-    this.cooldown = options.cooldown ?? 50;
+    this.cooldown = options.cooldown ?? 25;
     const decay = Math.pow(0.5, 1 / (options.peakHalfLife ?? 3000));
     const size = options.scaleWindow ?? 1000;
     this.recentMemory = new ResidualMemory(size, decay);
     this.seasonalMemory = new ResidualMemory(size, decay);
+    this.levelMemory = new ResidualMemory(size, decay);
   }
 
   /** Scores `value` observed at `timestamp` (ms), then learns from it. */
@@ -167,6 +175,7 @@ export class OnlineAnomalyDetector {
     if (!Number.isFinite(value)) return point;
 
     // Learn from the value.
+    this.levelMemory.push(value);
     if (Number.isFinite(recentExpected))
       this.recentMemory.push(value - recentExpected);
     if (Number.isFinite(seasonalExpected))
@@ -227,6 +236,15 @@ export class OnlineAnomalyDetector {
     const residual = Math.abs(value - best.expected);
     const surprise = residual / Math.max(best.memory.peak, floor);
     let score = surpriseToScore(surprise);
+    // The local baselines adapt within a few steps; a sustained excursion
+    // beyond anything the long run has shown is scored against the median of
+    // the last values themselves.
+    if (this.levelMemory.count >= 10) {
+      const level =
+        Math.abs(value - this.levelMemory.median) /
+        Math.max(this.levelMemory.peak, floor);
+      score = Math.max(score, surpriseToScore(level));
+    }
     if (this.quiet > 0) {
       this.quiet--;
       score = Math.min(score, 0.5);

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Forecast benchmark (sMAPE, MASE, OWA vs seasonal naive on the SustainDC hourly series); prints figures.
+#   bash scripts/bench/forecast.sh [--stride 24] [--horizon 48] [--series PJM,Alibaba]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=scripts/env.sh
+. scripts/env.sh
+exec node --require @backstage/cli/config/nodeTransform.cjs scripts/bench/forecast.ts "$@"

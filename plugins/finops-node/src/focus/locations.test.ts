@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { csvQuote, FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
 import { FocusReader } from './FocusReader';
 import {
@@ -246,6 +247,7 @@ describe('listFocusFiles: HTTP', () => {
  */
 function s3Server(objects: Record<string, Record<string, Buffer>>) {
   const requests: Array<{ method: string; url: string }> = [];
+  const ranges: string[] = [];
   const etag = (data: Buffer) =>
     `"${createHash('md5').update(data).digest('hex')}"`;
   const xml = (text: string) =>
@@ -338,6 +340,7 @@ function s3Server(objects: Record<string, Record<string, Buffer>>) {
     };
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (range) {
+      ranges.push(range[0]);
       const start = Number(range[1]);
       const end = Math.min(Number(range[2]), data.length - 1);
       res.writeHead(206, {
@@ -351,7 +354,7 @@ function s3Server(objects: Record<string, Record<string, Buffer>>) {
     res.writeHead(200, { ...headers, 'content-length': data.length });
     res.end(data);
   };
-  return { server: createServer(handler), requests };
+  return { server: createServer(handler), requests, ranges };
 }
 
 describe('listFocusFiles: S3-compatible bucket', () => {
@@ -363,9 +366,18 @@ describe('listFocusFiles: S3-compatible bucket', () => {
       'focus/2026-11/manifest.json': Buffer.from('{}'),
       'focus-old/part-0.csv': Buffer.from(focusCsv(['100'])),
       'other/part-0.csv': Buffer.from(focusCsv(['200'])),
+      'parquet/part-0.parquet': Buffer.from(
+        parquetWriteBuffer({
+          columnData: FOCUS_1_0_TEST_HEADER.map(h => ({
+            name: h,
+            type: 'STRING',
+            data: ['5', '6'].map(b => (h === 'BilledCost' ? b : row[h] ?? '')),
+          })) as any,
+        }),
+      ),
     },
   };
-  const { server, requests } = s3Server(objects);
+  const { server, requests, ranges } = s3Server(objects);
   let s3 = {};
   beforeAll(async () => {
     s3 = {
@@ -441,6 +453,24 @@ describe('listFocusFiles: S3-compatible bucket', () => {
     ).rejects.toThrow(
       's3://billing/focus/**/*.parquet: no FOCUS export (.csv, .csv.gz, .parquet) matches',
     );
+  });
+
+  it('reads Parquet from the bucket by byte ranges', async () => {
+    const [ref] = await listFocusFiles('s3://billing/parquet/', { s3 });
+    expect(ref).toMatchObject({ format: 'parquet', size: expect.any(Number) });
+    requests.length = 0;
+    ranges.length = 0;
+    const reader = new FocusReader();
+    let billed = 0;
+    for await (const focusRow of reader.read(ref)) {
+      billed += Number(focusRow.values.BilledCost);
+    }
+    expect(billed).toBe(11);
+    expect(reader.report).toMatchObject({ rows: 2, file: ref.uri });
+    // Footer, then column chunks: ranged GETs only, never the whole object.
+    const gets = requests.filter(r => r.method === 'GET');
+    expect(gets.length).toBeGreaterThan(0);
+    expect(ranges.length).toBe(gets.length);
   });
 
   it('refuses to read an object that changed since it was listed', async () => {

@@ -29,5 +29,6 @@ export * from './prices';
 export * from './carbon';
 export * from './forecast';
 export * from './anomaly';
+export * from './engine';
 export * from './policy';
 export * from './estimate';

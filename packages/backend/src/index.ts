@@ -32,8 +32,10 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// scaffolder, with the FinOps actions
+// scaffolder, with the FinOps actions and GitHub publishing (pull requests
+// to GitOps repositories)
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@ai-finops/backstage-plugin-scaffolder-backend-module-finops'),
 );

@@ -22,4 +22,15 @@
  */
 
 export { scaffolderModule as default } from './module';
-export { createFinopsActions } from './actions';
+export {
+  createCostEstimateAction,
+  createFinopsActions,
+  createGenerateManifestsAction,
+  createPolicyEvaluateAction,
+} from './actions';
+export type { FinopsActionsOptions } from './actions';
+export { renderInferenceService } from './lib/inferenceManifests';
+export type {
+  InferenceServiceSpec,
+  RenderedFile,
+} from './lib/inferenceManifests';

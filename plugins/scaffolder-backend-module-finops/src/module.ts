@@ -19,6 +19,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import path from 'node:path';
 import { createFinopsActions } from './actions';
 
 /**
@@ -35,13 +36,23 @@ export const scaffolderModule = createBackendModule({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
       },
-      async init({ scaffolderActions, logger }) {
-        const actions = createFinopsActions();
+      async init({ scaffolderActions, logger, config }) {
+        // Paths are relative to the backend's working directory.
+        const resolve = (key: string) => {
+          const value = config.getOptionalString(key);
+          return value === undefined ? undefined : path.resolve(value);
+        };
+        const policiesDir = resolve('finops.guardrails.policies');
+        const pricesFile = resolve('finops.guardrails.prices');
+        const actions = createFinopsActions({ policiesDir, pricesFile });
         scaffolderActions.addActions(...actions);
         logger.info(
-          `AI FinOps scaffolder actions registered: ${
-            actions.map(a => a.id).join(', ') || 'none yet'
+          `AI FinOps scaffolder actions registered: ${actions
+            .map(a => a.id)
+            .join(', ')}; guardrail policies: ${
+            policiesDir ?? 'none configured (finops.guardrails.policies)'
           }`,
         );
       },

@@ -15,14 +15,39 @@
  */
 
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { createCostEstimateAction } from './costEstimate';
+import { createGenerateManifestsAction } from './generateManifests';
+import { createPolicyEvaluateAction } from './policyEvaluate';
+
+export { createCostEstimateAction } from './costEstimate';
+export { createGenerateManifestsAction } from './generateManifests';
+export { createPolicyEvaluateAction } from './policyEvaluate';
 
 /**
- * Creates the `finops:*` scaffolder actions. The cost-estimate and guardrail
- * actions arrive with the golden-path work; the module and its wiring are
- * in place so that templates and the backend need no change then.
+ * Options of {@link createFinopsActions}, read by the module from
+ * `finops.guardrails`.
  *
  * @public
  */
-export function createFinopsActions(): TemplateAction<any, any, any>[] {
-  return [];
+export interface FinopsActionsOptions {
+  /** Folder of the guardrail policies on the backend host. */
+  policiesDir?: string;
+  /** A `resource,usd_per_unit_hour` CSV overriding prices. */
+  pricesFile?: string;
+}
+
+/**
+ * Creates the `finops:*` scaffolder actions: `finops:manifests:generate`,
+ * `finops:cost:estimate` and `finops:policy:evaluate`.
+ *
+ * @public
+ */
+export function createFinopsActions(
+  options: FinopsActionsOptions = {},
+): TemplateAction<any, any, any>[] {
+  return [
+    createGenerateManifestsAction(),
+    createCostEstimateAction(options),
+    createPolicyEvaluateAction(options),
+  ];
 }

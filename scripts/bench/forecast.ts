@@ -18,6 +18,7 @@
  * Forecast benchmark: prints figures, asserts nothing.
  *
  *   bash scripts/bench/forecast.sh [--stride 24] [--horizon 48] [--series PJM,Alibaba]
+ *                                  [--backtest-origins 10] [--backtest-stride 12]
  *
  * For every series in ../shared/data/sustaindc-workload-hourly (CPU load) and
  * ../shared/data/sustaindc-eia-carbon-intensity-2022 (avg_CI): the last
@@ -51,6 +52,8 @@ const arg = (name: string, fallback: string) => {
 const STRIDE = Number(arg('stride', '24'));
 const HORIZON = Number(arg('horizon', '48'));
 const HOLDOUT = 8 * 7 * 24;
+const ORIGINS = Number(arg('backtest-origins', '10'));
+const ORIGIN_STRIDE = arg('backtest-stride', '');
 const only = arg('series', '').split(',').filter(Boolean);
 
 interface Series {
@@ -143,7 +146,12 @@ function main() {
       const actual = values.slice(o, o + HORIZON);
       const scale = maseScale(history, 24);
       const t0 = Date.now();
-      const result = forecast(history, { horizon: HORIZON, stepMs: HOUR });
+      const result = forecast(history, {
+        horizon: HORIZON,
+        stepMs: HOUR,
+        backtestOrigins: ORIGINS,
+        backtestStride: ORIGIN_STRIDE ? Number(ORIGIN_STRIDE) : undefined,
+      });
       seconds += (Date.now() - t0) / 1000;
       const add = (key: keyof typeof sums, f: number[]) => {
         sums[key][0] += smape(actual, f);

@@ -15,7 +15,7 @@
  */
 
 import { decompose, seasonalAt, type Decomposition } from './seasonality';
-import { leastSquares, mad, mean } from './stats';
+import { leastSquares, mad, mean, NormalEquations } from './stats';
 
 /**
  * What every model sees when it is fitted: the gap-filled history and the
@@ -239,10 +239,11 @@ export const mstlAriModel: ForecastModel = {
 
 /**
  * Direct multi-horizon regression: for every step ahead h its own linear
- * model, fitted by ridge least squares on the history, of y[t+h] on what is
- * known at t — the deseasonalised last value and its 1-day and 1-week means,
- * the seasonal pattern at t+h, and the seasonal-naive values (same phase one
- * cycle back) of every season. It learns per horizon how fast today's
+ * model, fitted by ridge least squares on the last 8 weeks of hourly pairs,
+ * of y[t+h] on what is known at t — the deseasonalised last value and its
+ * means over one short and one long cycle, the seasonal pattern at t+h, the
+ * seasonal-naive value (same phase one cycle back) of every season and of
+ * the first season two cycles back. It learns per horizon how fast today's
  * deviation fades into the seasonal shape.
  */
 export const directModel: ForecastModel = {
@@ -259,29 +260,28 @@ export const directModel: ForecastModel = {
     for (let t = 0; t < n; t++) prefix[t + 1] = prefix[t] + x[t];
     const meanOf = (t: number, w: number) =>
       (prefix[t + 1] - prefix[Math.max(0, t + 1 - w)]) / Math.min(w, t + 1);
-    const features = (t: number, h: number, series: ArrayLike<number>) => {
-      const row = [
-        1,
-        x[t],
-        meanOf(t, m1),
-        meanOf(t, mLast),
-        seasonalAt(d, t + h),
-      ];
-      for (const m of seasons) row.push(series[t + h - m * Math.ceil(h / m)]);
+    const p = 6 + seasons.length;
+    const row = new Float64Array(p);
+    const features = (t: number, h: number) => {
+      row[0] = 1;
+      row[1] = x[t];
+      row[2] = meanOf(t, m1);
+      row[3] = meanOf(t, mLast);
+      row[4] = seasonalAt(d, t + h);
+      seasons.forEach((m, k) => {
+        row[5 + k] = y[t + h - m * Math.ceil(h / m)];
+      });
+      row[p - 1] = y[t + h - m1 * (Math.ceil(h / m1) + 1)];
       return row;
     };
-    const from = Math.max(mLast * 2, n - 24 * 56);
+    const from = Math.max(mLast * 2 + m1, n - 24 * 56);
     const cache = new Map<number, number[]>();
     const coefficients = (h: number) => {
       let beta = cache.get(h);
       if (!beta) {
-        const rows: number[][] = [];
-        const target: number[] = [];
-        for (let t = from; t + h < n; t++) {
-          rows.push(features(t, h, y));
-          target.push(y[t + h]);
-        }
-        beta = leastSquares(rows, target, 1e-3);
+        const normal = new NormalEquations(p);
+        for (let t = from; t + h < n; t++) normal.add(features(t, h), y[t + h]);
+        beta = normal.solve(1e-3);
         cache.set(h, beta);
       }
       return beta;
@@ -289,8 +289,10 @@ export const directModel: ForecastModel = {
     return h =>
       Array.from({ length: h }, (_, i) => {
         const beta = coefficients(i + 1);
-        const row = features(n - 1, i + 1, y);
-        return row.reduce((s, v, j) => s + v * beta[j], 0);
+        const r = features(n - 1, i + 1);
+        let v = 0;
+        for (let j = 0; j < p; j++) v += r[j] * beta[j];
+        return v;
       });
   },
 };

@@ -70,9 +70,65 @@ export function mad(
 }
 
 /**
- * Solves the least-squares problem min |X b - y|² + ridge |b|² through the
- * normal equations and a Cholesky factorisation. `rows` are the rows of X.
- * Tiny problems only (a handful of regressors).
+ * Accumulates the normal equations XᵀWX b = XᵀWy of a least-squares problem
+ * one row at a time (no design matrix kept) and solves them by Cholesky with
+ * a scale-aware ridge. Tiny problems only (a handful of regressors).
+ */
+export class NormalEquations {
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+
+  constructor(private readonly p: number) {
+    this.a = new Float64Array(p * p);
+    this.b = new Float64Array(p);
+  }
+
+  add(x: ArrayLike<number>, y: number, w = 1) {
+    if (!(w > 0) || !Number.isFinite(y)) return;
+    const { a, b, p } = this;
+    for (let i = 0; i < p; i++) {
+      const wxi = w * x[i];
+      b[i] += wxi * y;
+      for (let j = 0; j <= i; j++) a[i * p + j] += wxi * x[j];
+    }
+  }
+
+  /** Solves with ridge × (1 + diagonal) added to the diagonal. */
+  solve(ridge = 1e-8): number[] {
+    const { p } = this;
+    const a = Float64Array.from(this.a);
+    for (let i = 0; i < p; i++) a[i * p + i] += ridge * (1 + a[i * p + i]);
+    // Cholesky: a = L Lᵀ (lower triangle in place).
+    for (let j = 0; j < p; j++) {
+      let d = a[j * p + j];
+      for (let k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
+      d = Math.sqrt(Math.max(d, 1e-300));
+      a[j * p + j] = d;
+      for (let i = j + 1; i < p; i++) {
+        let s = a[i * p + j];
+        for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
+        a[i * p + j] = s / d;
+      }
+    }
+    const z = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      let s = this.b[i];
+      for (let k = 0; k < i; k++) s -= a[i * p + k] * z[k];
+      z[i] = s / a[i * p + i];
+    }
+    const beta = new Array<number>(p).fill(0);
+    for (let i = p - 1; i >= 0; i--) {
+      let s = z[i];
+      for (let k = i + 1; k < p; k++) s -= a[k * p + i] * beta[k];
+      beta[i] = s / a[i * p + i];
+    }
+    return beta;
+  }
+}
+
+/**
+ * Solves the least-squares problem min |X b - y|² + ridge |b|² (optionally
+ * weighted) through the normal equations. `rows` are the rows of X.
  */
 export function leastSquares(
   rows: ReadonlyArray<ArrayLike<number>>,
@@ -80,46 +136,9 @@ export function leastSquares(
   ridge = 1e-8,
   weights?: ArrayLike<number>,
 ): number[] {
-  const p = rows.length ? rows[0].length : 0;
-  const a = new Float64Array(p * p);
-  const b = new Float64Array(p);
-  for (let r = 0; r < rows.length; r++) {
-    const x = rows[r];
-    const w = weights ? weights[r] : 1;
-    if (!(w > 0) || !Number.isFinite(y[r])) continue;
-    for (let i = 0; i < p; i++) {
-      const wxi = w * x[i];
-      b[i] += wxi * y[r];
-      for (let j = 0; j <= i; j++) a[i * p + j] += wxi * x[j];
-    }
-  }
-  // Scale-aware ridge keeps the system positive definite.
-  for (let i = 0; i < p; i++) a[i * p + i] += ridge * (1 + a[i * p + i]);
-  // Cholesky: a = L L^T (lower triangle in place).
-  for (let j = 0; j < p; j++) {
-    let d = a[j * p + j];
-    for (let k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
-    d = Math.sqrt(Math.max(d, 1e-300));
-    a[j * p + j] = d;
-    for (let i = j + 1; i < p; i++) {
-      let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
-      a[i * p + j] = s / d;
-    }
-  }
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= a[i * p + k] * z[k];
-    z[i] = s / a[i * p + i];
-  }
-  const beta = new Array<number>(p).fill(0);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < p; k++) s -= a[k * p + i] * beta[k];
-    beta[i] = s / a[i * p + i];
-  }
-  return beta;
+  const normal = new NormalEquations(rows.length ? rows[0].length : 0);
+  rows.forEach((x, r) => normal.add(x, y[r], weights ? weights[r] : 1));
+  return normal.solve(ridge);
 }
 
 /**

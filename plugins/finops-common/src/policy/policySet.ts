@@ -829,6 +829,17 @@ export class PolicySet {
       };
     };
 
+    // Each object and params object is converted to CEL values once, not
+    // once per binding (evaluation never changes them).
+    const celValues = new Map<object, unknown>();
+    const celOf = (value: object) => {
+      let cel = celValues.get(value);
+      if (cel === undefined) {
+        cel = toCelValue(value);
+        celValues.set(value, cel);
+      }
+      return cel;
+    };
     const checks: PolicyCheck[] = [];
     for (const binding of this.#bindings) {
       const policy = this.#policies.get(binding.policyName)!;
@@ -889,7 +900,15 @@ export class PolicySet {
           continue;
         }
         for (const p of params ?? [null]) {
-          this.#evaluateOne(policy, o, p, nsObject, operation, violation);
+          this.#evaluateOne(
+            policy,
+            o,
+            p,
+            nsObject,
+            operation,
+            violation,
+            celOf,
+          );
         }
         checks.push(check);
       }
@@ -917,14 +936,15 @@ export class PolicySet {
       reason?: string,
       evaluationError?: boolean,
     ) => void,
+    celOf: (value: object) => unknown,
   ) {
     const group = groupOf(o.apiVersion);
     const version = o.apiVersion.slice(o.apiVersion.indexOf('/') + 1);
     const variables: Record<string, unknown> = Object.create(null);
     const context: Record<string, unknown> = {
-      object: toCelValue(o),
+      object: celOf(o),
       oldObject: null,
-      params: params ? toCelValue(params) : null,
+      params: params ? celOf(params) : null,
       namespaceObject: nsObject ? toCelValue(nsObject) : null,
       request: toCelValue({
         kind: { group, version, kind: o.kind },

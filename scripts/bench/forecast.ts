@@ -31,9 +31,24 @@
  * seasonal-naive error of each origin's history) are averaged over the
  * origins; OWA = ½ (sMAPE / sMAPE_snaive24 + MASE / MASE_snaive24).
  * Coverage is the share of actuals inside the 80 % interval.
+ *
+ *   bash scripts/bench/forecast.sh --throughput 1000
+ *
+ * Throughput instead: N hourly series of 90 days (2,160 points), windows cut
+ * from the same real series at different offsets and scales, written as one
+ * long CSV; `ai-finops forecast --horizon 48` and `ai-finops detect` (the
+ * CLI, as pipelines call it) are timed on it.
  */
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   forecast,
@@ -200,4 +215,58 @@ function main() {
   );
 }
 
-main();
+/** Times the CLI's forecast and detect on N series × 90 days of hourly data. */
+function throughput(count: number) {
+  const sources = loadSeries();
+  const days = 90;
+  const length = days * 24;
+  const start = Date.UTC(2024, 0, 1);
+  const lines = ['series_id,timestamp,value'];
+  for (let i = 0; i < count; i++) {
+    const source = sources[i % sources.length].values;
+    const offset = (i * 137) % (source.length - length);
+    const scale = 1 + (i % 7) / 10;
+    for (let t = 0; t < length; t++) {
+      const v = source[offset + t];
+      lines.push(
+        `s${i},${new Date(start + t * HOUR).toISOString()},${
+          Number.isFinite(v) ? Number((v * scale).toPrecision(8)) : ''
+        }`,
+      );
+    }
+  }
+  const work = mkdtempSync(path.join(tmpdir(), 'finops-throughput-'));
+  const input = path.join(work, 'series.csv');
+  writeFileSync(input, `${lines.join('\n')}\n`);
+  const bin = path.resolve(__dirname, '../../packages/cli/bin/ai-finops');
+  console.log(
+    `Throughput: ${count} hourly series x ${days} days (${
+      lines.length - 1
+    } rows), through the CLI`,
+  );
+  console.log('command | seconds | series/s | rows/s');
+  for (const args of [
+    ['forecast', '--input', input, '--horizon', '48', '--format', 'csv'],
+    ['detect', '--input', input, '--format', 'csv'],
+  ]) {
+    const started = Date.now();
+    execFileSync(process.execPath, [bin, ...args], {
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      [
+        `ai-finops ${args[0]}${args[0] === 'forecast' ? ' --horizon 48' : ''}`,
+        seconds.toFixed(1),
+        (count / seconds).toFixed(1),
+        Math.round((lines.length - 1) / seconds),
+      ].join(' | '),
+    );
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+const throughputCount = Number(arg('throughput', '0'));
+if (throughputCount > 0) throughput(throughputCount);
+else main();

@@ -280,7 +280,9 @@ export const directModel: ForecastModel = {
       let beta = cache.get(h);
       if (!beta) {
         const normal = new NormalEquations(p);
-        for (let t = from; t + h < n; t++) normal.add(features(t, h), y[t + h]);
+        // Every other origin: neighbours carry nearly the same information.
+        for (let t = n - 1 - h; t >= from; t -= 2)
+          normal.add(features(t, h), y[t + h]);
         beta = normal.solve(1e-3);
         cache.set(h, beta);
       }
@@ -368,7 +370,7 @@ export const fourierModel: ForecastModel = {
     let beta = leastSquares(rows, target, 1e-6);
     const residual = () =>
       target.map((v, i) => v - rows[i].reduce((s, x, j) => s + x * beta[j], 0));
-    for (let iter = 0; iter < 3; iter++) {
+    for (let iter = 0; iter < 2; iter++) {
       const r = residual();
       const k = 1.345 * (mad(r, 0) || 1e-12);
       const w = r.map(e => (Math.abs(e) <= k ? 1 : k / Math.abs(e)));

@@ -78,7 +78,7 @@ export class CopyRowBuffer {
       return;
     }
     this.#reserve(4 + value.length * 3);
-    const bytes = this.#buffer.utf8Write(value, this.#offset + 4);
+    const bytes = this.#buffer.write(value, this.#offset + 4);
     this.#buffer.writeInt32BE(bytes, this.#offset);
     this.#offset += 4 + bytes;
   }

@@ -151,6 +151,8 @@ export const finopsPlugin = createBackendPlugin({
             logger,
             currency: config.getOptionalString('finops.currency') ?? 'USD',
             allocation: readAllocationSettings(config),
+            recommendationState: store,
+            recommenders: recommenders.recommenders,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -32,3 +32,4 @@ export * from './anomaly';
 export * from './engine';
 export * from './policy';
 export * from './estimate';
+export * from './insights';

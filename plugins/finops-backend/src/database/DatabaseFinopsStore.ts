@@ -31,6 +31,12 @@ import {
   type DatabaseService,
 } from '@backstage/backend-plugin-api';
 import { InputError, stringifyError } from '@backstage/errors';
+import {
+  clearRecommendationState,
+  getRecommendationStates,
+  setRecommendationState,
+  type FinopsRecommendationStateStore,
+} from './recommendations';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { canonicalPair, escapeLike, RecordChecksum } from '../lib/canonical';
@@ -136,7 +142,9 @@ const TOP_DRIVERS = 5;
  *
  * @public
  */
-export class DatabaseFinopsStore implements FinopsStore {
+export class DatabaseFinopsStore
+  implements FinopsStore, FinopsRecommendationStateStore
+{
   readonly #db: Knex;
   readonly #isSqlite: boolean;
 
@@ -970,6 +978,24 @@ export class DatabaseFinopsStore implements FinopsStore {
     before?: Date;
   }): Promise<Date | undefined> {
     return getLatestCostHour(this.#db, options);
+  }
+
+  // Recommendation decisions (dismissed, snoozed): see ./recommendations.ts.
+
+  async getRecommendationStates(entityRef: string, now?: Date) {
+    return getRecommendationStates(this.#db, entityRef, now);
+  }
+
+  async setRecommendationState(
+    ...args: Parameters<
+      FinopsRecommendationStateStore['setRecommendationState']
+    >
+  ) {
+    return setRecommendationState(this.#db, ...args);
+  }
+
+  async clearRecommendationState(entityRef: string, recommendationId: string) {
+    return clearRecommendationState(this.#db, entityRef, recommendationId);
   }
 }
 

@@ -16,3 +16,4 @@
 
 export * from './FinopsStore';
 export { DatabaseFinopsStore } from './DatabaseFinopsStore';
+export type { FinopsRecommendationStateStore } from './recommendations';

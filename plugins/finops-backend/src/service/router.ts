@@ -41,13 +41,19 @@ import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
+import type { FinopsRecommender } from '@ai-finops/backstage-plugin-finops-node';
 import type express from 'express';
-import type { FinopsIngestionRun, FinopsStore } from '../database';
+import type {
+  FinopsIngestionRun,
+  FinopsRecommendationStateStore,
+  FinopsStore,
+} from '../database';
 import { formatDay, ONE_DAY_MS, parseMonth } from '../lib/time';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AllocationSettings } from './allocationConfig';
 import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import type { FinopsIngestion } from './FinopsIngestion';
+import { registerEngineRoutes } from './engineRoutes';
 
 /**
  * What the router needs.
@@ -67,6 +73,10 @@ export interface RouterOptions {
   allocation?: AllocationSettings;
   /** The current time, for default ranges; tests pin it. */
   now?: () => Date;
+  /** Where recommendation decisions (dismiss, snooze) are kept. */
+  recommendationState?: FinopsRecommendationStateStore;
+  /** Recommenders installed through the extension point. */
+  recommenders?: FinopsRecommender[];
 }
 
 const MAX_RUNS = 1000;
@@ -155,15 +165,12 @@ export async function createRouter(
     return { entity, target };
   }
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const month = readOptionalMonth(req.query.month);
-    const { entity, target } = await resolveEntity(req.params, credentials);
-
+  /** The month summary of a resolved entity, its budget included. */
+  async function summaryOf(
+    entity: Entity,
+    target: AllocationTarget,
+    month?: string,
+  ): Promise<EntityCostSummary> {
     const summary = allocator.needsAllocatedSummary(target)
       ? await allocator.summary(target, { month })
       : await store.getCostSummary({
@@ -172,13 +179,22 @@ export async function createRouter(
           currency,
         });
     const monthlyBudget = readMonthlyBudget(entity, target.entityRef, logger);
-
-    const body: EntityCostSummary = {
+    return {
       entityRef: target.entityRef,
       ...summary,
       ...(monthlyBudget !== undefined ? { monthlyBudget } : {}),
     };
-    res.json(body);
+  }
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const month = readOptionalMonth(req.query.month);
+    const { entity, target } = await resolveEntity(req.params, credentials);
+    res.json(await summaryOf(entity, target, month));
   });
 
   router.get('/entities/:kind/:namespace/:name/costs', async (req, res) => {
@@ -245,6 +261,20 @@ export async function createRouter(
     }
     await ingestion.trigger(source);
     res.status(202).json({ source, status: 'triggered' as const });
+  });
+
+  // Forecast, anomalies, efficiency, carbon and recommendations.
+  registerEngineRoutes(router as unknown as express.Router, {
+    store,
+    allocator,
+    httpAuth,
+    logger,
+    currency,
+    now,
+    resolveEntity,
+    summaryOf: (entity, target) => summaryOf(entity, target),
+    recommendationState: options.recommendationState,
+    recommenders: options.recommenders,
   });
 
   return router as unknown as express.Router;

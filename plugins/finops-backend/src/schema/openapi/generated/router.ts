@@ -775,6 +775,879 @@ export const spec = {
           'startedAt',
         ],
       },
+      ForecastInterval: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          mean: {
+            type: 'number',
+          },
+          lower: {
+            type: 'number',
+          },
+          upper: {
+            type: 'number',
+          },
+          level: {
+            type: 'number',
+          },
+        },
+        required: ['mean', 'lower', 'upper', 'level'],
+      },
+      EntityCostForecast: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          "Month-end forecast of effective cost: the actual spend of the complete days plus the engine's ensemble forecast of the remaining days, with its prediction interval and backtested accuracy.",
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          month: {
+            type: 'string',
+          },
+          asOf: {
+            type: 'string',
+            description:
+              'Last complete UTC day (YYYY-MM-DD) the forecast starts after.',
+          },
+          daysElapsed: {
+            type: 'number',
+          },
+          daysInMonth: {
+            type: 'number',
+          },
+          actual: {
+            type: 'number',
+          },
+          monthEnd: {
+            $ref: '#/components/schemas/ForecastInterval',
+          },
+          previousMonth: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              month: {
+                type: 'string',
+              },
+              cost: {
+                type: 'number',
+              },
+            },
+            required: ['month', 'cost'],
+          },
+          history: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                date: {
+                  type: 'string',
+                },
+                cost: {
+                  type: 'number',
+                },
+              },
+              required: ['date', 'cost'],
+            },
+          },
+          daily: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                date: {
+                  type: 'string',
+                },
+                mean: {
+                  type: 'number',
+                },
+                lower: {
+                  type: 'number',
+                },
+                upper: {
+                  type: 'number',
+                },
+              },
+              required: ['date', 'mean', 'lower', 'upper'],
+            },
+          },
+          accuracy: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              smape: {
+                type: 'number',
+              },
+              mase: {
+                type: 'number',
+              },
+              coverage: {
+                type: 'number',
+              },
+              origins: {
+                type: 'number',
+              },
+              horizon: {
+                type: 'number',
+              },
+            },
+            required: ['smape', 'mase', 'coverage', 'origins', 'horizon'],
+          },
+          models: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                model: {
+                  type: 'string',
+                },
+                weight: {
+                  type: 'number',
+                },
+              },
+              required: ['model', 'weight'],
+            },
+          },
+          budget: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              budget: {
+                type: 'number',
+              },
+              status: {
+                type: 'string',
+                enum: ['ok', 'watch', 'at-risk', 'over'],
+              },
+              actualShare: {
+                type: 'number',
+              },
+              projectedShare: {
+                type: 'number',
+              },
+              burnRatePerDay: {
+                type: 'number',
+              },
+              allowedRatePerDay: {
+                type: 'number',
+              },
+              alerts: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    threshold: {
+                      type: 'number',
+                    },
+                    kind: {
+                      type: 'string',
+                      enum: ['actual', 'forecast'],
+                    },
+                    date: {
+                      type: 'string',
+                    },
+                  },
+                  required: ['threshold', 'kind'],
+                },
+              },
+            },
+            required: [
+              'budget',
+              'status',
+              'actualShare',
+              'projectedShare',
+              'burnRatePerDay',
+              'allowedRatePerDay',
+              'alerts',
+            ],
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'entityRef',
+          'currency',
+          'month',
+          'asOf',
+          'daysElapsed',
+          'daysInMonth',
+          'actual',
+          'monthEnd',
+          'previousMonth',
+          'history',
+          'daily',
+          'models',
+          'notes',
+        ],
+      },
+      EntityCostAnomalies: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          granularity: {
+            type: 'string',
+            enum: ['daily', 'hourly'],
+          },
+          dollarFloor: {
+            type: 'number',
+          },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                bucket: {
+                  type: 'string',
+                },
+                actual: {
+                  type: 'number',
+                },
+                expected: {
+                  type: 'number',
+                },
+                upper: {
+                  type: 'number',
+                },
+              },
+              required: ['bucket', 'actual'],
+            },
+          },
+          anomalies: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                bucket: {
+                  type: 'string',
+                },
+                actual: {
+                  type: 'number',
+                },
+                expected: {
+                  type: 'number',
+                },
+                upper: {
+                  type: 'number',
+                },
+                impact: {
+                  type: 'number',
+                },
+                percentOver: {
+                  type: 'number',
+                  nullable: true,
+                },
+                severity: {
+                  type: 'string',
+                  enum: ['minor', 'major', 'critical'],
+                },
+                explanation: {
+                  type: 'string',
+                },
+                contributors: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    additionalProperties: false,
+                    properties: {
+                      dimension: {
+                        type: 'string',
+                      },
+                      key: {
+                        type: 'string',
+                      },
+                      expected: {
+                        type: 'number',
+                      },
+                      actual: {
+                        type: 'number',
+                      },
+                      delta: {
+                        type: 'number',
+                      },
+                      share: {
+                        type: 'number',
+                      },
+                    },
+                    required: [
+                      'dimension',
+                      'key',
+                      'expected',
+                      'actual',
+                      'delta',
+                      'share',
+                    ],
+                  },
+                },
+                priceUsage: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    delta: {
+                      type: 'number',
+                    },
+                    priceEffect: {
+                      type: 'number',
+                    },
+                    usageEffect: {
+                      type: 'number',
+                    },
+                    unitPriceBefore: {
+                      type: 'number',
+                    },
+                    unitPriceAfter: {
+                      type: 'number',
+                    },
+                    driver: {
+                      type: 'string',
+                      enum: ['price', 'usage', 'both'],
+                    },
+                  },
+                  required: [
+                    'delta',
+                    'priceEffect',
+                    'usageEffect',
+                    'unitPriceBefore',
+                    'unitPriceAfter',
+                    'driver',
+                  ],
+                },
+              },
+              required: [
+                'bucket',
+                'actual',
+                'expected',
+                'upper',
+                'impact',
+                'percentOver',
+                'severity',
+                'explanation',
+                'contributors',
+              ],
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'entityRef',
+          'currency',
+          'from',
+          'to',
+          'granularity',
+          'dollarFloor',
+          'points',
+          'anomalies',
+          'notes',
+        ],
+      },
+      EntityGpuEfficiency: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          gpuModel: {
+            type: 'string',
+          },
+          gpuCount: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              mean: {
+                type: 'number',
+              },
+              peak: {
+                type: 'number',
+              },
+              latest: {
+                type: 'number',
+              },
+            },
+            required: ['mean', 'peak', 'latest'],
+          },
+          sharing: {
+            type: 'string',
+            enum: ['whole', 'fractional', 'unknown'],
+          },
+          gpuHours: {
+            type: 'number',
+          },
+          gpuCost: {
+            type: 'number',
+          },
+          costPerGpuHour: {
+            type: 'number',
+          },
+          score: {
+            type: 'number',
+          },
+          activitySource: {
+            type: 'string',
+          },
+          activity: {
+            type: 'number',
+          },
+          powerUsed: {
+            type: 'number',
+          },
+          idleGpuHours: {
+            type: 'number',
+          },
+          idleCost: {
+            type: 'number',
+          },
+          unusedGpuHours: {
+            type: 'number',
+          },
+          unusedCost: {
+            type: 'number',
+          },
+          energyKwh: {
+            type: 'number',
+          },
+          tokens: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              input: {
+                type: 'number',
+              },
+              output: {
+                type: 'number',
+              },
+            },
+            required: ['input', 'output'],
+          },
+          requests: {
+            type: 'number',
+          },
+          tokensPerSecondPerGpu: {
+            type: 'number',
+          },
+          outputTokensPerSecondPerGpu: {
+            type: 'number',
+          },
+          cost: {
+            type: 'number',
+          },
+          costPerMillionTokens: {
+            type: 'number',
+          },
+          costPerMillionInputTokens: {
+            type: 'number',
+          },
+          costPerMillionOutputTokens: {
+            type: 'number',
+          },
+          costPerRequest: {
+            type: 'number',
+          },
+          daily: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                date: {
+                  type: 'string',
+                },
+                gpuHours: {
+                  type: 'number',
+                },
+                utilization: {
+                  type: 'number',
+                },
+                score: {
+                  type: 'number',
+                },
+                tokens: {
+                  type: 'number',
+                },
+                requests: {
+                  type: 'number',
+                },
+                cost: {
+                  type: 'number',
+                },
+                costPerMillionTokens: {
+                  type: 'number',
+                },
+              },
+              required: ['date', 'gpuHours', 'tokens', 'requests', 'cost'],
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'entityRef',
+          'currency',
+          'from',
+          'to',
+          'gpuCount',
+          'sharing',
+          'gpuHours',
+          'gpuCost',
+          'idleGpuHours',
+          'unusedGpuHours',
+          'tokens',
+          'requests',
+          'cost',
+          'daily',
+          'notes',
+        ],
+      },
+      EntityCarbonFootprint: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          region: {
+            type: 'string',
+          },
+          provider: {
+            type: 'string',
+          },
+          totalKg: {
+            type: 'number',
+          },
+          operationalKg: {
+            type: 'number',
+          },
+          embodiedKg: {
+            type: 'number',
+          },
+          energyKwh: {
+            type: 'number',
+          },
+          measuredEnergyShare: {
+            type: 'number',
+          },
+          pue: {
+            type: 'number',
+          },
+          gridIntensity: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              mean: {
+                type: 'number',
+              },
+              annual: {
+                type: 'number',
+              },
+              source: {
+                type: 'string',
+                enum: ['hourly', 'annual'],
+              },
+              exact: {
+                type: 'boolean',
+              },
+            },
+            required: ['mean', 'annual', 'source', 'exact'],
+          },
+          gCo2ePerMillionTokens: {
+            type: 'number',
+          },
+          tokens: {
+            type: 'number',
+          },
+          greenerOption: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              region: {
+                type: 'string',
+              },
+              gCo2ePerKwh: {
+                type: 'number',
+              },
+              monthlyKgSaved: {
+                type: 'number',
+              },
+              percentLess: {
+                type: 'number',
+              },
+              monthlyCostDelta: {
+                type: 'number',
+              },
+              note: {
+                type: 'string',
+              },
+            },
+            required: [
+              'region',
+              'gCo2ePerKwh',
+              'monthlyKgSaved',
+              'percentLess',
+              'monthlyCostDelta',
+              'note',
+            ],
+          },
+          daily: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                date: {
+                  type: 'string',
+                },
+                kg: {
+                  type: 'number',
+                },
+                energyKwh: {
+                  type: 'number',
+                },
+                intensity: {
+                  type: 'number',
+                },
+              },
+              required: ['date', 'kg', 'energyKwh', 'intensity'],
+            },
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'entityRef',
+          'from',
+          'to',
+          'totalKg',
+          'operationalKg',
+          'embodiedKg',
+          'energyKwh',
+          'measuredEnergyShare',
+          'pue',
+          'gridIntensity',
+          'tokens',
+          'daily',
+          'notes',
+        ],
+      },
+      RecommendationState: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['open', 'dismissed', 'snoozed'],
+          },
+          reason: {
+            type: 'string',
+          },
+          until: {
+            type: 'string',
+          },
+          by: {
+            type: 'string',
+          },
+          at: {
+            type: 'string',
+          },
+        },
+        required: ['status'],
+      },
+      EntityRecommendation: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          id: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          monthlySavings: {
+            type: 'number',
+          },
+          monthlyCarbonSavingKg: {
+            type: 'number',
+          },
+          risk: {
+            type: 'string',
+            enum: ['low', 'medium', 'high'],
+          },
+          riskReason: {
+            type: 'string',
+          },
+          confidence: {
+            type: 'number',
+          },
+          evidence: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          changes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                kind: {
+                  type: 'string',
+                },
+                name: {
+                  type: 'string',
+                },
+                namespace: {
+                  type: 'string',
+                },
+                path: {
+                  type: 'string',
+                },
+                op: {
+                  type: 'string',
+                  enum: ['add', 'replace', 'remove'],
+                },
+                oldValue: {},
+                newValue: {},
+              },
+              required: ['kind', 'name', 'path', 'op'],
+            },
+          },
+          state: {
+            $ref: '#/components/schemas/RecommendationState',
+          },
+        },
+        required: [
+          'id',
+          'source',
+          'kind',
+          'title',
+          'description',
+          'monthlySavings',
+          'risk',
+          'confidence',
+          'evidence',
+          'changes',
+          'state',
+        ],
+      },
+      EntityRecommendations: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          currency: {
+            type: 'string',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EntityRecommendation',
+            },
+          },
+          hidden: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EntityRecommendation',
+            },
+          },
+          totalMonthlySavings: {
+            type: 'number',
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'entityRef',
+          'currency',
+          'items',
+          'hidden',
+          'totalMonthlySavings',
+          'notes',
+        ],
+      },
+      RecommendationDecision: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          id: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/RecommendationState',
+          },
+        },
+        required: ['entityRef', 'id', 'state'],
+      },
     },
   },
   paths: {
@@ -1118,6 +1991,442 @@ export const spec = {
               },
             },
           },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/forecast': {
+      get: {
+        operationId: 'GetEntityCostForecast',
+        description:
+          'Month-end forecast of effective cost with its 80 % interval, backtested accuracy and budget state (finops.entity.read).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityCostForecast',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/anomalies': {
+      get: {
+        operationId: 'GetEntityCostAnomalies',
+        description:
+          'Cost anomalies of the range (causal ensemble forecast band, dollar floor, severity), each explained by the workloads that moved and price versus usage (finops.entity.read). Default the last 90 days (daily) or 14 days (hourly).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+          {
+            name: 'granularity',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              'daily (default, at most 366 days) or hourly (at most 31 days).',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityCostAnomalies',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/efficiency': {
+      get: {
+        operationId: 'GetEntityGpuEfficiency',
+        description:
+          'GPU efficiency score, idle and unused GPU-hours and dollars, GPU type and count, tokens/s per GPU and unit economics, with a daily trend (finops.entity.read). Default the last 30 days, at most 93.',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityGpuEfficiency',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/carbon': {
+      get: {
+        operationId: 'GetEntityCarbonFootprint',
+        description:
+          'Carbon footprint (SCI: energy × PUE × grid intensity + embodied), gCO2e per 1M tokens, the grid intensity of the region and the greener option (finops.entity.read). Default the last 30 days, at most 93.',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/from',
+          },
+          {
+            $ref: '#/components/parameters/to',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityCarbonFootprint',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/recommendations': {
+      get: {
+        operationId: 'GetEntityRecommendations',
+        description:
+          'Recommendations ranked by monthly saving, with evidence, risk and manifest changes; dismissed and snoozed ones apart (finops.entity.read).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EntityRecommendations',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/recommendations/{id}/dismiss': {
+      post: {
+        operationId: 'DismissRecommendation',
+        description:
+          'Dismisses a recommendation with a reason (finops.entity.read on the entity).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'The recommendation id.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  reason: {
+                    type: 'string',
+                  },
+                },
+                required: ['reason'],
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RecommendationDecision',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/recommendations/{id}/snooze': {
+      post: {
+        operationId: 'SnoozeRecommendation',
+        description:
+          'Hides a recommendation until a time (finops.entity.read on the entity).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'The recommendation id.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  until: {
+                    type: 'string',
+                    description: 'ISO-8601 time, at most 365 days ahead.',
+                  },
+                  days: {
+                    type: 'integer',
+                    description:
+                      'Days from now (1 to 365; default 7) when until is absent.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RecommendationDecision',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/recommendations/{id}/reopen': {
+      post: {
+        operationId: 'ReopenRecommendation',
+        description:
+          'Forgets a dismissal or snooze (finops.entity.read on the entity).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'The recommendation id.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RecommendationDecision',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/recommendations/{id}/pull-request': {
+      post: {
+        operationId: 'OpenRecommendationPullRequest',
+        description:
+          "Opens a pull request with the recommendation's manifest changes against the entity's GitOps repository. Answers 501 until the GitOps integration is installed.",
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'The recommendation id.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },

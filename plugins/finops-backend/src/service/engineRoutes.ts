@@ -1,0 +1,1523 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  attributeSeriesDelta,
+  budgetStatus,
+  detectCostAnomalies,
+  FINOPS_GPU_MODEL_ANNOTATION,
+  FINOPS_MONTHLY_BUDGET_ANNOTATION,
+  FINOPS_REGION_ANNOTATION,
+  forecast,
+  gpuCarbonFootprint,
+  gpuEfficiency,
+  gpuHourPrice,
+  gpuSpecOf,
+  gridEmissionFactor,
+  GRID_EMISSION_FACTORS,
+  PROVIDER_PUE,
+  recommendCarbonRegion,
+  recommendGpuRightsizing,
+  recommendReplicaBounds,
+  splitPriceUsage,
+  unitEconomics,
+  type CloudProvider,
+  type EngineRecommendation,
+  type EntityCarbonFootprint,
+  type EntityCostSummary,
+  type EntityCostAnomalies,
+  type EntityCostAnomaly,
+  type EntityCostForecast,
+  type EntityGpuEfficiency,
+  type EntityRecommendation,
+  type EntityRecommendations,
+  type EfficiencyDay,
+  type GpuSample,
+  type RecommendationState,
+  type WorkloadRef,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type { FinopsRecommender } from '@ai-finops/backstage-plugin-finops-node';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
+import type express from 'express';
+import type { FinopsRecommendationStateStore, FinopsStore } from '../database';
+import { formatDay, ONE_DAY_MS, ONE_HOUR_MS } from '../lib/time';
+import type { AllocationTarget, CostAllocator } from './CostAllocator';
+import { matchesAnyGroup } from './matching';
+
+/**
+ * What the engine routes need from the router.
+ *
+ * @internal
+ */
+export interface EngineRouteOptions {
+  store: FinopsStore;
+  allocator: CostAllocator;
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  currency: string;
+  now: () => Date;
+  /** Loads the entity with the caller's credentials and checks `finops.entity.read`. */
+  resolveEntity(
+    params: { kind: string; namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: Entity; target: AllocationTarget }>;
+  /** The month summary, as the summary route builds it (for installed recommenders). */
+  summaryOf(
+    entity: Entity,
+    target: AllocationTarget,
+  ): Promise<EntityCostSummary>;
+  /** Where dismissals and snoozes are kept; without it the POST routes answer 501. */
+  recommendationState?: FinopsRecommendationStateStore;
+  /** Recommenders installed through `finopsRecommendersExtensionPoint`. */
+  recommenders?: FinopsRecommender[];
+}
+
+const USAGE_METRICS = [
+  'gpu_hours',
+  'gpu_utilization',
+  'gpu_power_watts',
+  'tokens_input',
+  'tokens_output',
+  'requests',
+];
+const INTENSITY_METRIC = 'grid_carbon_intensity_gco2_per_kwh';
+const MONTH_HOURS = 730;
+/** vLLM reserves this share of GPU memory by default (`--gpu-memory-utilization`). */
+const ASSUMED_MEMORY_SHARE = 0.9;
+const MAX_SNOOZE_DAYS = 365;
+
+const DRIVER_TEXT = {
+  usage: 'Usage drove it: GPU-hours rose, the price per GPU-hour did not.',
+  price: 'Price drove it: the cost per GPU-hour changed, usage did not.',
+  both: 'Both price and usage moved.',
+} as const;
+
+type EntityParams = { kind: string; namespace: string; name: string };
+
+function entityParams(req: express.Request<any>): EntityParams {
+  const { kind, namespace, name } = req.params as EntityParams;
+  return { kind, namespace, name };
+}
+
+interface DayRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * What the engine computes for one entity, from the store's facts and the
+ * engine maths in `-common`.
+ */
+class EntityEngine {
+  constructor(private readonly options: EngineRouteOptions) {}
+
+  /** The latest hour with cost data of the view, or undefined. */
+  private async dataUntil(target: AllocationTarget): Promise<Date | undefined> {
+    if (target.matchers.length === 0) return undefined;
+    return this.options.store.getLatestCostHour({
+      filter: target.matchers,
+      currency: this.options.currency,
+    });
+  }
+
+  /** Effective cost per UTC day of the view, with the split by `groupBy`. */
+  private async dailyCosts(
+    target: AllocationTarget,
+    range: DayRange,
+    groupBy?: 'workload' | 'category' | 'gpuModel' | 'region' | 'namespace',
+  ) {
+    const series = await this.options.allocator.costs(target, {
+      ...range,
+      granularity: 'daily',
+      groupBy,
+    });
+    const totals = series.buckets.map(() => 0);
+    const byKey: Record<string, number[]> = {};
+    for (const line of series.series) {
+      const values = line.points.map(p => p.effectiveCost);
+      byKey[String(line.key ?? '(none)')] = values;
+      values.forEach((v, i) => {
+        totals[i] += v;
+      });
+    }
+    return { buckets: series.buckets, totals, byKey, series };
+  }
+
+  async forecast(
+    entity: Entity,
+    target: AllocationTarget,
+  ): Promise<EntityCostForecast> {
+    const dataUntil = await this.dataUntil(target);
+    if (!dataUntil) {
+      throw new NotFoundError(
+        `No cost data for ${target.entityRef} yet; a forecast needs at least two days of costs`,
+      );
+    }
+    const month = dataUntil.toISOString().slice(0, 7);
+    const monthStart = Date.parse(`${month}-01T00:00:00Z`);
+    const nextMonth = Date.UTC(
+      dataUntil.getUTCFullYear(),
+      dataUntil.getUTCMonth() + 1,
+      1,
+    );
+    const daysInMonth = Math.round((nextMonth - monthStart) / ONE_DAY_MS);
+    // The last complete day: the day of the latest hour if that hour is 23:00.
+    const lastDayStart =
+      Math.floor(dataUntil.getTime() / ONE_DAY_MS) * ONE_DAY_MS;
+    const asOfMs =
+      dataUntil.getUTCHours() === 23 ? lastDayStart : lastDayStart - ONE_DAY_MS;
+    const asOf = formatDay(new Date(asOfMs));
+    const from = formatDay(new Date(asOfMs - 89 * ONE_DAY_MS));
+    const { buckets, totals } = await this.dailyCosts(target, {
+      from,
+      to: asOf,
+    });
+
+    const previousStart = new Date(
+      Date.UTC(dataUntil.getUTCFullYear(), dataUntil.getUTCMonth() - 1, 1),
+    );
+    const previousMonth = previousStart.toISOString().slice(0, 7);
+    let previousCost = 0;
+    buckets.forEach((day, i) => {
+      if (day.startsWith(previousMonth)) previousCost += totals[i];
+    });
+
+    // History from the first day with cost.
+    const first = totals.findIndex(v => v !== 0);
+    const historyDays = first < 0 ? [] : buckets.slice(first);
+    const history = first < 0 ? [] : totals.slice(first);
+    const daysElapsed = Math.max(
+      0,
+      Math.round((asOfMs + ONE_DAY_MS - monthStart) / ONE_DAY_MS),
+    );
+    const remaining = daysInMonth - daysElapsed;
+    let actual = 0;
+    historyDays.forEach((day, i) => {
+      if (day.startsWith(month)) actual += history[i];
+    });
+
+    const notes: string[] = [];
+    if (history.length < 2) {
+      throw new NotFoundError(
+        `${target.entityRef} has ${history.length} day(s) of costs; a forecast needs at least two`,
+      );
+    }
+    const f = forecast(history, {
+      horizon: Math.max(1, remaining),
+      stepMs: ONE_DAY_MS,
+    });
+    notes.push(...f.notes);
+    const take = remaining > 0 ? remaining : 0;
+    const sum = (a: number[]) => a.slice(0, take).reduce((s, v) => s + v, 0);
+    const daily = f.mean.slice(0, take).map((mean, j) => ({
+      date: formatDay(new Date(asOfMs + (j + 1) * ONE_DAY_MS)),
+      mean,
+      lower: f.lower[j],
+      upper: f.upper[j],
+    }));
+    const monthEnd = {
+      mean: actual + sum(f.mean),
+      lower: actual + sum(f.lower),
+      upper: actual + sum(f.upper),
+      level: f.level,
+    };
+    if (take > 1) {
+      notes.push(
+        'The month-end interval adds the daily bounds, which assumes the days err together (conservative).',
+      );
+    }
+
+    let budget: EntityCostForecast['budget'];
+    const monthlyBudget = readBudget(entity);
+    if (monthlyBudget !== undefined && monthlyBudget > 0) {
+      const status = budgetStatus({
+        budget: monthlyBudget,
+        month,
+        asOf: asOfMs < monthStart ? undefined : asOf,
+        dailyCosts: historyDays.map((date, i) => ({
+          date,
+          cost: history[i],
+        })),
+        // The forecast above, not a second ensemble run.
+        forecaster: (_h, horizon) => ({
+          mean: f.mean.slice(0, horizon),
+          lower: f.lower.slice(0, horizon),
+          upper: f.upper.slice(0, horizon),
+          level: f.level,
+        }),
+      });
+      budget = {
+        budget: monthlyBudget,
+        status: status.status,
+        actualShare: status.actualShare,
+        projectedShare: status.projectedShare,
+        burnRatePerDay: status.burnRatePerDay,
+        allowedRatePerDay: status.allowedRatePerDay,
+        alerts: status.alerts,
+      };
+    }
+
+    return {
+      entityRef: target.entityRef,
+      currency: this.options.currency,
+      month,
+      asOf,
+      daysElapsed,
+      daysInMonth,
+      actual,
+      monthEnd,
+      previousMonth: { month: previousMonth, cost: previousCost },
+      history: historyDays.map((date, i) => ({ date, cost: history[i] })),
+      daily,
+      ...(f.accuracy
+        ? {
+            accuracy: {
+              smape: f.accuracy.smape,
+              mase: f.accuracy.mase,
+              coverage: f.accuracy.coverage,
+              origins: f.accuracy.origins,
+              horizon: f.accuracy.horizon,
+            },
+          }
+        : {}),
+      models: f.models
+        .filter(m => m.weight > 0)
+        .map(m => ({ model: m.model, weight: m.weight })),
+      ...(budget ? { budget } : {}),
+      notes,
+    };
+  }
+
+  async anomalies(
+    target: AllocationTarget,
+    range: DayRange,
+    granularity: 'daily' | 'hourly',
+  ): Promise<EntityCostAnomalies> {
+    const notes: string[] = [];
+    let buckets: string[];
+    let totals: number[];
+    let byWorkload: Record<string, number[]>;
+    let byCategory: Record<string, number[]>;
+    if (granularity === 'daily') {
+      const [w, c] = await Promise.all([
+        this.dailyCosts(target, range, 'workload'),
+        this.dailyCosts(target, range, 'category'),
+      ]);
+      ({ buckets, totals } = w);
+      byWorkload = w.byKey;
+      byCategory = c.byKey;
+    } else {
+      ({ buckets, totals, byWorkload, byCategory } = await this.hourlyCosts(
+        target,
+        range,
+      ));
+      notes.push(
+        'Hourly costs are the facts the entity’s keys match; shared costs split to it are left out.',
+      );
+    }
+    const stepMs = granularity === 'daily' ? ONE_DAY_MS : ONE_HOUR_MS;
+    const season = granularity === 'daily' ? 7 : 24;
+    // Judge from the first bucket with cost: zeros before data are no baseline.
+    const first = Math.max(
+      0,
+      totals.findIndex(v => v !== 0),
+    );
+    const values = totals.slice(first);
+    const times = buckets.slice(first).map(b => Date.parse(bucketIso(b)));
+    const positive = values.filter(v => v > 0).sort((a, b) => a - b);
+    const median = positive.length
+      ? positive[Math.floor(positive.length / 2)]
+      : 0;
+    const dollarFloor = Math.max(1, Math.round(0.05 * median * 100) / 100);
+    const refitEvery = granularity === 'daily' ? 7 : 24;
+    const warmUp = granularity === 'daily' ? 28 : 7 * 24;
+
+    const points: EntityCostAnomalies['points'] = buckets.map((bucket, i) => ({
+      bucket,
+      actual: totals[i],
+    }));
+    const found =
+      values.length > warmUp
+        ? detectCostAnomalies(times, values, {
+            stepMs,
+            refitEvery,
+            warmUp,
+            dollarFloor,
+          })
+        : [];
+    if (values.length <= warmUp) {
+      notes.push(
+        `${values.length} ${
+          granularity === 'daily' ? 'days' : 'hours'
+        } of costs; anomalies are judged after ${warmUp}.`,
+      );
+    }
+    // The expected band of every judged bucket, for the chart.
+    const judged = judgeBands(values, stepMs, refitEvery, warmUp);
+    judged.forEach((band, j) => {
+      if (band) {
+        points[first + j].expected = band.expected;
+        points[first + j].upper = band.upper;
+      }
+    });
+
+    const gpuHours =
+      granularity === 'daily'
+        ? await this.usageTotals(target, range, 'gpu_hours', 'daily')
+        : undefined;
+
+    const anomalies: EntityCostAnomaly[] = found.map(a => {
+      const index = times.indexOf(a.timestamp) + first;
+      const bucket = buckets[index];
+      const contributors = [
+        ...attributeSeriesDelta(byWorkload, index, { season }).map(c => ({
+          ...c,
+          dimension: 'workload',
+        })),
+      ]
+        .filter(c => Math.abs(c.delta) >= 0.01)
+        .slice(0, 5);
+      const categories = attributeSeriesDelta(byCategory, index, { season });
+      let priceUsage: EntityCostAnomaly['priceUsage'];
+      if (gpuHours && byCategory.gpu) {
+        const prev = [1, 2, 3].map(k => index - k * season).filter(i => i >= 0);
+        if (prev.length) {
+          const mean = (arr: number[]) =>
+            prev.reduce((s, i) => s + (arr[i] ?? 0), 0) / prev.length;
+          priceUsage = splitPriceUsage(
+            { cost: mean(byCategory.gpu), quantity: mean(gpuHours) },
+            {
+              cost: byCategory.gpu[index] ?? 0,
+              quantity: gpuHours[index] ?? 0,
+            },
+          );
+        }
+      }
+      const top = contributors[0];
+      const topCategory = categories[0];
+      const pct = Number.isFinite(a.percentOver)
+        ? `${a.percentOver.toFixed(0)} %`
+        : 'from nothing';
+      const explanation = [
+        `Cost ${money(a.actual)} against ${money(
+          a.expected,
+        )} expected (${pct} over, band up to ${money(a.upper)}).`,
+        top
+          ? `${top.key} moved most: ${signedMoney(top.delta)} (${(
+              top.share * 100
+            ).toFixed(0)} % of the change)${
+              topCategory ? `, mostly ${topCategory.key}` : ''
+            }.`
+          : '',
+        priceUsage ? DRIVER_TEXT[priceUsage.driver] : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      return {
+        bucket,
+        actual: a.actual,
+        expected: a.expected,
+        upper: a.upper,
+        impact: a.impact,
+        percentOver: Number.isFinite(a.percentOver) ? a.percentOver : null,
+        severity: a.severity,
+        explanation,
+        contributors,
+        ...(priceUsage ? { priceUsage } : {}),
+      };
+    });
+    anomalies.sort((a, b) => (a.bucket < b.bucket ? 1 : -1));
+
+    return {
+      entityRef: target.entityRef,
+      currency: this.options.currency,
+      from: range.from,
+      to: range.to,
+      granularity,
+      dollarFloor,
+      points,
+      anomalies,
+      notes,
+    };
+  }
+
+  /** Hourly effective cost of the facts the view's keys match, total and split. */
+  private async hourlyCosts(target: AllocationTarget, range: DayRange) {
+    const start = new Date(`${range.from}T00:00:00Z`);
+    const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + ONE_DAY_MS);
+    const buckets: string[] = [];
+    for (let t = start.getTime(); t < end.getTime(); t += ONE_HOUR_MS) {
+      buckets.push(new Date(t).toISOString());
+    }
+    const index = new Map(buckets.map((b, i) => [b, i]));
+    const totals = buckets.map(() => 0);
+    const byWorkload: Record<string, number[]> = {};
+    const byCategory: Record<string, number[]> = {};
+    if (target.matchers.length) {
+      const groups = await this.options.store.queryCostGroups({
+        from: start,
+        to: end,
+        currency: this.options.currency,
+        bucket: 'hour',
+        dimensions: ['workload', 'category'],
+        filter: target.matchers,
+      });
+      for (const g of groups) {
+        if (!matchesAnyGroup(g, target.matchers)) continue;
+        const i = index.get(new Date(g.bucket!).toISOString());
+        if (i === undefined) continue;
+        totals[i] += g.effectiveCost;
+        const w = g.workload ?? '(none)';
+        (byWorkload[w] ??= buckets.map(() => 0))[i] += g.effectiveCost;
+        const c = g.category ?? '(none)';
+        (byCategory[c] ??= buckets.map(() => 0))[i] += g.effectiveCost;
+      }
+    }
+    return { buckets, totals, byWorkload, byCategory };
+  }
+
+  private async usageTotals(
+    target: AllocationTarget,
+    range: DayRange,
+    metric: string,
+    granularity: 'daily' | 'hourly',
+  ): Promise<number[] | undefined> {
+    const usage = await this.options.allocator.usage(target, {
+      ...range,
+      granularity,
+      metrics: [metric],
+    });
+    const s = usage.series[0];
+    if (!s || s.total === null || s.total === 0) return undefined;
+    return s.points.map(p => p.value ?? 0);
+  }
+
+  /** Hourly GPU samples, costs and usage totals of the view over `range`. */
+  private async facts(
+    entity: Entity,
+    target: AllocationTarget,
+    range: DayRange,
+  ) {
+    const [usage, byCategory, byModel, byRegion, byWorkload] =
+      await Promise.all([
+        this.options.allocator.usage(target, {
+          ...range,
+          granularity: 'hourly',
+          metrics: USAGE_METRICS,
+        }),
+        this.dailyCosts(target, range, 'category'),
+        this.dailyCosts(target, range, 'gpuModel'),
+        this.dailyCosts(target, range, 'region'),
+        this.dailyCosts(target, range, 'workload'),
+      ]);
+    const metric = (name: string) =>
+      usage.series.find(s => s.metric === name)?.points.map(p => p.value) ??
+      usage.series[0]?.points.map(() => null) ??
+      [];
+    const hours = usage.series[0]?.points.map(p => p.bucket) ?? [];
+    const gpuHours = metric('gpu_hours');
+    const util = metric('gpu_utilization');
+    const power = metric('gpu_power_watts');
+    const tokensIn = metric('tokens_input');
+    const tokensOut = metric('tokens_output');
+    const requests = metric('requests');
+    const largest = (byKey: Record<string, number[]>) =>
+      Object.entries(byKey)
+        .filter(([k]) => k !== '(none)' && k !== 'null')
+        .map(([k, v]) => [k, v.reduce((s, x) => s + x, 0)] as const)
+        .sort((a, b) => b[1] - a[1])[0]?.[0];
+    const gpuModel =
+      largest(byModel.byKey) ??
+      entity.metadata.annotations?.[FINOPS_GPU_MODEL_ANNOTATION];
+    const region =
+      largest(byRegion.byKey) ??
+      entity.metadata.annotations?.[FINOPS_REGION_ANNOTATION];
+    const gpuWorkload = Object.entries(byWorkload.byKey)
+      .filter(([k]) => k !== '(none)')
+      .map(([k, v]) => [k, v.reduce((s, x) => s + x, 0)] as const)
+      .sort((a, b) => b[1] - a[1])[0]?.[0];
+    const sumOf = (a: Array<number | null>) =>
+      a.reduce<number>((s, v) => s + (v ?? 0), 0);
+    const gpuCostDaily =
+      byCategory.byKey.gpu ?? byCategory.buckets.map(() => 0);
+    const gpuCost = gpuCostDaily.reduce((s, v) => s + v, 0);
+    const totalGpuHours = sumOf(gpuHours);
+    const samples: GpuSample[] = [];
+    hours.forEach((hour, i) => {
+      const g = gpuHours[i] ?? 0;
+      if (!(g > 0)) return;
+      samples.push({
+        timestamp: Date.parse(hour),
+        durationSeconds: 3600 * g,
+        gpuId: target.entityRef,
+        gpuModel,
+        workload: target.entityRef,
+        ...(util[i] !== null && util[i] !== undefined
+          ? { gpuUtil: util[i]! }
+          : {}),
+        ...(power[i] !== null && power[i] !== undefined
+          ? { powerWatts: power[i]! }
+          : {}),
+      });
+    });
+    return {
+      hours,
+      gpuHours,
+      util,
+      power,
+      tokensIn,
+      tokensOut,
+      requests,
+      samples,
+      gpuModel,
+      region,
+      gpuWorkload,
+      days: byCategory.buckets,
+      dailyCost: byCategory.totals,
+      gpuCostDaily,
+      gpuCost,
+      cost: byCategory.totals.reduce((s, v) => s + v, 0),
+      totalGpuHours,
+      tokens: { input: sumOf(tokensIn), output: sumOf(tokensOut) },
+      requestCount: sumOf(requests),
+    };
+  }
+
+  async efficiency(entity: Entity, target: AllocationTarget, range: DayRange) {
+    const f = await this.facts(entity, target, range);
+    const notes: string[] = [];
+    const costPerGpuHour =
+      f.totalGpuHours > 0 ? f.gpuCost / f.totalGpuHours : undefined;
+    const price = () => costPerGpuHour;
+    const [eff] = f.samples.length
+      ? gpuEfficiency(f.samples, {
+          usdPerGpuHour: costPerGpuHour !== undefined ? price : undefined,
+        })
+      : [];
+    if (!f.samples.length) {
+      notes.push(
+        'No GPU-hours recorded for this entity in the range: it runs no GPU workload, or GPU usage is not ingested (gpu_hours).',
+      );
+    } else if (eff?.activitySource === 'gpu_util') {
+      notes.push(
+        'Activity is DCGM GPU utilisation (any kernel running), which overstates real use; enable DCGM profiling metrics (SM activity) for a sharper score.',
+      );
+    }
+    const counts = f.gpuHours.filter((g): g is number => (g ?? 0) > 0);
+    const hoursWithGpu = counts.length;
+    const fractional = counts.filter(
+      c => Math.abs(c - Math.round(c)) > 1e-6,
+    ).length;
+    let sharing: EntityGpuEfficiency['sharing'] = 'unknown';
+    if (hoursWithGpu) {
+      sharing = fractional > hoursWithGpu / 2 ? 'fractional' : 'whole';
+    }
+    if (sharing === 'fractional') {
+      notes.push(
+        'GPUs are held in fractions most hours: MIG slices or time-sliced GPUs.',
+      );
+    }
+    const totalTokens = f.tokens.input + f.tokens.output;
+    const econ = unitEconomics({
+      cost: f.cost,
+      inputTokens: f.tokens.input,
+      outputTokens: f.tokens.output,
+      requests: f.requestCount,
+    });
+
+    // Per day: GPU-hours, weighted utilisation, score and unit cost.
+    const daily: EfficiencyDay[] = f.days.map((date, d) => {
+      let gh = 0;
+      let uw = 0;
+      let ug = 0;
+      let tokens = 0;
+      let req = 0;
+      const daySamples: GpuSample[] = [];
+      f.hours.forEach((hour, i) => {
+        if (!hour.startsWith(date)) return;
+        const g = f.gpuHours[i] ?? 0;
+        gh += g;
+        if (f.util[i] !== null && f.util[i] !== undefined && g > 0) {
+          uw += g * f.util[i]!;
+          ug += g;
+        }
+        tokens += (f.tokensIn[i] ?? 0) + (f.tokensOut[i] ?? 0);
+        req += f.requests[i] ?? 0;
+      });
+      for (const s of f.samples) {
+        if (formatDay(new Date(s.timestamp)) === date) daySamples.push(s);
+      }
+      const [dayEff] = daySamples.length ? gpuEfficiency(daySamples) : [];
+      const cost = f.dailyCost[d] ?? 0;
+      return {
+        date,
+        gpuHours: gh,
+        ...(ug > 0 ? { utilization: uw / ug } : {}),
+        ...(dayEff ? { score: dayEff.score } : {}),
+        tokens,
+        requests: req,
+        cost,
+        ...(tokens > 0 ? { costPerMillionTokens: (cost / tokens) * 1e6 } : {}),
+      };
+    });
+
+    const result: EntityGpuEfficiency = {
+      entityRef: target.entityRef,
+      currency: this.options.currency,
+      from: range.from,
+      to: range.to,
+      ...(f.gpuModel ? { gpuModel: f.gpuModel } : {}),
+      gpuCount: {
+        mean: hoursWithGpu ? f.totalGpuHours / hoursWithGpu : 0,
+        peak: counts.length ? Math.max(...counts) : 0,
+        latest: counts.length ? counts[counts.length - 1] : 0,
+      },
+      sharing,
+      gpuHours: f.totalGpuHours,
+      gpuCost: f.gpuCost,
+      ...(costPerGpuHour !== undefined ? { costPerGpuHour } : {}),
+      ...(eff
+        ? {
+            score: eff.score,
+            ...(eff.activitySource
+              ? { activitySource: eff.activitySource }
+              : {}),
+            ...(eff.activity !== undefined ? { activity: eff.activity } : {}),
+            ...(eff.powerUsed !== undefined
+              ? { powerUsed: eff.powerUsed }
+              : {}),
+            ...(eff.idleCost !== undefined ? { idleCost: eff.idleCost } : {}),
+            ...(eff.unusedCost !== undefined
+              ? { unusedCost: eff.unusedCost }
+              : {}),
+            ...(eff.energyKwh !== undefined
+              ? { energyKwh: eff.energyKwh }
+              : {}),
+          }
+        : {}),
+      idleGpuHours: eff?.idleGpuHours ?? 0,
+      unusedGpuHours: eff?.unusedGpuHours ?? 0,
+      tokens: f.tokens,
+      requests: f.requestCount,
+      ...(f.totalGpuHours > 0 && totalTokens > 0
+        ? {
+            tokensPerSecondPerGpu: totalTokens / (f.totalGpuHours * 3600),
+            outputTokensPerSecondPerGpu:
+              f.tokens.output / (f.totalGpuHours * 3600),
+          }
+        : {}),
+      cost: f.cost,
+      ...(econ.costPerMillionTokens !== undefined
+        ? { costPerMillionTokens: econ.costPerMillionTokens }
+        : {}),
+      ...(econ.costPerMillionInputTokens !== undefined
+        ? { costPerMillionInputTokens: econ.costPerMillionInputTokens }
+        : {}),
+      ...(econ.costPerMillionOutputTokens !== undefined
+        ? { costPerMillionOutputTokens: econ.costPerMillionOutputTokens }
+        : {}),
+      ...(econ.costPerRequest !== undefined
+        ? { costPerRequest: econ.costPerRequest }
+        : {}),
+      daily,
+      notes,
+    };
+    return { result, facts: f };
+  }
+
+  async carbon(entity: Entity, target: AllocationTarget, range: DayRange) {
+    const f = await this.facts(entity, target, range);
+    const notes: string[] = [];
+    const region = f.region;
+    const provider = providerOf(region);
+    if (!region) {
+      notes.push(
+        `No region known: set ${FINOPS_REGION_ANNOTATION} or ingest costs with a region; the provider average is used.`,
+      );
+    }
+    const factor = gridEmissionFactor(provider ?? 'aws', region ?? 'Unknown');
+    if (region && !factor.exact) {
+      notes.push(
+        `${region} is not in the emission-factor table; ${
+          provider ?? 'aws'
+        }'s average is used.`,
+      );
+    }
+    const pue = PROVIDER_PUE[provider ?? 'aws'];
+
+    // Hourly grid intensity of the region, when a carbon source stores it.
+    const hourly = new Map<number, number>();
+    if (region) {
+      const start = new Date(`${range.from}T00:00:00Z`);
+      const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + ONE_DAY_MS);
+      const groups = await this.options.store.queryUsageGroups({
+        metric: INTENSITY_METRIC,
+        from: start,
+        to: end,
+        bucket: 'hour',
+        filter: [{ region }],
+      });
+      for (const g of groups) {
+        if (g.region !== region || !g.samples) continue;
+        const t = Date.parse(new Date(g.bucket!).toISOString());
+        const prev = hourly.get(t);
+        const value = g.sum / g.samples;
+        hourly.set(t, prev === undefined ? value : (prev + value) / 2);
+      }
+    }
+    const fp = gpuCarbonFootprint(f.samples, {
+      pue,
+      annualGCo2ePerKwh: factor.gCo2ePerKwh,
+      hourlyGCo2ePerKwh: hourly.size ? t => hourly.get(t) : undefined,
+      tokens: f.tokens.input + f.tokens.output,
+    });
+    if (!hourly.size) {
+      notes.push(
+        'No hourly grid intensity stored for the region: the annual factor is used (install the carbon-intensity module for hourly values).',
+      );
+    }
+    if (fp.energy.measuredShare < 1 && f.samples.length) {
+      notes.push(
+        `${((1 - fp.energy.measuredShare) * 100).toFixed(
+          0,
+        )} % of the energy comes from the GPU's power curve, not measured power.`,
+      );
+    }
+
+    // Per day.
+    const daily = f.days.map(date => {
+      let kwh = 0;
+      let grams = 0;
+      for (const [t, e] of fp.energy.byHour) {
+        if (formatDay(new Date(t)) !== date) continue;
+        const intensity = hourly.get(t) ?? factor.gCo2ePerKwh;
+        kwh += e;
+        grams += e * pue * intensity;
+      }
+      return {
+        date,
+        kg: grams / 1000,
+        energyKwh: kwh,
+        intensity: kwh
+          ? grams / (kwh * pue)
+          : meanIntensityOfDay(hourly, date) ?? factor.gCo2ePerKwh,
+      };
+    });
+    // Embodied share per day, by GPU-hours.
+    if (f.totalGpuHours > 0) {
+      const embodiedPerGpuHour = fp.embodiedGrams / f.totalGpuHours;
+      daily.forEach(d => {
+        let gh = 0;
+        f.hours.forEach((h, i) => {
+          if (h.startsWith(d.date)) gh += f.gpuHours[i] ?? 0;
+        });
+        d.kg += (gh * embodiedPerGpuHour) / 1000;
+      });
+    }
+
+    const hoursInRange = f.hours.length || 1;
+    const monthlyEnergyKwh = (fp.energy.kwh * MONTH_HOURS) / hoursInRange;
+    const greener = greenerRegion({
+      provider,
+      region,
+      monthlyEnergyKwh,
+      monthlyCost: (f.cost * MONTH_HOURS) / hoursInRange,
+      workload: workloadRef(f.gpuWorkload, target.entityRef),
+    });
+
+    const result: EntityCarbonFootprint = {
+      entityRef: target.entityRef,
+      from: range.from,
+      to: range.to,
+      ...(region ? { region } : {}),
+      ...(provider ? { provider } : {}),
+      totalKg: fp.totalKg,
+      operationalKg: fp.operationalGrams / 1000,
+      embodiedKg: fp.embodiedGrams / 1000,
+      energyKwh: fp.energy.kwh,
+      measuredEnergyShare: fp.energy.measuredShare,
+      pue,
+      gridIntensity: {
+        mean: fp.meanGCo2ePerKwh || factor.gCo2ePerKwh,
+        annual: factor.gCo2ePerKwh,
+        source: hourly.size ? 'hourly' : 'annual',
+        exact: factor.exact,
+      },
+      ...(fp.gCo2ePerMillionTokens !== undefined
+        ? { gCo2ePerMillionTokens: fp.gCo2ePerMillionTokens }
+        : {}),
+      tokens: f.tokens.input + f.tokens.output,
+      ...(greener?.option ? { greenerOption: greener.option } : {}),
+      daily,
+      notes,
+    };
+    return { result, facts: f, recommendation: greener?.recommendation };
+  }
+
+  async recommendations(
+    entity: Entity,
+    target: AllocationTarget,
+  ): Promise<EntityRecommendations> {
+    const now = this.options.now();
+    const to = formatDay(now);
+    const range = {
+      from: formatDay(new Date(now.getTime() - 29 * ONE_DAY_MS)),
+      to,
+    };
+    const notes: string[] = [];
+    const items: EntityRecommendation[] = [];
+    const [{ result: eff, facts: f }, carbon] = await Promise.all([
+      this.efficiency(entity, target, range),
+      this.carbon(entity, target, range),
+    ]);
+
+    for (const rec of engineRecommendations(eff, f, carbon.result, notes)) {
+      items.push(rec);
+    }
+    if (carbon.recommendation) {
+      items.push(
+        fromEngine(carbon.recommendation, 'engine:carbon-region', [
+          `Grid intensity of ${
+            carbon.result.region
+          }: ${carbon.result.gridIntensity.mean.toFixed(0)} gCO2e/kWh (${
+            carbon.result.gridIntensity.source
+          }).`,
+          `GPU energy ${carbon.result.energyKwh.toFixed(0)} kWh over ${
+            f.hours.length
+          } h.`,
+          'Price in the other region assumed equal; check GPU prices and capacity there.',
+        ]),
+      );
+    }
+
+    // Recommenders installed through the extension point.
+    const installed = this.options.recommenders ?? [];
+    if (installed.length) {
+      const summary = await this.options.summaryOf(entity, target);
+      for (const recommender of installed) {
+        try {
+          for (const r of await recommender.recommend({ entity, summary })) {
+            items.push({
+              id: `${recommender.id}:${r.id}`,
+              source: recommender.id,
+              kind: recommender.id,
+              title: r.title,
+              description: r.description,
+              monthlySavings: r.monthlySavings,
+              risk: 'medium',
+              confidence: r.confidence,
+              evidence: [],
+              changes: [],
+              state: { status: 'open' },
+            });
+          }
+        } catch (error) {
+          this.options.logger.warn(
+            `FinOps recommender ${recommender.id} failed for ${target.entityRef}: ${error}`,
+          );
+          notes.push(`Recommender ${recommender.id} failed: ${error}`);
+        }
+      }
+    }
+
+    const states = this.options.recommendationState
+      ? await this.options.recommendationState.getRecommendationStates(
+          target.entityRef,
+          now,
+        )
+      : new Map<string, RecommendationState>();
+    const open: EntityRecommendation[] = [];
+    const hidden: EntityRecommendation[] = [];
+    for (const item of items) {
+      const state = states.get(item.id);
+      if (state) hidden.push({ ...item, state });
+      else open.push(item);
+    }
+    const rank = (a: EntityRecommendation, b: EntityRecommendation) =>
+      b.monthlySavings - a.monthlySavings ||
+      (b.monthlyCarbonSavingKg ?? 0) - (a.monthlyCarbonSavingKg ?? 0) ||
+      (a.id < b.id ? -1 : 1);
+    open.sort(rank);
+    hidden.sort(rank);
+    return {
+      entityRef: target.entityRef,
+      currency: this.options.currency,
+      items: open,
+      hidden,
+      totalMonthlySavings: open.reduce(
+        (s, r) => s + Math.max(0, r.monthlySavings),
+        0,
+      ),
+      notes,
+    };
+  }
+}
+
+/**
+ * Recommendations from the engine's GPU recommenders, fed by the hourly
+ * usage facts: rightsizing (consolidate, MIG, smaller GPU) and replica
+ * bounds from the forecast of demand.
+ */
+function engineRecommendations(
+  eff: EntityGpuEfficiency,
+  f: Awaited<ReturnType<EntityEngine['efficiency']>>['facts'],
+  carbon: EntityCarbonFootprint,
+  notes: string[],
+): EntityRecommendation[] {
+  const out: EntityRecommendation[] = [];
+  if (!f.samples.length || !eff.gpuModel || !eff.costPerGpuHour) return out;
+  const spec = gpuSpecOf(eff.gpuModel);
+  const counts = f.gpuHours.map(g => Math.round(g ?? 0));
+  const positive = counts.filter(c => c > 0);
+  const gpusPerReplica = positive.reduce((a, b) => gcd(a, b), 0) || 1;
+  const latest = positive[positive.length - 1] ?? 0;
+  const replicas = Math.max(1, Math.round(latest / gpusPerReplica));
+  const minReplicas = Math.max(
+    1,
+    Math.round(Math.min(...positive) / gpusPerReplica),
+  );
+  const maxReplicas = Math.round(Math.max(...positive) / gpusPerReplica);
+  const autoscaled = minReplicas !== maxReplicas;
+  const utils = f.util.filter((u): u is number => u !== null);
+  const p95 = quantile(utils, 0.95);
+  const mean = utils.length
+    ? utils.reduce((s, v) => s + v, 0) / utils.length
+    : 0;
+  const workload = workloadRef(f.gpuWorkload, eff.entityRef);
+  const intensity = carbon.gridIntensity.mean;
+  const usdPerGpuHour = (model: string) =>
+    model === eff.gpuModel
+      ? eff.costPerGpuHour
+      : gpuHourPrice(model, { provider: providerOf(f.region) })?.usdPerGpuHour;
+  const baseEvidence = [
+    `${eff.gpuHours.toFixed(0)} GPU-hours of ${eff.gpuModel} over ${
+      f.hours.length
+    } h at ${money(eff.costPerGpuHour)} per GPU-hour (effective).`,
+    `GPU utilisation: mean ${(mean * 100).toFixed(0)} %, P95 ${(
+      p95 * 100
+    ).toFixed(0)} % (hourly).`,
+    `${gpusPerReplica} GPU(s) per replica, ${minReplicas}–${maxReplicas} replicas seen (from hourly GPU counts).`,
+  ];
+  if (spec) {
+    const rightsizing = recommendGpuRightsizing({
+      workload,
+      replicas,
+      gpuModel: eff.gpuModel,
+      gpusPerReplica,
+      peakFbUsedMiB: spec.memoryGb * 1024 * ASSUMED_MEMORY_SHARE,
+      activityP95: p95,
+      activityMean: mean,
+      autoscaled,
+      minReplicas: autoscaled ? minReplicas : 1,
+      usdPerGpuHour,
+      pue: carbon.pue,
+      gCo2ePerKwh: intensity,
+    });
+    if (rightsizing) {
+      out.push(
+        fromEngine(rightsizing, 'engine:gpu-rightsizing', [
+          ...baseEvidence,
+          `GPU memory use is not measured: assumed ${
+            ASSUMED_MEMORY_SHARE * 100
+          } % of ${spec.memoryGb} GB (vLLM's default reservation).`,
+        ]),
+      );
+    }
+  } else {
+    notes.push(
+      `${eff.gpuModel} is not in the engine's GPU table; GPU rightsizing is skipped.`,
+    );
+  }
+
+  // Replica bounds from the forecast of token demand.
+  if (autoscaled || maxReplicas > 1) {
+    const demand: number[] = [];
+    const capacities: number[] = [];
+    f.hours.forEach((_h, i) => {
+      const tokens = (f.tokensIn[i] ?? 0) + (f.tokensOut[i] ?? 0);
+      const tps = tokens / 3600;
+      demand.push(tps);
+      const reps = (f.gpuHours[i] ?? 0) / gpusPerReplica;
+      const u = f.util[i];
+      if (reps > 0 && u && u > 0.05 && tps > 0) {
+        capacities.push(tps / reps / u);
+      }
+    });
+    const capacityPerReplica = quantile(capacities, 0.5);
+    if (capacityPerReplica > 0 && demand.some(d => d > 0)) {
+      const replicaBounds = recommendReplicaBounds({
+        workload,
+        autoscaler: {
+          kind: 'HorizontalPodAutoscaler',
+          name: workload.name,
+          namespace: workload.namespace,
+          minReplicas,
+          maxReplicas,
+        },
+        demand,
+        stepMs: ONE_HOUR_MS,
+        capacityPerReplica,
+        usdPerReplicaHour: eff.costPerGpuHour * gpusPerReplica,
+        gpuModel: eff.gpuModel,
+        gpusPerReplica,
+        pue: carbon.pue,
+        gCo2ePerKwh: intensity,
+      });
+      if (replicaBounds) {
+        out.push(
+          fromEngine(replicaBounds, 'engine:replica-bounds', [
+            ...baseEvidence,
+            `One replica serves about ${capacityPerReplica.toFixed(
+              0,
+            )} tokens/s at 100 % (median of throughput ÷ utilisation per replica).`,
+            `HorizontalPodAutoscaler bounds inferred from the replicas seen (${minReplicas}–${maxReplicas}).`,
+          ]),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function fromEngine(
+  rec: EngineRecommendation,
+  source: string,
+  evidence: string[],
+): EntityRecommendation {
+  return {
+    id: rec.id,
+    source,
+    kind: rec.kind,
+    title: rec.title,
+    description: rec.description,
+    monthlySavings: rec.monthlySavings,
+    monthlyCarbonSavingKg: rec.monthlyCarbonSavingKg,
+    risk: rec.risk,
+    riskReason: rec.riskReason,
+    confidence: rec.confidence,
+    evidence,
+    changes: rec.changes,
+    state: { status: 'open' },
+  };
+}
+
+/** The cleanest region of the same provider and geography (`us-`, `eu-`, …). */
+function greenerRegion(input: {
+  provider?: CloudProvider;
+  region?: string;
+  monthlyEnergyKwh: number;
+  monthlyCost: number;
+  workload: WorkloadRef;
+}) {
+  const { provider, region } = input;
+  if (!provider || !region || !(input.monthlyEnergyKwh > 0)) return undefined;
+  const prefix = region.split(/[-0-9]/)[0];
+  const usdPerHour = input.monthlyCost / MONTH_HOURS;
+  const candidates = GRID_EMISSION_FACTORS.filter(
+    f =>
+      f.provider === provider &&
+      f.region !== 'Unknown' &&
+      !f.region.includes('gov') &&
+      f.region.split(/[-0-9]/)[0] === prefix,
+  ).map(f => ({
+    provider,
+    region: f.region,
+    usdPerHour,
+    gCo2ePerKwh: f.gCo2ePerKwh,
+  }));
+  const current = {
+    provider,
+    region,
+    usdPerHour,
+    gCo2ePerKwh: gridEmissionFactor(provider, region).gCo2ePerKwh,
+  };
+  const recommendation = recommendCarbonRegion({
+    workload: input.workload,
+    current,
+    candidates,
+    monthlyEnergyKwh: input.monthlyEnergyKwh,
+  });
+  if (!recommendation) return undefined;
+  const target = recommendation.changes[0]?.newValue as string;
+  const best = candidates.find(c => c.region === target)!;
+  return {
+    recommendation,
+    option: {
+      region: target,
+      gCo2ePerKwh: best.gCo2ePerKwh,
+      monthlyKgSaved: recommendation.monthlyCarbonSavingKg,
+      percentLess: 100 * (1 - best.gCo2ePerKwh / current.gCo2ePerKwh),
+      monthlyCostDelta: recommendation.monthlySavings,
+      note: `Same provider and geography; GPU price assumed equal there — check price, capacity and latency before moving.`,
+    },
+  };
+}
+
+function providerOf(region: string | undefined): CloudProvider | undefined {
+  if (!region) return undefined;
+  const wanted = region.toLowerCase();
+  return GRID_EMISSION_FACTORS.find(f => f.region.toLowerCase() === wanted)
+    ?.provider;
+}
+
+function workloadRef(
+  workload: string | undefined,
+  entityRef: string,
+): WorkloadRef {
+  const [kind, name] = workload?.includes('/')
+    ? workload.split('/', 2)
+    : ['Deployment', workload ?? entityRef.split('/').pop()!];
+  return { kind, name };
+}
+
+function meanIntensityOfDay(
+  hourly: Map<number, number>,
+  date: string,
+): number | undefined {
+  let s = 0;
+  let n = 0;
+  for (const [t, v] of hourly) {
+    if (formatDay(new Date(t)) === date) {
+      s += v;
+      n++;
+    }
+  }
+  return n ? s / n : undefined;
+}
+
+/** The expected value and upper band of each step after the warm-up, judged causally. */
+function judgeBands(
+  values: number[],
+  stepMs: number,
+  every: number,
+  warmUp: number,
+): Array<{ expected: number; upper: number } | undefined> {
+  const out: Array<{ expected: number; upper: number } | undefined> =
+    values.map(() => undefined);
+  for (let origin = warmUp; origin < values.length; origin += every) {
+    const h = Math.min(every, values.length - origin);
+    const f = forecast(values.slice(0, origin), { horizon: h, stepMs });
+    for (let j = 0; j < h; j++) {
+      out[origin + j] = { expected: f.mean[j], upper: f.upper[j] };
+    }
+  }
+  return out;
+}
+
+function bucketIso(bucket: string): string {
+  return bucket.length === 10 ? `${bucket}T00:00:00.000Z` : bucket;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+function quantile(values: number[], q: number): number {
+  if (!values.length) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+function money(value: number): string {
+  return `$${value.toLocaleString('en-US', {
+    minimumFractionDigits: value < 100 ? 2 : 0,
+    maximumFractionDigits: value < 100 ? 2 : 0,
+  })}`;
+}
+
+function signedMoney(value: number): string {
+  return `${value < 0 ? '−' : '+'}${money(Math.abs(value))}`;
+}
+
+function readBudget(entity: Entity): number | undefined {
+  const value = entity.metadata.annotations?.[FINOPS_MONTHLY_BUDGET_ANNOTATION];
+  if (value === undefined || value.trim() === '') return undefined;
+  const budget = Number(value);
+  return Number.isFinite(budget) && budget > 0 ? budget : undefined;
+}
+
+function readString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InputError(
+      `Query parameter '${name}' must be a single, non-empty value`,
+    );
+  }
+  return value;
+}
+
+function readChoice<T extends string>(
+  value: unknown,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  const text = readString(value, name);
+  if (text === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new InputError(
+      `Invalid ${name} '${text}'; expected one of ${choices.join(', ')}`,
+    );
+  }
+  return text as T;
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function readDay(value: unknown, name: string): string | undefined {
+  const text = readString(value, name);
+  if (text === undefined) return undefined;
+  const m = DAY.exec(text);
+  const date = m
+    ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+    : undefined;
+  if (!date || formatDay(date) !== text) {
+    throw new InputError(
+      `Invalid ${name} '${text}'; expected a UTC day as YYYY-MM-DD`,
+    );
+  }
+  return text;
+}
+
+/** `from`/`to` (UTC days, inclusive); `to` defaults to today, `from` to `days` before. */
+function readRange(
+  query: Record<string, unknown>,
+  now: Date,
+  days: number,
+  maxDays: number,
+): DayRange {
+  const to = readDay(query.to, 'to') ?? formatDay(now);
+  const toMs = Date.parse(`${to}T00:00:00Z`);
+  const from =
+    readDay(query.from, 'from') ??
+    formatDay(new Date(toMs - (days - 1) * ONE_DAY_MS));
+  if (from > to) {
+    throw new InputError(`Invalid range: from ${from} is after to ${to}`);
+  }
+  const span = (toMs - Date.parse(`${from}T00:00:00Z`)) / ONE_DAY_MS + 1;
+  if (span > maxDays) {
+    throw new InputError(
+      `Invalid range: ${span} days from ${from} to ${to}; at most ${maxDays} days`,
+    );
+  }
+  return { from, to };
+}
+
+function readReason(body: unknown): string {
+  const reason = (body as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason !== 'string' || reason.trim().length === 0) {
+    throw new InputError(
+      "Dismissing a recommendation needs a 'reason' in the JSON body",
+    );
+  }
+  if (reason.length > 1000) {
+    throw new InputError("'reason' must be at most 1,000 characters");
+  }
+  return reason.trim();
+}
+
+function readSnoozeUntil(body: unknown, now: Date): string {
+  const b = (body ?? {}) as { until?: unknown; days?: unknown };
+  let until: Date;
+  if (b.until !== undefined) {
+    until = new Date(typeof b.until === 'string' ? b.until : NaN);
+    if (Number.isNaN(until.getTime())) {
+      throw new InputError(
+        `Invalid 'until' ${JSON.stringify(b.until)}; expected an ISO-8601 time`,
+      );
+    }
+  } else {
+    const days = b.days ?? 7;
+    if (
+      typeof days !== 'number' ||
+      !Number.isInteger(days) ||
+      days < 1 ||
+      days > MAX_SNOOZE_DAYS
+    ) {
+      throw new InputError(
+        `Invalid 'days' ${JSON.stringify(
+          days,
+        )}; expected a whole number of days from 1 to ${MAX_SNOOZE_DAYS}`,
+      );
+    }
+    until = new Date(now.getTime() + days * ONE_DAY_MS);
+  }
+  if (until <= now) {
+    throw new InputError(`Snooze until ${until.toISOString()} is in the past`);
+  }
+  if (until.getTime() - now.getTime() > MAX_SNOOZE_DAYS * ONE_DAY_MS) {
+    throw new InputError(`Snooze for at most ${MAX_SNOOZE_DAYS} days`);
+  }
+  return until.toISOString();
+}
+
+/**
+ * The engine routes: forecast, anomalies, GPU efficiency, carbon and
+ * recommendations of one entity, and the POST routes that dismiss, snooze,
+ * reopen a recommendation or open its pull request. Every route checks
+ * `finops.entity.read` on the entity through `resolveEntity`.
+ *
+ * @internal
+ */
+export function registerEngineRoutes(
+  router: express.Router,
+  options: EngineRouteOptions,
+) {
+  const { httpAuth, resolveEntity } = options;
+  const engine = new EntityEngine(options);
+  const base = '/entities/:kind/:namespace/:name';
+
+  router.get(`${base}/forecast`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entity, target } = await resolveEntity(
+      entityParams(req),
+      credentials,
+    );
+    const body: EntityCostForecast = await engine.forecast(entity, target);
+    res.json(body);
+  });
+
+  router.get(`${base}/anomalies`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const granularity = readChoice(
+      req.query.granularity,
+      'granularity',
+      ['daily', 'hourly'] as const,
+      'daily',
+    );
+    const range = readRange(
+      req.query,
+      options.now(),
+      granularity === 'daily' ? 90 : 14,
+      granularity === 'daily' ? 366 : 31,
+    );
+    const { target } = await resolveEntity(entityParams(req), credentials);
+    const body: EntityCostAnomalies = await engine.anomalies(
+      target,
+      range,
+      granularity,
+    );
+    res.json(body);
+  });
+
+  router.get(`${base}/efficiency`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const range = readRange(req.query, options.now(), 30, 93);
+    const { entity, target } = await resolveEntity(
+      entityParams(req),
+      credentials,
+    );
+    const body: EntityGpuEfficiency = (
+      await engine.efficiency(entity, target, range)
+    ).result;
+    res.json(body);
+  });
+
+  router.get(`${base}/carbon`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const range = readRange(req.query, options.now(), 30, 93);
+    const { entity, target } = await resolveEntity(
+      entityParams(req),
+      credentials,
+    );
+    const body: EntityCarbonFootprint = (
+      await engine.carbon(entity, target, range)
+    ).result;
+    res.json(body);
+  });
+
+  router.get(`${base}/recommendations`, async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { entity, target } = await resolveEntity(
+      entityParams(req),
+      credentials,
+    );
+    const body: EntityRecommendations = await engine.recommendations(
+      entity,
+      target,
+    );
+    res.json(body);
+  });
+
+  const decide =
+    (
+      action: 'dismiss' | 'snooze' | 'reopen',
+    ): express.RequestHandler<{
+      kind: string;
+      namespace: string;
+      name: string;
+      id: string;
+    }> =>
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { target } = await resolveEntity(entityParams(req), credentials);
+      const id = req.params.id;
+      const store = options.recommendationState;
+      if (!store) {
+        throw new NotImplementedError(
+          'Recommendation decisions need the FinOps database store',
+        );
+      }
+      const by =
+        credentials.principal &&
+        (credentials.principal as { type?: string }).type === 'user'
+          ? (credentials.principal as { userEntityRef: string }).userEntityRef
+          : undefined;
+      const at = options.now().toISOString();
+      let state: RecommendationState;
+      if (action === 'dismiss') {
+        const reason = readReason(req.body);
+        state = { status: 'dismissed', reason, at, ...(by ? { by } : {}) };
+        await store.setRecommendationState(target.entityRef, id, state);
+      } else if (action === 'snooze') {
+        const until = readSnoozeUntil(req.body, options.now());
+        state = { status: 'snoozed', until, at, ...(by ? { by } : {}) };
+        await store.setRecommendationState(target.entityRef, id, state);
+      } else {
+        await store.clearRecommendationState(target.entityRef, id);
+        state = { status: 'open' };
+      }
+      res.json({ entityRef: target.entityRef, id, state });
+    };
+
+  router.post(`${base}/recommendations/:id/dismiss`, decide('dismiss'));
+  router.post(`${base}/recommendations/:id/snooze`, decide('snooze'));
+  router.post(`${base}/recommendations/:id/reopen`, decide('reopen'));
+
+  router.post(
+    `${base}/recommendations/:id/pull-request`,
+    async (req: express.Request<{ id: string } & EntityParams>, _res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { target } = await resolveEntity(entityParams(req), credentials);
+      throw new NotImplementedError(
+        `Opening pull requests is not available yet: the GitOps integration is not installed. Apply the manifest changes of '${req.params.id}' on ${target.entityRef} by hand in the meantime.`,
+      );
+    },
+  );
+}

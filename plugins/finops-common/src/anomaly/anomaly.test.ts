@@ -95,6 +95,25 @@ describe('OnlineAnomalyDetector', () => {
     expect(surpriseToScore(NaN)).toBe(0);
   });
 
+  it('judges daily data against the same weekday of earlier weeks', () => {
+    const day = 86_400_000;
+    // Daily spend: Mondays are always three times the rest of the week.
+    const spend = Array.from(
+      { length: 7 * 12 },
+      (_, d) => (d % 7 === 0 ? 300 : 100) + ((d * 37) % 11),
+    );
+    spend[7 * 11 + 3] = 300; // a Thursday like a Monday: the anomaly
+    const points = scoreSeries(
+      spend.map((_, d) => d * day),
+      spend,
+    );
+    const mondays = points.filter((p, d) => d >= 7 * 5 && d % 7 === 0);
+    // No alert on a Monday (alerts start at 0.55).
+    expect(Math.max(...mondays.map(p => p.score))).toBeLessThan(0.55);
+    expect(points[7 * 11 + 3].score).toBeGreaterThan(0.9);
+    expect(points[7 * 11].baseline).toBe('seasonal');
+  });
+
   it('alerts once per episode (cooldown) and skips missing values', () => {
     const v = [...values];
     for (let t = 600; t < 606; t++) v[t] += 40;

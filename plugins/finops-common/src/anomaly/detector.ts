@@ -278,15 +278,27 @@ export function surpriseToScore(surprise: number): number {
 
 /**
  * Scores a whole series with a fresh {@link OnlineAnomalyDetector}, in
- * timestamp order as given.
+ * timestamp order as given. Without a `seasonMs`, the season is a day for
+ * data sampled more often than daily and a week for daily or coarser data
+ * (same weekday the weeks before).
  *
  * @public
  */
 export function scoreSeries(
   timestamps: ArrayLike<number>,
   values: ArrayLike<number>,
-  options?: AnomalyDetectorOptions,
+  options: AnomalyDetectorOptions = {},
 ): AnomalyPoint[] {
-  const detector = new OnlineAnomalyDetector(options);
+  let seasonMs = options.seasonMs;
+  if (seasonMs === undefined) {
+    const steps: number[] = [];
+    for (let i = 1; i < timestamps.length; i++) {
+      steps.push(timestamps[i] - timestamps[i - 1]);
+    }
+    steps.sort((a, b) => a - b);
+    const step = steps.length ? steps[Math.floor(steps.length / 2)] : 0;
+    seasonMs = step >= DAY ? 7 * DAY : DAY;
+  }
+  const detector = new OnlineAnomalyDetector({ ...options, seasonMs });
   return Array.from(values, (v, i) => detector.update(timestamps[i], v));
 }

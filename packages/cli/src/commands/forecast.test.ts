@@ -159,6 +159,10 @@ describe('ai-finops forecast', () => {
       "row 2, column value: series 's' has no numeric value",
     ],
     [[''], 'row 1: no header row'],
+    [
+      ['series_id,timestamp,value', 's,2024-01-01T00:00:00Z,1'],
+      "row 2: series 's' has a single row, so it has no time step",
+    ],
   ])(
     'rejects bad input with one line naming file, row and column (%#)',
     (lines, message) => {

@@ -113,20 +113,24 @@ export function addForecastCommand(program: Command) {
               `${options.input}: row ${s.rows[0].row}, column value: series '${s.id}' has no numeric value to forecast from`,
             );
           }
-          if (s.rows.length > 1 && !(stepMs > 0)) {
+          if (s.rows.length < 2) {
+            throw new InputError(
+              `${options.input}: row ${s.rows[0].row}: series '${s.id}' has a single row, so it has no time step to forecast on`,
+            );
+          }
+          if (!(stepMs > 0)) {
             throw new InputError(
               `${options.input}: row ${s.rows[1].row}, column timestamp: series '${s.id}' repeats its timestamps, so it has no time step`,
             );
           }
           const { first, values, shared } = regularise(s, stepMs);
           const result = forecast(values, { horizon, seasons, stepMs });
-          const last = first + (values.length - 1) * (stepMs || 0);
-          const step = stepMs > 0 ? stepMs : 0;
+          const last = first + (values.length - 1) * stepMs;
           for (let j = 0; j < horizon; j++) {
             out.push(
               [
                 csvField(s.id),
-                formatTimestamp(last + (j + 1) * step),
+                formatTimestamp(last + (j + 1) * stepMs),
                 formatNumber(result.mean[j]),
                 formatNumber(result.lower[j]),
                 formatNumber(result.upper[j]),

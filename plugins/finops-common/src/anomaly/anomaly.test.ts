@@ -107,7 +107,7 @@ describe('OnlineAnomalyDetector', () => {
       spend.map((_, d) => d * day),
       spend,
     );
-    const mondays = points.filter((p, d) => d >= 7 * 5 && d % 7 === 0);
+    const mondays = points.filter((_, d) => d >= 7 * 5 && d % 7 === 0);
     // No alert on a Monday (alerts start at 0.55).
     expect(Math.max(...mondays.map(p => p.score))).toBeLessThan(0.55);
     expect(points[7 * 11 + 3].score).toBeGreaterThan(0.9);

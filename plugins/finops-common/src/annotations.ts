@@ -74,6 +74,14 @@ export const FINOPS_REGION_ANNOTATION = 'ai-finops.io/region';
 export const FINOPS_GITOPS_REPO_ANNOTATION = 'ai-finops.io/gitops-repo';
 
 /**
+ * The service's folder in its GitOps repository (e.g. `apps/chat`), when
+ * `ai-finops.io/gitops-repo` names only the repository.
+ *
+ * @public
+ */
+export const FINOPS_GITOPS_PATH_ANNOTATION = 'ai-finops.io/gitops-path';
+
+/**
  * Parses a label- or tag-selector annotation value (`k1=v1,k2=v2`).
  * Only equality terms are supported; an empty or malformed term throws.
  *

@@ -52,6 +52,19 @@ export const finopsAdminPermission = createPermission({
 });
 
 /**
+ * Apply a recommendation of one catalog entity: open a pull request with its
+ * manifest changes in the entity's GitOps repository. Merging it stays the
+ * human approval.
+ *
+ * @public
+ */
+export const finopsRecommendationApplyPermission = createPermission({
+  name: 'finops.recommendation.apply',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission the FinOps plugins define.
  *
  * @public
@@ -60,4 +73,5 @@ export const finopsPermissions = [
   finopsEntityReadPermission,
   finopsOrganizationReadPermission,
   finopsAdminPermission,
+  finopsRecommendationApplyPermission,
 ];

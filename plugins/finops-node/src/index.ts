@@ -27,4 +27,6 @@ export * from './recommenders';
 export * from './focus';
 export * from './carbon';
 export * from './prices';
+export * from './gitops';
+export * from './simulator';
 export { delay } from './util/delay';

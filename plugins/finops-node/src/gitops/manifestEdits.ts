@@ -165,7 +165,7 @@ function join(dir: string, rel: string): string {
 }
 
 /** RFC 6901 pointer → segments; numbers for array indexes. */
-export function parsePointer(pointer: string): Segment[] {
+function parsePointer(pointer: string): Segment[] {
   if (pointer === '' || pointer === '/') return [];
   if (!pointer.startsWith('/')) {
     throw new InputError(
@@ -181,13 +181,11 @@ export function parsePointer(pointer: string): Segment[] {
 
 function fieldName(segments: Segment[]): string {
   return segments
-    .map((s, i) =>
-      typeof s === 'number'
-        ? `[${s}]`
-        : /^[A-Za-z_][\w-]*$/.test(s)
-        ? `${i ? '.' : ''}${s}`
-        : `[${JSON.stringify(s)}]`,
-    )
+    .map((s, i) => {
+      if (typeof s === 'number') return `[${s}]`;
+      if (/^[A-Za-z_][\w-]*$/.test(s)) return `${i ? '.' : ''}${s}`;
+      return `[${JSON.stringify(s)}]`;
+    })
     .join('');
 }
 
@@ -283,7 +281,8 @@ function overlaysOf(parsed: Map<string, ParsedFile>): Overlay[] {
         ? k.patchesStrategicMerge
         : []),
     ]) {
-      const rel = typeof p === 'string' ? p : isRecord(p) ? p.path : undefined;
+      let rel: unknown = p;
+      if (typeof p !== 'string') rel = isRecord(p) ? p.path : undefined;
       if (typeof rel === 'string' && !rel.includes('\n')) {
         patchFiles.add(join(dir, rel));
       }
@@ -463,10 +462,10 @@ function applyOne(
       // Top-level kustomizations (not included by another) that build it.
       const included = new Set(
         overlays.flatMap(o => {
-          const k = jsOf(o.kustomization.doc);
+          const ok = jsOf(o.kustomization.doc);
           return [
-            ...(Array.isArray(k?.resources) ? k.resources : []),
-            ...(Array.isArray(k?.bases) ? k.bases : []),
+            ...(Array.isArray(ok?.resources) ? ok.resources : []),
+            ...(Array.isArray(ok?.bases) ? ok.bases : []),
           ]
             .filter((r: unknown): r is string => typeof r === 'string')
             .map(r => join(o.dir, r));

@@ -37,6 +37,14 @@ import {
   setRecommendationState,
   type FinopsRecommendationStateStore,
 } from './recommendations';
+import {
+  getRecommendationPullRequest,
+  getRecommendationPullRequests,
+  listOpenRecommendationPullRequests,
+  saveRecommendationPullRequest,
+  updateRecommendationPullRequestState,
+  type FinopsPullRequestStore,
+} from './pullRequests';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { canonicalPair, escapeLike, RecordChecksum } from '../lib/canonical';
@@ -143,7 +151,10 @@ const TOP_DRIVERS = 5;
  * @public
  */
 export class DatabaseFinopsStore
-  implements FinopsStore, FinopsRecommendationStateStore
+  implements
+    FinopsStore,
+    FinopsRecommendationStateStore,
+    FinopsPullRequestStore
 {
   readonly #db: Knex;
   readonly #isSqlite: boolean;
@@ -996,6 +1007,34 @@ export class DatabaseFinopsStore
 
   async clearRecommendationState(entityRef: string, recommendationId: string) {
     return clearRecommendationState(this.#db, entityRef, recommendationId);
+  }
+
+  // Recommendation pull requests (GitOps): see ./pullRequests.ts.
+
+  async getRecommendationPullRequest(entityRef: string, id: string) {
+    return getRecommendationPullRequest(this.#db, entityRef, id);
+  }
+
+  async getRecommendationPullRequests(entityRef: string) {
+    return getRecommendationPullRequests(this.#db, entityRef);
+  }
+
+  async saveRecommendationPullRequest(
+    ...args: Parameters<FinopsPullRequestStore['saveRecommendationPullRequest']>
+  ) {
+    return saveRecommendationPullRequest(this.#db, ...args);
+  }
+
+  async listOpenRecommendationPullRequests(limit?: number) {
+    return listOpenRecommendationPullRequests(this.#db, limit);
+  }
+
+  async updateRecommendationPullRequestState(
+    ...args: Parameters<
+      FinopsPullRequestStore['updateRecommendationPullRequestState']
+    >
+  ) {
+    return updateRecommendationPullRequestState(this.#db, ...args);
   }
 }
 

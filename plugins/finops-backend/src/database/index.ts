@@ -17,3 +17,8 @@
 export * from './FinopsStore';
 export { DatabaseFinopsStore } from './DatabaseFinopsStore';
 export type { FinopsRecommendationStateStore } from './recommendations';
+export type {
+  FinopsPullRequestStore,
+  RecommendationPullRequestState,
+  StoredRecommendationPullRequest,
+} from './pullRequests';

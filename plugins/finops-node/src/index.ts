@@ -28,4 +28,5 @@ export * from './focus';
 export * from './carbon';
 export * from './prices';
 export * from './gitops';
+export * from './simulator';
 export { delay } from './util/delay';

@@ -132,6 +132,7 @@ export interface HpaBehavior {
 export class HpaController {
   private readonly recommendations: Array<{ t: number; replicas: number }> = [];
   private readonly scaleEvents: Array<{ t: number; replicas: number }> = [];
+  private initialized = false;
 
   constructor(private readonly behavior: HpaBehavior) {
     if (
@@ -162,9 +163,15 @@ export class HpaController {
     }
     proposal = Math.min(b.maxReplicas, Math.max(b.minReplicas, proposal));
 
-    // Stabilisation.
+    // Stabilisation. The first sync seeds the window with the current
+    // count (horizontal.go recordInitialRecommendation), so a new
+    // HPA does not scale down before a full window has passed.
     const upWindow = b.scaleUpStabilizationSeconds ?? 0;
     const downWindow = b.scaleDownStabilizationSeconds ?? 300;
+    if (!this.initialized) {
+      this.initialized = true;
+      this.recommendations.push({ t: tSeconds, replicas: currentReplicas });
+    }
     this.recommendations.push({ t: tSeconds, replicas: proposal });
     const keep = Math.max(upWindow, downWindow);
     while (

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { mad, median } from '../forecast/stats';
+import { median, sortedQuantile } from '../forecast/stats';
 
 /**
  * Options of {@link OnlineAnomalyDetector}.
@@ -70,37 +70,58 @@ const DAY = 86_400_000;
 
 /** Past residuals of one baseline: robust scale (MAD) and a decaying peak. */
 class ResidualMemory {
-  private readonly buffer: number[] = [];
+  /** Ring buffer of the last `size` residuals. */
+  private readonly ring: Float64Array;
+  private readonly sorted: Float64Array;
+  private filled = 0;
+  private next = 0;
   private sinceRefresh = Infinity;
   private center = 0;
   private peakValue = 0;
   scale = NaN;
 
-  constructor(private readonly size: number, private readonly decay: number) {}
+  constructor(private readonly size: number, private readonly decay: number) {
+    this.ring = new Float64Array(size);
+    this.sorted = new Float64Array(size);
+  }
 
   push(residual: number) {
-    this.buffer.push(residual);
-    if (this.buffer.length > this.size) this.buffer.shift();
+    this.ring[this.next] = residual;
+    this.next = (this.next + 1) % this.size;
+    this.filled = Math.min(this.filled + 1, this.size);
     this.peakValue = Math.max(
       this.peakValue * this.decay,
       Math.abs(residual - this.center),
     );
     // The median and MAD are refreshed every 20 steps (every step while
     // the memory is young): the same numbers, a fraction of the sorting.
-    if (++this.sinceRefresh >= 20 || this.buffer.length < 50) {
-      this.center = median(this.buffer);
-      // Residuals that are mostly exactly 0 (counts, flat stretches) have a
-      // MAD of 0; half the mean absolute deviation still sees the rest.
-      let meanAbs = 0;
-      for (const r of this.buffer) meanAbs += Math.abs(r - this.center);
-      meanAbs /= this.buffer.length;
-      this.scale = Math.max(mad(this.buffer, this.center), 0.627 * meanAbs);
+    if (++this.sinceRefresh >= 20 || this.filled < 50) {
+      this.refresh();
       this.sinceRefresh = 0;
     }
   }
 
+  private refresh() {
+    const n = this.filled;
+    const values = this.sorted.subarray(0, n);
+    values.set(this.ring.subarray(0, n));
+    values.sort();
+    this.center = sortedQuantile(values, 0.5);
+    // Residuals that are mostly exactly 0 (counts, flat stretches) have a
+    // MAD of 0; half the mean absolute deviation still sees the rest.
+    let meanAbs = 0;
+    for (let i = 0; i < n; i++) {
+      values[i] = Math.abs(values[i] - this.center);
+      meanAbs += values[i];
+    }
+    meanAbs /= n;
+    values.sort();
+    const madValue = 1.4826 * sortedQuantile(values, 0.5);
+    this.scale = Math.max(madValue, 0.627 * meanAbs);
+  }
+
   get count() {
-    return this.buffer.length;
+    return this.filled;
   }
 
   get peak() {
@@ -130,6 +151,7 @@ export class OnlineAnomalyDetector {
   private readonly recent: number[] = [];
   private readonly history = new Map<number, number>();
   private readonly order: number[] = [];
+  private head = 0;
   private readonly recentMemory: ResidualMemory;
   private readonly seasonalMemory: ResidualMemory;
   /** The values themselves: median and peak deviation of the long run. */
@@ -185,11 +207,16 @@ export class OnlineAnomalyDetector {
     if (this.seasonMs > 0) {
       this.history.set(timestamp, value);
       this.order.push(timestamp);
+      // Forget what is older than three seasons (a moving head, compacted now and then).
       while (
-        this.order.length &&
-        this.order[0] < timestamp - 3 * this.seasonMs
+        this.head < this.order.length &&
+        this.order[this.head] < timestamp - 3 * this.seasonMs
       ) {
-        this.history.delete(this.order.shift()!);
+        this.history.delete(this.order[this.head++]);
+      }
+      if (this.head > 4096) {
+        this.order.splice(0, this.head);
+        this.head = 0;
       }
     }
     return point;

@@ -208,6 +208,15 @@ describe('HPA algorithm', () => {
   });
 });
 
+describe('HPA start-up', () => {
+  it('does not scale a new HPA down before a full stabilisation window', () => {
+    const hpa = new HpaController({ minReplicas: 1, maxReplicas: 10 });
+    const low = [{ readyPodValues: [0.1, 0.1, 0.1, 0.1], target: 0.5 }];
+    for (let t = 0; t <= 285; t += 15) expect(hpa.sync(t, 4, low)).toBe(4);
+    expect(hpa.sync(300, 4, low)).toBe(1); // ceil(4 × 0.2)
+  });
+});
+
 describe('replica bounds from a forecast', () => {
   it('sets min, max and the per-replica threshold and saves replica-hours', () => {
     // Two weeks of hourly demand between 100 and 500 tokens/s.

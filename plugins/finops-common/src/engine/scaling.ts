@@ -130,7 +130,11 @@ export interface HpaBehavior {
  * @public
  */
 export class HpaController {
-  private readonly recommendations: Array<{ t: number; replicas: number }> = [];
+  private readonly recommendations: Array<{
+    t: number;
+    replicas: number;
+    seed?: boolean;
+  }> = [];
   private readonly scaleEvents: Array<{ t: number; replicas: number }> = [];
   private initialized = false;
 
@@ -170,9 +174,12 @@ export class HpaController {
     const downWindow = b.scaleDownStabilizationSeconds ?? 300;
     if (!this.initialized) {
       this.initialized = true;
-      this.recommendations.push({ t: tSeconds, replicas: currentReplicas });
+      this.recommendations.push({
+        t: tSeconds,
+        replicas: currentReplicas,
+        seed: true,
+      });
     }
-    this.recommendations.push({ t: tSeconds, replicas: proposal });
     const keep = Math.max(upWindow, downWindow);
     while (
       this.recommendations.length &&
@@ -180,14 +187,18 @@ export class HpaController {
     ) {
       this.recommendations.shift();
     }
+    // As stabilizeRecommendationWithBehaviors: the current proposal and the
+    // recommendations strictly inside each window (the seed only bounds
+    // scale-down, as it was recorded before this sync).
     let up = proposal;
     let down = proposal;
     for (const r of this.recommendations) {
-      if (r.t > tSeconds - upWindow || r.t === tSeconds)
-        up = Math.min(up, r.replicas);
-      if (r.t > tSeconds - downWindow || r.t === tSeconds)
+      if (!r.seed && r.t > tSeconds - upWindow) up = Math.min(up, r.replicas);
+      if (r.t > tSeconds - downWindow || (r.seed && r.t === tSeconds)) {
         down = Math.max(down, r.replicas);
+      }
     }
+    this.recommendations.push({ t: tSeconds, replicas: proposal });
     let desired = currentReplicas;
     if (desired < up) desired = up;
     if (desired > down) desired = down;

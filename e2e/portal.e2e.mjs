@@ -16,9 +16,12 @@
 
 // End-to-end check of the portal as a person sees it: starts `yarn start`
 // (frontend :3000 + backend :7007, SQLite, demo on), signs in as the guest in
-// headless Chromium, and checks that the catalog lists the demo organisation
-// and that an inference component's page shows the cost card with the
-// backend's numbers. Screenshots go to e2e-screenshots/.
+// headless Chromium, and checks that the catalog lists the demo organisation;
+// that an inference component's page shows the cost (with its month-end
+// forecast), GPU efficiency, carbon and recommendations cards with the
+// backend's numbers; that its FinOps tab draws the cost chart and redraws it
+// when the time range changes; and that the organisation page (/finops) shows
+// the allocation total. Screenshots go to e2e-screenshots/ (git-ignored).
 //
 //   node e2e/portal.e2e.mjs        (needs Debian's chromium: apt-get install chromium)
 
@@ -193,7 +196,120 @@ try {
   console.log(
     `e2e: ${component.metadata.name} page shows the cost card with ${expected} month to date`,
   );
-  console.log('e2e: 1 passed, 0 failed');
+
+  // The other cards, against the engine routes' own numbers.
+  const { token } = (
+    await (await fetch(`${backendUrl}/api/auth/guest/refresh`)).json()
+  ).backstageIdentity;
+  const api = async route => {
+    const res = await fetch(`${backendUrl}/api/finops/${route}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`${route}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const entityApi = route =>
+    api(`entities/component/default/${component.metadata.name}/${route}`);
+  const [forecastData, efficiency, carbon, recommendations] = await Promise.all(
+    [
+      entityApi('forecast'),
+      entityApi('efficiency'),
+      entityApi('carbon'),
+      entityApi('recommendations'),
+    ],
+  );
+  const usd = (v, digits = Math.abs(v) >= 100 ? 0 : 2) =>
+    new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: summary.currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(v);
+  const num = (v, digits = 0) =>
+    new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(v);
+  const cardTexts = {
+    'cost forecast to month end': usd(forecastData.monthEnd.mean),
+    'GPU efficiency score': `${num(efficiency.score)} / 100`,
+    'GPU $ per 1M tokens': usd(efficiency.costPerMillionTokens, 2),
+    'carbon kgCO2e': `${num(
+      carbon.totalKg,
+      carbon.totalKg < 10 ? 2 : 0,
+    )} kgCO2e`,
+    'carbon gCO2e per 1M tokens': num(carbon.gCo2ePerMillionTokens, 1),
+    recommendations: recommendations.items.length
+      ? `${usd(recommendations.totalMonthlySavings)} a month in open savings`
+      : 'No open recommendations',
+  };
+  for (const [what, text] of Object.entries(cardTexts)) {
+    await page.getByText(text, { exact: false }).first().waitFor({
+      timeout: 60_000,
+    });
+    console.log(`e2e: card shows ${what}: ${text}`);
+  }
+  await page.screenshot({
+    path: path.join(shots, 'entity-cards.png'),
+    fullPage: true,
+  });
+
+  // The FinOps tab: the cost chart, then a longer range redraws it.
+  await page.goto(
+    `${appUrl}/catalog/default/component/${component.metadata.name}/finops`,
+  );
+  const costChart = page.getByTestId('finops-cost-chart');
+  await costChart.waitFor({ timeout: 60_000 });
+  const before = await costChart.getAttribute('data-summary');
+  console.log(`e2e: FinOps tab chart: ${before}`);
+  if (!before.includes('across 30 days'))
+    throw new Error(`expected a 30-day chart, got: ${before}`);
+  await page.getByLabel('Time range').selectOption('90d');
+  await page.waitForFunction(
+    () =>
+      document
+        .querySelector('[data-testid="finops-cost-chart"]')
+        ?.getAttribute('data-summary')
+        ?.includes('across 90 days'),
+    null,
+    { timeout: 60_000 },
+  );
+  const after = await costChart.getAttribute('data-summary');
+  console.log(`e2e: after choosing the last 90 days: ${after}`);
+  const bars = await page
+    .locator('[data-testid="finops-cost-chart"] .recharts-bar-rectangle')
+    .count();
+  if (bars === 0) throw new Error('the cost chart drew no bars');
+  for (const id of [
+    'finops-forecast-chart',
+    'finops-anomaly-chart',
+    'finops-efficiency-chart',
+    'finops-unit-economics-chart',
+    'finops-carbon-chart',
+  ]) {
+    await page.getByTestId(id).waitFor({ timeout: 60_000 });
+  }
+  await page.screenshot({
+    path: path.join(shots, 'entity-finops-tab.png'),
+    fullPage: true,
+  });
+  console.log(`e2e: FinOps tab redraws on a new range (${bars} bars)`);
+
+  // The organisation page.
+  const today = new Date().toISOString().slice(0, 10);
+  const allocation = await api(
+    `allocation?from=${today.slice(0, 7)}-01&to=${today}`,
+  );
+  const orgTotal = usd(allocation.total.effectiveCost);
+  await page.goto(`${appUrl}/finops`);
+  await page
+    .getByTestId('finops-org-total')
+    .getByText(orgTotal, { exact: false })
+    .waitFor({ timeout: 60_000 });
+  await page.getByTestId('finops-unallocated').waitFor({ timeout: 60_000 });
+  await page.screenshot({
+    path: path.join(shots, 'finops-organisation.png'),
+    fullPage: true,
+  });
+  console.log(`e2e: organisation page shows ${orgTotal} month to date`);
+  console.log('e2e: 4 passed, 0 failed');
 } catch (error) {
   console.error(`e2e: FAILED: ${error.message}`);
   const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];

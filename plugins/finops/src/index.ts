@@ -24,8 +24,27 @@
  * @packageDocumentation
  */
 
-export { finopsPlugin, EntityFinopsCostCard } from './plugin';
+export {
+  finopsPlugin,
+  EntityFinopsCostCard,
+  EntityFinopsEfficiencyCard,
+  EntityFinopsCarbonCard,
+  EntityFinopsRecommendationsCard,
+  EntityFinopsContent,
+  FinopsPage,
+} from './plugin';
+export { rootRouteRef } from './routes';
 export { finopsApiRef, FinopsClient } from './api';
-export type { FinopsApi, FinopsClientOptions } from './api';
-export type { FinopsCostCardProps } from './components';
+export type {
+  FinopsApi,
+  FinopsClientOptions,
+  FinopsDayRange,
+  RecommendationDecision,
+} from './api';
+export type {
+  FinopsCostCardProps,
+  FinopsEfficiencyCardProps,
+  FinopsCarbonCardProps,
+  FinopsRecommendationsCardProps,
+} from './components';
 export { isFinopsAvailable } from '@ai-finops/backstage-plugin-finops-common';

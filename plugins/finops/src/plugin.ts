@@ -18,10 +18,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { finopsApiRef, FinopsClient } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The AI FinOps frontend plugin, for apps on the legacy frontend system. Apps
@@ -40,6 +42,7 @@ export const finopsPlugin = createPlugin({
         new FinopsClient({ discoveryApi, fetchApi }),
     }),
   ],
+  routes: { root: rootRouteRef },
 });
 
 /**
@@ -55,5 +58,91 @@ export const EntityFinopsCostCard = finopsPlugin.provide(
       lazy: () =>
         import('./components/FinopsCostCard').then(m => m.FinopsCostCard),
     },
+  }),
+);
+
+/**
+ * The GPU efficiency card, for the legacy `EntityPage`: efficiency score,
+ * idle GPU-hours and dollars, GPU type and count, tokens/s per GPU and $ per
+ * 1M tokens.
+ *
+ * @public
+ */
+export const EntityFinopsEfficiencyCard = finopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFinopsEfficiencyCard',
+    component: {
+      lazy: () =>
+        import('./components/FinopsEfficiencyCard').then(
+          m => m.FinopsEfficiencyCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The carbon card, for the legacy `EntityPage`: kgCO2e, gCO2e per 1M
+ * tokens, grid intensity and the greener option.
+ *
+ * @public
+ */
+export const EntityFinopsCarbonCard = finopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFinopsCarbonCard',
+    component: {
+      lazy: () =>
+        import('./components/FinopsCarbonCard').then(m => m.FinopsCarbonCard),
+    },
+  }),
+);
+
+/**
+ * The recommendations card, for the legacy `EntityPage`.
+ *
+ * @public
+ */
+export const EntityFinopsRecommendationsCard = finopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFinopsRecommendationsCard',
+    component: {
+      lazy: () =>
+        import('./components/FinopsRecommendationsCard').then(
+          m => m.FinopsRecommendationsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The FinOps tab content, for an `EntityLayout.Route` of the legacy
+ * `EntityPage`.
+ *
+ * @public
+ */
+export const EntityFinopsContent = finopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFinopsContent',
+    component: {
+      lazy: () =>
+        import('./components/FinopsEntityContent').then(
+          m => m.FinopsEntityContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The organisation page, for a `<Route path="/finops">` of the legacy app.
+ *
+ * @public
+ */
+export const FinopsPage = finopsPlugin.provide(
+  createRoutableExtension({
+    name: 'FinopsPage',
+    component: () =>
+      import('./components/FinopsOrganizationPage').then(
+        m => m.FinopsOrganizationPage,
+      ),
+    mountPoint: rootRouteRef,
   }),
 );

@@ -16,11 +16,20 @@
 
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { finopsApi } from './apis';
-import { entityFinopsCostCard } from './entityCards';
+import {
+  entityFinopsCarbonCard,
+  entityFinopsCostCard,
+  entityFinopsEfficiencyCard,
+  entityFinopsRecommendationsCard,
+} from './entityCards';
+import { entityFinopsContent, finopsPage } from './pages';
 
 /**
  * The AI FinOps frontend plugin for the new frontend system. Extensions:
- * `api:finops` and `entity-card:finops/cost`.
+ * `api:finops`, the entity cards `entity-card:finops/cost`,
+ * `entity-card:finops/gpu-efficiency`, `entity-card:finops/carbon` and
+ * `entity-card:finops/recommendations`, the tab `entity-content:finops/finops`
+ * and the organisation page `page:finops` (`/finops`).
  *
  * @alpha
  */
@@ -28,5 +37,13 @@ export default createFrontendPlugin({
   pluginId: 'finops',
   title: 'AI FinOps',
   info: { packageJson: () => import('../../package.json') },
-  extensions: [finopsApi, entityFinopsCostCard],
+  extensions: [
+    finopsApi,
+    entityFinopsCostCard,
+    entityFinopsEfficiencyCard,
+    entityFinopsCarbonCard,
+    entityFinopsRecommendationsCard,
+    entityFinopsContent,
+    finopsPage,
+  ],
 });

@@ -20,11 +20,38 @@ import type {
   CostAllocationReport,
   CostGranularity,
   CostGroupBy,
+  EntityCarbonFootprint,
+  EntityCostAnomalies,
+  EntityCostForecast,
   EntityCostSeries,
   EntityCostSummary,
+  EntityGpuEfficiency,
+  EntityRecommendations,
   EntityUsageSeries,
+  RecommendationState,
   UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
+
+/**
+ * A range of UTC days, both inclusive (`YYYY-MM-DD`).
+ *
+ * @public
+ */
+export interface FinopsDayRange {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * The answer to a recommendation decision.
+ *
+ * @public
+ */
+export interface RecommendationDecision {
+  entityRef: string;
+  id: string;
+  state: RecommendationState;
+}
 
 /**
  * Reads cost data for catalog entities from the AI FinOps backend.
@@ -102,6 +129,74 @@ export interface FinopsApi {
     from?: string;
     to?: string;
   }): Promise<CostAllocationReport>;
+
+  /**
+   * The month-end forecast of an entity's effective cost with its 80 %
+   * interval, backtested accuracy and budget state.
+   *
+   * @throws A `ResponseError`; 404 without cost data or allocation keys.
+   */
+  getEntityForecast(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityCostForecast>;
+
+  /**
+   * Cost anomalies of an entity over a range, each explained.
+   *
+   * @param options - default the last 90 days, daily.
+   */
+  getEntityAnomalies(
+    entityRef: string | CompoundEntityRef,
+    options?: FinopsDayRange & { granularity?: 'daily' | 'hourly' },
+  ): Promise<EntityCostAnomalies>;
+
+  /** GPU efficiency and unit economics of an entity (default the last 30 days). */
+  getEntityEfficiency(
+    entityRef: string | CompoundEntityRef,
+    options?: FinopsDayRange,
+  ): Promise<EntityGpuEfficiency>;
+
+  /** Carbon footprint of an entity (default the last 30 days). */
+  getEntityCarbon(
+    entityRef: string | CompoundEntityRef,
+    options?: FinopsDayRange,
+  ): Promise<EntityCarbonFootprint>;
+
+  /** Recommendations of an entity, ranked by monthly saving. */
+  getEntityRecommendations(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityRecommendations>;
+
+  /** Dismisses a recommendation with a reason. */
+  dismissRecommendation(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    reason: string,
+  ): Promise<RecommendationDecision>;
+
+  /** Hides a recommendation for some days (default 7). */
+  snoozeRecommendation(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    options?: { days?: number },
+  ): Promise<RecommendationDecision>;
+
+  /** Opens a dismissed or snoozed recommendation again. */
+  reopenRecommendation(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+  ): Promise<RecommendationDecision>;
+
+  /**
+   * Opens a pull request with the recommendation's manifest changes.
+   *
+   * @throws A `ResponseError` with status 501 while the GitOps integration
+   *   is not installed; its message says so.
+   */
+  openRecommendationPullRequest(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+  ): Promise<{ url: string }>;
 }
 
 /**

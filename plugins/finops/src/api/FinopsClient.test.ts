@@ -217,4 +217,91 @@ describe('FinopsClient', () => {
     expect(error.statusCode).toBe(400);
     expect(error.cause.message).toMatch(/Invalid from '2026-13-01'/);
   });
+
+  it('asks for the engine routes of an entity with their ranges', async () => {
+    const urls: URL[] = [];
+    server.use(
+      http.get(`${baseUrl}/entities/*`, ({ request }) => {
+        urls.push(new URL(request.url));
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+
+    await client.getEntityForecast('component:default/chat-llm');
+    await client.getEntityAnomalies('component:default/chat-llm', {
+      from: '2026-09-01',
+      to: '2026-11-14',
+      granularity: 'hourly',
+    });
+    await client.getEntityEfficiency('component:default/chat-llm', {
+      from: '2026-11-01',
+    });
+    await client.getEntityCarbon('component:default/chat-llm');
+    await client.getEntityRecommendations('component:default/chat-llm');
+
+    expect(urls.map(u => u.pathname.split('/').pop())).toEqual([
+      'forecast',
+      'anomalies',
+      'efficiency',
+      'carbon',
+      'recommendations',
+    ]);
+    expect(Object.fromEntries(urls[1].searchParams)).toEqual({
+      from: '2026-09-01',
+      to: '2026-11-14',
+      granularity: 'hourly',
+    });
+    expect(Object.fromEntries(urls[2].searchParams)).toEqual({
+      from: '2026-11-01',
+    });
+    expect(urls[3].search).toBe('');
+  });
+
+  it('posts recommendation decisions as JSON to the encoded id', async () => {
+    const posts: Array<{ url: string; body: unknown }> = [];
+    server.use(
+      http.post(`${baseUrl}/entities/*`, async ({ request }) => {
+        posts.push({ url: request.url, body: await request.json() });
+        if (request.url.endsWith('/pull-request')) {
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'NotImplementedError',
+                message: 'Opening pull requests is not available yet',
+              },
+              response: { statusCode: 501 },
+            },
+            { status: 501 },
+          );
+        }
+        return HttpResponse.json({
+          entityRef: 'component:default/chat-llm',
+          id: 'carbon-region:/Deployment/chat-llm',
+          state: { status: 'open' },
+        });
+      }),
+    );
+    const ref = 'component:default/chat-llm';
+    const id = 'carbon-region:/Deployment/chat-llm';
+
+    await client.dismissRecommendation(ref, id, 'Data residency');
+    await client.snoozeRecommendation(ref, id, { days: 30 });
+    await client.reopenRecommendation(ref, id);
+    const error = await client
+      .openRecommendationPullRequest(ref, id)
+      .catch(e => e);
+
+    const encoded = `${baseUrl}/entities/component/default/chat-llm/recommendations/carbon-region%3A%2FDeployment%2Fchat-llm`;
+    expect(posts).toEqual([
+      { url: `${encoded}/dismiss`, body: { reason: 'Data residency' } },
+      { url: `${encoded}/snooze`, body: { days: 30 } },
+      { url: `${encoded}/reopen`, body: {} },
+      { url: `${encoded}/pull-request`, body: {} },
+    ]);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(501);
+    expect(error.cause.message).toBe(
+      'Opening pull requests is not available yet',
+    );
+  });
 });

@@ -22,11 +22,20 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   CostAllocationReport,
+  EntityCarbonFootprint,
+  EntityCostAnomalies,
+  EntityCostForecast,
   EntityCostSeries,
   EntityCostSummary,
+  EntityGpuEfficiency,
+  EntityRecommendations,
   EntityUsageSeries,
 } from '@ai-finops/backstage-plugin-finops-common';
-import type { FinopsApi } from './FinopsApi';
+import type {
+  FinopsApi,
+  FinopsDayRange,
+  RecommendationDecision,
+} from './FinopsApi';
 
 /**
  * Options of {@link FinopsClient}.
@@ -91,6 +100,99 @@ export class FinopsClient implements FinopsApi {
     });
   }
 
+  async getEntityForecast(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityCostForecast> {
+    return this.get(entityPath(entityRef, 'forecast'));
+  }
+
+  async getEntityAnomalies(
+    entityRef: string | CompoundEntityRef,
+    options: FinopsDayRange & { granularity?: 'daily' | 'hourly' } = {},
+  ): Promise<EntityCostAnomalies> {
+    return this.get(entityPath(entityRef, 'anomalies'), {
+      from: options.from,
+      to: options.to,
+      granularity: options.granularity,
+    });
+  }
+
+  async getEntityEfficiency(
+    entityRef: string | CompoundEntityRef,
+    options: FinopsDayRange = {},
+  ): Promise<EntityGpuEfficiency> {
+    return this.get(entityPath(entityRef, 'efficiency'), {
+      from: options.from,
+      to: options.to,
+    });
+  }
+
+  async getEntityCarbon(
+    entityRef: string | CompoundEntityRef,
+    options: FinopsDayRange = {},
+  ): Promise<EntityCarbonFootprint> {
+    return this.get(entityPath(entityRef, 'carbon'), {
+      from: options.from,
+      to: options.to,
+    });
+  }
+
+  async getEntityRecommendations(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<EntityRecommendations> {
+    return this.get(entityPath(entityRef, 'recommendations'));
+  }
+
+  async dismissRecommendation(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    reason: string,
+  ): Promise<RecommendationDecision> {
+    return this.post(recommendationPath(entityRef, id, 'dismiss'), {
+      reason,
+    });
+  }
+
+  async snoozeRecommendation(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+    options: { days?: number } = {},
+  ): Promise<RecommendationDecision> {
+    return this.post(recommendationPath(entityRef, id, 'snooze'), {
+      days: options.days ?? 7,
+    });
+  }
+
+  async reopenRecommendation(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+  ): Promise<RecommendationDecision> {
+    return this.post(recommendationPath(entityRef, id, 'reopen'), {});
+  }
+
+  async openRecommendationPullRequest(
+    entityRef: string | CompoundEntityRef,
+    id: string,
+  ): Promise<{ url: string }> {
+    return this.post(recommendationPath(entityRef, id, 'pull-request'), {});
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('finops');
+    const response = await this.fetchApi.fetch(`${baseUrl}/${path}`, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
+  }
+
   private async get<T>(
     path: string,
     query: Record<string, string | undefined> = {},
@@ -127,4 +229,15 @@ function entityPath(
   ]
     .map(segment => encodeURIComponent(segment))
     .join('/');
+}
+
+/** `entities/…/recommendations/<id>/<action>`, the id encoded. */
+function recommendationPath(
+  entityRef: string | CompoundEntityRef,
+  id: string,
+  action: string,
+): string {
+  return `${entityPath(entityRef, 'recommendations')}/${encodeURIComponent(
+    id,
+  )}/${action}`;
 }

@@ -15,6 +15,10 @@
  */
 
 export { finopsApiRef } from './FinopsApi';
-export type { FinopsApi } from './FinopsApi';
+export type {
+  FinopsApi,
+  FinopsDayRange,
+  RecommendationDecision,
+} from './FinopsApi';
 export { FinopsClient } from './FinopsClient';
 export type { FinopsClientOptions } from './FinopsClient';

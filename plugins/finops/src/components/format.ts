@@ -103,3 +103,31 @@ export function formatDateTime(iso: string, locale = getLocale()): string {
     .format(date)
     .concat(' UTC');
 }
+
+/**
+ * Formats a plain number with at most `digits` fraction digits
+ * (`12,345.6`).
+ */
+export function formatNumber(
+  value: number,
+  digits = 0,
+  locale = getLocale(),
+): string {
+  return new Intl.NumberFormat(locale, {
+    maximumFractionDigits: digits,
+  }).format(value);
+}
+
+/**
+ * Formats a `YYYY-MM-DD` day as e.g. `Nov 14, 2026` (UTC).
+ */
+export function formatDay(day: string, locale = getLocale()): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) {
+    return day;
+  }
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  }).format(date);
+}

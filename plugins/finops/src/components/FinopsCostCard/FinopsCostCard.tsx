@@ -17,7 +17,6 @@
 import type { ReactNode } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -42,11 +41,13 @@ import {
   isFinopsAvailable,
   KUBERNETES_ID_ANNOTATION,
   type CostDriver,
+  type EntityCostForecast,
   type EntityCostSummary,
 } from '@ai-finops/backstage-plugin-finops-common';
 import { finopsApiRef } from '../../api';
 import { finopsTranslationRef } from '../../translation';
 import { BudgetMeter } from '../BudgetMeter';
+import { LoadingSkeleton } from '../shared';
 import { Sparkline, summarizeSeries } from '../Sparkline';
 import {
   formatCurrency,
@@ -137,6 +138,73 @@ function Trend(props: { summary: EntityCostSummary; t: Translate }) {
   );
 }
 
+/** Forecast to month end with its interval, and the change vs last month. */
+function ForecastBlock(props: {
+  forecast?: EntityCostForecast;
+  error?: Error;
+  currency: string;
+  t: Translate;
+}) {
+  const { forecast, error, currency, t } = props;
+  if (error) {
+    return (
+      <Text as="p" variant="body-x-small" color="secondary">
+        {t('costCard.forecast.unavailable', {
+          message: ResponseError.is(error)
+            ? error.cause.message
+            : error.message,
+        })}
+      </Text>
+    );
+  }
+  if (!forecast) return null;
+  const money = (v: number) => formatCurrency(v, currency);
+  const change = relativeChange(
+    forecast.monthEnd.mean,
+    forecast.previousMonth.cost,
+  );
+  return (
+    <Flex direction="column" gap="0" data-testid="finops-forecast">
+      <Text as="span" variant="body-x-small" color="secondary">
+        {t('costCard.forecast.label')}
+      </Text>
+      <Text
+        as="span"
+        variant="body-large"
+        weight="bold"
+        data-testid="finops-forecast-mean"
+      >
+        {money(forecast.monthEnd.mean)}
+      </Text>
+      <Text as="span" variant="body-x-small" color="secondary">
+        {t('costCard.forecast.interval', {
+          level: formatPercent(forecast.monthEnd.level),
+          lower: money(forecast.monthEnd.lower),
+          upper: money(forecast.monthEnd.upper),
+        })}
+      </Text>
+      {change !== undefined && (
+        <Text
+          as="span"
+          variant="body-x-small"
+          color={change > 0 ? 'danger' : 'success'}
+        >
+          {t('costCard.forecast.vsPreviousMonth', {
+            percent: `${change > 0 ? '+' : '−'}${formatPercent(
+              Math.abs(change),
+              {
+                maximumFractionDigits: 1,
+              },
+            )}`,
+            month: formatMonth(forecast.previousMonth.month),
+            amount: money(forecast.previousMonth.cost),
+          })}
+        </Text>
+      )}
+    </Flex>
+  );
+}
+
 function Metric(props: { label: string; value: string }) {
   return (
     <Flex direction="column" gap="0">
@@ -198,7 +266,12 @@ function DriversTable(props: { summary: EntityCostSummary; t: Translate }) {
   );
 }
 
-function CostSummaryView(props: { summary: EntityCostSummary; t: Translate }) {
+function CostSummaryView(props: {
+  summary: EntityCostSummary;
+  forecast?: EntityCostForecast;
+  forecastError?: Error;
+  t: Translate;
+}) {
   const { summary, t } = props;
   const { currency, monthlyBudget, usage } = summary;
   const spent = summary.monthToDate.effectiveCost;
@@ -240,6 +313,13 @@ function CostSummaryView(props: { summary: EntityCostSummary; t: Translate }) {
         </Text>
         <Trend summary={summary} t={t} />
       </Flex>
+
+      <ForecastBlock
+        forecast={props.forecast}
+        error={props.forecastError}
+        currency={currency}
+        t={t}
+      />
 
       {hasBudget && (
         <Flex direction="column" gap="1">
@@ -330,10 +410,15 @@ function FinopsCostCardContent(props: { title: string; t: Translate }) {
     () => finopsApi.getEntityCostSummary(entityRef),
     [finopsApi, entityRef],
   );
+  // The forecast comes from its own route; the card shows without it.
+  const forecast = useAsync(
+    async () => finopsApi.getEntityForecast(entityRef),
+    [finopsApi, entityRef],
+  );
 
   let content: ReactNode;
   if (loading) {
-    content = <Progress />;
+    content = <LoadingSkeleton lines={4} />;
   } else if (error) {
     if (ResponseError.is(error) && error.statusCode === 404) {
       content = <EmptyMessage t={t} description={error.cause.message} />;
@@ -357,7 +442,14 @@ function FinopsCostCardContent(props: { title: string; t: Translate }) {
   } else if (!value || isEmptySummary(value)) {
     content = <EmptyMessage t={t} />;
   } else {
-    content = <CostSummaryView summary={value} t={t} />;
+    content = (
+      <CostSummaryView
+        summary={value}
+        forecast={forecast.value}
+        forecastError={forecast.error}
+        t={t}
+      />
+    );
   }
 
   return (

@@ -117,5 +117,17 @@ export interface Config {
         by?: 'even' | 'proportional';
       }>;
     };
+
+    /**
+     * Pull requests for recommendations, opened in the entity's GitOps
+     * repository (`ai-finops.io/gitops-repo`) through `integrations.github`.
+     */
+    gitops?: {
+      /**
+       * How often the state of open pull requests is read from the host
+       * (task `finops-gitops-pull-requests`), in minutes. Default: 15.
+       */
+      refreshMinutes?: number;
+    };
   };
 }

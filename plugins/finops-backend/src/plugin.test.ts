@@ -198,6 +198,7 @@ describe('finopsPlugin', () => {
       'finops.entity.read',
       'finops.organization.read',
       'finops.admin',
+      'finops.recommendation.apply',
     ]);
   });
 });

@@ -18,6 +18,7 @@ import { finopsPermissions } from '@ai-finops/backstage-plugin-finops-common';
 import {
   finopsDataSourcesExtensionPoint,
   finopsRecommendersExtensionPoint,
+  GithubGitopsPullRequests,
   type FinopsDataSource,
   type FinopsDataSourcesExtensionPoint,
   type FinopsRecommender,
@@ -32,6 +33,10 @@ import { DatabaseFinopsStore } from './database';
 import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
 import { readAllocationSettings } from './service/allocationConfig';
+import {
+  recommendationsOverHttp,
+  schedulePullRequestRefresh,
+} from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
 
 class FinopsDataSourcesExtensionPointImpl
@@ -106,6 +111,8 @@ export const finopsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
       async init({
         config,
@@ -117,6 +124,8 @@ export const finopsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        auth,
+        discovery,
       }) {
         permissionsRegistry.addPermissions(finopsPermissions);
 
@@ -134,6 +143,23 @@ export const finopsPlugin = createBackendPlugin({
           scheduler,
           store,
         }).start();
+
+        // Recommendation pull requests through integrations.github; without
+        // that configuration the route answers 501.
+        const gitops = config.has('integrations.github')
+          ? GithubGitopsPullRequests.fromConfig(config)
+          : undefined;
+        if (gitops) {
+          await schedulePullRequestRefresh({
+            scheduler,
+            store,
+            gitops,
+            logger,
+            frequencyMinutes: config.getOptionalNumber(
+              'finops.gitops.refreshMinutes',
+            ),
+          });
+        }
 
         logger.info(
           `FinOps ingestion scheduled for data sources: ${
@@ -153,6 +179,11 @@ export const finopsPlugin = createBackendPlugin({
             allocation: readAllocationSettings(config),
             recommendationState: store,
             recommenders: recommenders.recommenders,
+            pullRequests: gitops && {
+              store,
+              gitops,
+              recommendations: recommendationsOverHttp({ auth, discovery }),
+            },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

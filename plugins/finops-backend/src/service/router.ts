@@ -54,6 +54,10 @@ import type { AllocationSettings } from './allocationConfig';
 import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
+import {
+  registerPullRequestRoutes,
+  type PullRequestRouteOptions,
+} from './pullRequestRoutes';
 
 /**
  * What the router needs.
@@ -77,6 +81,11 @@ export interface RouterOptions {
   recommendationState?: FinopsRecommendationStateStore;
   /** Recommenders installed through the extension point. */
   recommenders?: FinopsRecommender[];
+  /** GitOps pull requests for recommendations; without it the route answers 501. */
+  pullRequests?: Pick<
+    PullRequestRouteOptions,
+    'store' | 'gitops' | 'recommendations'
+  >;
 }
 
 const MAX_RUNS = 1000;
@@ -262,6 +271,19 @@ export async function createRouter(
     await ingestion.trigger(source);
     res.status(202).json({ source, status: 'triggered' as const });
   });
+
+  // Recommendation pull requests (before the engine routes' 501 fallback).
+  if (options.pullRequests) {
+    registerPullRequestRoutes(router as unknown as express.Router, {
+      ...options.pullRequests,
+      httpAuth,
+      permissions,
+      logger,
+      currency,
+      now,
+      resolveEntity,
+    });
+  }
 
   // Forecast, anomalies, efficiency, carbon and recommendations.
   registerEngineRoutes(router as unknown as express.Router, {

@@ -1648,6 +1648,121 @@ export const spec = {
         },
         required: ['entityRef', 'id', 'state'],
       },
+      RecommendationPullRequest: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          provider: {
+            type: 'string',
+            enum: ['github'],
+          },
+          repository: {
+            type: 'string',
+            description: 'owner/repo of the GitOps repository.',
+          },
+          number: {
+            type: 'integer',
+          },
+          url: {
+            type: 'string',
+          },
+          branch: {
+            type: 'string',
+          },
+          baseBranch: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['open', 'merged', 'closed'],
+          },
+          openedAt: {
+            type: 'string',
+          },
+          checkedAt: {
+            type: 'string',
+          },
+          openedBy: {
+            type: 'string',
+          },
+          closedAt: {
+            type: 'string',
+          },
+          monthlySavings: {
+            type: 'number',
+          },
+          created: {
+            type: 'boolean',
+            description:
+              'False when an open pull request for the recommendation already existed.',
+          },
+        },
+        required: [
+          'provider',
+          'repository',
+          'number',
+          'url',
+          'branch',
+          'baseBranch',
+          'state',
+          'openedAt',
+          'checkedAt',
+        ],
+      },
+      RecommendationPullRequestResult: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          id: {
+            type: 'string',
+          },
+          pullRequest: {
+            $ref: '#/components/schemas/RecommendationPullRequest',
+          },
+          edits: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                file: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                },
+                name: {
+                  type: 'string',
+                },
+                field: {
+                  type: 'string',
+                },
+                via: {
+                  type: 'string',
+                  enum: [
+                    'kustomization-replicas',
+                    'json6902-patch',
+                    'overlay-patch',
+                    'overlay-patch-added',
+                    'resource',
+                  ],
+                },
+                from: {
+                  type: 'string',
+                },
+                to: {
+                  type: 'string',
+                },
+              },
+              required: ['file', 'kind', 'name', 'field', 'via'],
+            },
+          },
+        },
+        required: ['entityRef', 'id', 'pullRequest'],
+      },
     },
   },
   paths: {
@@ -2397,10 +2512,10 @@ export const spec = {
       },
     },
     '/entities/{kind}/{namespace}/{name}/recommendations/{id}/pull-request': {
-      post: {
-        operationId: 'OpenRecommendationPullRequest',
+      get: {
+        operationId: 'GetRecommendationPullRequest',
         description:
-          "Opens a pull request with the recommendation's manifest changes against the entity's GitOps repository. Answers 501 until the GitOps integration is installed.",
+          'The pull request opened for a recommendation and its state as last read from the host (finops.entity.read on the entity).',
         security: [
           {
             JWT: [],
@@ -2427,6 +2542,90 @@ export const spec = {
           },
         ],
         responses: {
+          '200': {
+            description: 'Ok.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RecommendationPullRequestResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+      post: {
+        operationId: 'OpenRecommendationPullRequest',
+        description:
+          "Opens a pull request with the recommendation's manifest changes in the entity's GitOps repository (ai-finops.io/gitops-repo) through integrations.github, or returns the open one (200). Needs finops.entity.read and finops.recommendation.apply on the entity, or finops.admin. Answers 501 when the GitOps integration is not installed. Merging the pull request is the approval.",
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'The recommendation id.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  overlay: {
+                    type: 'string',
+                    description:
+                      'The overlay folder to edit (overlays/prod) when the changes name no namespace.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'An open pull request for the recommendation already existed.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RecommendationPullRequestResult',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'The pull request was opened.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RecommendationPullRequestResult',
+                },
+              },
+            },
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },

@@ -22,6 +22,7 @@ import { addDetectCommand } from './commands/detect';
 import { addForecastCommand } from './commands/forecast';
 import { addCheckCommand, CheckFailedError } from './commands/check';
 import { addEstimateCommand } from './commands/estimate';
+import { addSimulateCommand } from './commands/simulate';
 
 /** Exit codes of the CLI contract (see the repository's DESIGN notes). */
 export const EXIT_OK = 0;
@@ -54,6 +55,7 @@ export function createProgram(): Command {
   addDetectCommand(program);
   addEstimateCommand(program);
   addCheckCommand(program);
+  addSimulateCommand(program);
   return program;
 }
 

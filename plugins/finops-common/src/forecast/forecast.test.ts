@@ -20,6 +20,7 @@ import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import { forecast } from './forecast';
 import { mase, maseScale, owa, smape } from './metrics';
 import { decompose, detectSeasons } from './seasonality';
+import { normalQuantile } from './stats';
 
 const HOUR = 3_600_000;
 
@@ -54,6 +55,15 @@ describe('metrics (M4 definitions)', () => {
       (0.8 + 0.75) / 2,
       10,
     );
+  });
+});
+
+describe('normalQuantile', () => {
+  it('matches the standard normal table', () => {
+    expect(normalQuantile(0.9)).toBeCloseTo(1.281552, 5);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
+    expect(normalQuantile(0.5)).toBe(0);
   });
 });
 

@@ -30,7 +30,7 @@ import {
   type ForecastModel,
 } from './models';
 import { detectSeasons } from './seasonality';
-import { fillGaps, mad, quantile } from './stats';
+import { fillGaps, mad, normalQuantile, quantile } from './stats';
 
 /**
  * Options of {@link forecast}.
@@ -116,8 +116,6 @@ export interface ForecastResult {
 }
 
 const DEFAULT_LEVEL = 0.8;
-/** z for a two-sided 80 % normal interval, used only without a backtest. */
-const Z80 = 1.2816;
 
 /** The candidate models for a history of length n with these seasons. */
 function candidateModels(
@@ -330,9 +328,9 @@ export function forecast(
     const sigma = diffs.length
       ? mad(diffs, 0) || Math.abs(y[n - 1]) * 0.1
       : Math.abs(y[n - 1]) * 0.1;
+    const z = normalQuantile(1 - (1 - level) / 2);
     for (let j = 0; j < horizon; j++) {
-      const width =
-        Z80 * sigma * Math.sqrt(j + 1) * (level === DEFAULT_LEVEL ? 1 : 1);
+      const width = z * sigma * Math.sqrt(j + 1);
       lowerOffset.push(-width);
       upperOffset.push(width);
     }

@@ -191,6 +191,30 @@ describe('GithubGitopsPullRequests against GitHub at the HTTP edge', () => {
     expect(github.requests.some(r => r.method === 'PATCH')).toBe(true);
   });
 
+  it('two requests at once give one pull request', async () => {
+    const content = pullRequestContent(REC, {
+      entityRef: 'component:default/chat',
+    });
+    const input = {
+      location,
+      recommendationId: REC.id,
+      changes: REC.changes,
+      ...content,
+    };
+    const [a, b] = await Promise.all([
+      prs.openPullRequest(input),
+      prs.openPullRequest(input),
+    ]);
+    expect(a.number).toBe(b.number);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(github.pulls).toHaveLength(1);
+    // Both got past the first check: the second POST /pulls met GitHub's 422.
+    const creates = github.requests.filter(
+      r => r.method === 'POST' && r.path === '/repos/acme/deployments/pulls',
+    );
+    expect(creates).toHaveLength(2);
+  });
+
   it('reads the state: open, merged, closed', async () => {
     const content = pullRequestContent(REC, {
       entityRef: 'component:default/chat',

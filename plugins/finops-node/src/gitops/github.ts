@@ -305,8 +305,9 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
         }),
       );
     }
-    const { data: pr } = await call(repository, () =>
-      octokit.rest.pulls.create({
+    let pr: { number: number; html_url: string };
+    try {
+      ({ data: pr } = await octokit.rest.pulls.create({
         owner,
         repo,
         title: input.title,
@@ -314,8 +315,31 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
         base: baseBranch,
         body: input.body.replace('{{diff}}', editsTable(result.edits)),
         maintainer_can_modify: true,
-      }),
-    );
+      }));
+    } catch (error) {
+      // Another request opened it meanwhile ("A pull request already exists").
+      if (status(error) !== 422) throw translate(repository, error);
+      const { data: raced } = await call(repository, () =>
+        octokit.rest.pulls.list({
+          owner,
+          repo,
+          state: 'open',
+          head: `${owner}:${branch}`,
+          per_page: 10,
+        }),
+      );
+      if (raced.length === 0) throw translate(repository, error);
+      return {
+        repository,
+        number: raced[0].number,
+        url: raced[0].html_url,
+        branch,
+        baseBranch: raced[0].base.ref,
+        state: 'open',
+        created: false,
+        edits: result.edits,
+      };
+    }
     if (input.labels && input.labels.length > 0) {
       await call(repository, () =>
         octokit.rest.issues.addLabels({

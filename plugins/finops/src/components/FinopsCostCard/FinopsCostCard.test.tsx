@@ -23,6 +23,7 @@ import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-commo
 import { finopsApiRef, type FinopsApi } from '../../api';
 import { FinopsCostCard } from './FinopsCostCard';
 import { aSummary } from '../../__fixtures__/summary';
+import { aForecast } from '../../__fixtures__/engine';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -264,5 +265,39 @@ describe('FinopsCostCard', () => {
     ).toBeGreaterThan(0);
     expect(screen.getByRole('heading', { name: 'Cost' })).toBeInTheDocument();
     await waitFor(() => expect(getEntityCostSummary).not.toHaveBeenCalled());
+  });
+
+  it('shows the month-end forecast with its interval and the change vs last month', async () => {
+    const getEntityForecast = jest.fn().mockResolvedValue(aForecast());
+    renderCard({
+      getEntityCostSummary: async () => summary,
+      getEntityForecast,
+    });
+
+    expect(await screen.findByTestId('finops-forecast-mean')).toHaveTextContent(
+      '$24,150',
+    );
+    const block = screen.getByTestId('finops-forecast');
+    expect(block).toHaveTextContent('80% interval $22,010 – $26,480');
+    expect(block).toHaveTextContent('+15% vs October 2026 ($21,000)');
+    expect(getEntityForecast).toHaveBeenCalledWith(
+      'component:default/chat-llm',
+    );
+  });
+
+  it('still shows the costs when the forecast fails, with the reason', async () => {
+    renderCard({
+      getEntityCostSummary: async () => summary,
+      getEntityForecast: async () =>
+        Promise.reject(
+          await notFoundError(
+            'component:default/chat-llm has 1 day(s) of costs; a forecast needs at least two',
+          ),
+        ),
+    });
+    expect(await screen.findByText('$12,345')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/No forecast: .* a forecast needs at least two/),
+    ).toBeInTheDocument();
   });
 });

@@ -15,8 +15,26 @@
  */
 
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
-import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import {
+  recommendCarbonRegion,
+  recommendGpuRightsizing,
+  recommendReplicaBounds,
+  recommendRightsizing,
+  recommendSpot,
+  recommendTimeShift,
+  type CarbonRegionInput,
+  type EngineRecommendation,
+  type EntityCostSummary,
+  type GpuWorkloadUsage,
+  type ManifestChange,
+  type RecommendationKind,
+  type ReplicaBoundsInput,
+  type RightsizingInput,
+  type SpotInput,
+  type TimeShiftInput,
+  type WorkloadRef,
+} from '@ai-finops/backstage-plugin-finops-common';
 
 /**
  * A ranked, actionable recommendation for one entity.
@@ -36,6 +54,17 @@ export interface FinopsRecommendation {
   monthlySavings: number;
   /** Confidence in the estimate, 0..1. */
   confidence: number;
+  /** What kind of change it is (the engine's kinds, or the recommender's own). */
+  kind?: RecommendationKind | string;
+  /** kgCO2e per month avoided (negative: more emissions). */
+  monthlyCarbonSavingKg?: number;
+  /** How likely the change is to hurt the service, and why. */
+  risk?: 'low' | 'medium' | 'high';
+  riskReason?: string;
+  /** The Kubernetes object the change is made to. */
+  workload?: WorkloadRef;
+  /** The manifest changes it implies (JSON Patch operations with old and new values). */
+  changes?: ManifestChange[];
 }
 
 /**
@@ -79,3 +108,157 @@ export const finopsRecommendersExtensionPoint =
   createExtensionPoint<FinopsRecommendersExtensionPoint>({
     id: 'finops.recommenders',
   });
+
+/**
+ * A recommendation of the engine as a {@link FinopsRecommendation} of one
+ * entity.
+ *
+ * @public
+ */
+export function toFinopsRecommendation(
+  recommendation: EngineRecommendation,
+  recommenderId: string,
+  entityRef: string,
+): FinopsRecommendation {
+  return {
+    id: recommendation.id,
+    recommenderId,
+    entityRef,
+    title: recommendation.title,
+    description: recommendation.description,
+    monthlySavings: recommendation.monthlySavings,
+    confidence: recommendation.confidence,
+    kind: recommendation.kind,
+    monthlyCarbonSavingKg: recommendation.monthlyCarbonSavingKg,
+    risk: recommendation.risk,
+    riskReason: recommendation.riskReason,
+    workload: recommendation.workload,
+    changes: recommendation.changes,
+  };
+}
+
+/**
+ * Where an engine recommender gets its inputs for an entity: usually a
+ * backend module that reads Prometheus, the store or the GitOps repository.
+ * Return an empty list when the entity has nothing to say.
+ *
+ * @public
+ */
+export type FinopsRecommenderInputs<T> = (
+  context: FinopsRecommenderContext,
+) => Promise<readonly T[]>;
+
+function engineRecommender<T>(
+  id: string,
+  inputs: FinopsRecommenderInputs<T>,
+  run: (input: T) => EngineRecommendation | undefined,
+): FinopsRecommender {
+  return {
+    id,
+    async recommend(context) {
+      const entityRef = stringifyEntityRef(context.entity);
+      const out: FinopsRecommendation[] = [];
+      for (const input of await inputs(context)) {
+        const rec = run(input);
+        if (rec) out.push(toFinopsRecommendation(rec, id, entityRef));
+      }
+      return out.sort((a, b) => b.monthlySavings - a.monthlySavings);
+    },
+  };
+}
+
+/**
+ * CPU and memory rightsizing from decaying usage histograms (VPA-style:
+ * CPU P90, memory P95 of daily peaks, +15 %, 24 h half-life, OOM bump,
+ * confidence growing with days of history), id `rightsize-cpu-memory`.
+ *
+ * @public
+ */
+export function createCpuMemoryRightsizingRecommender(options: {
+  inputs: FinopsRecommenderInputs<RightsizingInput>;
+}): FinopsRecommender {
+  return engineRecommender(
+    'rightsize-cpu-memory',
+    options.inputs,
+    recommendRightsizing,
+  );
+}
+
+/**
+ * GPU rightsizing from memory headroom and activity: consolidate replicas, a
+ * MIG slice, a smaller GPU model or time-slicing, id `rightsize-gpu`.
+ *
+ * @public
+ */
+export function createGpuRightsizingRecommender(options: {
+  inputs: FinopsRecommenderInputs<GpuWorkloadUsage>;
+}): FinopsRecommender {
+  return engineRecommender(
+    'rightsize-gpu',
+    options.inputs,
+    recommendGpuRightsizing,
+  );
+}
+
+/**
+ * HPA / KEDA replica bounds and threshold from a forecast of demand, id
+ * `replica-bounds`.
+ *
+ * @public
+ */
+export function createReplicaBoundsRecommender(options: {
+  inputs: FinopsRecommenderInputs<ReplicaBoundsInput>;
+}): FinopsRecommender {
+  return engineRecommender(
+    'replica-bounds',
+    options.inputs,
+    recommendReplicaBounds,
+  );
+}
+
+/**
+ * Spot capacity for interruption-tolerant workloads, id `spot`.
+ *
+ * @public
+ */
+export function createSpotRecommender(options: {
+  inputs: FinopsRecommenderInputs<SpotInput>;
+}): FinopsRecommender {
+  return engineRecommender('spot', options.inputs, recommendSpot);
+}
+
+/**
+ * Carbon-aware placement: a cleaner allowed region (`carbon-region`) and a
+ * cleaner start for deferrable batch work (`carbon-time-shift`), one
+ * recommender for both.
+ *
+ * @public
+ */
+export function createCarbonAwareRecommender(options: {
+  regions?: FinopsRecommenderInputs<CarbonRegionInput>;
+  timeShifts?: FinopsRecommenderInputs<TimeShiftInput>;
+}): FinopsRecommender {
+  const regions = engineRecommender(
+    'carbon-aware',
+    options.regions ?? (async () => []),
+    recommendCarbonRegion,
+  );
+  const shifts = engineRecommender(
+    'carbon-aware',
+    options.timeShifts ?? (async () => []),
+    recommendTimeShift,
+  );
+  return {
+    id: 'carbon-aware',
+    async recommend(context) {
+      const all = [
+        ...(await regions.recommend(context)),
+        ...(await shifts.recommend(context)),
+      ];
+      return all.sort(
+        (a, b) =>
+          (b.monthlyCarbonSavingKg ?? 0) - (a.monthlyCarbonSavingKg ?? 0),
+      );
+    },
+  };
+}

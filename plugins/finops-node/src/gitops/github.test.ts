@@ -148,6 +148,12 @@ describe('GithubGitopsPullRequests against GitHub at the HTTP edge', () => {
       '| `overlays/prod/autoscaler.yaml` | ScaledObject/chat | `spec.maxReplicaCount` | `6` | `4` |',
     );
     expect(opened.body).not.toContain('{{diff}}');
+    // Only the service folder's subtree was listed recursively.
+    const recursive = github.requests.filter(r =>
+      r.path.includes('recursive='),
+    );
+    expect(recursive).toHaveLength(1);
+    expect(recursive[0].path).not.toContain(github.commitOf('main')!.tree);
     // Credentials came from the integration.
     expect(
       github.requests.every(r => r.authorization === 'token ghs_test'),
@@ -284,7 +290,7 @@ describe('GithubGitopsPullRequests against GitHub at the HTTP edge', () => {
         body: 'b',
       }),
     ).rejects.toThrow(
-      "No YAML manifests under 'apps/nothing' in acme/deployments@main",
+      "No folder 'apps/nothing' in acme/deployments@main; check ai-finops.io/gitops-repo and ai-finops.io/gitops-path",
     );
     // Nothing was written for the refused requests.
     expect(github.requests.filter(r => r.method !== 'GET')).toEqual([]);

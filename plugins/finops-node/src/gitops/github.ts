@@ -212,21 +212,47 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
     const { data: baseCommit } = await call(repository, () =>
       octokit.rest.git.getCommit({ owner, repo, commit_sha: baseSha }),
     );
+    // Walk down to the service folder, then read its subtree only, so a
+    // large repository's tree is never listed whole.
+    let folderSha = baseCommit.tree.sha;
+    const segments = location.path ? location.path.split('/') : [];
+    for (let i = 0; i < segments.length; i++) {
+      const { data: level } = await call(repository, () =>
+        octokit.rest.git.getTree({ owner, repo, tree_sha: folderSha }),
+      );
+      const entry = level.tree.find(
+        e => e.path === segments[i] && e.type === 'tree',
+      );
+      if (!entry?.sha) {
+        throw new NotFoundError(
+          `No folder '${segments
+            .slice(0, i + 1)
+            .join(
+              '/',
+            )}' in ${repository}@${baseBranch}; check ai-finops.io/gitops-repo and ai-finops.io/gitops-path`,
+        );
+      }
+      folderSha = entry.sha;
+    }
     const { data: tree } = await call(repository, () =>
       octokit.rest.git.getTree({
         owner,
         repo,
-        tree_sha: baseCommit.tree.sha,
+        tree_sha: folderSha,
         recursive: 'true',
       }),
     );
+    if (tree.truncated) {
+      throw new ServiceUnavailableError(
+        `The tree of ${repository}/${location.path} is too large for one request; point ai-finops.io/gitops-path at the service folder`,
+      );
+    }
     const prefix = location.path ? `${location.path}/` : '';
     const entries = tree.tree.filter(
       e =>
         e.type === 'blob' &&
         e.path !== undefined &&
         e.sha !== undefined &&
-        e.path.startsWith(prefix) &&
         MANIFEST.test(e.path),
     );
     if (entries.length === 0) {
@@ -234,11 +260,6 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
         `No YAML manifests under '${
           location.path || '/'
         }' in ${repository}@${baseBranch}`,
-      );
-    }
-    if (tree.truncated) {
-      throw new ServiceUnavailableError(
-        `The tree of ${repository}@${baseBranch} is too large for one request; set ai-finops.io/gitops-path to the service folder`,
       );
     }
     const files: GitopsManifestFile[] = await Promise.all(
@@ -250,7 +271,7 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
           blob.encoding === 'base64'
             ? Buffer.from(blob.content, 'base64').toString('utf8')
             : blob.content;
-        return { path: e.path!.slice(prefix.length), content };
+        return { path: e.path!, content };
       }),
     );
 

@@ -308,15 +308,18 @@ export class FakeGithub {
           dirs.add(parts.slice(0, i).join('/'));
         entries.push({ path: p, mode: '100644', type: 'blob', sha });
       }
-      if (url.searchParams.get('recursive')) {
-        for (const d of dirs) {
-          entries.push({
-            path: d,
-            mode: '040000',
-            type: 'tree',
-            sha: sha1(`dir ${d}`),
-          });
+      // Folders are trees of their own (flat maps of relative paths here).
+      for (const d of dirs) {
+        const sub = new Map<string, string>();
+        for (const [p, sha] of tree) {
+          if (p.startsWith(`${d}/`)) sub.set(p.slice(d.length + 1), sha);
         }
+        entries.push({
+          path: d,
+          mode: '040000',
+          type: 'tree',
+          sha: this.putTree(sub),
+        });
       }
       return {
         status: 200,

@@ -217,8 +217,9 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
     let folderSha = baseCommit.tree.sha;
     const segments = location.path ? location.path.split('/') : [];
     for (let i = 0; i < segments.length; i++) {
+      const treeSha = folderSha;
       const { data: level } = await call(repository, () =>
-        octokit.rest.git.getTree({ owner, repo, tree_sha: folderSha }),
+        octokit.rest.git.getTree({ owner, repo, tree_sha: treeSha }),
       );
       const entry = level.tree.find(
         e => e.path === segments[i] && e.type === 'tree',

@@ -90,7 +90,7 @@ export const SERVER_LIFETIME_HOURS = 35_040;
  * shared/data/gpu-telemetry-h200/nvml_samples.csv (power against
  * `gpu_util_pct`): 112.76 W at 0 % and 507.05 W at 100 % utilisation. The
  * datasheet line (idle to the 700 W TDP) overstates that run's energy by
- * 29 %; the fitted line is within 0.1 % (see the README's calibration table).
+ * 28 %; the fitted line is within 0.1 % (see the README's calibration table).
  *
  * @public
  */

@@ -1,0 +1,268 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * Replay-simulator benchmark: prints figures, asserts nothing.
+ *
+ *   bash scripts/bench/simulate.sh [--traces conv,code,mooncake-conv,mooncake-synth,alibaba1,alibaba2,google]
+ *                                  [--hours 168] [--rps 15] [--json out.json]
+ *
+ * Every trace of ../shared/data is replayed under three policies (static
+ * peak, reactive HPA, predictive) with the same replica profile, SLO and
+ * carbon factors:
+ * - azure-llm-inference-2023: code and conversation (one hour each), L4
+ *   replicas serving an 8B model;
+ * - mooncake-fast25-traces: conversation (one hour) and synthetic (17 min),
+ *   H100 replicas (their prompts average 12,000–15,000 tokens);
+ * - sustaindc-workload-hourly: the last --hours of each series as Poisson
+ *   arrivals scaled to a mean of --rps requests/s, token sizes drawn from the
+ *   Azure conversation trace, the hours before as the predictive policy's
+ *   history, L4 replicas; carbon priced hour by hour with the EIA-930 PJM
+ *   2022 intensity (AWS us-east-1's grid) at the same hour of the year.
+ * Request traces use the CCF annual factor of AWS us-east-1 (379 g/kWh);
+ * PUE 1.135 (CCF's AWS average) everywhere.
+ * Goals per trace: predictive GPU-hours ≤ 0.7 × static peak and ≤ reactive
+ * HPA, with an SLO-violation rate ≤ reactive HPA's.
+ */
+
+import { writeFileSync } from 'node:fs';
+import {
+  gridEmissionFactor,
+  PROVIDER_PUE,
+} from '@ai-finops/backstage-plugin-finops-common';
+import {
+  comparePolicies,
+  readAzureLlmTrace,
+  readHourlyCarbonIntensityCsv,
+  readHourlySeries,
+  readTrace,
+  hourlyTrace,
+  REPLICA_PROFILES,
+  type PolicyComparison,
+  type SimTrace,
+} from '@ai-finops/backstage-plugin-finops-node';
+import { sharedDataPath } from '@ai-finops/test-utils';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const HOURS = Number(arg('hours', '168'));
+const RPS = Number(arg('rps', '15'));
+const only = arg('traces', '').split(',').filter(Boolean);
+const jsonOut = arg('json', '');
+
+interface Case {
+  key: string;
+  profile: keyof typeof REPLICA_PROFILES;
+  load: () => SimTrace;
+  hourly?: (
+    trace: SimTrace,
+  ) => Promise<(hourIndex: number) => number | undefined>;
+}
+
+async function pjmByHourOfYear() {
+  const { points } = await readHourlyCarbonIntensityCsv(
+    sharedDataPath(
+      'sustaindc-eia-carbon-intensity-2022',
+      'PJM_NG_avgCI_2022.csv',
+    ),
+    { zone: 'US-MIDA-PJM' },
+  );
+  const start = Date.parse('2022-01-01T00:00:00Z');
+  const byHour = new Array<number | undefined>(8760).fill(undefined);
+  for (const p of points) {
+    const h = Math.round((Date.parse(p.hour) - start) / 3_600_000);
+    if (h >= 0 && h < 8760) byHour[h] = p.gCo2ePerKwh;
+  }
+  return byHour;
+}
+
+const azure = (name: string) =>
+  sharedDataPath(
+    'azure-llm-inference-2023',
+    `AzureLLMInferenceTrace_${name}.csv`,
+  );
+const tokenMix = () => [...readAzureLlmTrace(azure('conv')).requests()];
+
+function sustaindc(key: string, file: string): Case {
+  const path = sharedDataPath('sustaindc-workload-hourly', file);
+  let length = 0;
+  return {
+    key,
+    profile: 'l4-llama8b',
+    load: () => {
+      const hourly = readHourlySeries(path);
+      length = hourly.length;
+      return hourlyTrace({
+        name: file.replace(/\.csv$/, ''),
+        hourly,
+        hours: HOURS,
+        meanRequestsPerSecond: RPS,
+        tokenMix: tokenMix(),
+      });
+    },
+    hourly: async () => {
+      const pjm = await pjmByHourOfYear();
+      const first = length - HOURS;
+      return h => pjm[(first + h) % 8760];
+    },
+  };
+}
+
+const CASES: Case[] = [
+  { key: 'conv', profile: 'l4-llama8b', load: () => readTrace(azure('conv')) },
+  { key: 'code', profile: 'l4-llama8b', load: () => readTrace(azure('code')) },
+  {
+    key: 'mooncake-conv',
+    profile: 'h100-llama8b',
+    load: () =>
+      readTrace(
+        sharedDataPath('mooncake-fast25-traces', 'conversation_trace.jsonl'),
+      ),
+  },
+  {
+    key: 'mooncake-synth',
+    profile: 'h100-llama8b',
+    load: () =>
+      readTrace(
+        sharedDataPath('mooncake-fast25-traces', 'synthetic_trace.jsonl'),
+      ),
+  },
+  sustaindc('alibaba1', 'Alibaba_CPU_Data_Hourly_1.csv'),
+  sustaindc('alibaba2', 'Alibaba_CPU_Data_Hourly_2.csv'),
+  sustaindc('google', 'GoogleClusteData_CPU_Data_Hourly_1.csv'),
+];
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (v: number, d: number, n: number) => v.toFixed(d).padStart(n);
+
+async function main() {
+  const annual = gridEmissionFactor('aws', 'us-east-1').gCo2ePerKwh;
+  const pue = PROVIDER_PUE.aws;
+  const comparisons: Array<
+    PolicyComparison & { seconds: number; key: string }
+  > = [];
+  for (const c of CASES.filter(x => !only.length || only.includes(x.key))) {
+    const started = process.hrtime.bigint();
+    const trace = c.load();
+    const profile = REPLICA_PROFILES[c.profile];
+    const comparison = comparePolicies(trace, {
+      profile,
+      pue,
+      gCo2ePerKwh: annual,
+      hourlyGCo2ePerKwh: c.hourly ? await c.hourly(trace) : undefined,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    comparisons.push({ ...comparison, seconds, key: c.key });
+    console.log(
+      `\n${trace.name} (${c.key}): ${
+        comparison.results[0].requests
+      } requests over ${(comparison.results[0].durationSeconds / 3600).toFixed(
+        2,
+      )} h, ${profile.name} at $${profile.usdPerGpuHour.toFixed(
+        3,
+      )}/GPU-h, ${seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `  ${pad('policy', 13)} ${'GPU-h'.padStart(9)} ${'cost $'.padStart(
+        9,
+      )} ${'mean rep'.padStart(8)} ${'max'.padStart(4)} ${'SLO viol %'.padStart(
+        10,
+      )} ${'req viol %'.padStart(10)} ${'p95 TTFT s'.padStart(
+        10,
+      )} ${'kgCO2e'.padStart(8)} ${'gCO2e/1M tok'.padStart(
+        12,
+      )} ${'$/1M tok'.padStart(9)}`,
+    );
+    for (const r of comparison.results) {
+      console.log(
+        `  ${pad(r.policy, 13)} ${num(r.gpuHours, 2, 9)} ${num(
+          r.cost,
+          2,
+          9,
+        )} ${num(r.meanReplicas, 2, 8)} ${String(r.maxReplicas).padStart(
+          4,
+        )} ${num(r.slo.violationRate * 100, 1, 10)} ${num(
+          r.slo.requestViolationRate * 100,
+          2,
+          10,
+        )} ${num(r.slo.p95TtftSeconds, 2, 10)} ${num(
+          r.carbon.totalKg,
+          2,
+          8,
+        )} ${num(r.carbon.gCo2ePerMillionTokens, 1, 12)} ${num(
+          r.costPerMillionTokens,
+          3,
+          9,
+        )}`,
+      );
+    }
+    const q = comparison.ratios!;
+    const g = comparison.goals!;
+    console.log(
+      `  predictive: GPU-hours ${q.gpuHoursVsStatic.toFixed(3)}× static [${
+        g.gpuHoursVsStatic ? 'met' : 'NOT met'
+      }], ${q.gpuHoursVsHpa.toFixed(3)}× HPA [${
+        g.gpuHoursVsHpa ? 'met' : 'NOT met'
+      }]; SLO-violation rate ${(q.sloViolationDeltaVsHpa * 100).toFixed(
+        1,
+      )} points vs HPA [${
+        g.sloVsHpa ? 'met' : 'NOT met'
+      }]; carbon ${q.carbonVsStatic.toFixed(
+        3,
+      )}× static, ${q.carbonVsHpa.toFixed(3)}× HPA`,
+    );
+  }
+  console.log(
+    '\nSummary (predictive vs static peak / vs reactive HPA; SLO-violation rate predictive − HPA):',
+  );
+  console.log(
+    `  ${pad('trace', 16)} ${'GPU-h ×static'.padStart(
+      13,
+    )} ${'GPU-h ×HPA'.padStart(10)} ${'SLO Δ pts'.padStart(9)} goals`,
+  );
+  for (const c of comparisons) {
+    const q = c.ratios!;
+    const g = c.goals!;
+    const met = [g.gpuHoursVsStatic, g.gpuHoursVsHpa, g.sloVsHpa].filter(
+      Boolean,
+    ).length;
+    console.log(
+      `  ${pad(c.key, 16)} ${num(q.gpuHoursVsStatic, 3, 13)} ${num(
+        q.gpuHoursVsHpa,
+        3,
+        10,
+      )} ${num(q.sloViolationDeltaVsHpa * 100, 1, 9)} ${met}/3${
+        met === 3
+          ? ''
+          : ` (not met: ${[
+              !g.gpuHoursVsStatic && '≤ 0.7× static',
+              !g.gpuHoursVsHpa && '≤ HPA GPU-hours',
+              !g.sloVsHpa && 'SLO ≤ HPA',
+            ]
+              .filter(Boolean)
+              .join(', ')})`
+      }`,
+    );
+  }
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(comparisons, null, 2));
+}
+
+main().catch(e => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

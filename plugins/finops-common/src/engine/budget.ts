@@ -130,7 +130,12 @@ function parseDay(day: string, what: string): number {
   return ms;
 }
 
-/** The engine's ensemble forecast with weekly seasonality on daily data. */
+/**
+ * The engine's ensemble forecast on daily data (weekly season when the
+ * history shows one).
+ *
+ * @public
+ */
 export const ensembleDailyForecaster: DailyForecaster = (history, horizon) =>
   ensembleForecast(history, { horizon, stepMs: DAY_MS });
 

@@ -165,7 +165,12 @@ export function gpuShareOf(
   return 1;
 }
 
-/** The activity of a sample: SM activity, else graphics engine activity, else utilisation. */
+/**
+ * The activity of a sample: SM activity, else graphics engine activity, else
+ * utilisation.
+ *
+ * @public
+ */
 export function sampleActivity(
   s: GpuSample,
 ): { value: number; source: GpuActivitySource } | undefined {

@@ -254,7 +254,12 @@ class LatencyHistogram {
   }
 }
 
-/** One pass over the trace: its per-minute load. */
+/**
+ * One pass over a trace: its per-minute load (replica-equivalents of the
+ * profile), first and last arrival and request count.
+ *
+ * @public
+ */
 export function summarizeLoad(
   requests: Iterable<SimRequest>,
   profile: ReplicaProfile,

@@ -85,6 +85,22 @@ async function waitForUrl(url, timeoutMs) {
   throw new Error(`timed out waiting for ${url}\n${log.slice(-3000)}`);
 }
 
+/** The guest's token and identity; retried while the backend (re)starts. */
+async function guestIdentity() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${backendUrl}/api/auth/guest/refresh`);
+      const body = await res.json();
+      if (body.backstageIdentity) return body.backstageIdentity;
+      throw new Error(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+    } catch (error) {
+      if (attempt === 30)
+        throw new Error(`guest sign-in failed: ${error.message}`);
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+}
+
 const started = Date.now();
 let browser;
 try {
@@ -99,9 +115,7 @@ try {
   let summary;
   let last = '';
   for (let i = 0; i < 180 && !(summary?.monthToDate?.effectiveCost > 0); i++) {
-    const { token, identity } = (
-      await (await fetch(`${backendUrl}/api/auth/guest/refresh`)).json()
-    ).backstageIdentity;
+    const { token, identity } = await guestIdentity();
     if (
       identity.ownershipEntityRefs.includes(
         'group:default/platform-engineering',
@@ -198,9 +212,7 @@ try {
   );
 
   // The other cards, against the engine routes' own numbers.
-  const { token } = (
-    await (await fetch(`${backendUrl}/api/auth/guest/refresh`)).json()
-  ).backstageIdentity;
+  const { token } = await guestIdentity();
   const api = async route => {
     const res = await fetch(`${backendUrl}/api/finops/${route}`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -248,6 +260,12 @@ try {
   }
   await page.screenshot({
     path: path.join(shots, 'entity-cards.png'),
+    fullPage: true,
+  });
+  // The four cards, cropped: the picture in the README (docs/images/).
+  await page.screenshot({
+    path: path.join(shots, 'readme-entity-cards.png'),
+    clip: { x: 0, y: 0, width: 1440, height: 2280 },
     fullPage: true,
   });
 
@@ -304,6 +322,13 @@ try {
     .getByText(orgTotal, { exact: false })
     .waitFor({ timeout: 60_000 });
   await page.getByTestId('finops-unallocated').waitFor({ timeout: 60_000 });
+  // The anomaly feed and budgets ask each large entity; wait for both.
+  await page.getByTestId('finops-anomaly-feed').waitFor({ timeout: 120_000 });
+  await page
+    .getByTestId('finops-budgets')
+    .getByText(component.metadata.name, { exact: false })
+    .first()
+    .waitFor({ timeout: 120_000 });
   await page.screenshot({
     path: path.join(shots, 'finops-organisation.png'),
     fullPage: true,

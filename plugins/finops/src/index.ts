@@ -40,6 +40,7 @@ export type {
   FinopsClientOptions,
   FinopsDayRange,
   RecommendationDecision,
+  RecommendationPullRequestResult,
 } from './api';
 export type {
   FinopsCostCardProps,

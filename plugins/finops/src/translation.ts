@@ -142,6 +142,7 @@ export const finopsTranslationRef = createTranslationRef({
       dismissedBecause: 'Dismissed: {{reason}}',
       snoozedUntil: 'Snoozed until {{date}}',
       prFailed: 'Could not open a pull request',
+      prOpened: 'Pull request opened',
     },
   },
 });

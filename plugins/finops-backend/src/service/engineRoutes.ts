@@ -920,17 +920,24 @@ class EntityEngine {
       for (const recommender of installed) {
         try {
           for (const r of await recommender.recommend({ entity, summary })) {
+            // An engine recommendation the built-in ones already made
+            // (same id) is not listed twice.
+            if (items.some(item => item.id === r.id)) continue;
             items.push({
-              id: `${recommender.id}:${r.id}`,
+              id: r.id.includes(':') ? r.id : `${recommender.id}:${r.id}`,
               source: recommender.id,
-              kind: recommender.id,
+              kind: r.kind ?? recommender.id,
               title: r.title,
               description: r.description,
               monthlySavings: r.monthlySavings,
-              risk: 'medium',
+              ...(r.monthlyCarbonSavingKg !== undefined
+                ? { monthlyCarbonSavingKg: r.monthlyCarbonSavingKg }
+                : {}),
+              risk: r.risk ?? 'medium',
+              ...(r.riskReason ? { riskReason: r.riskReason } : {}),
               confidence: r.confidence,
               evidence: [],
-              changes: [],
+              changes: r.changes ?? [],
               state: { status: 'open' },
             });
           }

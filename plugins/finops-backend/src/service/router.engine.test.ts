@@ -124,7 +124,11 @@ const BASE = '/api/finops/entities/component/default';
 describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
 
-  async function start(result = AuthorizeResult.ALLOW) {
+  async function start(
+    result:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
     const knex = await databases.init(databaseId);
     const backend = await startTestBackend({
       features: [

@@ -43,6 +43,25 @@ export interface FinopsDayRange {
 }
 
 /**
+ * The pull request opened (or already open) for a recommendation.
+ *
+ * @public
+ */
+export interface RecommendationPullRequestResult {
+  entityRef: string;
+  id: string;
+  pullRequest: {
+    provider: string;
+    repository: string;
+    number: number;
+    url: string;
+    branch?: string;
+    baseBranch?: string;
+    state: 'open' | 'merged' | 'closed';
+  };
+}
+
+/**
  * The answer to a recommendation decision.
  *
  * @public
@@ -196,7 +215,7 @@ export interface FinopsApi {
   openRecommendationPullRequest(
     entityRef: string | CompoundEntityRef,
     id: string,
-  ): Promise<{ url: string }>;
+  ): Promise<RecommendationPullRequestResult>;
 }
 
 /**

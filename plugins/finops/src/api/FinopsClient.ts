@@ -35,6 +35,7 @@ import type {
   FinopsApi,
   FinopsDayRange,
   RecommendationDecision,
+  RecommendationPullRequestResult,
 } from './FinopsApi';
 
 /**
@@ -173,7 +174,7 @@ export class FinopsClient implements FinopsApi {
   async openRecommendationPullRequest(
     entityRef: string | CompoundEntityRef,
     id: string,
-  ): Promise<{ url: string }> {
+  ): Promise<RecommendationPullRequestResult> {
     return this.post(recommendationPath(entityRef, id, 'pull-request'), {});
   }
 

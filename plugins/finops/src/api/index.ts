@@ -19,6 +19,7 @@ export type {
   FinopsApi,
   FinopsDayRange,
   RecommendationDecision,
+  RecommendationPullRequestResult,
 } from './FinopsApi';
 export { FinopsClient } from './FinopsClient';
 export type { FinopsClientOptions } from './FinopsClient';

@@ -22,6 +22,7 @@ import {
   Card,
   CardBody,
   CardHeader,
+  Cell,
   CellText,
   Container,
   Flex,
@@ -219,7 +220,7 @@ function AnomalyFeed(props: { report: CostAllocationReport }) {
   if (error) return <ErrorState error={error} />;
   if (!value?.length) {
     return (
-      <Text as="p" variant="body-small">
+      <Text as="p" variant="body-small" data-testid="finops-anomaly-feed">
         No cost anomalies in the last 90 days.
       </Text>
     );
@@ -305,7 +306,13 @@ function Budgets(props: { report: CostAllocationReport }) {
     },
   ];
   return (
-    <Table columnConfig={columns} data={value} pagination={{ type: 'none' }} />
+    <div data-testid="finops-budgets">
+      <Table
+        columnConfig={columns}
+        data={value}
+        pagination={{ type: 'none' }}
+      />
+    </div>
   );
 }
 
@@ -346,7 +353,13 @@ function Unallocated(props: { report: CostAllocationReport }) {
     {
       id: 'hint',
       label: 'How to map it',
-      cell: r => <CellText title={r.hint} />,
+      cell: r => (
+        <Cell>
+          <Text as="span" variant="body-small">
+            {r.hint}
+          </Text>
+        </Cell>
+      ),
     },
   ];
   return (

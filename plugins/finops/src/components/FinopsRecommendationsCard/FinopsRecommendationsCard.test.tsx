@@ -90,6 +90,33 @@ describe('FinopsRecommendationsCard', () => {
     expect(openRecommendationPullRequest).toHaveBeenCalledWith(REF, ID);
   });
 
+  it('links the pull request it opened', async () => {
+    renderCard({
+      getEntityRecommendations: async () => someRecommendations(),
+      openRecommendationPullRequest: async () => ({
+        entityRef: REF,
+        id: ID,
+        pullRequest: {
+          provider: 'github',
+          repository: 'acme/gitops',
+          number: 42,
+          url: 'https://github.com/acme/gitops/pull/42',
+          state: 'open',
+        },
+      }),
+    });
+    const [first] = await screen.findAllByTestId('finops-recommendation');
+    await userEvent.click(
+      within(first).getByRole('button', { name: 'Open pull request' }),
+    );
+    expect(
+      await within(first).findByText('Pull request opened'),
+    ).toBeInTheDocument();
+    expect(
+      within(first).getByRole('link', { name: 'acme/gitops#42 (open)' }),
+    ).toHaveAttribute('href', 'https://github.com/acme/gitops/pull/42');
+  });
+
   it('dismisses with a reason and reloads', async () => {
     const dismissed = someRecommendations();
     const [item, other] = dismissed.items;

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
@@ -88,7 +88,7 @@ function RecommendationItem(props: {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<
-    { status: 'danger' | 'info'; title: string; text: string } | undefined
+    { status: 'danger' | 'success'; title: string; text: ReactNode } | undefined
   >();
   const open = item.state.status === 'open';
 
@@ -267,7 +267,19 @@ function RecommendationItem(props: {
                   isDisabled={busy}
                   onPress={() =>
                     act(
-                      () => api.openRecommendationPullRequest(ref, item.id),
+                      async () => {
+                        const { pullRequest: pr } =
+                          await api.openRecommendationPullRequest(ref, item.id);
+                        setMessage({
+                          status: 'success',
+                          title: t('recommendationsCard.prOpened'),
+                          text: (
+                            <a href={pr.url} target="_blank" rel="noreferrer">
+                              {pr.repository}#{pr.number} ({pr.state})
+                            </a>
+                          ),
+                        });
+                      },
                       t('recommendationsCard.prFailed'),
                       false,
                     )

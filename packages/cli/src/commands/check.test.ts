@@ -272,7 +272,10 @@ spec:
         ]),
       ),
     ).toBe(
-      `ai-finops: ${path.join(dir, 'p.csv')}: row 2, column usd_per_unit_hour: 'abc' is not a non-negative number`,
+      `ai-finops: ${path.join(
+        dir,
+        'p.csv',
+      )}: row 2, column usd_per_unit_hour: 'abc' is not a non-negative number`,
     );
     expect(
       expectBadInput(

@@ -199,6 +199,7 @@ describe('finopsPlugin', () => {
       'finops.organization.read',
       'finops.admin',
       'finops.recommendation.apply',
+      'finops.estimate',
     ]);
   });
 });

@@ -177,6 +177,12 @@ export const finopsPlugin = createBackendPlugin({
             logger,
             currency: config.getOptionalString('finops.currency') ?? 'USD',
             allocation: readAllocationSettings(config),
+            guardrails: {
+              policiesDir: config.getOptionalString(
+                'finops.guardrails.policies',
+              ),
+              pricesFile: config.getOptionalString('finops.guardrails.prices'),
+            },
             recommendationState: store,
             recommenders: recommenders.recommenders,
             pullRequests: gitops && {

@@ -32,4 +32,5 @@ export * from './anomaly';
 export * from './engine';
 export * from './policy';
 export * from './estimate';
+export * from './manifests';
 export * from './insights';

@@ -65,6 +65,18 @@ export const finopsRecommendationApplyPermission = createPermission({
 });
 
 /**
+ * Preview the cost and guardrails of a service before it exists: the
+ * scaffolder form's `POST /estimate`. A basic permission; it reads no
+ * catalog entity and no cost data.
+ *
+ * @public
+ */
+export const finopsEstimatePermission = createPermission({
+  name: 'finops.estimate',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission the FinOps plugins define.
  *
  * @public
@@ -74,4 +86,5 @@ export const finopsPermissions = [
   finopsOrganizationReadPermission,
   finopsAdminPermission,
   finopsRecommendationApplyPermission,
+  finopsEstimatePermission,
 ];

@@ -54,6 +54,7 @@ import type { AllocationSettings } from './allocationConfig';
 import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
+import { registerEstimateRoutes } from './estimateRoutes';
 import {
   registerPullRequestRoutes,
   type PullRequestRouteOptions,
@@ -82,6 +83,8 @@ export interface RouterOptions {
   /** Recommenders installed through the extension point. */
   recommenders?: FinopsRecommender[];
   /** GitOps pull requests for recommendations; without it the route answers 501. */
+  /** `finops.guardrails.policies` and `.prices`, for `POST /estimate`. */
+  guardrails?: { policiesDir?: string; pricesFile?: string };
   pullRequests?: Pick<
     PullRequestRouteOptions,
     'store' | 'gitops' | 'recommendations'
@@ -270,6 +273,14 @@ export async function createRouter(
     }
     await ingestion.trigger(source);
     res.status(202).json({ source, status: 'triggered' as const });
+  });
+
+  // The scaffolder form's live cost and guardrail preview.
+  registerEstimateRoutes(router as unknown as express.Router, {
+    httpAuth,
+    logger,
+    authorize,
+    ...options.guardrails,
   });
 
   // Recommendation pull requests (before the engine routes' 501 fallback).

@@ -20,6 +20,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { renderInferenceService } from '../lib/inferenceManifests';
+import { asInputError } from '../lib/workspace';
 import { examples } from './generateManifests.examples';
 
 /**
@@ -173,14 +174,16 @@ export function createGenerateManifestsAction(
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = renderInferenceService(
-        {
-          ...input,
-          autoscaler: input.autoscaler ?? 'keda',
-          delivery: input.delivery ?? 'argocd',
-          migProfile: input.migProfile || undefined,
-        },
-        [...knownGpuModels(), ...(options.extraGpuModels ?? [])],
+      const files = asInputError(() =>
+        renderInferenceService(
+          {
+            ...input,
+            autoscaler: input.autoscaler ?? 'keda',
+            delivery: input.delivery ?? 'argocd',
+            migProfile: input.migProfile || undefined,
+          },
+          [...knownGpuModels(), ...(options.extraGpuModels ?? [])],
+        ),
       );
       const root = resolveSafeChildPath(
         ctx.workspacePath,

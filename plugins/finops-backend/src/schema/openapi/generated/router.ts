@@ -110,6 +110,290 @@ export const spec = {
       },
     },
     schemas: {
+      EstimateRequest: {
+        type: 'object',
+        description:
+          "The values of the inference-service template form (its parameter names). Only gpuType is required; what the form has not filled yet takes the template's defaults or a placeholder. Other form fields are ignored.",
+        additionalProperties: true,
+        properties: {
+          name: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          system: {
+            type: 'string',
+          },
+          costCenter: {
+            type: 'string',
+          },
+          model: {
+            type: 'string',
+          },
+          runtime: {
+            type: 'string',
+            enum: ['vllm', 'kserve', 'triton'],
+          },
+          gpuType: {
+            type: 'string',
+          },
+          migProfile: {
+            type: 'string',
+          },
+          gpuCount: {
+            type: 'number',
+          },
+          minReplicas: {
+            type: 'number',
+          },
+          maxReplicas: {
+            type: 'number',
+          },
+          autoscaler: {
+            type: 'string',
+            enum: ['hpa', 'keda'],
+          },
+          expectedRequestsPerSecond: {
+            type: 'number',
+          },
+          expectedTokensPerSecond: {
+            type: 'number',
+          },
+          latencySloMs: {
+            type: 'number',
+          },
+          region: {
+            type: 'string',
+          },
+          monthlyBudget: {
+            type: 'number',
+          },
+          repoUrl: {
+            type: 'string',
+          },
+          delivery: {
+            type: 'string',
+            enum: ['argocd', 'flux'],
+          },
+        },
+        required: ['gpuType'],
+      },
+      EstimateGuardrailResult: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          policy: {
+            type: 'string',
+          },
+          action: {
+            type: 'string',
+            enum: ['Deny', 'Warn', 'Audit'],
+          },
+          message: {
+            type: 'string',
+          },
+          object: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              kind: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+            },
+            required: ['kind', 'name'],
+          },
+          location: {
+            type: 'string',
+          },
+        },
+        required: ['policy', 'action', 'message', 'object', 'location'],
+      },
+      EstimateResponse: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          currency: {
+            type: 'string',
+          },
+          hoursPerMonth: {
+            type: 'number',
+          },
+          monthlyCost: {
+            type: 'number',
+            description:
+              'USD a month (730 h) at the minimum replicas, dev and prod.',
+          },
+          maxMonthlyCost: {
+            type: 'number',
+            description: 'USD a month at the maximum replicas.',
+          },
+          usdPerMillionTokens: {
+            type: 'number',
+          },
+          budget: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              monthlyBudget: {
+                type: 'number',
+              },
+              withinBudget: {
+                type: 'boolean',
+              },
+              withinBudgetAtMaxReplicas: {
+                type: 'boolean',
+              },
+            },
+            required: [
+              'monthlyBudget',
+              'withinBudget',
+              'withinBudgetAtMaxReplicas',
+            ],
+          },
+          services: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                name: {
+                  type: 'string',
+                },
+                namespace: {
+                  type: 'string',
+                },
+                monthlyCost: {
+                  type: 'number',
+                },
+                maxMonthlyCost: {
+                  type: 'number',
+                },
+                gpus: {
+                  type: 'number',
+                },
+                usdPerMillionTokens: {
+                  type: 'number',
+                },
+              },
+              required: ['name', 'monthlyCost', 'maxMonthlyCost', 'gpus'],
+            },
+          },
+          workloads: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                kind: {
+                  type: 'string',
+                },
+                name: {
+                  type: 'string',
+                },
+                namespace: {
+                  type: 'string',
+                },
+                minReplicas: {
+                  type: 'number',
+                },
+                maxReplicas: {
+                  type: 'number',
+                },
+                gpusPerReplica: {
+                  type: 'number',
+                },
+                gpuModel: {
+                  type: 'string',
+                },
+                usdPerGpuHour: {
+                  type: 'number',
+                },
+                priceSource: {
+                  type: 'string',
+                },
+                monthlyCost: {
+                  type: 'number',
+                },
+                maxMonthlyCost: {
+                  type: 'number',
+                },
+              },
+              required: [
+                'kind',
+                'name',
+                'minReplicas',
+                'maxReplicas',
+                'gpusPerReplica',
+                'monthlyCost',
+                'maxMonthlyCost',
+              ],
+            },
+          },
+          guardrails: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              configured: {
+                type: 'boolean',
+                description:
+                  'False when finops.guardrails.policies is not set.',
+              },
+              passed: {
+                type: 'boolean',
+              },
+              checks: {
+                type: 'number',
+              },
+              policies: {
+                type: 'number',
+              },
+              denied: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/EstimateGuardrailResult',
+                },
+              },
+              warnings: {
+                type: 'array',
+                items: {
+                  $ref: '#/components/schemas/EstimateGuardrailResult',
+                },
+              },
+            },
+            required: [
+              'configured',
+              'passed',
+              'checks',
+              'policies',
+              'denied',
+              'warnings',
+            ],
+          },
+          notes: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        required: [
+          'currency',
+          'hoursPerMonth',
+          'monthlyCost',
+          'maxMonthlyCost',
+          'services',
+          'workloads',
+          'guardrails',
+          'notes',
+        ],
+      },
       Error: {
         type: 'object',
         properties: {
@@ -1789,6 +2073,43 @@ export const spec = {
                 },
               },
             },
+          },
+        },
+      },
+    },
+    '/estimate': {
+      post: {
+        operationId: 'Estimate',
+        description:
+          'The live cost and guardrail preview of the inference-service template form: renders the form values with the renderer of finops:manifests:generate, estimates the monthly cost (730 h) and $ per 1M tokens, and evaluates the policies of finops.guardrails.policies. Any signed-in user with finops.estimate (a basic permission).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/EstimateRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The estimate and the guardrail results.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EstimateResponse',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
           },
         },
       },

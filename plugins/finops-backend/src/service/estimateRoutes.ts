@@ -1,0 +1,375 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  checkGuardrails,
+  estimateCosts,
+  finopsEstimatePermission,
+  GuardrailInputError,
+  HOURS_PER_MONTH,
+  knownGpuModels,
+  loadManifests,
+  parsePriceCsv,
+  PolicySet,
+  renderInferenceService,
+  type CostEstimateReport,
+  type InferenceServiceSpec,
+  type ManifestFile,
+  type PolicyReport,
+  type PolicyViolation,
+  type PriceOverrides,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
+import type express from 'express';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where `POST /estimate` finds the guardrails: `finops.guardrails.policies`
+ * (a folder of ValidatingAdmissionPolicies, bindings and params) and
+ * `finops.guardrails.prices` (a `resource,usd_per_unit_hour` CSV), the same
+ * keys the scaffolder actions read.
+ *
+ * @internal
+ */
+export interface EstimateRouteOptions {
+  httpAuth: HttpAuthService;
+  logger: LoggerService;
+  authorize(
+    request: AuthorizePermissionRequest,
+    credentials: BackstageCredentials,
+  ): Promise<void>;
+  policiesDir?: string;
+  pricesFile?: string;
+}
+
+/** A guardrail result as the form shows it. */
+interface GuardrailResultDto {
+  policy: string;
+  action: 'Deny' | 'Warn' | 'Audit';
+  message: string;
+  object: { kind: string; name: string; namespace?: string };
+  location: string;
+}
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** What the template form leaves empty while it is being filled. */
+const PREVIEW_DEFAULTS = {
+  name: 'preview',
+  owner: 'group:default/preview',
+  costCenter: 'preview',
+  model: 'preview/model',
+  runtime: 'vllm',
+  gpuCount: 1,
+  minReplicas: 1,
+  maxReplicas: 2,
+  autoscaler: 'keda',
+  delivery: 'argocd',
+  repoUrl: 'github.com?owner=preview&repo=gitops',
+} as const;
+
+function asInputError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof GuardrailInputError) {
+      throw new InputError(error.message);
+    }
+    throw error;
+  }
+}
+
+async function readYamlTree(root: string): Promise<ManifestFile[]> {
+  const out: ManifestFile[] = [];
+  async function walk(rel: string) {
+    const dir = path.join(root, rel);
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.')) continue;
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(relPath);
+      else if (
+        entry.isFile() &&
+        MANIFEST_EXTENSIONS.has(path.extname(entry.name))
+      ) {
+        out.push({
+          path: path.join(root, relPath),
+          content: await fs.readFile(path.join(root, relPath), 'utf8'),
+        });
+      }
+    }
+  }
+  await walk('');
+  return out;
+}
+
+function optionalString(
+  body: Record<string, unknown>,
+  field: string,
+): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`Field '${field}' must be a string`);
+  }
+  return value;
+}
+
+function optionalNumber(
+  body: Record<string, unknown>,
+  field: string,
+): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isFinite(n)) {
+    throw new InputError(`Field '${field}' must be a number`);
+  }
+  return n;
+}
+
+/**
+ * The template form values (the parameters of
+ * examples/templates/inference-service/template.yaml) as the spec
+ * `finops:manifests:generate` renders; what the form has not filled yet
+ * takes the template's defaults or a placeholder.
+ */
+export function specFromFormValues(
+  body: Record<string, unknown>,
+): InferenceServiceSpec {
+  const s = (f: string) => optionalString(body, f);
+  const n = (f: string) => optionalNumber(body, f);
+  const gpuType = s('gpuType');
+  if (!gpuType) {
+    throw new InputError(`Field 'gpuType' is required`);
+  }
+  const runtime = s('runtime') ?? PREVIEW_DEFAULTS.runtime;
+  if (!['vllm', 'kserve', 'triton'].includes(runtime)) {
+    throw new InputError(
+      `Field 'runtime': '${runtime}' is not one of vllm, kserve, triton`,
+    );
+  }
+  const autoscaler = s('autoscaler') ?? PREVIEW_DEFAULTS.autoscaler;
+  if (!['hpa', 'keda'].includes(autoscaler)) {
+    throw new InputError(
+      `Field 'autoscaler': '${autoscaler}' is not one of hpa, keda`,
+    );
+  }
+  const delivery = s('delivery') ?? PREVIEW_DEFAULTS.delivery;
+  if (!['argocd', 'flux'].includes(delivery)) {
+    throw new InputError(
+      `Field 'delivery': '${delivery}' is not one of argocd, flux`,
+    );
+  }
+  const name = s('name') ?? PREVIEW_DEFAULTS.name;
+  return {
+    name,
+    description: s('description'),
+    owner: s('owner') ?? PREVIEW_DEFAULTS.owner,
+    system: s('system'),
+    costCenter: s('costCenter') ?? PREVIEW_DEFAULTS.costCenter,
+    namespace: s('namespace'),
+    model: s('model') ?? PREVIEW_DEFAULTS.model,
+    runtime: runtime as InferenceServiceSpec['runtime'],
+    image: s('image'),
+    gpuType,
+    migProfile: s('migProfile'),
+    gpuCount: n('gpuCount') ?? PREVIEW_DEFAULTS.gpuCount,
+    cpu: s('cpu'),
+    memory: s('memory'),
+    minReplicas: n('minReplicas') ?? PREVIEW_DEFAULTS.minReplicas,
+    maxReplicas: n('maxReplicas') ?? PREVIEW_DEFAULTS.maxReplicas,
+    autoscaler: autoscaler as InferenceServiceSpec['autoscaler'],
+    expectedRequestsPerSecond: n('expectedRequestsPerSecond'),
+    expectedTokensPerSecond: n('expectedTokensPerSecond'),
+    latencySloMs: n('latencySloMs'),
+    region: s('region'),
+    monthlyBudget: n('monthlyBudget'),
+    gitopsRepoUrl:
+      s('repoUrl') ?? s('gitopsRepoUrl') ?? PREVIEW_DEFAULTS.repoUrl,
+    gitopsPath: `apps/${name}`,
+    delivery: delivery as InferenceServiceSpec['delivery'],
+  };
+}
+
+function violationDto(v: PolicyViolation): GuardrailResultDto {
+  let action: GuardrailResultDto['action'] = 'Audit';
+  if (v.actions.includes('Deny')) action = 'Deny';
+  else if (v.actions.includes('Warn')) action = 'Warn';
+  return {
+    policy: v.policy,
+    action,
+    message: v.message,
+    object: {
+      kind: v.object.kind,
+      name: v.object.name,
+      ...(v.object.namespace ? { namespace: v.object.namespace } : {}),
+    },
+    location: v.location,
+  };
+}
+
+/**
+ * `POST /estimate`: the live preview of the scaffolder field
+ * `FinopsCostPreview`. Renders the template form values with the renderer of
+ * `finops:manifests:generate`, estimates the monthly cost (730 h) and $ per
+ * 1M tokens, and evaluates the configured guardrail policies on the
+ * manifests and their CostEstimate objects, as `finops:policy:evaluate` does.
+ * Any signed-in user with `finops.estimate` (a basic permission) may call it:
+ * nothing in the catalog or the cost data is read.
+ *
+ * @internal
+ */
+export function registerEstimateRoutes(
+  router: express.Router,
+  options: EstimateRouteOptions,
+) {
+  const { httpAuth, logger, authorize, policiesDir, pricesFile } = options;
+
+  let loaded:
+    | Promise<{ policies?: PolicySet; prices?: PriceOverrides }>
+    | undefined;
+  async function loadGuardrails() {
+    let policies: PolicySet | undefined;
+    if (policiesDir) {
+      let files: ManifestFile[];
+      try {
+        files = await readYamlTree(policiesDir);
+      } catch (error) {
+        throw new Error(
+          `finops.guardrails.policies: cannot read ${policiesDir} (${
+            (error as NodeJS.ErrnoException).code ?? error
+          })`,
+        );
+      }
+      policies = PolicySet.load(files);
+      logger.info(
+        `Estimate preview: ${policies.policyNames.length} guardrail policies from ${policiesDir}`,
+      );
+    }
+    let prices: PriceOverrides | undefined;
+    if (pricesFile) {
+      prices = parsePriceCsv({
+        path: pricesFile,
+        content: await fs.readFile(pricesFile, 'utf8'),
+      });
+    }
+    return { policies, prices };
+  }
+  /** Read once; a failed read is retried on the next request. */
+  function guardrails() {
+    if (!loaded) {
+      loaded = loadGuardrails().catch(error => {
+        loaded = undefined;
+        throw error;
+      });
+    }
+    return loaded;
+  }
+
+  router.post('/estimate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await authorize({ permission: finopsEstimatePermission }, credentials);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const spec = specFromFormValues(body);
+
+    const files = asInputError(() =>
+      renderInferenceService(spec, knownGpuModels()),
+    );
+    const { objects } = asInputError(() => loadManifests(files));
+    const { policies, prices } = await guardrails();
+
+    let estimate: CostEstimateReport;
+    let report: PolicyReport | undefined;
+    if (policies) {
+      ({ estimate, report } = asInputError(() =>
+        checkGuardrails(policies, objects, { prices }),
+      ));
+    } else {
+      estimate = asInputError(() => estimateCosts(objects, { prices }));
+    }
+
+    const budget = spec.monthlyBudget;
+    res.json({
+      currency: estimate.currency,
+      hoursPerMonth: HOURS_PER_MONTH,
+      monthlyCost: estimate.monthlyCost,
+      maxMonthlyCost: estimate.maxMonthlyCost,
+      ...(estimate.usdPerMillionTokens !== undefined
+        ? { usdPerMillionTokens: estimate.usdPerMillionTokens }
+        : {}),
+      ...(budget !== undefined
+        ? {
+            budget: {
+              monthlyBudget: budget,
+              withinBudget: estimate.monthlyCost <= budget,
+              withinBudgetAtMaxReplicas: estimate.maxMonthlyCost <= budget,
+            },
+          }
+        : {}),
+      services: estimate.services.map(s => ({
+        name: s.name,
+        ...(s.namespace ? { namespace: s.namespace } : {}),
+        monthlyCost: s.monthlyCost,
+        maxMonthlyCost: s.maxMonthlyCost,
+        gpus: s.gpus,
+        ...(s.usdPerMillionTokens !== undefined
+          ? { usdPerMillionTokens: s.usdPerMillionTokens }
+          : {}),
+      })),
+      workloads: estimate.workloads.map(w => ({
+        kind: w.kind,
+        name: w.name,
+        ...(w.namespace ? { namespace: w.namespace } : {}),
+        minReplicas: w.minReplicas,
+        maxReplicas: w.maxReplicas,
+        gpusPerReplica: w.gpusPerReplica,
+        ...(w.gpuModel ? { gpuModel: w.gpuModel } : {}),
+        ...(w.usdPerGpuHour !== undefined
+          ? { usdPerGpuHour: w.usdPerGpuHour }
+          : {}),
+        ...(w.priceSource ? { priceSource: w.priceSource } : {}),
+        monthlyCost: w.monthlyCost,
+        maxMonthlyCost: w.maxMonthlyCost,
+      })),
+      guardrails: report
+        ? {
+            configured: true,
+            passed: report.passed,
+            checks: report.checks.length,
+            policies: new Set(report.checks.map(c => c.policy)).size,
+            denied: report.denied.map(violationDto),
+            warnings: report.warnings.map(violationDto),
+          }
+        : {
+            configured: false,
+            passed: true,
+            checks: 0,
+            policies: 0,
+            denied: [],
+            warnings: [],
+          },
+      notes: estimate.notes,
+    });
+  });
+}

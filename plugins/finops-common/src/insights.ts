@@ -16,7 +16,7 @@
 
 import type { DimensionContribution, PriceUsageSplit } from './anomaly';
 import type { CostAnomalySeverity } from './anomaly';
-import type { ManifestChange, RecommendationKind } from './engine';
+import type { ManifestChange, RecommendationKind, WorkloadRef } from './engine';
 import type { DailyCost } from './types';
 
 // Response shapes of the engine routes of the finops backend
@@ -274,7 +274,25 @@ export interface EntityRecommendation {
   /** The numbers the recommendation rests on, in words. */
   evidence: string[];
   changes: ManifestChange[];
+  /** The Kubernetes object the changes are made to, when known. */
+  workload?: WorkloadRef;
   state: RecommendationState;
+  /** The GitOps pull request opened for it, as last read from the host. */
+  pullRequest?: RecommendationPullRequestSummary;
+}
+
+/**
+ * The pull request opened for a recommendation, as the recommendations list
+ * shows it.
+ *
+ * @public
+ */
+export interface RecommendationPullRequestSummary {
+  url: string;
+  number: number;
+  state: 'open' | 'merged' | 'closed';
+  /** When the state was last read from the host (or the merge/close time), ISO-8601. */
+  updatedAt: string;
 }
 
 /**

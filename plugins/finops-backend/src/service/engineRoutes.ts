@@ -62,7 +62,12 @@ import {
   NotImplementedError,
 } from '@backstage/errors';
 import type express from 'express';
-import type { FinopsRecommendationStateStore, FinopsStore } from '../database';
+import type {
+  FinopsPullRequestStore,
+  FinopsRecommendationStateStore,
+  FinopsStore,
+  StoredRecommendationPullRequest,
+} from '../database';
 import { formatDay, ONE_DAY_MS, ONE_HOUR_MS } from '../lib/time';
 import type { AllocationTarget, CostAllocator } from './CostAllocator';
 import { matchesAnyGroup } from './matching';
@@ -93,6 +98,16 @@ export interface EngineRouteOptions {
   recommendationState?: FinopsRecommendationStateStore;
   /** Recommenders installed through `finopsRecommendersExtensionPoint`. */
   recommenders?: FinopsRecommender[];
+  /** Tracked pull requests, listed on each recommendation that has one. */
+  pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
+  /**
+   * Checks `finops.recommendation.apply` on the entity (or `finops.admin`)
+   * before a dismiss, snooze or reopen; throws `NotAllowedError`.
+   */
+  authorizeApply?(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<void>;
 }
 
 const USAGE_METRICS = [
@@ -108,6 +123,8 @@ const MONTH_HOURS = 730;
 /** vLLM reserves this share of GPU memory by default (`--gpu-memory-utilization`). */
 const ASSUMED_MEMORY_SHARE = 0.9;
 const MAX_SNOOZE_DAYS = 365;
+/** Backstage's Kubernetes plugin annotation for the namespace of an entity's objects. */
+const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 
 const DRIVER_TEXT = {
   usage: 'Usage drove it: GPU-hours rose, the price per GPU-hour did not.',
@@ -521,7 +538,7 @@ class EntityEngine {
     target: AllocationTarget,
     range: DayRange,
   ) {
-    const [usage, byCategory, byModel, byRegion, byWorkload] =
+    const [usage, byCategory, byModel, byRegion, byWorkload, byNamespace] =
       await Promise.all([
         this.options.allocator.usage(target, {
           ...range,
@@ -532,6 +549,7 @@ class EntityEngine {
         this.dailyCosts(target, range, 'gpuModel'),
         this.dailyCosts(target, range, 'region'),
         this.dailyCosts(target, range, 'workload'),
+        this.dailyCosts(target, range, 'namespace'),
       ]);
     const metric = (name: string) =>
       usage.series.find(s => s.metric === name)?.points.map(p => p.value) ??
@@ -559,6 +577,11 @@ class EntityEngine {
       .filter(([k]) => k !== '(none)')
       .map(([k, v]) => [k, v.reduce((s, x) => s + x, 0)] as const)
       .sort((a, b) => b[1] - a[1])[0]?.[0];
+    // The namespace the workload runs in, so manifest changes name it and
+    // the GitOps opener can pick the overlay that deploys there.
+    const gpuNamespace =
+      largest(byNamespace.byKey) ??
+      entity.metadata.annotations?.[KUBERNETES_NAMESPACE_ANNOTATION];
     const sumOf = (a: Array<number | null>) =>
       a.reduce<number>((s, v) => s + (v ?? 0), 0);
     const gpuCostDaily =
@@ -595,6 +618,7 @@ class EntityEngine {
       gpuModel,
       region,
       gpuWorkload,
+      gpuNamespace,
       days: byCategory.buckets,
       dailyCost: byCategory.totals,
       gpuCostDaily,
@@ -845,7 +869,7 @@ class EntityEngine {
       region,
       monthlyEnergyKwh,
       monthlyCost: (f.cost * MONTH_HOURS) / hoursInRange,
-      workload: workloadRef(f.gpuWorkload, target.entityRef),
+      workload: workloadRef(f.gpuWorkload, target.entityRef, f.gpuNamespace),
     });
 
     const result: EntityCarbonFootprint = {
@@ -938,6 +962,7 @@ class EntityEngine {
               confidence: r.confidence,
               evidence: [],
               changes: r.changes ?? [],
+              ...(r.workload ? { workload: r.workload } : {}),
               state: { status: 'open' },
             });
           }
@@ -956,9 +981,26 @@ class EntityEngine {
           now,
         )
       : new Map<string, RecommendationState>();
+    const pullRequests = this.options.pullRequests
+      ? await this.options.pullRequests.getRecommendationPullRequests(
+          target.entityRef,
+        )
+      : new Map<string, StoredRecommendationPullRequest>();
     const open: EntityRecommendation[] = [];
     const hidden: EntityRecommendation[] = [];
-    for (const item of items) {
+    for (const found of items) {
+      const pr = pullRequests.get(found.id);
+      const item: EntityRecommendation = pr
+        ? {
+            ...found,
+            pullRequest: {
+              url: pr.url,
+              number: pr.number,
+              state: pr.state,
+              updatedAt: pr.closedAt ?? pr.checkedAt,
+            },
+          }
+        : found;
       const state = states.get(item.id);
       if (state) hidden.push({ ...item, state });
       else open.push(item);
@@ -1013,7 +1055,7 @@ function engineRecommendations(
   const mean = utils.length
     ? utils.reduce((s, v) => s + v, 0) / utils.length
     : 0;
-  const workload = workloadRef(f.gpuWorkload, eff.entityRef);
+  const workload = workloadRef(f.gpuWorkload, eff.entityRef, f.gpuNamespace);
   const intensity = carbon.gridIntensity.mean;
   const usdPerGpuHour = (model: string) =>
     model === eff.gpuModel
@@ -1127,6 +1169,7 @@ function fromEngine(
     confidence: rec.confidence,
     evidence,
     changes: rec.changes,
+    workload: rec.workload,
     state: { status: 'open' },
   };
 }
@@ -1193,11 +1236,12 @@ function providerOf(region: string | undefined): CloudProvider | undefined {
 function workloadRef(
   workload: string | undefined,
   entityRef: string,
+  namespace?: string,
 ): WorkloadRef {
   const [kind, name] = workload?.includes('/')
     ? workload.split('/', 2)
     : ['Deployment', workload ?? entityRef.split('/').pop()!];
-  return { kind, name };
+  return namespace ? { kind, name, namespace } : { kind, name };
 }
 
 function meanIntensityOfDay(
@@ -1388,7 +1432,9 @@ function readSnoozeUntil(body: unknown, now: Date): string {
  * The engine routes: forecast, anomalies, GPU efficiency, carbon and
  * recommendations of one entity, and the POST routes that dismiss, snooze,
  * reopen a recommendation or open its pull request. Every route checks
- * `finops.entity.read` on the entity through `resolveEntity`.
+ * `finops.entity.read` on the entity through `resolveEntity`; dismiss,
+ * snooze and reopen also need `finops.recommendation.apply` on it (or
+ * `finops.admin`) through `authorizeApply`.
  *
  * @internal
  */
@@ -1484,6 +1530,7 @@ export function registerEngineRoutes(
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
       const { target } = await resolveEntity(entityParams(req), credentials);
+      await options.authorizeApply?.(target.entityRef, credentials);
       const id = req.params.id;
       const store = options.recommendationState;
       if (!store) {

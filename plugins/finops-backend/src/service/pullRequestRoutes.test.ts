@@ -55,14 +55,18 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const GPU_MODEL = 'NVIDIA-H100-80GB-HBM3';
 const REGION = 'us-east-1';
 
-/** 14 days of two H100s at $4/h each, 40 % busy, in us-east-1. */
+/** 14 days of two H100s at $4/h each, 40 % busy, in us-east-1, namespace chat-prod. */
 const source: FinopsDataSource = {
   id: 'gpu',
   backfill: { days: 14 },
   async *read({ window }: FinopsReadOptions): AsyncIterable<FinopsRecord> {
     for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
       const hour = new Date(t).toISOString();
-      const dims = { gpuModel: GPU_MODEL, region: REGION };
+      const dims = {
+        gpuModel: GPU_MODEL,
+        region: REGION,
+        namespace: 'chat-prod',
+      };
       yield aCostRecord(hour, {
         billedCost: 8,
         effectiveCost: 8,
@@ -277,7 +281,7 @@ spec:
       });
       const branch = opened.body.pullRequest.branch;
       expect(branch).toMatch(
-        /^ai-finops\/rec-carbon-region-Deployment-chat-llm-[0-9a-f]{8}$/,
+        /^ai-finops\/rec-carbon-region-chat-prod-Deployment-chat-llm-[0-9a-f]{8}$/,
       );
       // The one changed line, its comment kept; the PR body carries the saving.
       expect(github.filesOf(branch)['apps/chat/base/deployment.yaml']).toBe(
@@ -289,6 +293,27 @@ spec:
       expect(github.pulls[0].body).toContain(rec.title);
       expect(github.pulls[0].body).toContain('`component:default/chat-llm`');
       expect(github.pulls[0].labels).toContain('ai-finops');
+
+      // The recommendations list shows the pull request on the recommendation.
+      const listed = async () => {
+        const res = await request(server)
+          .get(`${BASE}/chat-llm/recommendations`)
+          .set('Authorization', USER);
+        expect(res.status).toBe(200);
+        expectMatchesSpec(res);
+        const body: EntityRecommendations = res.body;
+        // Only the recommendation the pull request was opened for shows one.
+        expect(body.items.filter(r => r.pullRequest).map(r => r.id)).toEqual([
+          rec.id,
+        ]);
+        return body.items.find(r => r.id === rec.id)!;
+      };
+      expect((await listed()).pullRequest).toEqual({
+        url: 'https://github.com/acme/deployments/pull/1',
+        number: 1,
+        state: 'open',
+        updatedAt: opened.body.pullRequest.checkedAt,
+      });
 
       // Idempotent: the same pull request, no new write on GitHub.
       const writes = github.requests.filter(r => r.method !== 'GET').length;
@@ -323,6 +348,43 @@ spec:
         state: 'merged',
         closedAt: '2026-11-27T09:30:00.000Z',
       });
+      expect((await listed()).pullRequest).toEqual({
+        url: 'https://github.com/acme/deployments/pull/1',
+        number: 1,
+        state: 'merged',
+        updatedAt: '2026-11-27T09:30:00.000Z',
+      });
+    });
+
+    it('picks the overlay from the namespace the costs were recorded in when dev and prod overlays deploy the service', async () => {
+      github.seed({
+        'README.md': '# deployments\n',
+        'apps/chat/base/kustomization.yaml':
+          'resources:\n  - deployment.yaml\n',
+        'apps/chat/base/deployment.yaml': DEPLOYMENT,
+        'apps/chat/overlays/dev/kustomization.yaml':
+          'namespace: chat-dev\nresources:\n  - ../../base\n',
+        'apps/chat/overlays/prod/kustomization.yaml':
+          'namespace: chat-prod\nresources:\n  - ../../base\n',
+      });
+      const { server } = await start();
+      const rec = await recommendationOf(server);
+      expect(rec.workload).toMatchObject({
+        kind: 'Deployment',
+        name: 'chat-llm',
+        namespace: 'chat-prod',
+      });
+      expect(rec.changes[0].namespace).toBe('chat-prod');
+      const res = await request(server)
+        .post(
+          `${BASE}/chat-llm/recommendations/${encodeURIComponent(
+            rec.id,
+          )}/pull-request`,
+        )
+        .set('Authorization', USER);
+      expect(res.status).toBe(201);
+      expectMatchesSpec(res);
+      expect(github.pulls).toHaveLength(1);
     });
 
     it('answers 401 without credentials, 403 without the apply permission, 404 for an unknown entity or recommendation, 400 without a GitOps repository', async () => {

@@ -162,6 +162,35 @@ function readOverlay(body: unknown): string | undefined {
 }
 
 /**
+ * Allows acting on an entity's recommendations (open a pull request,
+ * dismiss, snooze, reopen) with `finops.recommendation.apply` on the entity
+ * or `finops.admin`; otherwise throws `NotAllowedError`.
+ *
+ * @internal
+ */
+export async function authorizeRecommendationApply(
+  permissions: PermissionsService,
+  entityRef: string,
+  credentials: BackstageCredentials,
+): Promise<void> {
+  const decisions = await permissions.authorize(
+    [
+      {
+        permission: finopsRecommendationApplyPermission,
+        resourceRef: entityRef,
+      },
+      { permission: finopsAdminPermission },
+    ],
+    { credentials },
+  );
+  if (!decisions.some(d => d.result === AuthorizeResult.ALLOW)) {
+    throw new NotAllowedError(
+      `Permission '${finopsRecommendationApplyPermission.name}' on ${entityRef} (or '${finopsAdminPermission.name}') was denied`,
+    );
+  }
+}
+
+/**
  * `POST /entities/:kind/:namespace/:name/recommendations/:id/pull-request`
  * opens (or returns the open) pull request with the recommendation's
  * manifest changes in the entity's GitOps repository;
@@ -180,26 +209,10 @@ export function registerPullRequestRoutes(
     '/entities/:kind/:namespace/:name/recommendations/:id/pull-request';
   type Params = { kind: string; namespace: string; name: string; id: string };
 
-  async function authorizeApply(
+  const authorizeApply = (
     entityRef: string,
     credentials: BackstageCredentials,
-  ) {
-    const decisions = await permissions.authorize(
-      [
-        {
-          permission: finopsRecommendationApplyPermission,
-          resourceRef: entityRef,
-        },
-        { permission: finopsAdminPermission },
-      ],
-      { credentials },
-    );
-    if (!decisions.some(d => d.result === AuthorizeResult.ALLOW)) {
-      throw new NotAllowedError(
-        `Permission '${finopsRecommendationApplyPermission.name}' on ${entityRef} (or '${finopsAdminPermission.name}') was denied`,
-      );
-    }
-  }
+  ) => authorizeRecommendationApply(permissions, entityRef, credentials);
 
   /** Re-reads an open pull request's state from the host and stores it. */
   async function refresh(

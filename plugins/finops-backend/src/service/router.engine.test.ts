@@ -27,7 +27,10 @@ import type {
   EntityGpuEfficiency,
   EntityRecommendations,
 } from '@ai-finops/backstage-plugin-finops-common';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  type PermissionsService,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -52,6 +55,7 @@ const today = Math.floor(Date.now() / DAY) * DAY;
 const SPIKE_DAY = new Date(today - 12 * DAY).toISOString().slice(0, 10);
 const GPU_MODEL = 'NVIDIA-H100-80GB-HBM3';
 const REGION = 'us-east-1';
+const NAMESPACE = 'inference';
 const PRICE = 4; // USD per GPU-hour
 const WATTS = 300;
 const UTIL = 0.4;
@@ -70,7 +74,11 @@ const engineSource: FinopsDataSource = {
     for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
       const hour = new Date(t).toISOString();
       const gpus = hour.startsWith(SPIKE_DAY) ? 6 : 2;
-      const dims = { gpuModel: GPU_MODEL, region: REGION };
+      const dims = {
+        gpuModel: GPU_MODEL,
+        region: REGION,
+        namespace: NAMESPACE,
+      };
       yield aCostRecord(hour, {
         billedCost: gpus * PRICE,
         effectiveCost: gpus * PRICE,
@@ -127,9 +135,17 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
   async function start(
     result:
       | AuthorizeResult.ALLOW
-      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+      | AuthorizeResult.DENY
+      | ((permission: string) => AuthorizeResult) = AuthorizeResult.ALLOW,
   ) {
     const knex = await databases.init(databaseId);
+    const decide = typeof result === 'function' ? result : () => result;
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({
+          result: decide(r.permission.name),
+        })) as Awaited<ReturnType<PermissionsService['authorize']>>,
+    });
     const backend = await startTestBackend({
       features: [
         finopsPlugin,
@@ -138,7 +154,7 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        mockServices.permissions.factory({ result }),
+        permissions.factory,
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         catalogServiceMock.factory({ entities }),
       ],
@@ -146,7 +162,9 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
     const trigger = await request(backend.server)
       .post('/api/finops/ingestion/engine/trigger')
       .set('Authorization', USER);
-    expect(trigger.status).toBe(result === AuthorizeResult.ALLOW ? 202 : 403);
+    expect(trigger.status).toBe(
+      decide('finops.admin') === AuthorizeResult.ALLOW ? 202 : 403,
+    );
     return backend.server;
   }
 
@@ -313,6 +331,21 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
       state: { status: 'open' },
     });
     expect(region!.evidence.length).toBeGreaterThan(0);
+    // The namespace the costs were recorded in names the object to change,
+    // so the GitOps opener can pick the overlay that deploys there.
+    expect(region!.workload).toEqual({
+      kind: 'Deployment',
+      name: 'chat-llm',
+      namespace: NAMESPACE,
+    });
+    expect(region!.changes[0]).toMatchObject({
+      kind: 'Deployment',
+      name: 'chat-llm',
+      namespace: NAMESPACE,
+    });
+    expect(region!.id).toBe(`carbon-region:${NAMESPACE}/Deployment/chat-llm`);
+    // No pull request tracked (no GitOps integration configured).
+    expect(body.items.every(r => r.pullRequest === undefined)).toBe(true);
     expect(body.hidden).toEqual([]);
 
     const id = encodeURIComponent(region!.id);
@@ -377,6 +410,46 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
       expect(res.status).toBe(404);
       expectMatchesSpec(res);
     }
+  });
+
+  it('dismisses, snoozes and reopens only with finops.recommendation.apply or finops.admin', async () => {
+    const readOnly = await start(name =>
+      name === 'finops.entity.read'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    );
+    const id = encodeURIComponent(
+      `carbon-region:${NAMESPACE}/Deployment/chat-llm`,
+    );
+    const post = (s: typeof readOnly, path: string, body: object = {}) =>
+      request(s)
+        .post(`${BASE}/chat-llm/recommendations/${id}/${path}`)
+        .set('Authorization', USER)
+        .send(body);
+    for (const [path, body] of [
+      ['dismiss', { reason: 'no' }],
+      ['snooze', { days: 7 }],
+      ['reopen', {}],
+    ] as const) {
+      const res = await post(readOnly, path, body);
+      expect(res.status).toBe(403);
+      expectMatchesSpec(res);
+      expect(res.body.error.message).toBe(
+        "Permission 'finops.recommendation.apply' on component:default/chat-llm (or 'finops.admin') was denied",
+      );
+    }
+    // Reading still works.
+    const list = await request(readOnly)
+      .get(`${BASE}/chat-llm/recommendations`)
+      .set('Authorization', USER);
+    expect(list.status).toBe(200);
+
+    const applier = await start(name =>
+      name === 'finops.admin' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+    );
+    const dismissed = await post(applier, 'dismiss', { reason: 'later' });
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body.state.status).toBe('dismissed');
   });
 
   it('answers 403 without finops.entity.read', async () => {

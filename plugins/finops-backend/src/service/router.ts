@@ -56,6 +56,7 @@ import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
 import {
+  authorizeRecommendationApply,
   registerPullRequestRoutes,
   type PullRequestRouteOptions,
 } from './pullRequestRoutes';
@@ -308,6 +309,9 @@ export async function createRouter(
     summaryOf: (entity, target) => summaryOf(entity, target),
     recommendationState: options.recommendationState,
     recommenders: options.recommenders,
+    pullRequests: options.pullRequests?.store,
+    authorizeApply: (entityRef, credentials) =>
+      authorizeRecommendationApply(permissions, entityRef, credentials),
   });
 
   return router as unknown as express.Router;

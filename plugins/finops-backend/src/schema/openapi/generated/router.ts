@@ -1857,8 +1857,49 @@ export const spec = {
               required: ['kind', 'name', 'path', 'op'],
             },
           },
+          workload: {
+            description:
+              'The Kubernetes object the changes are made to, when known.',
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              kind: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
+              },
+            },
+            required: ['kind', 'name'],
+          },
           state: {
             $ref: '#/components/schemas/RecommendationState',
+          },
+          pullRequest: {
+            description:
+              'The GitOps pull request opened for the recommendation, as last read from the host.',
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              url: {
+                type: 'string',
+              },
+              number: {
+                type: 'integer',
+              },
+              state: {
+                type: 'string',
+                enum: ['open', 'merged', 'closed'],
+              },
+              updatedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+            },
+            required: ['url', 'number', 'state', 'updatedAt'],
           },
         },
         required: [

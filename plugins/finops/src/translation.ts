@@ -143,6 +143,13 @@ export const finopsTranslationRef = createTranslationRef({
       snoozedUntil: 'Snoozed until {{date}}',
       prFailed: 'Could not open a pull request',
       prOpened: 'Pull request opened',
+      prLink: 'Pull request #{{number}}: {{state}}',
+      prState: {
+        open: 'open, awaiting review',
+        merged: 'merged',
+        closed: 'closed without merging',
+      },
+      prUpdated: '(as of {{date}})',
     },
   },
 });

@@ -43,7 +43,8 @@ export interface FinopsDayRange {
 }
 
 /**
- * The pull request opened (or already open) for a recommendation.
+ * The pull request opened (or already open) for a recommendation, as
+ * `POST …/recommendations/:id/pull-request` answers.
  *
  * @public
  */
@@ -52,13 +53,33 @@ export interface RecommendationPullRequestResult {
   id: string;
   pullRequest: {
     provider: string;
+    /** `owner/repo`. */
     repository: string;
     number: number;
     url: string;
     branch?: string;
     baseBranch?: string;
     state: 'open' | 'merged' | 'closed';
+    /** ISO-8601. */
+    openedAt?: string;
+    /** When the state was last read from the host, ISO-8601. */
+    checkedAt?: string;
+    openedBy?: string;
+    closedAt?: string;
+    monthlySavings?: number;
+    /** True when this call opened it, false when an open one was found. */
+    created?: boolean;
   };
+  /** The manifest edits made, one per changed field. */
+  edits?: Array<{
+    file: string;
+    kind: string;
+    name: string;
+    field: string;
+    via: string;
+    from?: string;
+    to?: string;
+  }>;
 }
 
 /**
@@ -207,14 +228,20 @@ export interface FinopsApi {
   ): Promise<RecommendationDecision>;
 
   /**
-   * Opens a pull request with the recommendation's manifest changes.
+   * Opens a pull request with the recommendation's manifest changes in the
+   * entity's GitOps repository (or returns the one already open). Pass
+   * `overlay` (e.g. `overlays/prod`) when several overlays deploy the
+   * service and the changes name no namespace.
    *
-   * @throws A `ResponseError` with status 501 while the GitOps integration
-   *   is not installed; its message says so.
+   * @throws A `ResponseError` whose message says why: 501 while the GitOps
+   *   integration is not installed, 409 when the recommendation carries no
+   *   manifest change, 400 without a GitOps repository annotation or when
+   *   the overlay is ambiguous, 403 without `finops.recommendation.apply`.
    */
   openRecommendationPullRequest(
     entityRef: string | CompoundEntityRef,
     id: string,
+    options?: { overlay?: string },
   ): Promise<RecommendationPullRequestResult>;
 }
 

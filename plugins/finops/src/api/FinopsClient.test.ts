@@ -304,4 +304,57 @@ describe('FinopsClient', () => {
       'Opening pull requests is not available yet',
     );
   });
+
+  it('returns the pull request the route answers with, passing the overlay', async () => {
+    const posts: Array<{ url: string; body: unknown }> = [];
+    const answer = {
+      entityRef: 'component:default/chat-llm',
+      id: 'carbon-region:chat-prod/Deployment/chat-llm',
+      pullRequest: {
+        provider: 'github',
+        repository: 'acme/deployments',
+        number: 1,
+        url: 'https://github.com/acme/deployments/pull/1',
+        branch:
+          'ai-finops/rec-carbon-region-chat-prod-Deployment-chat-llm-0a1b2c3d',
+        baseBranch: 'main',
+        state: 'open',
+        openedAt: '2026-11-26T05:00:00.000Z',
+        checkedAt: '2026-11-26T05:00:00.000Z',
+        created: true,
+      },
+      edits: [
+        {
+          file: 'base/deployment.yaml',
+          kind: 'Deployment',
+          name: 'chat-llm',
+          field:
+            'spec.template.spec.nodeSelector["topology.kubernetes.io/region"]',
+          via: 'resource',
+          from: 'us-east-1',
+          to: 'us-west-1',
+        },
+      ],
+    };
+    server.use(
+      http.post(`${baseUrl}/entities/*`, async ({ request }) => {
+        posts.push({ url: request.url, body: await request.json() });
+        return HttpResponse.json(answer, { status: 201 });
+      }),
+    );
+    const ref = 'component:default/chat-llm';
+    const result = await client.openRecommendationPullRequest(ref, answer.id, {
+      overlay: 'overlays/prod',
+    });
+    expect(result).toEqual(answer);
+    expect(result.pullRequest.url).toBe(
+      'https://github.com/acme/deployments/pull/1',
+    );
+    await client.openRecommendationPullRequest(ref, answer.id);
+    const encoded = `${baseUrl}/entities/component/default/chat-llm/recommendations/carbon-region%3Achat-prod%2FDeployment%2Fchat-llm/pull-request`;
+    expect(posts).toEqual([
+      { url: encoded, body: { overlay: 'overlays/prod' } },
+      { url: encoded, body: {} },
+    ]);
+  });
 });

@@ -174,8 +174,12 @@ export class FinopsClient implements FinopsApi {
   async openRecommendationPullRequest(
     entityRef: string | CompoundEntityRef,
     id: string,
+    options?: { overlay?: string },
   ): Promise<RecommendationPullRequestResult> {
-    return this.post(recommendationPath(entityRef, id, 'pull-request'), {});
+    return this.post(
+      recommendationPath(entityRef, id, 'pull-request'),
+      options?.overlay ? { overlay: options.overlay } : {},
+    );
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {

@@ -90,21 +90,66 @@ describe('FinopsRecommendationsCard', () => {
     expect(openRecommendationPullRequest).toHaveBeenCalledWith(REF, ID);
   });
 
-  it('links the pull request it opened', async () => {
+  it('shows the backend message when the recommendation has no manifest change (409)', async () => {
+    const error = await responseError(
+      409,
+      `Recommendation '${ID}' of ${REF} carries no manifest change to put in a pull request`,
+      'ConflictError',
+    );
     renderCard({
       getEntityRecommendations: async () => someRecommendations(),
-      openRecommendationPullRequest: async () => ({
-        entityRef: REF,
-        id: ID,
-        pullRequest: {
-          provider: 'github',
-          repository: 'acme/gitops',
-          number: 42,
-          url: 'https://github.com/acme/gitops/pull/42',
-          state: 'open',
-        },
-      }),
+      openRecommendationPullRequest: jest.fn().mockRejectedValue(error),
     });
+    const [first] = await screen.findAllByTestId('finops-recommendation');
+    await userEvent.click(
+      within(first).getByRole('button', { name: 'Open pull request' }),
+    );
+    expect(
+      await within(first).findByText('Could not open a pull request'),
+    ).toBeInTheDocument();
+    expect(
+      within(first).getByText(/carries no manifest change/),
+    ).toBeInTheDocument();
+    // Still offered: nothing was opened.
+    expect(
+      within(first).getByRole('button', { name: 'Open pull request' }),
+    ).toBeInTheDocument();
+  });
+
+  it('links the pull request it opened and reloads to show its state', async () => {
+    const before = someRecommendations();
+    const [item, other] = before.items;
+    const after = someRecommendations({
+      items: [
+        {
+          ...item,
+          pullRequest: {
+            url: 'https://github.com/acme/gitops/pull/42',
+            number: 42,
+            state: 'open',
+            updatedAt: '2026-11-14T10:00:00Z',
+          },
+        },
+        other,
+      ],
+    });
+    const getEntityRecommendations = jest
+      .fn()
+      .mockResolvedValueOnce(before)
+      .mockResolvedValue(after);
+    const openRecommendationPullRequest = jest.fn().mockResolvedValue({
+      entityRef: REF,
+      id: ID,
+      pullRequest: {
+        provider: 'github',
+        repository: 'acme/gitops',
+        number: 42,
+        url: 'https://github.com/acme/gitops/pull/42',
+        state: 'open',
+        created: true,
+      },
+    });
+    renderCard({ getEntityRecommendations, openRecommendationPullRequest });
     const [first] = await screen.findAllByTestId('finops-recommendation');
     await userEvent.click(
       within(first).getByRole('button', { name: 'Open pull request' }),
@@ -115,7 +160,57 @@ describe('FinopsRecommendationsCard', () => {
     expect(
       within(first).getByRole('link', { name: 'acme/gitops#42 (open)' }),
     ).toHaveAttribute('href', 'https://github.com/acme/gitops/pull/42');
+    // The reloaded list carries the pull request: its state is shown and
+    // the button is gone.
+    expect(
+      await within(first).findByRole('link', {
+        name: 'Pull request #42: open, awaiting review',
+      }),
+    ).toHaveAttribute('href', 'https://github.com/acme/gitops/pull/42');
+    expect(
+      within(first).queryByRole('button', { name: 'Open pull request' }),
+    ).not.toBeInTheDocument();
+    expect(getEntityRecommendations).toHaveBeenCalledTimes(2);
+    expect(openRecommendationPullRequest).toHaveBeenCalledWith(REF, ID);
   });
+
+  it.each([
+    ['merged', 'Pull request #7: merged', false],
+    ['closed', 'Pull request #7: closed without merging', true],
+  ] as const)(
+    'shows a %s pull request from the list (button offered again: %s)',
+    async (state, name, offered) => {
+      const data = someRecommendations();
+      data.items[0] = {
+        ...data.items[0],
+        pullRequest: {
+          url: 'https://github.com/acme/gitops/pull/7',
+          number: 7,
+          state,
+          updatedAt: '2026-11-20T09:30:00Z',
+        },
+      };
+      renderCard({ getEntityRecommendations: async () => data });
+      const [first, second] = await screen.findAllByTestId(
+        'finops-recommendation',
+      );
+      expect(within(first).getByRole('link', { name })).toHaveAttribute(
+        'href',
+        'https://github.com/acme/gitops/pull/7',
+      );
+      expect(
+        within(first).queryByRole('button', { name: 'Open pull request' }) !==
+          null,
+      ).toBe(offered);
+      // The other recommendation has none: no link, the button.
+      expect(
+        within(second).queryByTestId('finops-recommendation-pull-request'),
+      ).not.toBeInTheDocument();
+      expect(
+        within(second).getByRole('button', { name: 'Open pull request' }),
+      ).toBeInTheDocument();
+    },
+  );
 
   it('dismisses with a reason and reloads', async () => {
     const dismissed = someRecommendations();

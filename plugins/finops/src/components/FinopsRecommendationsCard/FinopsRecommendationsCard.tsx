@@ -91,6 +91,10 @@ function RecommendationItem(props: {
     { status: 'danger' | 'success'; title: string; text: ReactNode } | undefined
   >();
   const open = item.state.status === 'open';
+  // A pull request open or merged stands for the change; a closed one was
+  // turned down, so another can be opened.
+  const pr = item.pullRequest;
+  const canOpenPr = !pr || pr.state === 'closed';
 
   async function act(
     action: () => Promise<unknown>,
@@ -206,6 +210,25 @@ function RecommendationItem(props: {
             })}
           </Text>
         )}
+        {pr && (
+          <Text
+            as="p"
+            variant="body-x-small"
+            data-testid="finops-recommendation-pull-request"
+          >
+            <a href={pr.url} target="_blank" rel="noreferrer">
+              {t('recommendationsCard.prLink', {
+                number: String(pr.number),
+                state: t(`recommendationsCard.prState.${pr.state}`),
+              })}
+            </a>{' '}
+            <Text as="span" variant="body-x-small" color="secondary">
+              {t('recommendationsCard.prUpdated', {
+                date: formatDateTime(pr.updatedAt),
+              })}
+            </Text>
+          </Text>
+        )}
         {message && (
           <Alert
             status={message.status}
@@ -261,32 +284,34 @@ function RecommendationItem(props: {
           <Flex gap="2" style={{ flexWrap: 'wrap' }}>
             {open ? (
               <>
-                <Button
-                  variant="primary"
-                  size="small"
-                  isDisabled={busy}
-                  onPress={() =>
-                    act(
-                      async () => {
-                        const { pullRequest: pr } =
+                {canOpenPr && (
+                  <Button
+                    variant="primary"
+                    size="small"
+                    isDisabled={busy}
+                    onPress={() =>
+                      act(async () => {
+                        const { pullRequest: opened } =
                           await api.openRecommendationPullRequest(ref, item.id);
                         setMessage({
                           status: 'success',
                           title: t('recommendationsCard.prOpened'),
                           text: (
-                            <a href={pr.url} target="_blank" rel="noreferrer">
-                              {pr.repository}#{pr.number} ({pr.state})
+                            <a
+                              href={opened.url}
+                              target="_blank"
+                              rel="noreferrer"
+                            >
+                              {`${opened.repository}#${opened.number} (${opened.state})`}
                             </a>
                           ),
                         });
-                      },
-                      t('recommendationsCard.prFailed'),
-                      false,
-                    )
-                  }
-                >
-                  {t('recommendationsCard.openPr')}
-                </Button>
+                      }, t('recommendationsCard.prFailed'))
+                    }
+                  >
+                    {t('recommendationsCard.openPr')}
+                  </Button>
+                )}
                 <Button
                   variant="secondary"
                   size="small"

@@ -23,7 +23,9 @@ import {
 import {
   finopsAdminPermission,
   finopsEntityReadPermission,
+  finopsEstimatePermission,
   finopsOrganizationReadPermission,
+  finopsRecommendationApplyPermission,
 } from '@ai-finops/backstage-plugin-finops-common';
 import {
   FinopsPermissionPolicy,
@@ -125,6 +127,38 @@ describe('FinopsPermissionPolicy', () => {
         user('user:default/bob'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('keeps acting on recommendations with the owners, whatever the visibility', async () => {
+    const policy = policyWith({
+      permission: { finops: { entityCostVisibility: 'all' } },
+    });
+    const decision = await policy.handle(
+      { permission: finopsRecommendationApplyPermission },
+      user('user:default/bob'),
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_ENTITY_OWNER' },
+    });
+    await expect(
+      policy.handle(
+        { permission: finopsRecommendationApplyPermission },
+        user('user:default/ada'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets every signed-in user preview a template estimate', async () => {
+    await expect(
+      policyWith().handle(
+        { permission: finopsEstimatePermission },
+        user('user:default/bob'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policyWith().handle({ permission: finopsEstimatePermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('denies FinOps permissions without a user', async () => {

@@ -36,9 +36,9 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
-  finopsAdminPermission,
   finopsEntityReadPermission,
-  finopsOrganizationReadPermission,
+  finopsEstimatePermission,
+  finopsPermissions,
 } from '@ai-finops/backstage-plugin-finops-common';
 
 /** Who may see which costs; read from `permission.finops` in app-config. */
@@ -85,16 +85,15 @@ export class FinopsPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    const isFinops = [
-      finopsAdminPermission.name,
-      finopsOrganizationReadPermission.name,
-      finopsEntityReadPermission.name,
-    ].includes(permission.name);
-    if (!isFinops) {
+    if (!finopsPermissions.some(p => p.name === permission.name)) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
       return { result: AuthorizeResult.DENY };
+    }
+    // The template preview reads no cost data: every signed-in user.
+    if (permission.name === finopsEstimatePermission.name) {
+      return { result: AuthorizeResult.ALLOW };
     }
 
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
@@ -107,7 +106,12 @@ export class FinopsPermissionPolicy implements PermissionPolicy {
     }
 
     if (isResourcePermission(permission, 'catalog-entity')) {
-      if (this.options.entityCostVisibility === 'all') {
+      // Visibility widens reading; acting on a recommendation stays with
+      // the owners.
+      if (
+        permission.name === finopsEntityReadPermission.name &&
+        this.options.entityCostVisibility === 'all'
+      ) {
         return { result: AuthorizeResult.ALLOW };
       }
       return createCatalogConditionalDecision(

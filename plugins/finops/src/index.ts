@@ -32,6 +32,7 @@ export {
   EntityFinopsRecommendationsCard,
   EntityFinopsContent,
   FinopsPage,
+  FinopsCostPreviewFieldExtension,
 } from './plugin';
 export { rootRouteRef } from './routes';
 export { finopsApiRef, FinopsClient } from './api';
@@ -41,6 +42,9 @@ export type {
   FinopsDayRange,
   RecommendationDecision,
   RecommendationPullRequestResult,
+  FinopsEstimate,
+  FinopsEstimateRequest,
+  FinopsGuardrailResult,
 } from './api';
 export type {
   FinopsCostCardProps,
@@ -48,4 +52,9 @@ export type {
   FinopsCarbonCardProps,
   FinopsRecommendationsCardProps,
 } from './components';
+export type {
+  FinopsCostPreviewProps,
+  FinopsCostPreviewUiOptions,
+  FinopsCostPreviewValue,
+} from './components/FinopsCostPreview';
 export { isFinopsAvailable } from '@ai-finops/backstage-plugin-finops-common';

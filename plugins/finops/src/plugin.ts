@@ -22,7 +22,9 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { finopsApiRef, FinopsClient } from './api';
+import { FinopsCostPreview } from './components/FinopsCostPreview';
 import { rootRouteRef } from './routes';
 
 /**
@@ -144,5 +146,19 @@ export const FinopsPage = finopsPlugin.provide(
         m => m.FinopsOrganizationPage,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The scaffolder field `FinopsCostPreview`, for the legacy app's
+ * `<ScaffolderFieldExtensions>`: a live cost and guardrail preview while a
+ * template form is filled (`ui:field: FinopsCostPreview`).
+ *
+ * @public
+ */
+export const FinopsCostPreviewFieldExtension = finopsPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'FinopsCostPreview',
+    component: FinopsCostPreview,
   }),
 );

@@ -127,10 +127,7 @@ describe('POST /estimate', () => {
       0,
     );
     expect(gpus).toBe(2);
-    expect(res.body.monthlyCost).toBeCloseTo(
-      gpus * price * HOURS_PER_MONTH,
-      6,
-    );
+    expect(res.body.monthlyCost).toBeCloseTo(gpus * price * HOURS_PER_MONTH, 6);
     expect(res.body.hoursPerMonth).toBe(730);
     // 1000 tokens/s in prod: $ per 1M tokens from the prod service.
     const prodService = res.body.services.find(
@@ -159,7 +156,8 @@ describe('POST /estimate', () => {
     expectMatchesSpec(res);
     expect(res.body.guardrails.passed).toBe(false);
     const denied = res.body.guardrails.denied.filter(
-      (d: { policy: string }) => d.policy === 'ai-finops-max-gpus-per-container',
+      (d: { policy: string }) =>
+        d.policy === 'ai-finops-max-gpus-per-container',
     );
     expect(denied.length).toBeGreaterThan(0);
     expect(denied[0]).toMatchObject({

@@ -22,6 +22,7 @@ import {
   entityFinopsEfficiencyCard,
   entityFinopsRecommendationsCard,
 } from './entityCards';
+import { finopsCostPreviewFormField } from './formFields';
 import { entityFinopsContent, finopsPage } from './pages';
 
 /**
@@ -29,7 +30,8 @@ import { entityFinopsContent, finopsPage } from './pages';
  * `api:finops`, the entity cards `entity-card:finops/cost`,
  * `entity-card:finops/gpu-efficiency`, `entity-card:finops/carbon` and
  * `entity-card:finops/recommendations`, the tab `entity-content:finops/finops`
- * and the organisation page `page:finops` (`/finops`).
+ * the organisation page `page:finops` (`/finops`) and the scaffolder field
+ * `scaffolder-form-field:finops/cost-preview` (`ui:field: FinopsCostPreview`).
  *
  * @alpha
  */
@@ -45,5 +47,6 @@ export default createFrontendPlugin({
     entityFinopsRecommendationsCard,
     entityFinopsContent,
     finopsPage,
+    finopsCostPreviewFormField,
   ],
 });

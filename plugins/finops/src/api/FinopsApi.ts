@@ -31,6 +31,7 @@ import type {
   RecommendationState,
   UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
+import type { FinopsEstimate, FinopsEstimateRequest } from './estimate';
 
 /**
  * A range of UTC days, both inclusive (`YYYY-MM-DD`).
@@ -243,6 +244,17 @@ export interface FinopsApi {
     id: string,
     options?: { overlay?: string },
   ): Promise<RecommendationPullRequestResult>;
+
+  /**
+   * The live cost and guardrail preview of the inference-service template
+   * form: the backend renders the values as `finops:manifests:generate`
+   * would and answers the monthly cost, $ per 1M tokens, budget fit and the
+   * guardrail results. Needs `finops.estimate`.
+   *
+   * @throws A `ResponseError`: 400 naming the field for a value the
+   *   renderer refuses (an unknown GPU, maxReplicas below minReplicas).
+   */
+  estimate(values: FinopsEstimateRequest): Promise<FinopsEstimate>;
 }
 
 /**

@@ -37,6 +37,7 @@ import type {
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';
+import type { FinopsEstimate, FinopsEstimateRequest } from './estimate';
 
 /**
  * Options of {@link FinopsClient}.
@@ -180,6 +181,10 @@ export class FinopsClient implements FinopsApi {
       recommendationPath(entityRef, id, 'pull-request'),
       options?.overlay ? { overlay: options.overlay } : {},
     );
+  }
+
+  async estimate(values: FinopsEstimateRequest): Promise<FinopsEstimate> {
+    return this.post('estimate', values);
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {

@@ -21,5 +21,10 @@ export type {
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';
+export type {
+  FinopsEstimate,
+  FinopsEstimateRequest,
+  FinopsGuardrailResult,
+} from './estimate';
 export { FinopsClient } from './FinopsClient';
 export type { FinopsClientOptions } from './FinopsClient';

@@ -183,6 +183,12 @@ describe('POST /estimate', () => {
     expect(all).toContain('ai-finops-monthly-budget');
   });
 
+  it('previews a half-typed repository with a placeholder', async () => {
+    const res = await post(form({ repoUrl: 'github.com?owner=acme' }));
+    expect(res.status).toBe(200);
+    expect(res.body.monthlyCost).toBeGreaterThan(0);
+  });
+
   it('fills what the form has not yet filled from the template defaults', async () => {
     const res = await post({ gpuType: GPU });
     expect(res.status).toBe(200);

@@ -18,6 +18,7 @@ import {
   checkGuardrails,
   estimateCosts,
   finopsEstimatePermission,
+  gitopsCloneUrl,
   GuardrailInputError,
   HOURS_PER_MONTH,
   knownGpuModels,
@@ -205,11 +206,25 @@ export function specFromFormValues(
     latencySloMs: n('latencySloMs'),
     region: s('region'),
     monthlyBudget: n('monthlyBudget'),
-    gitopsRepoUrl:
-      s('repoUrl') ?? s('gitopsRepoUrl') ?? PREVIEW_DEFAULTS.repoUrl,
+    gitopsRepoUrl: previewRepoUrl(s('repoUrl') ?? s('gitopsRepoUrl')),
     gitopsPath: `apps/${name}`,
     delivery: delivery as InferenceServiceSpec['delivery'],
   };
+}
+
+/**
+ * The repository only names where the files go, not what they cost: a
+ * half-typed RepoUrlPicker value (`github.com?owner=acme`) previews with a
+ * placeholder instead of failing the estimate.
+ */
+function previewRepoUrl(repoUrl: string | undefined): string {
+  if (!repoUrl) return PREVIEW_DEFAULTS.repoUrl;
+  try {
+    gitopsCloneUrl(repoUrl);
+    return repoUrl;
+  } catch {
+    return PREVIEW_DEFAULTS.repoUrl;
+  }
 }
 
 function violationDto(v: PolicyViolation): GuardrailResultDto {

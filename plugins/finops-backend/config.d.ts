@@ -122,6 +122,16 @@ export interface Config {
      * Pull requests for recommendations, opened in the entity's GitOps
      * repository (`ai-finops.io/gitops-repo`) through `integrations.github`.
      */
+    /** Recommendations across the organisation (`GET /savings`). */
+    recommendations?: {
+      /**
+       * How long an entity's computed recommendations are reused by
+       * `GET /savings`, e.g. `15m` or `{ minutes: 15 }`. Dismissals,
+       * snoozes and pull requests are always read fresh. Default: 15 minutes.
+       */
+      cacheTtl?: string | HumanDuration;
+    };
+
     gitops?: {
       /**
        * How often the state of open pull requests is read from the host

@@ -29,6 +29,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { DatabaseFinopsStore } from './database';
 import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
@@ -185,6 +187,15 @@ export const finopsPlugin = createBackendPlugin({
             },
             recommendationState: store,
             recommenders: recommenders.recommenders,
+            recommendationsCacheTtlMs: config.has(
+              'finops.recommendations.cacheTtl',
+            )
+              ? durationToMilliseconds(
+                  readDurationFromConfig(config, {
+                    key: 'finops.recommendations.cacheTtl',
+                  }),
+                )
+              : undefined,
             pullRequests: gitops && {
               store,
               gitops,

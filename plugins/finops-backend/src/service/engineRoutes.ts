@@ -904,7 +904,22 @@ class EntityEngine {
   async recommendations(
     entity: Entity,
     target: AllocationTarget,
+    cache?: FoundRecommendationsCache,
   ): Promise<EntityRecommendations> {
+    const now = this.options.now();
+    const found = cache
+      ? await cache(target.entityRef, () =>
+          this.findRecommendations(entity, target),
+        )
+      : await this.findRecommendations(entity, target);
+    return this.withDecisions(target, found, now);
+  }
+
+  /** What the recommenders find, before decisions and pull requests: the slow part. */
+  async findRecommendations(
+    entity: Entity,
+    target: AllocationTarget,
+  ): Promise<FoundRecommendations> {
     const now = this.options.now();
     const to = formatDay(now);
     const range = {
@@ -975,6 +990,17 @@ class EntityEngine {
       }
     }
 
+    return { items, notes };
+  }
+
+  /** Applies dismissals, snoozes and pull requests, read fresh, and ranks. */
+  async withDecisions(
+    target: AllocationTarget,
+    recommended: FoundRecommendations,
+    now: Date,
+  ): Promise<EntityRecommendations> {
+    const { items } = recommended;
+    const notes = [...recommended.notes];
     const states = this.options.recommendationState
       ? await this.options.recommendationState.getRecommendationStates(
           target.entityRef,
@@ -1024,6 +1050,40 @@ class EntityEngine {
     };
   }
 }
+
+/**
+ * What the recommenders found for one entity, before decisions.
+ *
+ * @internal
+ */
+export interface FoundRecommendations {
+  items: EntityRecommendation[];
+  notes: string[];
+}
+
+/**
+ * Serves an entity's found recommendations from a cache, computing them
+ * with `compute` when missing or stale.
+ *
+ * @internal
+ */
+export type FoundRecommendationsCache = (
+  entityRef: string,
+  compute: () => Promise<FoundRecommendations>,
+) => Promise<FoundRecommendations>;
+
+/**
+ * Computes an entity's recommendations as `GET …/recommendations` serves
+ * them; with `cache`, what the recommenders find comes from it (decisions
+ * and pull requests are always read fresh).
+ *
+ * @internal
+ */
+export type EntityRecommendationsOf = (
+  entity: Entity,
+  target: AllocationTarget,
+  cache?: FoundRecommendationsCache,
+) => Promise<EntityRecommendations>;
 
 /**
  * Recommendations from the engine's GPU recommenders, fed by the hourly
@@ -1441,7 +1501,7 @@ function readSnoozeUntil(body: unknown, now: Date): string {
 export function registerEngineRoutes(
   router: express.Router,
   options: EngineRouteOptions,
-) {
+): { recommendations: EntityRecommendationsOf } {
   const { httpAuth, resolveEntity } = options;
   const engine = new EntityEngine(options);
   const base = '/entities/:kind/:namespace/:name';
@@ -1574,4 +1634,8 @@ export function registerEngineRoutes(
       );
     },
   );
+  return {
+    recommendations: (entity, target, cache) =>
+      engine.recommendations(entity, target, cache),
+  };
 }

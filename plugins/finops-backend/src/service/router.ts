@@ -55,6 +55,7 @@ import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
+import { registerSavingsRoutes } from './savingsRoutes';
 import {
   authorizeRecommendationApply,
   registerPullRequestRoutes,
@@ -90,6 +91,8 @@ export interface RouterOptions {
     PullRequestRouteOptions,
     'store' | 'gitops' | 'recommendations'
   >;
+  /** `finops.recommendations.cacheTtl` in ms, for `GET /savings`. */
+  recommendationsCacheTtlMs?: number;
 }
 
 const MAX_RUNS = 1000;
@@ -298,7 +301,7 @@ export async function createRouter(
   }
 
   // Forecast, anomalies, efficiency, carbon and recommendations.
-  registerEngineRoutes(router as unknown as express.Router, {
+  const engine = registerEngineRoutes(router as unknown as express.Router, {
     store,
     allocator,
     httpAuth,
@@ -312,6 +315,20 @@ export async function createRouter(
     pullRequests: options.pullRequests?.store,
     authorizeApply: (entityRef, credentials) =>
       authorizeRecommendationApply(permissions, entityRef, credentials),
+  });
+
+  // Savings found and realised across the organisation.
+  registerSavingsRoutes(router as unknown as express.Router, {
+    httpAuth,
+    catalog,
+    allocator,
+    logger,
+    currency,
+    now,
+    authorize,
+    recommendations: engine.recommendations,
+    pullRequests: options.pullRequests?.store,
+    cacheTtlMs: options.recommendationsCacheTtlMs,
   });
 
   return router as unknown as express.Router;

@@ -2088,6 +2088,136 @@ export const spec = {
         },
         required: ['entityRef', 'id', 'pullRequest'],
       },
+      SavingAmount: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['monthlySavings', 'count'],
+        properties: {
+          monthlySavings: {
+            type: 'number',
+            description: "Saving per month, in the response's currency.",
+          },
+          count: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      EntitySavings: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'found', 'realised'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          found: {
+            $ref: '#/components/schemas/SavingAmount',
+          },
+          realised: {
+            $ref: '#/components/schemas/SavingAmount',
+          },
+        },
+      },
+      RealisedSaving: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'entityRef',
+          'recommendationId',
+          'monthlySavings',
+          'url',
+          'number',
+          'mergedAt',
+        ],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          recommendationId: {
+            type: 'string',
+          },
+          monthlySavings: {
+            type: 'number',
+          },
+          url: {
+            type: 'string',
+          },
+          number: {
+            type: 'integer',
+          },
+          mergedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      OrganizationSavings: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'currency',
+          'found',
+          'realised',
+          'entities',
+          'realisedItems',
+          'warnings',
+          'computedAt',
+        ],
+        properties: {
+          currency: {
+            type: 'string',
+          },
+          found: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['monthlySavings', 'count', 'entities'],
+            description:
+              'Open recommendations (not dismissed, snoozed or merged).',
+            properties: {
+              monthlySavings: {
+                type: 'number',
+              },
+              count: {
+                type: 'integer',
+                minimum: 0,
+              },
+              entities: {
+                type: 'integer',
+                minimum: 0,
+              },
+            },
+          },
+          realised: {
+            $ref: '#/components/schemas/SavingAmount',
+          },
+          entities: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/EntitySavings',
+            },
+          },
+          realisedItems: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RealisedSaving',
+            },
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          computedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
     },
   },
   paths: {
@@ -2984,6 +3114,33 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/RecommendationPullRequestResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/savings': {
+      get: {
+        operationId: 'GetSavings',
+        description:
+          'Savings found (open recommendations) and realised (recommendations whose pull request was merged) across the catalog entities with cost allocation annotations (finops.organization.read).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The savings.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OrganizationSavings',
                 },
               },
             },

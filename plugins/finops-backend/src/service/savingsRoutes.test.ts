@@ -1,0 +1,336 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  finopsDataSourcesExtensionPoint,
+  finopsRecommendersExtensionPoint,
+  type FinopsDataSource,
+  type FinopsReadOptions,
+  type FinopsRecord,
+} from '@ai-finops/backstage-plugin-finops-node';
+import type { EntityRecommendations } from '@ai-finops/backstage-plugin-finops-common';
+import {
+  createBackendModule,
+  type PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { expectMatchesSpec } from '../__testUtils__/openapi';
+import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
+import { DatabaseFinopsStore } from '../database';
+import { finopsPlugin } from '../plugin';
+import { createFoundRecommendationsCache } from './savingsRoutes';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+/** 14 days of two H100s at $4/h each, 40 % busy, in us-east-1, namespace chat-prod. */
+const source: FinopsDataSource = {
+  id: 'gpu',
+  backfill: { days: 14 },
+  async *read({ window }: FinopsReadOptions): AsyncIterable<FinopsRecord> {
+    for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
+      const hour = new Date(t).toISOString();
+      const dims = {
+        gpuModel: 'NVIDIA-H100-80GB-HBM3',
+        region: 'us-east-1',
+        namespace: 'chat-prod',
+      };
+      yield aCostRecord(hour, {
+        billedCost: 8,
+        effectiveCost: 8,
+        listCost: 8,
+        ...dims,
+      });
+      yield aUsageRecord(hour, 'gpu_hours', 2, dims);
+      yield aUsageRecord(hour, 'gpu_utilization', 0.4, dims);
+      yield aUsageRecord(hour, 'gpu_power_watts', 300, dims);
+      yield aUsageRecord(hour, 'tokens_input', 1_000_000, dims);
+      yield aUsageRecord(hour, 'tokens_output', 250_000, dims);
+      yield aUsageRecord(hour, 'requests', 1000, dims);
+    }
+  },
+};
+
+const sourceModule = createBackendModule({
+  pluginId: 'finops',
+  moduleId: 'gpu-source',
+  register(reg) {
+    reg.registerInit({
+      deps: { dataSources: finopsDataSourcesExtensionPoint },
+      async init({ dataSources }) {
+        dataSources.addDataSource(source);
+      },
+    });
+  },
+});
+
+/** A recommender with two fixed recommendations on chat-llm. */
+const recommenderModule = createBackendModule({
+  pluginId: 'finops',
+  moduleId: 'fixed-recommender',
+  register(reg) {
+    reg.registerInit({
+      deps: { recommenders: finopsRecommendersExtensionPoint },
+      async init({ recommenders }) {
+        recommenders.addRecommender({
+          id: 'fixed',
+          async recommend({ entity }) {
+            if (entity.metadata.name !== 'chat-llm') return [];
+            return [300, 40].map(saving => ({
+              id: `save-${saving}`,
+              recommenderId: 'fixed',
+              entityRef: 'component:default/chat-llm',
+              title: `Save ${saving}`,
+              description: 'A fixed saving.',
+              monthlySavings: saving,
+              confidence: 0.8,
+            }));
+          },
+        });
+      },
+    });
+  },
+});
+
+const component = (
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+
+const USER = mockCredentials.user.header('user:default/alice');
+const BASE = '/api/finops/entities/component/default';
+
+describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
+  async function start(
+    permission: (name: string) => AuthorizeResult = () => AuthorizeResult.ALLOW,
+  ) {
+    const knex = await databases.init(databaseId);
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => ({
+          result: permission(r.permission.name),
+        })) as Awaited<ReturnType<PermissionsService['authorize']>>,
+    });
+    const backend = await startTestBackend({
+      features: [
+        finopsPlugin,
+        sourceModule,
+        recommenderModule,
+        mockServices.rootConfig.factory({
+          data: {
+            integrations: {
+              github: [{ host: 'github.com', token: 'ghs_unused' }],
+            },
+          },
+        }),
+        mockServices.database.factory({ knex }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        permissions.factory,
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        catalogServiceMock.factory({
+          entities: [
+            component('chat-llm', {
+              'backstage.io/kubernetes-id': 'chat',
+            }),
+            // Annotated, but no facts: no recommendations.
+            component('idle', { 'backstage.io/kubernetes-id': 'idle' }),
+            // No annotation: not considered.
+            component('plain'),
+          ],
+        }),
+      ],
+    });
+    const trigger = await request(backend.server)
+      .post('/api/finops/ingestion/gpu/trigger')
+      .set('Authorization', USER);
+    expect(trigger.status).toBe(
+      permission('finops.admin') === AuthorizeResult.ALLOW ? 202 : 403,
+    );
+    return { server: backend.server, knex };
+  }
+
+  async function recommendationsOf(
+    server: any,
+  ): Promise<EntityRecommendations> {
+    for (let i = 0; i < 100; i++) {
+      const res = await request(server)
+        .get(`${BASE}/chat-llm/recommendations`)
+        .set('Authorization', USER);
+      const body: EntityRecommendations = res.body;
+      if (body.items?.some(r => r.kind === 'carbon-region')) return body;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error('no carbon-region recommendation for chat-llm');
+  }
+
+  it('sums found savings of open recommendations and realised savings of merged pull requests', async () => {
+    const { server, knex } = await start();
+    const recs = await recommendationsOf(server);
+    const merged = recs.items.find(r => r.id === 'fixed:save-300')!;
+    const dismissed = recs.items.find(r => r.kind === 'carbon-region')!;
+    expect(merged).toBeDefined();
+    const rest = recs.items.filter(r => r !== merged && r !== dismissed);
+    expect(rest.map(r => r.id)).toContain('fixed:save-40');
+
+    const first = await request(server)
+      .get('/api/finops/savings')
+      .set('Authorization', USER);
+    expect(first.status).toBe(200);
+    expectMatchesSpec(first);
+    expect(first.body.found).toEqual({
+      monthlySavings: expect.closeTo(recs.totalMonthlySavings, 6),
+      count: recs.items.length,
+      entities: 1,
+    });
+    expect(first.body.realised).toEqual({ monthlySavings: 0, count: 0 });
+    expect(first.body.entities.map((e: any) => e.entityRef)).toEqual([
+      'component:default/chat-llm',
+    ]);
+
+    // One recommendation dismissed, one applied through a merged pull request
+    // opened with a saving of 123.5 a month.
+    const dismiss = await request(server)
+      .post(
+        `${BASE}/chat-llm/recommendations/${encodeURIComponent(
+          dismissed.id,
+        )}/dismiss`,
+      )
+      .set('Authorization', USER)
+      .send({ reason: 'Capacity reserved there' });
+    expect(dismiss.status).toBe(200);
+    const store = await DatabaseFinopsStore.create({
+      database: mockServices.database({ knex }),
+    });
+    await store.saveRecommendationPullRequest({
+      entityRef: 'component:default/chat-llm',
+      recommendationId: merged.id,
+      provider: 'github',
+      host: 'github.com',
+      repository: 'acme/deployments',
+      number: 7,
+      url: 'https://github.com/acme/deployments/pull/7',
+      branch: 'ai-finops/rec',
+      baseBranch: 'main',
+      state: 'merged',
+      monthlySavings: 123.5,
+      openedAt: '2026-11-20T10:00:00.000Z',
+      checkedAt: '2026-11-22T10:00:00.000Z',
+      closedAt: '2026-11-21T09:30:00.000Z',
+    });
+
+    // Decisions and pull requests are read fresh, past the cache.
+    const second = await request(server)
+      .get('/api/finops/savings')
+      .set('Authorization', USER);
+    expect(second.status).toBe(200);
+    expectMatchesSpec(second);
+    const restSaving = rest.reduce(
+      (s, r) => s + Math.max(0, r.monthlySavings),
+      0,
+    );
+    expect(second.body.found).toEqual({
+      monthlySavings: expect.closeTo(restSaving, 6),
+      count: rest.length,
+      entities: 1,
+    });
+    expect(second.body.realised).toEqual({ monthlySavings: 123.5, count: 1 });
+    expect(second.body.realisedItems).toEqual([
+      {
+        entityRef: 'component:default/chat-llm',
+        recommendationId: merged.id,
+        monthlySavings: 123.5,
+        url: 'https://github.com/acme/deployments/pull/7',
+        number: 7,
+        mergedAt: '2026-11-21T09:30:00.000Z',
+      },
+    ]);
+    expect(second.body.entities).toEqual([
+      {
+        entityRef: 'component:default/chat-llm',
+        found: {
+          monthlySavings: expect.closeTo(restSaving, 6),
+          count: rest.length,
+        },
+        realised: { monthlySavings: 123.5, count: 1 },
+      },
+    ]);
+    expect(second.body.warnings).toEqual([]);
+  });
+
+  it('answers 403 without finops.organization.read', async () => {
+    const { server } = await start(name =>
+      name === 'finops.organization.read'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    );
+    const res = await request(server)
+      .get('/api/finops/savings')
+      .set('Authorization', USER);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('finops.organization.read');
+  });
+});
+
+describe('createFoundRecommendationsCache', () => {
+  it('reuses an entity for the TTL, shares concurrent computations and recomputes after', async () => {
+    let t = 0;
+    const cache = createFoundRecommendationsCache(1000, () => new Date(t));
+    let computed = 0;
+    const compute = async () => {
+      computed += 1;
+      return { items: [], notes: [`run ${computed}`] };
+    };
+    const [a, b] = await Promise.all([
+      cache('component:default/A', compute),
+      cache('component:default/a', compute),
+    ]);
+    expect(a).toBe(b);
+    expect(computed).toBe(1);
+    t = 999;
+    await cache('component:default/a', compute);
+    expect(computed).toBe(1);
+    t = 1000;
+    expect((await cache('component:default/a', compute)).notes).toEqual([
+      'run 2',
+    ]);
+    // A failure is not kept.
+    await expect(
+      cache('component:default/b', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await cache('component:default/b', compute)).notes).toEqual([
+      'run 3',
+    ]);
+  });
+});

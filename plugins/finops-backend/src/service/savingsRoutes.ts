@@ -1,0 +1,299 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  FINOPS_BILLING_TAGS_ANNOTATION,
+  finopsOrganizationReadPermission,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
+import type express from 'express';
+import type { FinopsPullRequestStore } from '../database';
+import type { CostAllocator } from './CostAllocator';
+import type {
+  EntityRecommendationsOf,
+  FoundRecommendations,
+  FoundRecommendationsCache,
+} from './engineRoutes';
+
+/** Default of `finops.recommendations.cacheTtl`: 15 minutes. */
+export const DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS = 15 * 60 * 1000;
+
+/** Entities whose recommendations are computed at once. */
+const CONCURRENCY = 4;
+
+/** One entity's savings in `GET /savings`. @internal */
+export interface EntitySavings {
+  entityRef: string;
+  title?: string;
+  /** Open recommendations (not dismissed or snoozed), per month. */
+  found: { monthlySavings: number; count: number };
+  /** Recommendations whose pull request was merged, per month. */
+  realised: { monthlySavings: number; count: number };
+}
+
+/** A merged recommendation pull request in `GET /savings`. @internal */
+export interface RealisedSaving {
+  entityRef: string;
+  recommendationId: string;
+  monthlySavings: number;
+  url: string;
+  number: number;
+  /** When it was merged, ISO-8601. */
+  mergedAt: string;
+}
+
+/** The body of `GET /savings`. @internal */
+export interface OrganizationSavings {
+  currency: string;
+  found: { monthlySavings: number; count: number; entities: number };
+  realised: { monthlySavings: number; count: number };
+  /** Entities with a found or realised saving, largest found first. */
+  entities: EntitySavings[];
+  /** Merged pull requests, latest first. */
+  realisedItems: RealisedSaving[];
+  /** Entities whose recommendations could not be computed, and why. */
+  warnings: string[];
+  /** When this answer was computed, ISO-8601. */
+  computedAt: string;
+}
+
+/** What the savings route needs from the router. @internal */
+export interface SavingsRouteOptions {
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  allocator: Pick<CostAllocator, 'resolve'>;
+  logger: LoggerService;
+  currency: string;
+  now: () => Date;
+  authorize(
+    request: AuthorizePermissionRequest,
+    credentials: BackstageCredentials,
+  ): Promise<void>;
+  /** The engine's recommendations, as the per-entity route computes them. */
+  recommendations: EntityRecommendationsOf;
+  /** Tracked pull requests; without them nothing is realised. */
+  pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
+  /** How long an entity's found recommendations are reused, in ms. */
+  cacheTtlMs?: number;
+}
+
+/**
+ * An in-memory, per-entity cache of what the recommenders found, for
+ * `ttlMs`; concurrent callers for the same entity share one computation.
+ *
+ * @internal
+ */
+export function createFoundRecommendationsCache(
+  ttlMs: number,
+  now: () => Date,
+): FoundRecommendationsCache {
+  const entries = new Map<
+    string,
+    { at: number; value: Promise<FoundRecommendations> }
+  >();
+  return async (entityRef, compute) => {
+    const key = entityRef.toLocaleLowerCase('en-US');
+    const t = now().getTime();
+    for (const [k, e] of entries) {
+      if (t - e.at >= ttlMs) entries.delete(k);
+    }
+    const hit = entries.get(key);
+    if (hit) return hit.value;
+    const value = compute();
+    entries.set(key, { at: t, value });
+    value.catch(() => {
+      if (entries.get(key)?.value === value) entries.delete(key);
+    });
+    return value;
+  };
+}
+
+/** Runs `fn` over `items`, at most `limit` at once, keeping order. */
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  return results;
+}
+
+/**
+ * `GET /savings`: savings found (open recommendations) and realised
+ * (recommendations whose pull request was merged) over the catalog
+ * entities with cost allocation annotations visible to the caller. Needs
+ * `finops.organization.read`.
+ *
+ * @internal
+ */
+export function registerSavingsRoutes(
+  router: express.Router,
+  options: SavingsRouteOptions,
+) {
+  const { httpAuth, catalog, allocator, authorize, logger, currency } = options;
+  const cache = createFoundRecommendationsCache(
+    options.cacheTtlMs ?? DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS,
+    options.now,
+  );
+
+  router.get('/savings', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    await authorize(
+      { permission: finopsOrganizationReadPermission },
+      credentials,
+    );
+
+    const { items } = await catalog.getEntities(
+      {
+        filter: [
+          KUBERNETES_ID_ANNOTATION,
+          KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+          FINOPS_BILLING_TAGS_ANNOTATION,
+        ].map(annotation => ({
+          [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
+        })),
+      },
+      { credentials },
+    );
+    const entities = [...items].sort((a, b) =>
+      stringifyEntityRef(a) < stringifyEntityRef(b) ? -1 : 1,
+    );
+
+    const warnings: string[] = [];
+    const rows = await mapLimit(entities, CONCURRENCY, async (entity: Entity) =>
+      savingsOf(entity, credentials).catch(error => {
+        const ref = stringifyEntityRef(entity);
+        logger.warn(`FinOps savings of ${ref} failed: ${error}`);
+        warnings.push(`${ref}: ${(error as Error).message ?? error}`);
+        return undefined;
+      }),
+    );
+
+    const body: OrganizationSavings = {
+      currency,
+      found: { monthlySavings: 0, count: 0, entities: 0 },
+      realised: { monthlySavings: 0, count: 0 },
+      entities: [],
+      realisedItems: [],
+      warnings,
+      computedAt: options.now().toISOString(),
+    };
+    for (const row of rows) {
+      if (!row) continue;
+      const { entity, realisedItems } = row;
+      body.found.monthlySavings += entity.found.monthlySavings;
+      body.found.count += entity.found.count;
+      if (entity.found.count > 0) body.found.entities += 1;
+      body.realised.monthlySavings += entity.realised.monthlySavings;
+      body.realised.count += entity.realised.count;
+      body.realisedItems.push(...realisedItems);
+      if (entity.found.count > 0 || entity.realised.count > 0) {
+        body.entities.push(entity);
+      }
+    }
+    body.entities.sort(
+      (a, b) =>
+        b.found.monthlySavings - a.found.monthlySavings ||
+        b.realised.monthlySavings - a.realised.monthlySavings ||
+        (a.entityRef < b.entityRef ? -1 : 1),
+    );
+    body.realisedItems.sort(
+      (a, b) =>
+        Date.parse(b.mergedAt) - Date.parse(a.mergedAt) ||
+        b.monthlySavings - a.monthlySavings,
+    );
+    res.json(body);
+  });
+
+  async function savingsOf(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<
+    { entity: EntitySavings; realisedItems: RealisedSaving[] } | undefined
+  > {
+    const target = await allocator.resolve(entity, credentials);
+    if (target.matchers.length === 0 && target.shared.length === 0) {
+      return undefined;
+    }
+    const recs = await options.recommendations(entity, target, cache);
+    // Open recommendations: not dismissed or snoozed, and not already
+    // applied through a merged pull request.
+    const open = recs.items.filter(r => r.pullRequest?.state !== 'merged');
+    const foundSaving = open.reduce(
+      (s, r) => s + Math.max(0, r.monthlySavings),
+      0,
+    );
+    const byId = new Map(
+      [...recs.items, ...recs.hidden].map(r => [r.id, r] as const),
+    );
+    const prs = options.pullRequests
+      ? await options.pullRequests.getRecommendationPullRequests(
+          target.entityRef,
+        )
+      : new Map();
+    const realisedItems: RealisedSaving[] = [];
+    for (const pr of prs.values()) {
+      if (pr.state !== 'merged') continue;
+      // The saving the pull request was opened with; the recommendation's
+      // current one when it was not stored.
+      const saving =
+        pr.monthlySavings ?? byId.get(pr.recommendationId)?.monthlySavings;
+      realisedItems.push({
+        entityRef: target.entityRef,
+        recommendationId: pr.recommendationId,
+        monthlySavings: Math.max(0, saving ?? 0),
+        url: pr.url,
+        number: pr.number,
+        mergedAt: pr.closedAt ?? pr.checkedAt,
+      });
+    }
+    return {
+      entity: {
+        entityRef: target.entityRef,
+        ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+        found: { monthlySavings: foundSaving, count: open.length },
+        realised: {
+          monthlySavings: realisedItems.reduce(
+            (s, r) => s + r.monthlySavings,
+            0,
+          ),
+          count: realisedItems.length,
+        },
+      },
+      realisedItems,
+    };
+  }
+}

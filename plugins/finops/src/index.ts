@@ -45,6 +45,10 @@ export type {
   FinopsEstimate,
   FinopsEstimateRequest,
   FinopsGuardrailResult,
+  FinopsEntitySavings,
+  FinopsRealisedSaving,
+  FinopsSavingAmount,
+  FinopsSavings,
 } from './api';
 export type {
   FinopsCostCardProps,

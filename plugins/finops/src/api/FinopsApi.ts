@@ -32,6 +32,7 @@ import type {
   UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsEstimate, FinopsEstimateRequest } from './estimate';
+import type { FinopsSavings } from './savings';
 
 /**
  * A range of UTC days, both inclusive (`YYYY-MM-DD`).
@@ -255,6 +256,15 @@ export interface FinopsApi {
    *   renderer refuses (an unknown GPU, maxReplicas below minReplicas).
    */
   estimate(values: FinopsEstimateRequest): Promise<FinopsEstimate>;
+
+  /**
+   * Savings found (open recommendations) and realised (merged pull
+   * requests) across the organisation, per month. Needs
+   * `finops.organization.read`.
+   *
+   * @throws A `ResponseError`; 403 without `finops.organization.read`.
+   */
+  getSavings(): Promise<FinopsSavings>;
 }
 
 /**

@@ -38,6 +38,7 @@ import type {
   RecommendationPullRequestResult,
 } from './FinopsApi';
 import type { FinopsEstimate, FinopsEstimateRequest } from './estimate';
+import type { FinopsSavings } from './savings';
 
 /**
  * Options of {@link FinopsClient}.
@@ -100,6 +101,10 @@ export class FinopsClient implements FinopsApi {
       from: options.from,
       to: options.to,
     });
+  }
+
+  async getSavings(): Promise<FinopsSavings> {
+    return this.get<FinopsSavings>('savings', {});
   }
 
   async getEntityForecast(

@@ -26,5 +26,11 @@ export type {
   FinopsEstimateRequest,
   FinopsGuardrailResult,
 } from './estimate';
+export type {
+  FinopsEntitySavings,
+  FinopsRealisedSaving,
+  FinopsSavingAmount,
+  FinopsSavings,
+} from './savings';
 export { FinopsClient } from './FinopsClient';
 export type { FinopsClientOptions } from './FinopsClient';

@@ -14,9 +14,9 @@
  * limitations under the License.
  */
 
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { finopsApiRef, type FinopsApi } from '../../api';
+import { finopsApiRef, type FinopsApi, type FinopsSavings } from '../../api';
 import {
   aForecast,
   anAllocation,
@@ -24,6 +24,39 @@ import {
   someAnomalies,
 } from '../../__fixtures__/engine';
 import { FinopsOrganizationPage, orgRanges } from './FinopsOrganizationPage';
+
+function someSavings(): FinopsSavings {
+  return {
+    currency: 'USD',
+    found: { monthlySavings: 5340, count: 4, entities: 2 },
+    realised: { monthlySavings: 1200, count: 1 },
+    entities: [
+      {
+        entityRef: 'component:default/chat-llm',
+        title: 'Chat LLM',
+        found: { monthlySavings: 5000, count: 3 },
+        realised: { monthlySavings: 1200, count: 1 },
+      },
+      {
+        entityRef: 'component:default/query-embedder',
+        found: { monthlySavings: 340, count: 1 },
+        realised: { monthlySavings: 0, count: 0 },
+      },
+    ],
+    realisedItems: [
+      {
+        entityRef: 'component:default/chat-llm',
+        recommendationId: 'engine:gpu-rightsizing',
+        monthlySavings: 1200,
+        url: 'https://github.com/acme/deployments/pull/7',
+        number: 7,
+        mergedAt: '2026-11-21T09:30:00.000Z',
+      },
+    ],
+    warnings: ['component:default/broken: no data'],
+    computedAt: '2026-11-26T06:00:00.000Z',
+  };
+}
 
 function api(overrides: Partial<FinopsApi> = {}): Partial<FinopsApi> {
   const previous = anAllocation({
@@ -42,6 +75,7 @@ function api(overrides: Partial<FinopsApi> = {}): Partial<FinopsApi> {
         ? anAllocation()
         : previous,
     ),
+    getSavings: jest.fn(async () => someSavings()),
     getEntityAnomalies: jest.fn(async () => someAnomalies()),
     getEntityForecast: jest.fn(async ref =>
       ref === 'component:default/chat-llm'
@@ -96,6 +130,53 @@ describe('FinopsOrganizationPage', () => {
     ).not.toHaveLength(0);
     expect(await screen.findByText('over')).toBeInTheDocument();
     expect(screen.getByText('$55,000')).toBeInTheDocument();
+  });
+
+  it('shows savings found and realised with the entities that have most to save', async () => {
+    const mock = api();
+    renderInTestApp(<FinopsOrganizationPage />, {
+      apis: [[finopsApiRef, mock]],
+    });
+    expect(await screen.findByTestId('finops-savings-found')).toHaveTextContent(
+      '$5,340 per month found in 4 open recommendations on 2 entities',
+    );
+    expect(screen.getByTestId('finops-savings-realised')).toHaveTextContent(
+      /^\$1,200 per month realised through 1 merged pull request, latest Nov 21, 2026$/,
+    );
+    expect(screen.getByRole('link', { name: 'Chat LLM' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/chat-llm',
+    );
+    expect(
+      screen.getByRole('link', { name: 'query-embedder' }),
+    ).toHaveAttribute('href', '/catalog/default/component/query-embedder');
+    const savings = within(screen.getByTestId('finops-savings'));
+    expect(savings.getByText('$5,000')).toBeInTheDocument();
+    expect(savings.getByText('3 recommendations')).toBeInTheDocument();
+    expect(savings.getAllByText('$1,200')).toHaveLength(2);
+    expect(screen.getByTestId('finops-savings-warnings')).toHaveTextContent(
+      'Not counted: component:default/broken: no data',
+    );
+    expect(mock.getSavings).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows the savings error on its own panel', async () => {
+    const error = await responseError(
+      500,
+      'The FinOps database is unavailable',
+      'Error',
+    );
+    renderInTestApp(<FinopsOrganizationPage />, {
+      apis: [[finopsApiRef, api({ getSavings: () => Promise.reject(error) })]],
+    });
+    expect(
+      await screen.findByText(/The FinOps database is unavailable/),
+    ).toBeInTheDocument();
+    // The rest of the page still shows.
+    expect(screen.getByTestId('finops-org-total')).toHaveTextContent(
+      '$100,000 from',
+    );
+    expect(screen.queryByTestId('finops-savings')).not.toBeInTheDocument();
   });
 
   it('loads another period', async () => {

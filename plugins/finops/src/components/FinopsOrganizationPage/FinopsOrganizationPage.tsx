@@ -27,6 +27,7 @@ import {
   Container,
   Flex,
   Grid,
+  Link,
   Table,
   Text,
   type ColumnConfig,
@@ -36,13 +37,15 @@ import type {
   EntityCostAnomaly,
   EntityCostForecast,
 } from '@ai-finops/backstage-plugin-finops-common';
-import { finopsApiRef } from '../../api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { finopsApiRef, type FinopsEntitySavings } from '../../api';
 import { ChartFigure, PALETTE } from '../charts';
 import { formatCurrency, formatDay, formatPercent } from '../format';
 import { ErrorState, LoadingSkeleton } from '../shared';
 
 const DAY_MS = 86_400_000;
 const FEED_ENTITIES = 8;
+const TOP_SAVINGS = 5;
 
 type PagePreset = 'mtd' | '30d' | 'previous';
 
@@ -380,6 +383,99 @@ function Unallocated(props: { report: CostAllocationReport }) {
   );
 }
 
+/** The catalog page of an entity. */
+function entityHref(ref: string) {
+  const { kind, namespace, name } = parseEntityRef(ref);
+  return `/catalog/${encodeURIComponent(namespace)}/${encodeURIComponent(
+    kind.toLocaleLowerCase('en-US'),
+  )}/${encodeURIComponent(name)}`;
+}
+
+type SavingsRow = FinopsEntitySavings & { id: string };
+
+/**
+ * Savings found (open recommendations) and realised (merged pull requests)
+ * per month, with the entities that have the most to save.
+ */
+function Savings() {
+  const api = useApi(finopsApiRef);
+  const { value, loading, error } = useAsync(() => api.getSavings(), [api]);
+  if (loading) return <LoadingSkeleton lines={4} />;
+  if (error) return <ErrorState error={error} />;
+  if (!value) return null;
+  const money = (v: number) => formatCurrency(v, value.currency);
+  const plural = (n: number, one: string, many = `${one}s`) =>
+    `${n} ${n === 1 ? one : many}`;
+  const rows: SavingsRow[] = value.entities
+    .filter(e => e.found.monthlySavings > 0)
+    .slice(0, TOP_SAVINGS)
+    .map(e => ({ ...e, id: e.entityRef }));
+  const columns: ColumnConfig<SavingsRow>[] = [
+    {
+      id: 'entity',
+      label: 'Entity',
+      isRowHeader: true,
+      cell: r => (
+        <Cell>
+          <Link href={entityHref(r.entityRef)} variant="body-small">
+            {r.title ?? shortRef(r.entityRef)}
+          </Link>
+        </Cell>
+      ),
+    },
+    {
+      id: 'found',
+      label: 'Found per month',
+      cell: r => (
+        <CellText
+          title={money(r.found.monthlySavings)}
+          description={plural(r.found.count, 'recommendation')}
+        />
+      ),
+    },
+    {
+      id: 'realised',
+      label: 'Realised per month',
+      cell: r => <CellText title={money(r.realised.monthlySavings)} />,
+    },
+  ];
+  return (
+    <Flex direction="column" gap="2" data-testid="finops-savings">
+      <Text as="p" variant="body-medium" data-testid="finops-savings-found">
+        <strong>{money(value.found.monthlySavings)}</strong> per month found in{' '}
+        {plural(value.found.count, 'open recommendation')} on{' '}
+        {plural(value.found.entities, 'entity', 'entities')}
+      </Text>
+      <Text as="p" variant="body-medium" data-testid="finops-savings-realised">
+        <strong>{money(value.realised.monthlySavings)}</strong> per month
+        realised through {plural(value.realised.count, 'merged pull request')}
+        {value.realisedItems[0]
+          ? `, latest ${formatDay(
+              value.realisedItems[0].mergedAt.slice(0, 10),
+            )}`
+          : ''}
+      </Text>
+      {rows.length > 0 ? (
+        <Table
+          columnConfig={columns}
+          data={rows}
+          pagination={{ type: 'none' }}
+        />
+      ) : (
+        <Text as="p" variant="body-small">
+          No open recommendations: the entities with cost allocation annotations
+          have nothing to save right now.
+        </Text>
+      )}
+      {value.warnings.length > 0 && (
+        <Text as="p" variant="body-small" data-testid="finops-savings-warnings">
+          Not counted: {value.warnings.join('; ')}
+        </Text>
+      )}
+    </Flex>
+  );
+}
+
 function Panel(props: { title: string; children: React.ReactNode }) {
   return (
     <Card>
@@ -395,7 +491,8 @@ function Panel(props: { title: string; children: React.ReactNode }) {
 
 /**
  * The organisation page: spend by group and system, top movers, the
- * anomaly feed, budgets and the unallocated cost with how to map it.
+ * anomaly feed, budgets, savings found and realised, and the unallocated
+ * cost with how to map it.
  *
  * @public
  */
@@ -449,6 +546,9 @@ export function FinopsOrganizationPage() {
           </Panel>
           <Panel title="Anomaly feed">
             <AnomalyFeed report={current} />
+          </Panel>
+          <Panel title="Savings">
+            <Savings />
           </Panel>
           <Panel title="Unallocated cost">
             <Unallocated report={current} />

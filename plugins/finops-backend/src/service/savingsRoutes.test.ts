@@ -87,6 +87,9 @@ const sourceModule = createBackendModule({
   },
 });
 
+/** How often the fixed recommender ran for chat-llm. */
+let recommendCalls = 0;
+
 /** A recommender with two fixed recommendations on chat-llm. */
 const recommenderModule = createBackendModule({
   pluginId: 'finops',
@@ -99,6 +102,7 @@ const recommenderModule = createBackendModule({
           id: 'fixed',
           async recommend({ entity }) {
             if (entity.metadata.name !== 'chat-llm') return [];
+            recommendCalls += 1;
             return [300, 40].map(saving => ({
               id: `save-${saving}`,
               recommenderId: 'fixed',
@@ -202,10 +206,12 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
     const rest = recs.items.filter(r => r !== merged && r !== dismissed);
     expect(rest.map(r => r.id)).toContain('fixed:save-40');
 
+    const callsBefore = recommendCalls;
     const first = await request(server)
       .get('/api/finops/savings')
       .set('Authorization', USER);
     expect(first.status).toBe(200);
+    expect(recommendCalls).toBe(callsBefore + 1);
     expectMatchesSpec(first);
     expect(first.body.found).toEqual({
       monthlySavings: expect.closeTo(recs.totalMonthlySavings, 6),
@@ -253,6 +259,8 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
       .get('/api/finops/savings')
       .set('Authorization', USER);
     expect(second.status).toBe(200);
+    // The recommenders did not run again: cached for the TTL.
+    expect(recommendCalls).toBe(callsBefore + 1);
     expectMatchesSpec(second);
     const restSaving = rest.reduce(
       (s, r) => s + Math.max(0, r.monthlySavings),
@@ -285,6 +293,18 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
       },
     ]);
     expect(second.body.warnings).toEqual([]);
+
+    // The per-entity route is not cached, and agrees on what is open.
+    const perEntity = await request(server)
+      .get(`${BASE}/chat-llm/recommendations`)
+      .set('Authorization', USER);
+    expect(recommendCalls).toBe(callsBefore + 2);
+    expect(
+      (perEntity.body as EntityRecommendations).items
+        .filter(r => r.pullRequest?.state !== 'merged')
+        .map(r => r.id)
+        .sort(),
+    ).toEqual(rest.map(r => r.id).sort());
   });
 
   it('answers 403 without finops.organization.read', async () => {

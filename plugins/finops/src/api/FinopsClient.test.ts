@@ -218,6 +218,41 @@ describe('FinopsClient', () => {
     expect(error.cause.message).toMatch(/Invalid from '2026-13-01'/);
   });
 
+  it('fetches the savings and surfaces a 403', async () => {
+    let allowed = true;
+    const urls: string[] = [];
+    server.use(
+      http.get(`${baseUrl}/savings`, ({ request }) => {
+        urls.push(request.url);
+        if (!allowed) {
+          return HttpResponse.json(
+            {
+              error: {
+                name: 'NotAllowedError',
+                message: "Permission 'finops.organization.read' was denied",
+              },
+              response: { statusCode: 403 },
+            },
+            { status: 403 },
+          );
+        }
+        return HttpResponse.json({
+          currency: 'USD',
+          found: { monthlySavings: 10, count: 1, entities: 1 },
+        });
+      }),
+    );
+
+    await expect(client.getSavings()).resolves.toMatchObject({
+      found: { monthlySavings: 10, count: 1, entities: 1 },
+    });
+    expect(urls).toEqual([`${baseUrl}/savings`]);
+    allowed = false;
+    const error = await client.getSavings().catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(403);
+  });
+
   it('asks for the engine routes of an entity with their ranges', async () => {
     const urls: URL[] = [];
     server.use(

@@ -135,6 +135,7 @@ const BASE = '/api/finops/entities/component/default';
 describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
   async function start(
     permission: (name: string) => AuthorizeResult = () => AuthorizeResult.ALLOW,
+    finops: Record<string, unknown> = {},
   ) {
     const knex = await databases.init(databaseId);
     const permissions = mockServices.permissions.mock({
@@ -153,6 +154,7 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
             integrations: {
               github: [{ host: 'github.com', token: 'ghs_unused' }],
             },
+            finops,
           },
         }),
         mockServices.database.factory({ knex }),
@@ -305,6 +307,22 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
         .map(r => r.id)
         .sort(),
     ).toEqual(rest.map(r => r.id).sort());
+  });
+
+  it('recomputes every time with finops.recommendations.cacheTtl 0s', async () => {
+    const { server } = await start(undefined, {
+      recommendations: { cacheTtl: '0s' },
+    });
+    await recommendationsOf(server);
+    const callsBefore = recommendCalls;
+    for (let i = 0; i < 2; i++) {
+      const res = await request(server)
+        .get('/api/finops/savings')
+        .set('Authorization', USER);
+      expect(res.status).toBe(200);
+      expect(res.body.found.count).toBeGreaterThanOrEqual(3);
+    }
+    expect(recommendCalls).toBe(callsBefore + 2);
   });
 
   it('answers 403 without finops.organization.read', async () => {

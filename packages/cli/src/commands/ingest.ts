@@ -176,13 +176,17 @@ export function addIngestCommand(program: Command) {
         // One stream of rows from every file, in one transaction: exports
         // split into parts share billing periods, which must not replace
         // each other.
-        async function* rows(): AsyncGenerator<FocusRow> {
-          for (const file of files) {
-            const reader = new FocusReader({ mode: options.mode });
-            readers.push(reader);
-            yield* reader.read(file);
-          }
+        const read = (file: string | FocusFileRef) => {
+          const reader = new FocusReader({ mode: options.mode });
+          readers.push(reader);
+          return reader.read(file);
+        };
+        async function* allRows(): AsyncGenerator<FocusRow> {
+          for (const file of files) yield* read(file);
         }
+        // One file (the common case) is read without a generator around the
+        // reader's: each layer costs every row a promise.
+        const rows = () => (files.length === 1 ? read(files[0]) : allRows());
         const database = openFinopsDatabase(options.database, {
           create: true,
         });

@@ -77,7 +77,10 @@ describe.each(databases.eachSupportedId())('PgCopyWriter (%s)', databaseId => {
         } else {
           buffer.startRow(2);
           buffer.double(i);
-          buffer.text(`x\t${'y'.repeat(200)}\\ é\u{1F600}`);
+          // Long text, and short text (ASCII tried first) that is not ASCII.
+          buffer.text(
+            i % 2 ? `x\t${'y'.repeat(200)}\\ é\u{1F600}` : `né\u{1F600}${i}`,
+          );
         }
         const pending = writer.rowWritten(table, i);
         if (pending) await pending;
@@ -102,6 +105,8 @@ describe.each(databases.eachSupportedId())('PgCopyWriter (%s)', databaseId => {
     expect(await count('copy_b')).toBe(10_000);
     const [row] = await knex('copy_a').where('n', 1);
     expect(row.note).toBe(`x\t${'y'.repeat(200)}\\ é\u{1F600}`);
+    const [short] = await knex('copy_a').where('n', 2);
+    expect(short.note).toBe('né\u{1F600}2');
   });
 
   it('starts a new statement after statementRows rows, and still counts rows right', async () => {

@@ -44,6 +44,8 @@ const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 /** 2000-01-01T00:00:00Z, PostgreSQL's timestamp epoch, in Unix milliseconds. */
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
+/** Text up to this many UTF-16 units is tried as ASCII first. */
+const SHORT_TEXT = 64;
 
 /**
  * Rows in the binary COPY format, appended field by field into a growing
@@ -67,7 +69,8 @@ export class CopyRowBuffer {
 
   startRow(fields: number): void {
     this.#reserve(2);
-    this.#buffer.writeInt16BE(fields, this.#offset);
+    this.#buffer[this.#offset] = fields >>> 8;
+    this.#buffer[this.#offset + 1] = fields & 0xff;
     this.#offset += 2;
   }
 
@@ -77,10 +80,35 @@ export class CopyRowBuffer {
       this.#null();
       return;
     }
-    this.#reserve(4 + value.length * 3);
-    const bytes = this.#buffer.write(value, this.#offset + 4);
-    this.#buffer.writeInt32BE(bytes, this.#offset);
-    this.#offset += 4 + bytes;
+    const length = value.length;
+    this.#reserve(4 + length * 3);
+    const buffer = this.#buffer;
+    const start = this.#offset + 4;
+    // Short ASCII text, most of a billing row, is copied here: cheaper than
+    // a call into the UTF-8 encoder per field.
+    if (length <= SHORT_TEXT) {
+      let i = 0;
+      for (; i < length; i++) {
+        const code = value.charCodeAt(i);
+        if (code > 0x7f) break;
+        buffer[start + i] = code;
+      }
+      if (i === length) {
+        this.#length(length);
+        this.#offset = start + length;
+        return;
+      }
+    }
+    const bytes = buffer.write(value, start);
+    this.#length(bytes);
+    this.#offset = start + bytes;
+  }
+
+  /** Fields encoded beforehand (by another CopyRowBuffer), appended as they are. */
+  encoded(fields: Uint8Array): void {
+    this.#reserve(fields.length);
+    this.#buffer.set(fields, this.#offset);
+    this.#offset += fields.length;
   }
 
   /** A double precision field, or NULL. */
@@ -90,7 +118,7 @@ export class CopyRowBuffer {
       return;
     }
     this.#reserve(12);
-    this.#buffer.writeInt32BE(8, this.#offset);
+    this.#length(8);
     this.#buffer.writeDoubleBE(value, this.#offset + 4);
     this.#offset += 12;
   }
@@ -105,7 +133,7 @@ export class CopyRowBuffer {
     // Microseconds since 2000, as a 64-bit integer (exact below 2^53).
     const micros = (milliseconds - PG_EPOCH_MS) * 1000;
     const high = Math.floor(micros / TWO_32);
-    this.#buffer.writeInt32BE(8, this.#offset);
+    this.#length(8);
     this.#buffer.writeInt32BE(high, this.#offset + 4);
     this.#buffer.writeUInt32BE(micros - high * TWO_32, this.#offset + 8);
     this.#offset += 12;
@@ -128,8 +156,18 @@ export class CopyRowBuffer {
 
   #null() {
     this.#reserve(4);
-    this.#buffer.writeInt32BE(-1, this.#offset);
+    this.#length(-1);
     this.#offset += 4;
+  }
+
+  /** A field's 32-bit length (-1 for NULL) at the offset. */
+  #length(value: number) {
+    const buffer = this.#buffer;
+    const at = this.#offset;
+    buffer[at] = value >>> 24;
+    buffer[at + 1] = (value >>> 16) & 0xff;
+    buffer[at + 2] = (value >>> 8) & 0xff;
+    buffer[at + 3] = value & 0xff;
   }
 
   #reserve(bytes: number) {

@@ -35,6 +35,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
@@ -135,7 +136,7 @@ const BASE = '/api/finops/entities/component/default';
 describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
   async function start(
     permission: (name: string) => AuthorizeResult = () => AuthorizeResult.ALLOW,
-    finops: Record<string, unknown> = {},
+    finops: JsonObject = {},
   ) {
     const knex = await databases.init(databaseId);
     const permissions = mockServices.permissions.mock({

@@ -239,19 +239,33 @@ try {
     }).format(v);
   const num = (v, digits = 0) =>
     new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(v);
-  const cardTexts = {
-    'cost forecast to month end': usd(forecastData.monthEnd.mean),
-    'GPU efficiency score': `${num(efficiency.score)} / 100`,
-    'GPU $ per 1M tokens': usd(efficiency.costPerMillionTokens, 2),
-    'carbon kgCO2e': `${num(
-      carbon.totalKg,
-      carbon.totalKg < 10 ? 2 : 0,
-    )} kgCO2e`,
-    'carbon gCO2e per 1M tokens': num(carbon.gCo2ePerMillionTokens, 1),
-    recommendations: recommendations.items.length
-      ? `${usd(recommendations.totalMonthlySavings)} a month in open savings`
-      : 'No open recommendations',
-  };
+  // What the four cards must show for an entity, from the backend's numbers;
+  // a figure the backend leaves out (no tokens, say) is not looked for.
+  const finite = v => typeof v === 'number' && Number.isFinite(v);
+  const textsFor = (forecastData, efficiency, carbon, recommendations) =>
+    Object.fromEntries(
+      Object.entries({
+        'cost forecast to month end':
+          forecastData.monthEnd && usd(forecastData.monthEnd.mean),
+        'GPU efficiency score':
+          finite(efficiency.score) && `${num(efficiency.score)} / 100`,
+        'GPU $ per 1M tokens':
+          finite(efficiency.costPerMillionTokens) &&
+          usd(efficiency.costPerMillionTokens, 2),
+        'carbon kgCO2e':
+          finite(carbon.totalKg) &&
+          `${num(carbon.totalKg, carbon.totalKg < 10 ? 2 : 0)} kgCO2e`,
+        'carbon gCO2e per 1M tokens':
+          finite(carbon.gCo2ePerMillionTokens) &&
+          num(carbon.gCo2ePerMillionTokens, 1),
+        recommendations: recommendations.items.length
+          ? `${usd(
+              recommendations.totalMonthlySavings,
+            )} a month in open savings`
+          : 'No open recommendations',
+      }).filter(([, text]) => text),
+    );
+  const cardTexts = textsFor(forecastData, efficiency, carbon, recommendations);
   for (const [what, text] of Object.entries(cardTexts)) {
     await page.getByText(text, { exact: false }).first().waitFor({
       timeout: 60_000,
@@ -269,9 +283,44 @@ try {
     fullPage: true,
   });
 
+  // Every other inference component shows the four cards with its own numbers.
+  const inference = entities.filter(
+    e =>
+      e?.kind === 'Component' &&
+      e.metadata.annotations?.['ai-finops.io/gpu-model'] &&
+      e.metadata.name !== component.metadata.name,
+  );
+  for (const other of inference) {
+    const name = other.metadata.name;
+    const route = r => api(`entities/component/default/${name}/${r}`);
+    const [otherSummary, ...engine] = await Promise.all(
+      ['summary', 'forecast', 'efficiency', 'carbon', 'recommendations'].map(
+        route,
+      ),
+    );
+    const texts = {
+      'month to date': usd(otherSummary.monthToDate.effectiveCost, 0),
+      ...textsFor(...engine),
+    };
+    await visit(
+      `${appUrl}/catalog/default/component/${name}`,
+      texts['month to date'],
+    );
+    for (const text of Object.values(texts)) {
+      await page.getByText(text, { exact: false }).first().waitFor({
+        timeout: 60_000,
+      });
+    }
+    console.log(`e2e: ${name} shows ${Object.values(texts).join(' | ')}`);
+  }
+  console.log(
+    `e2e: all ${inference.length + 1} inference components show the four cards`,
+  );
+
   // The FinOps tab: the cost chart, then a longer range redraws it.
-  await page.goto(
+  await visit(
     `${appUrl}/catalog/default/component/${component.metadata.name}/finops`,
+    'Cost over time',
   );
   const costChart = page.getByTestId('finops-cost-chart');
   await costChart.waitFor({ timeout: 60_000 });
@@ -316,7 +365,7 @@ try {
     `allocation?from=${today.slice(0, 7)}-01&to=${today}`,
   );
   const orgTotal = usd(allocation.total.effectiveCost);
-  await page.goto(`${appUrl}/finops`);
+  await visit(`${appUrl}/finops`, 'Top movers');
   await page
     .getByTestId('finops-org-total')
     .getByText(orgTotal, { exact: false })
@@ -329,6 +378,16 @@ try {
     .getByText(component.metadata.name, { exact: false })
     .first()
     .waitFor({ timeout: 120_000 });
+  // Savings found: the backend's own figure, in the Savings panel.
+  const savings = await api('savings');
+  const found = usd(savings.found.monthlySavings);
+  await page
+    .getByTestId('finops-savings-found')
+    .getByText(found, { exact: false })
+    .waitFor({ timeout: 120_000 });
+  console.log(
+    `e2e: organisation page shows ${found} a month in savings found across ${savings.found.entities} entities`,
+  );
   await page.screenshot({
     path: path.join(shots, 'finops-organisation.png'),
     fullPage: true,

@@ -18,18 +18,12 @@ import {
   catalogGpuPrice,
   HOURS_PER_MONTH,
 } from '@ai-finops/backstage-plugin-finops-common';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import path from 'node:path';
 import request from 'supertest';
+import { startFinopsBackend } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { finopsPlugin } from '../plugin';
 
 jest.setTimeout(120_000);
 
@@ -66,29 +60,10 @@ async function start(
     policies?: string | null;
   } = {},
 ) {
-  const decide = options.decide ?? (() => AuthorizeResult.ALLOW);
-  const permissions = mockServices.permissions.mock({
-    authorize: async requests =>
-      requests.map(r => ({ result: decide(r.permission.name) })) as Awaited<
-        ReturnType<PermissionsService['authorize']>
-      >,
-  });
   const policies = options.policies === undefined ? POLICIES : options.policies;
-  const { server } = await startTestBackend({
-    features: [
-      finopsPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          finops: policies ? { guardrails: { policies } } : {},
-        },
-      }),
-      mockServices.httpAuth.factory({
-        defaultCredentials: mockCredentials.none(),
-      }),
-      permissions.factory,
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-      catalogServiceMock.factory({ entities: [] }),
-    ],
+  const { server } = await startFinopsBackend({
+    config: { finops: policies ? { guardrails: { policies } } : {} },
+    permissions: options.decide ?? (() => AuthorizeResult.ALLOW),
   });
   return server;
 }

@@ -14,97 +14,37 @@
  * limitations under the License.
  */
 
-import {
-  finopsDataSourcesExtensionPoint,
-  GithubGitopsPullRequests,
-  type FinopsDataSource,
-  type FinopsReadOptions,
-  type FinopsRecord,
-} from '@ai-finops/backstage-plugin-finops-node';
+import { GithubGitopsPullRequests } from '@ai-finops/backstage-plugin-finops-node';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { FakeGithub } from '../../../finops-node/src/gitops/testing/fakeGithubServer';
 import type {
   EntityRecommendation,
   EntityRecommendations,
 } from '@ai-finops/backstage-plugin-finops-common';
-import {
-  createBackendModule,
-  type PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  component,
+  dataSourceModule,
+  startFinopsBackend,
+  steadyGpuSource,
+} from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
 import { DatabaseFinopsStore } from '../database';
-import { finopsPlugin } from '../plugin';
 import { refreshPullRequestStates } from './pullRequestRoutes';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const GPU_MODEL = 'NVIDIA-H100-80GB-HBM3';
-const REGION = 'us-east-1';
-
-/** 14 days of two H100s at $4/h each, 40 % busy, in us-east-1, namespace chat-prod. */
-const source: FinopsDataSource = {
-  id: 'gpu',
-  backfill: { days: 14 },
-  async *read({ window }: FinopsReadOptions): AsyncIterable<FinopsRecord> {
-    for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
-      const hour = new Date(t).toISOString();
-      const dims = {
-        gpuModel: GPU_MODEL,
-        region: REGION,
-        namespace: 'chat-prod',
-      };
-      yield aCostRecord(hour, {
-        billedCost: 8,
-        effectiveCost: 8,
-        listCost: 8,
-        ...dims,
-      });
-      yield aUsageRecord(hour, 'gpu_hours', 2, dims);
-      yield aUsageRecord(hour, 'gpu_utilization', 0.4, dims);
-      yield aUsageRecord(hour, 'gpu_power_watts', 300, dims);
-      yield aUsageRecord(hour, 'tokens_input', 1_000_000, dims);
-      yield aUsageRecord(hour, 'tokens_output', 250_000, dims);
-      yield aUsageRecord(hour, 'requests', 1000, dims);
-    }
-  },
-};
-
-const sourceModule = createBackendModule({
-  pluginId: 'finops',
-  moduleId: 'gpu-source',
-  register(reg) {
-    reg.registerInit({
-      deps: { dataSources: finopsDataSourcesExtensionPoint },
-      async init({ dataSources }) {
-        dataSources.addDataSource(source);
-      },
-    });
-  },
-});
-
-const component = (
-  name: string,
-  annotations: Record<string, string> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-});
+const sourceModule = dataSourceModule('gpu-source', steadyGpuSource);
 
 const USER = mockCredentials.user.header('user:default/alice');
 const BASE = '/api/finops/entities/component/default';
@@ -137,44 +77,24 @@ describe.each(databases.eachSupportedId())(
       ],
     ) {
       const knex = await databases.init(databaseId);
-      const permissions = mockServices.permissions.mock({
-        authorize: async requests =>
-          requests.map(r => ({
-            result: permission(r.permission.name),
-          })) as Awaited<ReturnType<PermissionsService['authorize']>>,
-      });
-      const backend = await startTestBackend({
-        features: [
-          finopsPlugin,
-          sourceModule,
-          mockServices.rootConfig.factory({
-            data: {
-              integrations: {
-                github: [
-                  {
-                    host: 'github.com',
-                    apiBaseUrl: github.baseUrl,
-                    token: 'ghs_route',
-                  },
-                ],
+      const backend = await startFinopsBackend({
+        knex,
+        features: [sourceModule],
+        config: {
+          integrations: {
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: github.baseUrl,
+                token: 'ghs_route',
               },
-            },
-          }),
-          mockServices.database.factory({ knex }),
-          mockServices.httpAuth.factory({
-            defaultCredentials: mockCredentials.none(),
-          }),
-          permissions.factory,
-          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-          catalogServiceMock.factory({ entities }),
-        ],
+            ],
+          },
+        },
+        entities,
+        permissions: permission,
+        trigger: { source: 'gpu', user: USER },
       });
-      const trigger = await request(backend.server)
-        .post('/api/finops/ingestion/gpu/trigger')
-        .set('Authorization', USER);
-      expect(trigger.status).toBe(
-        permission('finops.admin') === AuthorizeResult.ALLOW ? 202 : 403,
-      );
       return { server: backend.server, knex };
     }
 

@@ -15,7 +15,6 @@
  */
 
 import {
-  finopsDataSourcesExtensionPoint,
   type FinopsDataSource,
   type FinopsReadOptions,
   type FinopsRecord,
@@ -28,22 +27,19 @@ import type {
   EntityRecommendations,
 } from '@ai-finops/backstage-plugin-finops-common';
 import {
-  createBackendModule,
-  type PermissionsService,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
-  mockServices,
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  component,
+  dataSourceModule,
+  startFinopsBackend,
+} from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
-import { finopsPlugin } from '../plugin';
 
 jest.setTimeout(120_000);
 
@@ -95,28 +91,7 @@ const engineSource: FinopsDataSource = {
   },
 };
 
-const engineSourceModule = createBackendModule({
-  pluginId: 'finops',
-  moduleId: 'engine-source',
-  register(reg) {
-    reg.registerInit({
-      deps: { dataSources: finopsDataSourcesExtensionPoint },
-      async init({ dataSources }) {
-        dataSources.addDataSource(engineSource);
-      },
-    });
-  },
-});
-
-const component = (
-  name: string,
-  annotations: Record<string, string> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-});
+const engineSourceModule = dataSourceModule('engine-source', engineSource);
 
 const entities = [
   component('chat-llm', {
@@ -139,32 +114,13 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
       | ((permission: string) => AuthorizeResult) = AuthorizeResult.ALLOW,
   ) {
     const knex = await databases.init(databaseId);
-    const decide = typeof result === 'function' ? result : () => result;
-    const permissions = mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(r => ({
-          result: decide(r.permission.name),
-        })) as Awaited<ReturnType<PermissionsService['authorize']>>,
+    const backend = await startFinopsBackend({
+      knex,
+      features: [engineSourceModule],
+      entities,
+      permissions: typeof result === 'function' ? result : () => result,
+      trigger: { source: 'engine', user: USER },
     });
-    const backend = await startTestBackend({
-      features: [
-        finopsPlugin,
-        engineSourceModule,
-        mockServices.database.factory({ knex }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        permissions.factory,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities }),
-      ],
-    });
-    const trigger = await request(backend.server)
-      .post('/api/finops/ingestion/engine/trigger')
-      .set('Authorization', USER);
-    expect(trigger.status).toBe(
-      decide('finops.admin') === AuthorizeResult.ALLOW ? 202 : 403,
-    );
     return backend.server;
   }
 

@@ -15,25 +15,20 @@
  */
 
 import {
-  finopsDataSourcesExtensionPoint,
   type FinopsDataSource,
   type FinopsReadOptions,
   type FinopsRecord,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  component as ownedComponent,
+  dataSourceModule,
+  startFinopsBackend,
+} from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { finopsPlugin } from '../plugin';
 import { HOUR, hourlyCostRecords } from '../__fixtures__/records';
 
 jest.setTimeout(60_000);
@@ -49,32 +44,10 @@ const hourlySource: FinopsDataSource = {
   },
 };
 
-const testSourceModule = createBackendModule({
-  pluginId: 'finops',
-  moduleId: 'test-source',
-  register(reg) {
-    reg.registerInit({
-      deps: { dataSources: finopsDataSourcesExtensionPoint },
-      async init({ dataSources }) {
-        dataSources.addDataSource(hourlySource);
-      },
-    });
-  },
-});
+const testSourceModule = dataSourceModule('test-source', hourlySource);
 
-const component = (
-  name: string,
-  annotations: Record<string, string> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    lifecycle: 'production',
-    owner: 'group:default/search-ai',
-  },
-});
+const component = (name: string, annotations: Record<string, string> = {}) =>
+  ownedComponent(name, annotations, 'group:default/search-ai');
 
 const entities = [
   component('chat-llm', {
@@ -92,22 +65,11 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
     options: { result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
   ) {
     const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [
-        finopsPlugin,
-        testSourceModule,
-        mockServices.database.factory({ knex }),
-        // Requests without an Authorization header are unauthenticated, as
-        // in a real backend.
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.permissions.factory({
-          result: options.result ?? AuthorizeResult.ALLOW,
-        }),
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities }),
-      ],
+    const { server } = await startFinopsBackend({
+      knex,
+      features: [testSourceModule],
+      entities,
+      permissions: options.result ?? AuthorizeResult.ALLOW,
     });
     return server;
   }

@@ -14,79 +14,32 @@
  * limitations under the License.
  */
 
-import {
-  finopsDataSourcesExtensionPoint,
-  finopsRecommendersExtensionPoint,
-  type FinopsDataSource,
-  type FinopsReadOptions,
-  type FinopsRecord,
-} from '@ai-finops/backstage-plugin-finops-node';
+import { finopsRecommendersExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
 import type { EntityRecommendations } from '@ai-finops/backstage-plugin-finops-common';
-import {
-  createBackendModule,
-  type PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
-  startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
+import {
+  component,
+  dataSourceModule,
+  startFinopsBackend,
+  steadyGpuSource,
+} from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
 import { DatabaseFinopsStore } from '../database';
-import { finopsPlugin } from '../plugin';
 import { createFoundRecommendationsCache } from './savingsRoutes';
 
 jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-/** 14 days of two H100s at $4/h each, 40 % busy, in us-east-1, namespace chat-prod. */
-const source: FinopsDataSource = {
-  id: 'gpu',
-  backfill: { days: 14 },
-  async *read({ window }: FinopsReadOptions): AsyncIterable<FinopsRecord> {
-    for (let t = window.start.getTime(); t < window.end.getTime(); t += HOUR) {
-      const hour = new Date(t).toISOString();
-      const dims = {
-        gpuModel: 'NVIDIA-H100-80GB-HBM3',
-        region: 'us-east-1',
-        namespace: 'chat-prod',
-      };
-      yield aCostRecord(hour, {
-        billedCost: 8,
-        effectiveCost: 8,
-        listCost: 8,
-        ...dims,
-      });
-      yield aUsageRecord(hour, 'gpu_hours', 2, dims);
-      yield aUsageRecord(hour, 'gpu_utilization', 0.4, dims);
-      yield aUsageRecord(hour, 'gpu_power_watts', 300, dims);
-      yield aUsageRecord(hour, 'tokens_input', 1_000_000, dims);
-      yield aUsageRecord(hour, 'tokens_output', 250_000, dims);
-      yield aUsageRecord(hour, 'requests', 1000, dims);
-    }
-  },
-};
-
-const sourceModule = createBackendModule({
-  pluginId: 'finops',
-  moduleId: 'gpu-source',
-  register(reg) {
-    reg.registerInit({
-      deps: { dataSources: finopsDataSourcesExtensionPoint },
-      async init({ dataSources }) {
-        dataSources.addDataSource(source);
-      },
-    });
-  },
-});
+const sourceModule = dataSourceModule('gpu-source', steadyGpuSource);
 
 /** How often the fixed recommender ran for chat-llm. */
 let recommendCalls = 0;
@@ -120,16 +73,6 @@ const recommenderModule = createBackendModule({
   },
 });
 
-const component = (
-  name: string,
-  annotations: Record<string, string> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
-});
-
 const USER = mockCredentials.user.header('user:default/alice');
 const BASE = '/api/finops/entities/component/default';
 
@@ -139,50 +82,27 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
     finops: JsonObject = {},
   ) {
     const knex = await databases.init(databaseId);
-    const permissions = mockServices.permissions.mock({
-      authorize: async requests =>
-        requests.map(r => ({
-          result: permission(r.permission.name),
-        })) as Awaited<ReturnType<PermissionsService['authorize']>>,
-    });
-    const backend = await startTestBackend({
-      features: [
-        finopsPlugin,
-        sourceModule,
-        recommenderModule,
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: {
-              github: [{ host: 'github.com', token: 'ghs_unused' }],
-            },
-            finops,
-          },
+    const backend = await startFinopsBackend({
+      knex,
+      features: [sourceModule, recommenderModule],
+      config: {
+        integrations: {
+          github: [{ host: 'github.com', token: 'ghs_unused' }],
+        },
+        finops,
+      },
+      entities: [
+        component('chat-llm', {
+          'backstage.io/kubernetes-id': 'chat',
         }),
-        mockServices.database.factory({ knex }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        permissions.factory,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({
-          entities: [
-            component('chat-llm', {
-              'backstage.io/kubernetes-id': 'chat',
-            }),
-            // Annotated, but no facts: no recommendations.
-            component('idle', { 'backstage.io/kubernetes-id': 'idle' }),
-            // No annotation: not considered.
-            component('plain'),
-          ],
-        }),
+        // Annotated, but no facts: no recommendations.
+        component('idle', { 'backstage.io/kubernetes-id': 'idle' }),
+        // No annotation: not considered.
+        component('plain'),
       ],
+      permissions: permission,
+      trigger: { source: 'gpu', user: USER },
     });
-    const trigger = await request(backend.server)
-      .post('/api/finops/ingestion/gpu/trigger')
-      .set('Authorization', USER);
-    expect(trigger.status).toBe(
-      permission('finops.admin') === AuthorizeResult.ALLOW ? 202 : 403,
-    );
     return { server: backend.server, knex };
   }
 

@@ -68,6 +68,7 @@ import type {
   FinopsStore,
   StoredRecommendationPullRequest,
 } from '../database';
+import { readChoice, readDay } from '../lib/params';
 import { formatDay, ONE_DAY_MS, ONE_HOUR_MS } from '../lib/time';
 import type { AllocationTarget, CostAllocator } from './CostAllocator';
 import { matchesAnyGroup } from './matching';
@@ -1371,49 +1372,6 @@ function readBudget(entity: Entity): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const budget = Number(value);
   return Number.isFinite(budget) && budget > 0 ? budget : undefined;
-}
-
-function readString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InputError(
-      `Query parameter '${name}' must be a single, non-empty value`,
-    );
-  }
-  return value;
-}
-
-function readChoice<T extends string>(
-  value: unknown,
-  name: string,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  const text = readString(value, name);
-  if (text === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(text)) {
-    throw new InputError(
-      `Invalid ${name} '${text}'; expected one of ${choices.join(', ')}`,
-    );
-  }
-  return text as T;
-}
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function readDay(value: unknown, name: string): string | undefined {
-  const text = readString(value, name);
-  if (text === undefined) return undefined;
-  const m = DAY.exec(text);
-  const date = m
-    ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-    : undefined;
-  if (!date || formatDay(date) !== text) {
-    throw new InputError(
-      `Invalid ${name} '${text}'; expected a UTC day as YYYY-MM-DD`,
-    );
-  }
-  return text;
 }
 
 /** `from`/`to` (UTC days, inclusive); `to` defaults to today, `from` to `days` before. */

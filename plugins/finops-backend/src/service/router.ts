@@ -48,6 +48,7 @@ import type {
   FinopsRecommendationStateStore,
   FinopsStore,
 } from '../database';
+import { readChoice, readDay, readOptionalString } from '../lib/params';
 import { formatDay, ONE_DAY_MS, parseMonth } from '../lib/time';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AllocationSettings } from './allocationConfig';
@@ -334,34 +335,6 @@ export async function createRouter(
   return router as unknown as express.Router;
 }
 
-function readOptionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined) {
-    return undefined;
-  }
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InputError(
-      `Query parameter '${name}' must be a single, non-empty value`,
-    );
-  }
-  return value;
-}
-
-function readChoice<T extends string>(
-  value: unknown,
-  name: string,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  const text = readOptionalString(value, name);
-  if (text === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(text)) {
-    throw new InputError(
-      `Invalid ${name} '${text}'; expected one of ${choices.join(', ')}`,
-    );
-  }
-  return text as T;
-}
-
 function readGroupBy(value: unknown): CostGroupBy | undefined {
   const groupBy = readOptionalString(value, 'groupBy');
   if (groupBy === undefined) return undefined;
@@ -388,25 +361,6 @@ function readMetrics(value: unknown): string[] | undefined {
     }
   }
   return metrics;
-}
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function readDay(value: unknown, name: string): string | undefined {
-  const text = readOptionalString(value, name);
-  if (text === undefined) return undefined;
-  const match = DAY.exec(text);
-  const date = match
-    ? new Date(
-        Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])),
-      )
-    : undefined;
-  if (!date || formatDay(date) !== text) {
-    throw new InputError(
-      `Invalid ${name} '${text}'; expected a UTC day as YYYY-MM-DD`,
-    );
-  }
-  return text;
 }
 
 /**

@@ -19,14 +19,13 @@ import {
   formatCostEstimateMarkdown,
   formatUsd,
 } from '@ai-finops/backstage-plugin-finops-common';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   asInputError,
-  readManifestTree,
   readPolicyDir,
   readPriceOverrides,
 } from '../lib/workspace';
+import { readWorkspaceManifests, workspacePathInput } from './workspaceInput';
 import { examples } from './costEstimate.examples';
 
 /**
@@ -48,13 +47,7 @@ export function createCostEstimateAction(
     supportsDryRun: true,
     schema: {
       input: {
-        path: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder holding the manifests (default: the workspace)',
-            ),
+        ...workspacePathInput,
       },
       output: {
         monthlyCost: z =>
@@ -91,15 +84,14 @@ export function createCostEstimateAction(
       },
     },
     async handler(ctx) {
-      const root = resolveSafeChildPath(
-        ctx.workspacePath,
-        ctx.input.path ?? '.',
-      );
       const policies = options.policiesDir
         ? await readPolicyDir(options.policiesDir)
         : undefined;
       const prices = await readPriceOverrides(options.pricesFile, policies);
-      const manifests = await readManifestTree(root, ctx.input.path ?? '.');
+      const manifests = await readWorkspaceManifests(
+        ctx.workspacePath,
+        ctx.input.path,
+      );
       const report = asInputError(() =>
         estimateCosts(manifests.objects, { prices }),
       );

@@ -24,10 +24,10 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   asInputError,
-  readManifestTree,
   readPolicyDir,
   readPriceOverrides,
 } from '../lib/workspace';
+import { readWorkspaceManifests, workspacePathInput } from './workspaceInput';
 import { examples } from './policyEvaluate.examples';
 
 /**
@@ -49,13 +49,7 @@ export function createPolicyEvaluateAction(
     supportsDryRun: true,
     schema: {
       input: {
-        path: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Workspace folder holding the manifests (default: the workspace)',
-            ),
+        ...workspacePathInput,
         policiesPath: z =>
           z
             .string()
@@ -89,11 +83,10 @@ export function createPolicyEvaluateAction(
       }
       const policies = await readPolicyDir(policiesDir);
       const prices = await readPriceOverrides(options.pricesFile, undefined);
-      const root = resolveSafeChildPath(
+      const manifests = await readWorkspaceManifests(
         ctx.workspacePath,
-        ctx.input.path ?? '.',
+        ctx.input.path,
       );
-      const manifests = await readManifestTree(root, ctx.input.path ?? '.');
       const { report } = asInputError(() =>
         checkGuardrails(policies, manifests.objects, { prices }),
       );

@@ -21,7 +21,10 @@
 // forecast), GPU efficiency, carbon and recommendations cards with the
 // backend's numbers; that its FinOps tab draws the cost chart and redraws it
 // when the time range changes; and that the organisation page (/finops) shows
-// the allocation total. Screenshots go to e2e-screenshots/ (git-ignored).
+// the allocation total; and that the inference-service template's cost
+// preview in the scaffolder shows the backend's estimate for the form's values
+// and the max-GPUs denial at 8 GPUs per replica. Screenshots go to
+// e2e-screenshots/ (git-ignored).
 //
 //   node e2e/portal.e2e.mjs        (needs Debian's chromium: apt-get install chromium)
 
@@ -393,7 +396,170 @@ try {
     fullPage: true,
   });
   console.log(`e2e: organisation page shows ${orgTotal} month to date`);
-  console.log('e2e: 4 passed, 0 failed');
+
+  // The scaffolder: the inference-service template's cost preview shows the
+  // backend's own estimate for the form's values, and the max-GPUs guardrail
+  // denies 8 GPUs per replica.
+  const templateName = parseAllDocuments(
+    readFileSync(
+      path.join(root, 'examples/templates/inference-service/template.yaml'),
+      'utf8',
+    ),
+  )[0].toJS().metadata.name;
+  const serviceName = 'e2e-preview-chat';
+  await visit(
+    `${appUrl}/create/templates/default/${templateName}`,
+    'Cost center',
+  );
+  await page.getByRole('textbox', { name: /^Name/ }).fill(serviceName);
+  const owner = page.getByRole('textbox', { name: /^Owner/ });
+  await owner.click();
+  // Options show the group's title (Platform Engineering) and filter by it.
+  await owner.fill('Platform');
+  await page
+    .getByRole('option', { name: /platform[- ]engineering/i })
+    .first()
+    .click({ timeout: 60_000 });
+  await page.getByRole('textbox', { name: /^Cost center/ }).fill('ml-42');
+  const next = page.getByRole('button', { name: /^next$/i });
+  const back = page.getByRole('button', { name: /^back$/i });
+  // Each step, by a field it shows.
+  const gpusField = page.getByRole('spinbutton', { name: /^GPUs per replica/ });
+  for (const field of [
+    page.getByRole('textbox', { name: /^Model/ }),
+    gpusField,
+    page.getByRole('spinbutton', { name: /^Expected requests per second/ }),
+  ]) {
+    await next.click();
+    await field.waitFor({ timeout: 60_000 });
+  }
+  const preview = page.getByRole('region', { name: 'Cost and guardrails' });
+  // The estimate the field asks for, replayed with the guest's token.
+  const previewEstimate = async open => {
+    const response = page.waitForResponse(
+      r =>
+        r.url().endsWith('/api/finops/estimate') &&
+        r.request().method() === 'POST' &&
+        r.ok(),
+      { timeout: 60_000 },
+    );
+    await open();
+    const request = (await response).request();
+    let last = request;
+    // Debounced: the field may ask again as the form settles; take the last.
+    for (;;) {
+      const again = await page
+        .waitForResponse(
+          r =>
+            r.url().endsWith('/api/finops/estimate') &&
+            r.request().method() === 'POST',
+          { timeout: 2_000 },
+        )
+        .catch(() => undefined);
+      if (!again) break;
+      last = again.request();
+    }
+    const values = last.postDataJSON();
+    const res = await fetch(`${backendUrl}/api/finops/estimate`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify(values),
+    });
+    if (!res.ok)
+      throw new Error(`POST estimate: ${res.status} ${await res.text()}`);
+    return { values, estimate: await res.json() };
+  };
+  const first = await previewEstimate(() => next.click());
+  if (
+    first.values.name !== serviceName ||
+    first.values.owner !== 'group:default/platform-engineering' ||
+    first.values.costCenter !== 'ml-42'
+  )
+    throw new Error(
+      `the preview sent other values: ${JSON.stringify(first.values)}`,
+    );
+  const monthly = usd(first.estimate.monthlyCost);
+  await preview
+    .getByTestId('finops-preview-monthly-cost')
+    .getByText(monthly, { exact: false })
+    .waitFor({ timeout: 60_000 });
+  const { guardrails } = first.estimate;
+  if (!guardrails.configured)
+    throw new Error('the backend has no guardrail policies configured');
+  if (guardrails.passed) {
+    await preview
+      .getByText(
+        `Guardrails passed: ${guardrails.checks} checks of ${guardrails.policies} policies`,
+        { exact: false },
+      )
+      .waitFor({ timeout: 60_000 });
+  } else {
+    for (const d of guardrails.denied)
+      await preview
+        .getByRole('list', { name: 'Denied by the guardrails' })
+        .getByText(d.message, { exact: false })
+        .first()
+        .waitFor({ timeout: 60_000 });
+  }
+  console.log(
+    `e2e: scaffolder cost preview shows ${monthly} a month for ${
+      first.values.gpuCount
+    } × ${first.values.gpuType} (${
+      guardrails.passed
+        ? `guardrails passed: ${guardrails.checks} checks of ${guardrails.policies} policies`
+        : `${guardrails.denied.length} denied`
+    })`,
+  );
+
+  // Back to the GPUs, 8 per replica: the max-GPUs guardrail denies it.
+  await back.click();
+  await page
+    .getByRole('spinbutton', { name: /^Expected requests per second/ })
+    .waitFor({ timeout: 60_000 });
+  await back.click();
+  await gpusField.fill('8');
+  await next.click();
+  await page
+    .getByRole('spinbutton', { name: /^Expected requests per second/ })
+    .waitFor({ timeout: 60_000 });
+  const eight = await previewEstimate(() => next.click());
+  if (Number(eight.values.gpuCount) !== 8)
+    throw new Error(
+      `the preview sent gpuCount ${eight.values.gpuCount}, not 8`,
+    );
+  const denial = preview
+    .getByRole('list', { name: 'Denied by the guardrails' })
+    .getByText('at most 4 GPUs per container', { exact: false })
+    .first();
+  await denial.waitFor({ timeout: 60_000 });
+  if (
+    !eight.estimate.guardrails.denied.some(d =>
+      d.message.includes('at most 4 GPUs per container'),
+    )
+  )
+    throw new Error(
+      `the backend does not deny 8 GPUs: ${JSON.stringify(
+        eight.estimate.guardrails.denied,
+      )}`,
+    );
+  const eightMonthly = usd(eight.estimate.monthlyCost);
+  await preview
+    .getByTestId('finops-preview-monthly-cost')
+    .getByText(eightMonthly, { exact: false })
+    .waitFor({ timeout: 60_000 });
+  await page.screenshot({
+    path: path.join(shots, 'scaffolder-cost-preview.png'),
+    fullPage: true,
+  });
+  console.log(
+    `e2e: with 8 GPUs per replica the preview shows ${eightMonthly} a month and the denial: ${(
+      await denial.textContent()
+    ).trim()}`,
+  );
+  console.log('e2e: 5 passed, 0 failed');
 } catch (error) {
   console.error(`e2e: FAILED: ${error.message}`);
   const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];

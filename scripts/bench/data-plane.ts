@@ -42,14 +42,7 @@
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -59,7 +52,7 @@ import {
   type FinopsRecord,
   type FocusRow,
 } from '@ai-finops/backstage-plugin-finops-node';
-import { FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
+import { FOCUS_COLUMNS, writeFocusFile, writeLines } from './focusFile';
 
 const root = path.resolve(__dirname, '../..');
 const server = (
@@ -114,76 +107,6 @@ const psql = (db: string, ...commands: string[]) =>
     },
   );
 
-async function writeLines(
-  file: string,
-  count: number,
-  line: (i: number) => string,
-  header: string,
-) {
-  const out = createWriteStream(file);
-  out.write(`${header}\n`);
-  for (let i = 0; i < count; i++) {
-    if (!out.write(`${line(i)}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
-
-// The minimal FOCUS 1.0 header, then the dimensions a real export carries.
-const FOCUS_COLUMNS = [
-  ...FOCUS_1_0_TEST_HEADER.filter(c => c !== 'Tags'),
-  'RegionId',
-  'ResourceId',
-  'SubAccountId',
-  'Tags',
-];
-const SERVICES = [
-  ['Compute', 'Amazon Elastic Compute Cloud'],
-  ['Storage', 'Amazon Simple Storage Service'],
-  ['Networking', 'Amazon Virtual Private Cloud'],
-  ['AI and Machine Learning', 'Amazon SageMaker'],
-  ['Databases', 'Amazon Relational Database Service'],
-];
-
-function focusRow(i: number): string {
-  const hour = Date.UTC(2026, 9, 1) + (i % (31 * 24)) * HOUR;
-  const [category, service] = SERVICES[i % SERVICES.length];
-  const billed = ((i * 7919) % 100_000) / 1000;
-  const iso = (t: number) => new Date(t).toISOString().replace('.000', '');
-  const values = [
-    billed,
-    '123456789012',
-    'Acme AI',
-    'USD',
-    '2026-11-01T00:00:00Z',
-    '2026-10-01T00:00:00Z',
-    'Usage',
-    '',
-    `${service} usage`,
-    'Usage-Based',
-    iso(hour + HOUR),
-    iso(hour),
-    billed,
-    (billed * 0.8).toFixed(5),
-    '"Amazon Web Services, Inc."',
-    (billed * 1.1).toFixed(5),
-    1,
-    'Hours',
-    'AWS',
-    '"Amazon Web Services, Inc."',
-    category,
-    service,
-    'us-east-1',
-    `arn:aws:ec2:us-east-1:123456789012:instance/i-${(i % 5000)
-      .toString(16)
-      .padStart(8, '0')}`,
-    `sub-${i % 40}`,
-    `"{""app"":""svc-${i % ENTITIES}"",""team"":""team-${i % 12}""}"`,
-  ];
-  return values.join(',');
-}
-
-/** Runs a command under /usr/bin/time: wall seconds, CPU seconds, peak RSS. */
 function timed(command: string, args: string[]) {
   const started = Date.now();
   const run = spawnSync(
@@ -210,7 +133,7 @@ const median = (values: number[]) =>
 async function focusIngestVsCopy() {
   const file = path.join(work, 'focus.csv');
   let started = Date.now();
-  await writeLines(file, ROWS, focusRow, FOCUS_COLUMNS.join(','));
+  await writeFocusFile(file, ROWS, ENTITIES);
   console.log(
     `FOCUS file: ${ROWS.toLocaleString('en-US')} rows, ${(
       statSync(file).size /

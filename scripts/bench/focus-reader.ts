@@ -35,7 +35,6 @@ import {
   statSync,
 } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -43,7 +42,7 @@ import { createGzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { fileWriter, parquetWriteRows } from 'hyparquet-writer';
 import { FocusReader } from '@ai-finops/backstage-plugin-finops-node';
-import { FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
+import { FOCUS_COLUMNS, writeFocusFile } from './focusFile';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -54,69 +53,6 @@ const GIVEN = arg('file');
 const OUT = arg('out'); // generate the CSV there, keep it, and stop
 const ONLY = arg('only'); // csv-parse | reader | gzip | parquet
 const work = mkdtempSync(path.join(tmpdir(), 'focus-reader-bench-'));
-const HOUR = 3_600_000;
-
-const FOCUS_COLUMNS = [
-  ...FOCUS_1_0_TEST_HEADER.filter(c => c !== 'Tags'),
-  'RegionId',
-  'ResourceId',
-  'SubAccountId',
-  'Tags',
-];
-const SERVICES = [
-  ['Compute', 'Amazon Elastic Compute Cloud'],
-  ['Storage', 'Amazon Simple Storage Service'],
-  ['Networking', 'Amazon Virtual Private Cloud'],
-  ['AI and Machine Learning', 'Amazon SageMaker'],
-  ['Databases', 'Amazon Relational Database Service'],
-];
-
-function focusRow(i: number): string {
-  const hour = Date.UTC(2026, 9, 1) + (i % (31 * 24)) * HOUR;
-  const [category, service] = SERVICES[i % SERVICES.length];
-  const billed = ((i * 7919) % 100_000) / 1000;
-  const iso = (t: number) => new Date(t).toISOString().replace('.000', '');
-  return [
-    billed,
-    '123456789012',
-    'Acme AI',
-    'USD',
-    '2026-11-01T00:00:00Z',
-    '2026-10-01T00:00:00Z',
-    'Usage',
-    '',
-    `${service} usage`,
-    'Usage-Based',
-    iso(hour + HOUR),
-    iso(hour),
-    billed,
-    (billed * 0.8).toFixed(5),
-    '"Amazon Web Services, Inc."',
-    (billed * 1.1).toFixed(5),
-    1,
-    'Hours',
-    'AWS',
-    '"Amazon Web Services, Inc."',
-    category,
-    service,
-    'us-east-1',
-    `arn:aws:ec2:us-east-1:123456789012:instance/i-${(i % 5000)
-      .toString(16)
-      .padStart(8, '0')}`,
-    `sub-${i % 40}`,
-    `"{""app"":""svc-${i % 500}"",""team"":""team-${i % 12}""}"`,
-  ].join(',');
-}
-
-async function generate(file: string) {
-  const out = createWriteStream(file);
-  out.write(`${FOCUS_COLUMNS.join(',')}\n`);
-  for (let i = 0; i < ROWS; i++) {
-    if (!out.write(`${focusRow(i)}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-}
 
 const mib = (file: string) =>
   `${(statSync(file).size / 2 ** 20).toFixed(0)} MiB`;
@@ -225,7 +161,7 @@ async function main() {
   if (!file) {
     file = OUT ?? path.join(work, 'focus.csv');
     const started = Date.now();
-    await generate(file);
+    await writeFocusFile(file, ROWS, 500);
     console.log(
       `FOCUS file: ${ROWS.toLocaleString('en-US')} rows, ${mib(
         file,

@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { FOCUS_1_0_TEST_HEADER, csvQuote } from '@ai-finops/test-utils';
 
 jest.setTimeout(120_000);
 
@@ -52,32 +53,6 @@ function expectBadInput(result: ReturnType<typeof aiFinops>): string {
   return lines[0];
 }
 
-const HEADER = [
-  'BilledCost',
-  'BillingAccountId',
-  'BillingAccountName',
-  'BillingCurrency',
-  'BillingPeriodEnd',
-  'BillingPeriodStart',
-  'ChargeCategory',
-  'ChargeClass',
-  'ChargeDescription',
-  'ChargeFrequency',
-  'ChargePeriodEnd',
-  'ChargePeriodStart',
-  'ContractedCost',
-  'EffectiveCost',
-  'InvoiceIssuerName',
-  'ListCost',
-  'PricingQuantity',
-  'PricingUnit',
-  'ProviderName',
-  'PublisherName',
-  'ServiceCategory',
-  'ServiceName',
-  'Tags',
-];
-
 /** One FOCUS row of the January 2025 billing period, as CSV fields. */
 const fields = (billedCost: string, day: string): string[] => [
   billedCost,
@@ -105,9 +80,10 @@ const fields = (billedCost: string, day: string): string[] => [
   '{"team":"search"}',
 ];
 
-const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
 const csv = (...rows: string[][]) =>
-  `${[HEADER, ...rows].map(r => r.map(quote).join(',')).join('\n')}\n`;
+  `${[FOCUS_1_0_TEST_HEADER, ...rows]
+    .map(r => r.map(csvQuote).join(','))
+    .join('\n')}\n`;
 
 describe('ai-finops ingest focus: Parquet, folders and globs', () => {
   let dir: string;
@@ -142,7 +118,7 @@ describe('ai-finops ingest focus: Parquet, folders and globs', () => {
       'export.parquet',
       Buffer.from(
         parquetWriteBuffer({
-          columnData: HEADER.map((name, i) =>
+          columnData: FOCUS_1_0_TEST_HEADER.map((name, i) =>
             /Cost$|Quantity$/.test(name)
               ? { name, type: 'DOUBLE', data: rows.map(r => Number(r[i])) }
               : { name, type: 'STRING', data: rows.map(r => r[i]) },

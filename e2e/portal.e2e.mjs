@@ -279,7 +279,7 @@ try {
     path: path.join(shots, 'entity-cards.png'),
     fullPage: true,
   });
-  // The four cards, cropped: the picture in the README (docs/images/).
+  // The four cards, cropped: the picture the README shows.
   await page.screenshot({
     path: path.join(shots, 'readme-entity-cards.png'),
     clip: { x: 0, y: 0, width: 1440, height: 2280 },

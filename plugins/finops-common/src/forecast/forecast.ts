@@ -24,6 +24,7 @@ import {
   mstlAriModel,
   mstlEtsModel,
   naiveModel,
+  profileLagModel,
   seasonalNaiveModel,
   sesModel,
   thetaModel,
@@ -130,6 +131,7 @@ function candidateModels(
     if (last !== seasons[0]) models.push(seasonalNaiveModel(last));
     models.push(
       directModel,
+      profileLagModel,
       mstlArModel,
       mstlAriModel,
       mstlEtsModel,

@@ -15,7 +15,7 @@
  */
 
 import { decompose, seasonalAt, type Decomposition } from './seasonality';
-import { leastSquares, mad, mean, NormalEquations } from './stats';
+import { leastSquares, mad, mean, median, NormalEquations } from './stats';
 
 /**
  * What every model sees when it is fitted: the gap-filled history and the
@@ -300,6 +300,85 @@ export const directModel: ForecastModel = {
 };
 
 /**
+ * Robust profile of the first season: the median of each phase over the
+ * last `cycles` cycles, indexed by (absolute step) mod period.
+ */
+export function seasonalProfile(
+  y: ArrayLike<number>,
+  m: number,
+  cycles: number,
+): number[] {
+  const n = y.length;
+  const out = new Array<number>(m).fill(0);
+  const values: number[] = [];
+  for (let phase = 0; phase < m; phase++) {
+    values.length = 0;
+    // The last step of this phase, then one cycle back at a time.
+    let t = n - 1 - ((((n - 1 - phase) % m) + m) % m);
+    for (; t >= 0 && values.length < cycles; t -= m) values.push(y[t]);
+    out[phase] = values.length ? median(values) : 0;
+  }
+  return out;
+}
+
+/**
+ * Direct multi-horizon regression on lags around a robust profile: the
+ * series minus the median profile of its first season over the last two
+ * weeks of cycles (e), and for every step ahead h its own ridge regression,
+ * on the last 8 weeks of pairs, of e[t+h] on e at lags 0, 1 and 2, at the
+ * same phase one and two cycles before t+h, and one longest season before
+ * it. Unlike {@link directModel} it needs no decomposition, and the median
+ * profile keeps one unusual day from imprinting on the shape.
+ */
+export const profileLagModel: ForecastModel = {
+  name: 'profile-lags',
+  minLength: seasons => 4 * Math.max(24, ...seasons) + 10,
+  fit: ({ y, seasons }) => {
+    const n = y.length;
+    const m = seasons[0];
+    const mLast = seasons[seasons.length - 1];
+    const profile = seasonalProfile(y, m, 14);
+    const e = new Float64Array(n);
+    for (let t = 0; t < n; t++) e[t] = y[t] - profile[t % m];
+    const p = mLast !== m ? 7 : 6;
+    const row = new Float64Array(p);
+    const features = (t: number, h: number) => {
+      const k = Math.ceil(h / m);
+      row[0] = 1;
+      row[1] = e[t];
+      row[2] = e[t - 1];
+      row[3] = e[t - 2];
+      row[4] = e[t + h - m * k];
+      row[5] = e[t + h - m * (k + 1)];
+      if (p > 6) row[6] = e[t + h - mLast * Math.ceil(h / mLast)];
+      return row;
+    };
+    const from = Math.max(2 * mLast + 2 * m, n - 24 * 56);
+    const cache = new Map<number, number[]>();
+    const coefficients = (h: number) => {
+      let beta = cache.get(h);
+      if (!beta) {
+        const normal = new NormalEquations(p);
+        // Every other origin: neighbours carry nearly the same information.
+        for (let t = n - 1 - h; t >= from; t -= 2)
+          normal.add(features(t, h), e[t + h]);
+        beta = normal.solve(1e-3);
+        cache.set(h, beta);
+      }
+      return beta;
+    };
+    return h =>
+      Array.from({ length: h }, (_, i) => {
+        const beta = coefficients(i + 1);
+        const r = features(n - 1, i + 1);
+        let v = profile[(n + i) % m];
+        for (let j = 0; j < p; j++) v += r[j] * beta[j];
+        return v;
+      });
+  },
+};
+
+/**
  * Theta (Assimakopoulos & Nikolopoulos; SES plus half the linear drift) on
  * the deseasonalised series, seasons added back.
  */
@@ -351,32 +430,95 @@ export const fourierModel: ForecastModel = {
     const harmonics = seasons.map(m =>
       Math.min(Math.floor(m / 2), m >= 100 ? 8 : 10),
     );
-    const features = (t: number) => {
-      const row = [1, (t - n) / Math.max(1, n - from)];
-      seasons.forEach((m, k) => {
+    // The Fourier terms repeat with the season: one table of sin/cos per
+    // phase, so a row costs lookups instead of trigonometry.
+    const tables = seasons.map((m, k) => {
+      const table = new Float64Array(m * 2 * harmonics[k]);
+      for (let phase = 0; phase < m; phase++) {
         for (let j = 1; j <= harmonics[k]; j++) {
-          const a = (2 * Math.PI * j * t) / m;
-          row.push(Math.sin(a), Math.cos(a));
+          const a = (2 * Math.PI * j * phase) / m;
+          table[phase * 2 * harmonics[k] + 2 * (j - 1)] = Math.sin(a);
+          table[phase * 2 * harmonics[k] + 2 * (j - 1) + 1] = Math.cos(a);
         }
+      }
+      return table;
+    });
+    const p = 2 + harmonics.reduce((a, b) => a + 2 * b, 0);
+    const row = new Float64Array(p);
+    const features = (t: number) => {
+      row[0] = 1;
+      row[1] = (t - n) / Math.max(1, n - from);
+      let c = 2;
+      seasons.forEach((m, k) => {
+        const width = 2 * harmonics[k];
+        const offset = (t % m) * width;
+        for (let j = 0; j < width; j++) row[c++] = tables[k][offset + j];
       });
       return row;
     };
-    const rows: number[][] = [];
-    const target: number[] = [];
-    for (let t = from; t < n; t++) {
-      rows.push(features(t));
-      target.push(y[t]);
-    }
-    let beta = leastSquares(rows, target, 1e-6);
-    const residual = () =>
-      target.map((v, i) => v - rows[i].reduce((s, x, j) => s + x * beta[j], 0));
+    const fitted = (t: number, beta: number[], trendScale = 1) => {
+      const x = features(t);
+      let v = 0;
+      for (let j = 0; j < p; j++)
+        v += (j === 1 ? trendScale : 1) * x[j] * beta[j];
+      return v;
+    };
+    // Rows of one joint phase differ only in the trend column: their
+    // weighted moments (Σw, Σwτ, Σwτ², Σwy, Σwτy) give that phase's share of
+    // XᵀWX and XᵀWy as two pseudo-rows (a Cholesky factor of the 2×2 moment
+    // matrix of (1, τ)), so the cost is per phase, not per row.
+    const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+    const period = seasons.reduce((a, m) => (a / gcd(a, m)) * m, 1);
+    const solve = (weights?: Float64Array) => {
+      const moments = new Float64Array(period * 5);
+      for (let t = from; t < n; t++) {
+        const w = weights ? weights[t - from] : 1;
+        if (!(w > 0) || !Number.isFinite(y[t])) continue;
+        const tau = (t - n) / Math.max(1, n - from);
+        const o = (t % period) * 5;
+        moments[o] += w;
+        moments[o + 1] += w * tau;
+        moments[o + 2] += w * tau * tau;
+        moments[o + 3] += w * y[t];
+        moments[o + 4] += w * tau * y[t];
+      }
+      const normal = new NormalEquations(p);
+      for (let phase = 0; phase < period; phase++) {
+        const [s0, s1, s2, sy, sty] = moments.subarray(
+          phase * 5,
+          phase * 5 + 5,
+        );
+        if (!(s0 > 0)) continue;
+        const u0 = Math.sqrt(s0);
+        const u1 = s1 / u0;
+        const x = Float64Array.from(features(phase));
+        for (let j = 2; j < p; j++) x[j] *= u0;
+        x[0] = u0;
+        x[1] = u1;
+        normal.add(x, sy / u0);
+        const v1 = Math.sqrt(Math.max(s2 - u1 * u1, 0));
+        if (v1 > 1e-12 * (1 + Math.abs(u1))) {
+          x.fill(0);
+          x[1] = v1;
+          normal.add(x, (sty - (u1 * sy) / u0) / v1);
+        }
+      }
+      return normal.solve(1e-6);
+    };
+    let beta = solve();
+    const r = new Float64Array(n - from);
+    const residual = () => {
+      for (let t = from; t < n; t++) r[t - from] = y[t] - fitted(t, beta);
+    };
+    const w = new Float64Array(n - from);
     for (let iter = 0; iter < 2; iter++) {
-      const r = residual();
+      residual();
       const k = 1.345 * (mad(r, 0) || 1e-12);
-      const w = r.map(e => (Math.abs(e) <= k ? 1 : k / Math.abs(e)));
-      beta = leastSquares(rows, target, 1e-6, w);
+      for (let i = 0; i < r.length; i++)
+        w[i] = Math.abs(r[i]) <= k ? 1 : k / Math.abs(r[i]);
+      beta = solve(w);
     }
-    const r = residual();
+    residual();
     // AR(1) on the residuals (lag-1 regression through the origin).
     let num = 0;
     let den = 0;
@@ -387,16 +529,11 @@ export const fourierModel: ForecastModel = {
     const phi = den > 0 ? Math.min(Math.max(num / den, 0), 0.99) : 0;
     const last = r[r.length - 1];
     // The trend is damped beyond the window: half its slope.
-    const trendIndex = 1;
     return h =>
-      Array.from({ length: h }, (_, i) => {
-        const x = features(n + i);
-        let v = 0;
-        for (let j = 0; j < x.length; j++) {
-          v += (j === trendIndex ? 0.5 : 1) * x[j] * beta[j];
-        }
-        return v + last * phi ** (i + 1);
-      });
+      Array.from(
+        { length: h },
+        (_, i) => fitted(n + i, beta, 0.5) + last * phi ** (i + 1),
+      );
   },
 };
 

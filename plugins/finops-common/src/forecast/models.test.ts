@@ -1,0 +1,121 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { forecast } from './forecast';
+import { mase, maseScale } from './metrics';
+import {
+  createFitContext,
+  fourierModel,
+  profileLagModel,
+  seasonalNaiveModel,
+  seasonalProfile,
+} from './models';
+
+/** Seeded standard normal (mulberry32 + Box–Muller). */
+function normals(seed: number) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    uniform,
+    normal: () =>
+      Math.sqrt(-2 * Math.log(1 - uniform())) *
+      Math.cos(2 * Math.PI * uniform()),
+  };
+}
+
+const shape = (t: number) =>
+  300 +
+  60 * Math.sin((2 * Math.PI * t) / 24) +
+  20 * Math.cos((4 * Math.PI * t) / 24);
+
+/** A daily profile plus AR(1) noise (φ = 0.9), like grid carbon intensity. */
+function profilePlusAr1(n: number, seed: number): number[] {
+  const { normal } = normals(seed);
+  let e = 0;
+  return Array.from({ length: n }, (_, t) => {
+    e = 0.9 * e + 8 * normal();
+    return shape(t) + e;
+  });
+}
+
+describe('seasonalProfile', () => {
+  it('takes the median of each phase, so one odd cycle does not imprint', () => {
+    const y = Array.from({ length: 24 * 5 }, (_, t) => shape(t));
+    for (let t = 24 * 3; t < 24 * 4; t++) y[t] += 500;
+    const profile = seasonalProfile(y, 24, 5);
+    profile.forEach((v, phase) => expect(v).toBeCloseTo(shape(phase), 6));
+  });
+});
+
+describe('profileLagModel', () => {
+  it('beats seasonal naive 48 h ahead on a daily profile plus AR(1) noise', () => {
+    let model = 0;
+    let naive = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const y = profilePlusAr1(24 * 7 * 10 + 48, seed);
+      const history = y.slice(0, -48);
+      const actual = y.slice(-48);
+      const ctx = createFitContext(history, [24]);
+      const scale = maseScale(history, 24);
+      model += mase(actual, profileLagModel.fit(ctx)(48), scale);
+      naive += mase(actual, seasonalNaiveModel(24).fit(ctx)(48), scale);
+    }
+    expect(model).toBeLessThan(0.85 * naive);
+  });
+
+  it('falls back to the profile when the history is too short for its regressions', () => {
+    const seasons = [24];
+    const n = profileLagModel.minLength(seasons);
+    const y = Array.from({ length: n }, (_, t) => shape(t));
+    const f = profileLagModel.fit(createFitContext(y, seasons))(48);
+    expect(f).toHaveLength(48);
+    f.forEach((v, j) => expect(Math.abs(v - shape(n + j))).toBeLessThan(1));
+  });
+
+  it('stays finite on a zero-heavy series, and the ensemble stays non-negative', () => {
+    const { uniform } = normals(3);
+    const y = Array.from({ length: 24 * 7 * 6 }, (_, t) =>
+      t % 24 >= 9 && t % 24 < 12 && uniform() < 0.6 ? 5 * uniform() : 0,
+    );
+    const f = profileLagModel.fit(createFitContext(y, [24]))(48);
+    f.forEach(v => expect(Number.isFinite(v)).toBe(true));
+    const result = forecast(y, { horizon: 48, seasons: [24] });
+    expect(result.models.map(m => m.model)).toContain('profile-lags');
+    for (const v of [...result.mean, ...result.lower])
+      expect(v).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('fourierModel', () => {
+  it('recovers a daily and weekly harmonic pattern with a trend', () => {
+    const f = (t: number) =>
+      100 +
+      0.01 * t +
+      10 * Math.sin((2 * Math.PI * t) / 24) +
+      5 * Math.cos((2 * Math.PI * t) / 168);
+    const n = 24 * 7 * 6;
+    const y = Array.from({ length: n }, (_, t) => f(t));
+    const out = fourierModel.fit(createFitContext(y, [24, 168]))(24);
+    // The trend is halved beyond the window: allow for that drift.
+    out.forEach((v, j) => expect(Math.abs(v - f(n + j))).toBeLessThan(0.2));
+  });
+});

@@ -25,3 +25,4 @@ export * from './dataSourceModules';
 export * from './focus';
 export * from './csv';
 export * from './kubernetesSchema';
+export * from './random';

@@ -16,7 +16,11 @@
 
 import { readFileSync } from 'node:fs';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
+import {
+  describeWithSharedData,
+  seededNoise,
+  sharedDataPath,
+} from '@ai-finops/test-utils';
 import { classifyCostAnomaly, detectCostAnomalies } from './cost';
 import { scoreSeries, surpriseToScore } from './detector';
 import { generalizedEsd, seasonalHybridEsd, studentTQuantile } from './esd';
@@ -29,19 +33,7 @@ import {
 const HOUR = 3_600_000;
 const MIN5 = 300_000;
 
-/** Seeded standard normal (mulberry32 + Box–Muller). */
-function normals(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () =>
-    Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+const normals = (seed: number) => seededNoise(seed).normal;
 
 const daily = (t: number) => 10 * Math.sin((2 * Math.PI * t) / 24);
 

@@ -16,7 +16,11 @@
 
 import { readFileSync } from 'node:fs';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
+import {
+  describeWithSharedData,
+  seededNoise,
+  sharedDataPath,
+} from '@ai-finops/test-utils';
 import { forecast } from './forecast';
 import { mase, maseScale, owa, smape } from './metrics';
 import { decompose, detectSeasons } from './seasonality';
@@ -24,20 +28,7 @@ import { normalQuantile } from './stats';
 
 const HOUR = 3_600_000;
 
-/** Seeded uniform [0, 1) (mulberry32) and standard normal (Box–Muller). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () =>
-    Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, normal };
-}
+const rng = seededNoise;
 
 const daily = (t: number) => 10 * Math.sin((2 * Math.PI * t) / 24);
 

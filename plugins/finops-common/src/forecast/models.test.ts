@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { seededNoise } from '@ai-finops/test-utils';
 import { forecast } from './forecast';
 import { mase, maseScale } from './metrics';
 import {
@@ -24,24 +26,6 @@ import {
   seasonalProfile,
 } from './models';
 
-/** Seeded standard normal (mulberry32 + Box–Muller). */
-function normals(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    uniform,
-    normal: () =>
-      Math.sqrt(-2 * Math.log(1 - uniform())) *
-      Math.cos(2 * Math.PI * uniform()),
-  };
-}
-
 const shape = (t: number) =>
   300 +
   60 * Math.sin((2 * Math.PI * t) / 24) +
@@ -49,7 +33,7 @@ const shape = (t: number) =>
 
 /** A daily profile plus AR(1) noise (φ = 0.9), like grid carbon intensity. */
 function profilePlusAr1(n: number, seed: number): number[] {
-  const { normal } = normals(seed);
+  const { normal } = seededNoise(seed);
   let e = 0;
   return Array.from({ length: n }, (_, t) => {
     e = 0.9 * e + 8 * normal();
@@ -92,7 +76,7 @@ describe('profileLagModel', () => {
   });
 
   it('stays finite on a zero-heavy series, and the ensemble stays non-negative', () => {
-    const { uniform } = normals(3);
+    const { uniform } = seededNoise(3);
     const y = Array.from({ length: 24 * 7 * 6 }, (_, t) =>
       t % 24 >= 9 && t % 24 < 12 && uniform() < 0.6 ? 5 * uniform() : 0,
     );

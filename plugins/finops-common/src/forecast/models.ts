@@ -238,6 +238,33 @@ export const mstlAriModel: ForecastModel = {
 };
 
 /**
+ * Ridge coefficients of a direct multi-horizon regression, one set per step
+ * ahead h, fitted lazily on the pairs (features(t, h), target[t + h]) for
+ * every other origin t from `from` (neighbours carry nearly the same
+ * information) and cached.
+ */
+function perHorizonCoefficients(
+  p: number,
+  n: number,
+  from: number,
+  features: (t: number, h: number) => ArrayLike<number>,
+  target: ArrayLike<number>,
+): (h: number) => number[] {
+  const cache = new Map<number, number[]>();
+  return h => {
+    let beta = cache.get(h);
+    if (!beta) {
+      const normal = new NormalEquations(p);
+      for (let t = n - 1 - h; t >= from; t -= 2)
+        normal.add(features(t, h), target[t + h]);
+      beta = normal.solve(1e-3);
+      cache.set(h, beta);
+    }
+    return beta;
+  };
+}
+
+/**
  * Direct multi-horizon regression: for every step ahead h its own linear
  * model, fitted by ridge least squares on the last 8 weeks of hourly pairs,
  * of y[t+h] on what is known at t — the deseasonalised last value and its
@@ -275,19 +302,7 @@ export const directModel: ForecastModel = {
       return row;
     };
     const from = Math.max(mLast * 2 + m1, n - 24 * 56);
-    const cache = new Map<number, number[]>();
-    const coefficients = (h: number) => {
-      let beta = cache.get(h);
-      if (!beta) {
-        const normal = new NormalEquations(p);
-        // Every other origin: neighbours carry nearly the same information.
-        for (let t = n - 1 - h; t >= from; t -= 2)
-          normal.add(features(t, h), y[t + h]);
-        beta = normal.solve(1e-3);
-        cache.set(h, beta);
-      }
-      return beta;
-    };
+    const coefficients = perHorizonCoefficients(p, n, from, features, y);
     return h =>
       Array.from({ length: h }, (_, i) => {
         const beta = coefficients(i + 1);
@@ -354,19 +369,7 @@ export const profileLagModel: ForecastModel = {
       return row;
     };
     const from = Math.max(2 * mLast + 2 * m, n - 24 * 56);
-    const cache = new Map<number, number[]>();
-    const coefficients = (h: number) => {
-      let beta = cache.get(h);
-      if (!beta) {
-        const normal = new NormalEquations(p);
-        // Every other origin: neighbours carry nearly the same information.
-        for (let t = n - 1 - h; t >= from; t -= 2)
-          normal.add(features(t, h), e[t + h]);
-        beta = normal.solve(1e-3);
-        cache.set(h, beta);
-      }
-      return beta;
-    };
+    const coefficients = perHorizonCoefficients(p, n, from, features, e);
     return h =>
       Array.from({ length: h }, (_, i) => {
         const beta = coefficients(i + 1);

@@ -90,6 +90,20 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** Replaces the container's one whole-GPU limit by one of `resource`. */
+function swapGpuLimit(
+  ref: WorkloadRef,
+  container: string,
+  resource: string,
+): ManifestChange[] {
+  const limit = (key: string) =>
+    `${container}/resources/limits/${escapePointer(key)}`;
+  return [
+    { ...ref, path: limit(GPU_RESOURCE), op: 'remove', oldValue: 1 },
+    { ...ref, path: limit(resource), op: 'add', newValue: 1 },
+  ];
+}
+
 /**
  * Every GPU rightsizing option that fits the observed memory and activity,
  * with its saving: consolidate onto fewer replicas (activity P95 × replicas
@@ -203,24 +217,7 @@ export function gpuRightsizingOptions(
         riskReason:
           'the nodes need a MIG layout with this profile, and a slice has proportionally less memory bandwidth',
         confidence: 0.4 + 0.5 * margin,
-        changes: [
-          {
-            ...ref,
-            path: `${container}/resources/limits/${escapePointer(
-              GPU_RESOURCE,
-            )}`,
-            op: 'remove',
-            oldValue: 1,
-          },
-          {
-            ...ref,
-            path: `${container}/resources/limits/${escapePointer(
-              `nvidia.com/mig-${fit.profile}`,
-            )}`,
-            op: 'add',
-            newValue: 1,
-          },
-        ],
+        changes: swapGpuLimit(ref, container, `nvidia.com/mig-${fit.profile}`),
       });
     }
   }
@@ -315,24 +312,7 @@ export function gpuRightsizingOptions(
         riskReason:
           'time-sliced replicas have no memory or fault isolation: one replica can exhaust memory for all',
         confidence: 0.3 + 0.5 * margin,
-        changes: [
-          {
-            ...ref,
-            path: `${container}/resources/limits/${escapePointer(
-              GPU_RESOURCE,
-            )}`,
-            op: 'remove',
-            oldValue: 1,
-          },
-          {
-            ...ref,
-            path: `${container}/resources/limits/${escapePointer(
-              'nvidia.com/gpu.shared',
-            )}`,
-            op: 'add',
-            newValue: 1,
-          },
-        ],
+        changes: swapGpuLimit(ref, container, 'nvidia.com/gpu.shared'),
       });
     }
   }

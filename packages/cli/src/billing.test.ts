@@ -16,36 +16,21 @@
 
 import { parse } from 'csv-parse/sync';
 import knexFactory from 'knex';
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sharedDataPath } from '@ai-finops/test-utils';
+import { expectBadInput, runAiFinops } from './__testUtils__/aiFinops';
 
 jest.setTimeout(120_000);
 
-const bin = path.resolve(__dirname, '../bin/ai-finops');
 const sampleFile = sharedDataPath('focus-sample-data-1.0/focus_sample.csv');
 const postgresUrl =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
 function aiFinops(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: 90_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Asserts one clear error line and exit code 2, and returns the line. */
-function expectBadInput(result: ReturnType<typeof aiFinops>): string {
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.stdout).toBe('');
-  return lines[0];
+  return runAiFinops(args);
 }
 
 const COSTS = ['BilledCost', 'EffectiveCost', 'ListCost'] as const;

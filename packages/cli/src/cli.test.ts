@@ -14,18 +14,11 @@
  * limitations under the License.
  */
 
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { version } from '../package.json';
-
-const bin = path.resolve(__dirname, '../bin/ai-finops');
+import { runAiFinops } from './__testUtils__/aiFinops';
 
 function aiFinops(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runAiFinops(args, { timeoutMs: 60_000 });
 }
 
 describe('ai-finops', () => {

@@ -14,15 +14,14 @@
  * limitations under the License.
  */
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GPU_INSTANCE_PRICES } from '@ai-finops/backstage-plugin-finops-common';
+import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
 
 jest.setTimeout(120_000);
 
-const bin = path.resolve(__dirname, '../../bin/ai-finops');
 const POLICIES = path.resolve(__dirname, '../../../../policies');
 let dir: string;
 
@@ -32,13 +31,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function aiFinops(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: 90_000,
-    cwd: dir,
-    input,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runAiFinops(args, { cwd: dir, input });
 }
 
 function write(rel: string, content: string): string {
@@ -46,15 +39,6 @@ function write(rel: string, content: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
   return file;
-}
-
-/** Asserts one clear error line and exit code 2, and returns the line. */
-function expectBadInput(result: ReturnType<typeof aiFinops>): string {
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  return lines[0];
 }
 
 const h100 = Math.min(

@@ -14,14 +14,13 @@
  * limitations under the License.
  */
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
 
 jest.setTimeout(120_000);
 
-const bin = path.resolve(__dirname, '../../bin/ai-finops');
 const HOUR = 3_600_000;
 const START = Date.UTC(2024, 0, 1);
 let dir: string;
@@ -32,11 +31,7 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function aiFinops(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: 90_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runAiFinops(args);
 }
 
 function writeCsv(name: string, lines: string[]): string {
@@ -47,16 +42,6 @@ function writeCsv(name: string, lines: string[]): string {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const truth = (t: number) => 100 + 20 * Math.sin((2 * Math.PI * t) / 24);
-
-/** Asserts one clear error line and exit code 2, and returns the line. */
-function expectBadInput(result: ReturnType<typeof aiFinops>): string {
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.stdout).toBe('');
-  return lines[0];
-}
 
 describe('ai-finops forecast', () => {
   it('forecasts every series H steps after its last timestamp with an 80 % interval', () => {

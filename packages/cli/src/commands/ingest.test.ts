@@ -16,21 +16,17 @@
 
 import { parse } from 'csv-parse/sync';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FOCUS_1_0_TEST_HEADER, csvQuote } from '@ai-finops/test-utils';
+import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
 
 jest.setTimeout(120_000);
 
-const bin = path.resolve(__dirname, '../../bin/ai-finops');
-
 function aiFinops(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: 90_000,
+  return runAiFinops(args, {
     // Credentials for s3:// locations come from the SDK's chain: give it
     // some, so that it never asks an instance metadata service.
     env: {
@@ -40,17 +36,6 @@ function aiFinops(...args: string[]) {
       AWS_EC2_METADATA_DISABLED: 'true',
     },
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Asserts one clear error line and exit code 2, and returns the line. */
-function expectBadInput(result: ReturnType<typeof aiFinops>): string {
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(result.stdout).toBe('');
-  return lines[0];
 }
 
 /** One FOCUS row of the January 2025 billing period, as CSV fields. */

@@ -14,15 +14,14 @@
  * limitations under the License.
  */
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
+import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
 
 jest.setTimeout(120_000);
 
-const bin = path.resolve(__dirname, '../../bin/ai-finops');
 let dir: string;
 
 beforeAll(() => {
@@ -31,26 +30,13 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function aiFinops(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: 110_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runAiFinops(args, { timeoutMs: 110_000 });
 }
 
 function write(name: string, text: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
-}
-
-function expectBadInput(result: ReturnType<typeof aiFinops>): string {
-  expect(result.code).toBe(2);
-  const lines = result.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/\n\s+at /);
-  expect(result.stdout).toBe('');
-  return lines[0];
 }
 
 /** A Mooncake-format trace: 10 minutes at 2 requests/s, then 10 at 6. */

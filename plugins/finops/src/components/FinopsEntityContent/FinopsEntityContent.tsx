@@ -41,7 +41,7 @@ import {
   KUBERNETES_ID_ANNOTATION,
   type CostGroupBy,
 } from '@ai-finops/backstage-plugin-finops-common';
-import { finopsApiRef } from '../../api';
+import { finopsApiRef, type FinopsApi } from '../../api';
 import { ChartFigure, PALETTE } from '../charts';
 import {
   formatCurrency,
@@ -505,16 +505,35 @@ function AnomaliesSection(props: {
   );
 }
 
-function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
+/**
+ * Loads one of the entity's daily views over the chosen range, clamped to
+ * the 93 days the API serves (`clamped` says whether it was).
+ */
+function useDailyEntityData<T>(
+  entityRef: string,
+  range: TimeRange,
+  load: (
+    api: FinopsApi,
+    entityRef: string,
+    window: { from: string; to: string },
+  ) => Promise<T>,
+) {
   const api = useApi(finopsApiRef);
-  const clamped = clampRange(props.range, 93);
-  const { value, loading, error } = useAsync(
-    () =>
-      api.getEntityEfficiency(props.entityRef, {
-        from: clamped.from,
-        to: clamped.to,
-      }),
-    [api, props.entityRef, clamped.from, clamped.to],
+  const { from, to, clamped } = clampRange(range, 93);
+  const state = useAsync(
+    () => load(api, entityRef, { from, to }),
+    // `load` is a fresh arrow each render; what it reads is in the deps.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, entityRef, from, to],
+  );
+  return { ...state, clamped };
+}
+
+function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
+  const { value, loading, error, clamped } = useDailyEntityData(
+    props.entityRef,
+    props.range,
+    (api, entityRef, window) => api.getEntityEfficiency(entityRef, window),
   );
   if (loading) return <LoadingSkeleton lines={6} />;
   if (error) return <ErrorState error={error} />;
@@ -527,7 +546,7 @@ function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
     score: d.score,
     costPerMillionTokens: d.costPerMillionTokens,
   }));
-  const note = clamped.clamped ? ' (the last 93 days of the range)' : '';
+  const note = clamped ? ' (the last 93 days of the range)' : '';
   return (
     <Grid.Root columns={{ initial: '1', md: '2' }} gap="4">
       <ChartFigure
@@ -616,15 +635,10 @@ function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
 }
 
 function CarbonSection(props: { entityRef: string; range: TimeRange }) {
-  const api = useApi(finopsApiRef);
-  const clamped = clampRange(props.range, 93);
-  const { value, loading, error } = useAsync(
-    () =>
-      api.getEntityCarbon(props.entityRef, {
-        from: clamped.from,
-        to: clamped.to,
-      }),
-    [api, props.entityRef, clamped.from, clamped.to],
+  const { value, loading, error } = useDailyEntityData(
+    props.entityRef,
+    props.range,
+    (api, entityRef, window) => api.getEntityCarbon(entityRef, window),
   );
   if (loading) return <LoadingSkeleton lines={6} />;
   if (error) return <ErrorState error={error} />;

@@ -46,12 +46,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-backend/store';
-import {
-  FocusReader,
-  type FinopsRecord,
-  type FocusRow,
-} from '@ai-finops/backstage-plugin-finops-node';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import { FocusReader, type FinopsRecord, type FocusRow } from '@ai-finops/backstage-plugin-finops-node';
 import { FOCUS_COLUMNS, writeFocusFile, writeLines } from './focusFile';
 
 const root = path.resolve(__dirname, '../..');
@@ -67,7 +63,7 @@ const ENTITIES = arg('entities', 500);
 const REPEAT = Math.max(1, arg('repeat', 3));
 const work = mkdtempSync(path.join(tmpdir(), 'finops-bench-'));
 const HOUR = 3_600_000;
-const migrationsDir = path.join(root, 'plugins/finops-backend/migrations');
+const migrationsDir = path.join(root, 'plugins/finops-node/migrations');
 /** The migration that adds the daily roll-ups and fills them from the hourly facts. */
 const ROLLUP_MIGRATION = '20261127000000_daily_rollups.js';
 

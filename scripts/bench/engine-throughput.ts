@@ -30,10 +30,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import {
-  forecast,
-  scoreSeries,
-} from '@ai-finops/backstage-plugin-finops-common';
+import { forecast, scoreSeries } from '@ai-finops/backstage-plugin-finops-engine';
 import { sharedDataPath } from '@ai-finops/test-utils';
 
 const arg = (name: string, fallback: string) => {

@@ -60,7 +60,7 @@ import {
   maseScale,
   owa,
   smape,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-engine';
 import { sharedDataPath } from '@ai-finops/test-utils';
 
 const HOUR = 3_600_000;

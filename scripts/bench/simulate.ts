@@ -42,14 +42,10 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import {
-  gridEmissionFactor,
-  PROVIDER_PUE,
-} from '@ai-finops/backstage-plugin-finops-common';
+import { gridEmissionFactor, PROVIDER_PUE } from '@ai-finops/backstage-plugin-finops-engine';
 import {
   comparePolicies,
   readAzureLlmTrace,
-  readHourlyCarbonIntensityCsv,
   readHourlySeries,
   readTrace,
   hourlyTrace,
@@ -58,7 +54,8 @@ import {
   type PolicyComparison,
   type ReplicaProfile,
   type SimTrace,
-} from '@ai-finops/backstage-plugin-finops-node';
+} from '@ai-finops/backstage-plugin-finops-engine';
+import { readHourlyCarbonIntensityCsv } from '@ai-finops/backstage-plugin-finops-node';
 import { sharedDataPath } from '@ai-finops/test-utils';
 
 const arg = (name: string, fallback: string) => {

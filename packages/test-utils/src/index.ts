@@ -26,3 +26,4 @@ export * from './focus';
 export * from './csv';
 export * from './kubernetesSchema';
 export * from './random';
+export * from './records';

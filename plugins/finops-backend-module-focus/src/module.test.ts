@@ -24,7 +24,7 @@ import {
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import finopsPlugin from '@ai-finops/backstage-plugin-finops-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-backend/store';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import {
   mockServices,
   startTestBackend,

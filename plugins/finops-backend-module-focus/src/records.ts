@@ -14,10 +14,8 @@
  * limitations under the License.
  */
 
-import {
-  gpuOfInstanceType,
-  type CostCategory,
-} from '@ai-finops/backstage-plugin-finops-common';
+import { gpuOfInstanceType } from '@ai-finops/backstage-plugin-finops-engine';
+import { type CostCategory } from '@ai-finops/backstage-plugin-finops-common';
 import {
   focusRowGpuCount,
   focusRowInstanceType,

@@ -15,9 +15,9 @@
  */
 
 /**
- * Common types, annotations, permissions and cost maths for the AI FinOps
- * plugins. Isomorphic: used by the backend, the frontend, the scaffolder
- * module and the CLI.
+ * Browser-safe types, entity annotations and permissions of the AI FinOps
+ * plugins, and the response shapes of the finops backend's routes shared by
+ * the backend and the frontend.
  *
  * @packageDocumentation
  */
@@ -25,12 +25,4 @@
 export * from './annotations';
 export * from './permissions';
 export * from './types';
-export * from './prices';
-export * from './carbon';
-export * from './forecast';
-export * from './anomaly';
-export * from './engine';
-export * from './policy';
-export * from './estimate';
-export * from './manifests';
 export * from './insights';

@@ -14,14 +14,99 @@
  * limitations under the License.
  */
 
-import type { DimensionContribution, PriceUsageSplit } from './anomaly';
-import type { CostAnomalySeverity } from './anomaly';
-import type { ManifestChange, RecommendationKind, WorkloadRef } from './engine';
 import type { DailyCost } from './types';
 
 // Response shapes of the engine routes of the finops backend
 // (`/entities/:kind/:namespace/:name/{forecast,anomalies,efficiency,carbon,recommendations}`),
 // shared by the backend and the frontend client.
+
+/**
+ * One dimension's share of a change (a service, SKU, region or GPU type).
+ *
+ * @public
+ */
+export interface DimensionContribution {
+  key: string;
+  expected: number;
+  actual: number;
+  /** actual − expected. */
+  delta: number;
+  /** delta / total delta (can exceed 1 when other dimensions moved the other way). */
+  share: number;
+}
+
+/**
+ * A cost change split into a price effect and a usage effect.
+ *
+ * @public
+ */
+export interface PriceUsageSplit {
+  /** Cost change: after − before. */
+  delta: number;
+  /** Part due to the unit price moving, at the average quantity. */
+  priceEffect: number;
+  /** Part due to the quantity moving, at the average unit price. */
+  usageEffect: number;
+  /** Unit prices before and after (cost / quantity). */
+  unitPriceBefore: number;
+  unitPriceAfter: number;
+  /** The effect that explains most of the change, or 'both' when neither has 70 %. */
+  driver: 'price' | 'usage' | 'both';
+}
+
+/**
+ * Severity of a cost anomaly by how far the actual is over the expected
+ * cost: minor below 20 %, major from 20 %, critical from 50 % (the grading
+ * Huawei Cloud's cost centre documents).
+ *
+ * @public
+ */
+export type CostAnomalySeverity = 'minor' | 'major' | 'critical';
+
+/**
+ * One change to one Kubernetes object that a recommendation implies: a JSON
+ * Patch (RFC 6902) operation with the value it replaces, so a pull request
+ * can show old → new and refuse to apply when the manifest moved on.
+ *
+ * @public
+ */
+export interface ManifestChange {
+  /** Object kind, e.g. `Deployment`, `HorizontalPodAutoscaler`, `ScaledObject`, `CronJob`. */
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** JSON Pointer (RFC 6901) into the object, e.g. `/spec/template/spec/containers/0/resources/requests/cpu`. */
+  path: string;
+  op: 'add' | 'replace' | 'remove';
+  /** The value at `path` now (absent when the path does not exist yet). */
+  oldValue?: unknown;
+  /** The value to set (absent for `remove`). */
+  newValue?: unknown;
+}
+
+/**
+ * The Kubernetes object a recommendation is about.
+ *
+ * @public
+ */
+export interface WorkloadRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/**
+ * What kind of change a recommendation proposes.
+ *
+ * @public
+ */
+export type RecommendationKind =
+  | 'rightsize-cpu-memory'
+  | 'rightsize-gpu'
+  | 'replica-bounds'
+  | 'spot'
+  | 'carbon-region'
+  | 'carbon-time-shift';
 
 /**
  * Month-end spend forecast of one entity, as

@@ -28,5 +28,5 @@ export * from './focus';
 export * from './carbon';
 export * from './prices';
 export * from './gitops';
-export * from './simulator';
+export * from './store';
 export { delay } from './util/delay';

@@ -25,14 +25,16 @@ import {
   recommendTimeShift,
   type CarbonRegionInput,
   type EngineRecommendation,
-  type EntityCostSummary,
   type GpuWorkloadUsage,
-  type ManifestChange,
-  type RecommendationKind,
   type ReplicaBoundsInput,
   type RightsizingInput,
   type SpotInput,
   type TimeShiftInput,
+} from '@ai-finops/backstage-plugin-finops-engine';
+import {
+  type EntityCostSummary,
+  type ManifestChange,
+  type RecommendationKind,
   type WorkloadRef,
 } from '@ai-finops/backstage-plugin-finops-common';
 

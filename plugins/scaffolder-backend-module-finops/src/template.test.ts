@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { knownGpuModels } from '@ai-finops/backstage-plugin-finops-common';
+import { knownGpuModels } from '@ai-finops/backstage-plugin-finops-guardrails';
 import {
   mockCredentials,
   mockServices,

@@ -17,7 +17,7 @@
 import {
   DatabaseFinopsStore,
   type FinopsBillingCostRow,
-} from '@ai-finops/backstage-plugin-finops-backend/store';
+} from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
 import { openFinopsDatabase, type FinopsDatabase } from '../database';
 import { InputError } from '../errors';

@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GPU_INSTANCE_PRICES } from '@ai-finops/backstage-plugin-finops-common';
+import { GPU_INSTANCE_PRICES } from '@ai-finops/backstage-plugin-finops-engine';
 import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
 
 jest.setTimeout(120_000);

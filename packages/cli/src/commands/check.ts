@@ -20,7 +20,7 @@ import {
   formatViolation,
   type GuardrailCheck,
   type PolicyViolation,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors';
 import {

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { scoreSeries } from '@ai-finops/backstage-plugin-finops-common';
+import { scoreSeries } from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
 import { csvField, formatNumber, readSeriesCsv } from './forecastInput';
 

@@ -18,7 +18,7 @@ import {
   diffCostEstimates,
   estimateCosts,
   formatCostEstimateMarkdown,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { Command, Option } from 'commander';
 import { asInputError, readManifests, readPrices } from './checkInput';
 

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { forecast } from '@ai-finops/backstage-plugin-finops-common';
+import { forecast } from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors';
 import {

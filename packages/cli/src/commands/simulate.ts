@@ -17,7 +17,7 @@
 import {
   gridEmissionFactor,
   PROVIDER_PUE,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-engine';
 import {
   comparePolicies,
   POLICY_NAMES,
@@ -27,7 +27,7 @@ import {
   REPLICA_PROFILES,
   type PolicyComparison,
   type PolicyName,
-} from '@ai-finops/backstage-plugin-finops-node';
+} from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
 import { InputError } from '../errors';
 

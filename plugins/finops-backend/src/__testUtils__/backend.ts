@@ -35,7 +35,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
+import { HOUR, aCostRecord, aUsageRecord } from '@ai-finops/test-utils';
 import { finopsPlugin } from '../plugin';
 
 type Feature = Parameters<typeof startTestBackend>[0]['features'] extends

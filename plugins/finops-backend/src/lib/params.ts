@@ -15,7 +15,7 @@
  */
 
 import { InputError } from '@backstage/errors';
-import { formatDay } from './time';
+import { formatDay } from '@ai-finops/backstage-plugin-finops-node';
 
 /** A query parameter given once and not empty, or undefined when absent. */
 export function readOptionalString(

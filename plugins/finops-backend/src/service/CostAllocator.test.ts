@@ -23,8 +23,8 @@ import {
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { aCostRecord, aUsageRecord, HOUR } from '../__fixtures__/records';
-import { DatabaseFinopsStore } from '../database';
+import { aCostRecord, aUsageRecord, HOUR } from '@ai-finops/test-utils';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { readAllocationSettings } from './allocationConfig';
 import { CostAllocator } from './CostAllocator';
 

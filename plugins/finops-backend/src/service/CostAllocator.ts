@@ -49,7 +49,7 @@ import type {
   FinopsCostSummary,
   FinopsFactMatcher,
   FinopsStore,
-} from '../database';
+} from '@ai-finops/backstage-plugin-finops-node';
 import {
   addMonths,
   formatMonth,
@@ -58,7 +58,7 @@ import {
   parseMonth,
   startOfDay,
   startOfMonth,
-} from '../lib/time';
+} from '@ai-finops/backstage-plugin-finops-node';
 import type { AllocationSettings, SharedCostRule } from './allocationConfig';
 import { annotationMatchers, matchesAnyGroup } from './matching';
 

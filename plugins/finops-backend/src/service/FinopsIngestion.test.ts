@@ -21,8 +21,8 @@ import type {
 } from '@ai-finops/backstage-plugin-finops-node';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { DatabaseFinopsStore } from '../database';
-import { hourlyCostRecords } from '../__fixtures__/records';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import { hourlyCostRecords } from '@ai-finops/test-utils';
 import {
   FinopsIngestion,
   ingestionTaskId,

@@ -25,8 +25,11 @@ import {
 import { readDurationFromConfig } from '@backstage/config';
 import { ForwardedError, NotFoundError } from '@backstage/errors';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
-import type { FinopsIngestionRun, FinopsStore } from '../database';
-import { startOfHour } from '../lib/time';
+import type {
+  FinopsIngestionRun,
+  FinopsStore,
+} from '@ai-finops/backstage-plugin-finops-node';
+import { startOfHour } from '@ai-finops/backstage-plugin-finops-node';
 
 /** The default ingestion schedule: hourly, after a short start-up delay. */
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {

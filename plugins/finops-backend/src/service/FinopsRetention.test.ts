@@ -15,7 +15,7 @@
  */
 
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseFinopsStore } from '../database';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { FinopsRetention } from './FinopsRetention';
 
 jest.setTimeout(60_000);

@@ -21,8 +21,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
-import type { FinopsStore } from '../database';
-import { startOfHour } from '../lib/time';
+import type { FinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import { startOfHour } from '@ai-finops/backstage-plugin-finops-node';
 
 /** Facts older than this are deleted by default: a year and a month. */
 const DEFAULT_RETENTION: HumanDuration = { days: 400 };

@@ -16,7 +16,7 @@
 
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
-import type { FinopsFactMatcher } from '../database';
+import type { FinopsFactMatcher } from '@ai-finops/backstage-plugin-finops-node';
 
 /**
  * A configured rule that maps facts to an entity beside its annotations.

@@ -18,9 +18,6 @@ import {
   attributeSeriesDelta,
   budgetStatus,
   detectCostAnomalies,
-  FINOPS_GPU_MODEL_ANNOTATION,
-  FINOPS_MONTHLY_BUDGET_ANNOTATION,
-  FINOPS_REGION_ANNOTATION,
   forecast,
   gpuCarbonFootprint,
   gpuEfficiency,
@@ -36,6 +33,12 @@ import {
   unitEconomics,
   type CloudProvider,
   type EngineRecommendation,
+  type GpuSample,
+} from '@ai-finops/backstage-plugin-finops-engine';
+import {
+  FINOPS_GPU_MODEL_ANNOTATION,
+  FINOPS_MONTHLY_BUDGET_ANNOTATION,
+  FINOPS_REGION_ANNOTATION,
   type EntityCarbonFootprint,
   type EntityCostSummary,
   type EntityCostAnomalies,
@@ -45,7 +48,6 @@ import {
   type EntityRecommendation,
   type EntityRecommendations,
   type EfficiencyDay,
-  type GpuSample,
   type RecommendationState,
   type WorkloadRef,
 } from '@ai-finops/backstage-plugin-finops-common';
@@ -67,9 +69,13 @@ import type {
   FinopsRecommendationStateStore,
   FinopsStore,
   StoredRecommendationPullRequest,
-} from '../database';
+} from '@ai-finops/backstage-plugin-finops-node';
 import { readChoice, readDay } from '../lib/params';
-import { formatDay, ONE_DAY_MS, ONE_HOUR_MS } from '../lib/time';
+import {
+  formatDay,
+  ONE_DAY_MS,
+  ONE_HOUR_MS,
+} from '@ai-finops/backstage-plugin-finops-node';
 import type { AllocationTarget, CostAllocator } from './CostAllocator';
 import { matchesAnyGroup } from './matching';
 

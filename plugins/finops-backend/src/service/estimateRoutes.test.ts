@@ -17,7 +17,7 @@
 import {
   catalogGpuPrice,
   HOURS_PER_MONTH,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import path from 'node:path';

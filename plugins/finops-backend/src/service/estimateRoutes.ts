@@ -17,7 +17,6 @@
 import {
   checkGuardrails,
   estimateCosts,
-  finopsEstimatePermission,
   gitopsCloneUrl,
   GuardrailInputError,
   HOURS_PER_MONTH,
@@ -32,7 +31,8 @@ import {
   type PolicyReport,
   type PolicyViolation,
   type PriceOverrides,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
+import { finopsEstimatePermission } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   BackstageCredentials,
   HttpAuthService,

@@ -22,7 +22,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type {
   FinopsAllocationDimensions,
   FinopsFactMatcher,
-} from '../database';
+} from '@ai-finops/backstage-plugin-finops-node';
 
 /**
  * Whether a group of facts satisfies every condition of `matcher`. The JS

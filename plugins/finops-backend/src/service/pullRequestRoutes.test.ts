@@ -37,7 +37,7 @@ import {
   steadyGpuSource,
 } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { DatabaseFinopsStore } from '../database';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { refreshPullRequestStates } from './pullRequestRoutes';
 
 jest.setTimeout(120_000);

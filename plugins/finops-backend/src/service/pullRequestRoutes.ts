@@ -48,7 +48,7 @@ import type express from 'express';
 import type {
   FinopsPullRequestStore,
   StoredRecommendationPullRequest,
-} from '../database';
+} from '@ai-finops/backstage-plugin-finops-node';
 import type { AllocationTarget } from './CostAllocator';
 
 /**

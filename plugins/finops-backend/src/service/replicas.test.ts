@@ -34,7 +34,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { finopsPlugin } from '../plugin';
-import { hourlyCostRecords } from '../__fixtures__/records';
+import { hourlyCostRecords } from '@ai-finops/test-utils';
 
 jest.setTimeout(120_000);
 

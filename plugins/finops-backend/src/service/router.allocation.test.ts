@@ -38,8 +38,8 @@ import {
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { aCostRecord, aUsageRecord, HOUR } from '../__fixtures__/records';
-import { DatabaseFinopsStore } from '../database';
+import { aCostRecord, aUsageRecord, HOUR } from '@ai-finops/test-utils';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { finopsPlugin } from '../plugin';
 
 jest.setTimeout(60_000);

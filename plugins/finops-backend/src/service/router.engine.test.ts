@@ -39,7 +39,7 @@ import {
   startFinopsBackend,
 } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { HOUR, aCostRecord, aUsageRecord } from '../__fixtures__/records';
+import { HOUR, aCostRecord, aUsageRecord } from '@ai-finops/test-utils';
 
 jest.setTimeout(120_000);
 

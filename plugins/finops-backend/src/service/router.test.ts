@@ -29,7 +29,7 @@ import {
   startFinopsBackend,
 } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { HOUR, hourlyCostRecords } from '../__fixtures__/records';
+import { HOUR, hourlyCostRecords } from '@ai-finops/test-utils';
 
 jest.setTimeout(60_000);
 

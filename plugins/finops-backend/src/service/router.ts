@@ -47,9 +47,13 @@ import type {
   FinopsIngestionRun,
   FinopsRecommendationStateStore,
   FinopsStore,
-} from '../database';
+} from '@ai-finops/backstage-plugin-finops-node';
 import { readChoice, readDay, readOptionalString } from '../lib/params';
-import { formatDay, ONE_DAY_MS, parseMonth } from '../lib/time';
+import {
+  formatDay,
+  ONE_DAY_MS,
+  parseMonth,
+} from '@ai-finops/backstage-plugin-finops-node';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AllocationSettings } from './allocationConfig';
 import { CostAllocator, type AllocationTarget } from './CostAllocator';

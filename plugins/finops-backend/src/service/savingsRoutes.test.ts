@@ -32,7 +32,7 @@ import {
   steadyGpuSource,
 } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
-import { DatabaseFinopsStore } from '../database';
+import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { createFoundRecommendationsCache } from './savingsRoutes';
 
 jest.setTimeout(120_000);

@@ -30,7 +30,7 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
 import type express from 'express';
-import type { FinopsPullRequestStore } from '../database';
+import type { FinopsPullRequestStore } from '@ai-finops/backstage-plugin-finops-node';
 import type { CostAllocator } from './CostAllocator';
 import type {
   EntityRecommendationsOf,

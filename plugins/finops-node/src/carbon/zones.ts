@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import type { CloudProvider } from '@ai-finops/backstage-plugin-finops-common';
+import type { CloudProvider } from '@ai-finops/backstage-plugin-finops-engine';
 
 // Cloud region -> Electricity Maps zone, from Cloud Carbon Footprint
 // (cloud-carbon-footprint/cloud-carbon-footprint @ b7a049c7, Apache-2.0:

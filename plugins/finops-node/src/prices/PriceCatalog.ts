@@ -19,7 +19,7 @@ import {
   gpuOfInstanceType,
   normaliseGpuModel,
   type GpuInstancePrice,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-engine';
 import type { RootConfigService } from '@backstage/backend-plugin-api';
 import { cloudProviderOf } from './focusRows';
 import type { LearnedPrice } from './learn';

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { gpuOfInstanceType } from '@ai-finops/backstage-plugin-finops-common';
+import { gpuOfInstanceType } from '@ai-finops/backstage-plugin-finops-engine';
 import type { FocusRow } from '../focus';
 import {
   focusRowGpuCount,

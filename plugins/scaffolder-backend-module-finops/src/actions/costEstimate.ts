@@ -18,7 +18,7 @@ import {
   estimateCosts,
   formatCostEstimateMarkdown,
   formatUsd,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   asInputError,

@@ -18,7 +18,7 @@ import {
   checkGuardrails,
   loadManifests,
   PolicySet,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 import {
   isBuiltInKubernetesKind,
   kubernetesSchemaErrors,

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { knownGpuModels } from '@ai-finops/backstage-plugin-finops-common';
+import { knownGpuModels } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';

@@ -20,8 +20,8 @@
 export {
   gitopsCloneUrl,
   renderInferenceService,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 export type {
   InferenceServiceSpec,
   RenderedFile,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';

@@ -23,7 +23,7 @@ import {
   type LoadedManifests,
   type ManifestFile,
   type PriceOverrides,
-} from '@ai-finops/backstage-plugin-finops-common';
+} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';

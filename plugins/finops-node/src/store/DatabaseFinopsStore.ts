@@ -1,0 +1,1136 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type {
+  CostAllocationKeys,
+  CostAmounts,
+  CostCategory,
+  CostDriver,
+  DailyCost,
+} from '@ai-finops/backstage-plugin-finops-common';
+import type { FinopsRecord, FinopsWindow } from '../dataSources';
+import type { FocusRow } from '../focus/FocusReader';
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import { InputError, stringifyError } from '@backstage/errors';
+import {
+  clearRecommendationState,
+  getRecommendationStates,
+  setRecommendationState,
+  type FinopsRecommendationStateStore,
+} from './recommendations';
+import {
+  getRecommendationPullRequest,
+  getRecommendationPullRequests,
+  listOpenRecommendationPullRequests,
+  saveRecommendationPullRequest,
+  updateRecommendationPullRequestState,
+  type FinopsPullRequestStore,
+} from './pullRequests';
+import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { canonicalPair, escapeLike, RecordChecksum } from './canonical';
+import {
+  addMonths,
+  formatDay,
+  formatMonth,
+  isWholeHour,
+  ONE_DAY_MS,
+  ONE_HOUR_MS,
+  parseMonth,
+  startOfDay,
+  startOfMonth,
+  toDate,
+  toOptionalDate,
+} from './time';
+import {
+  BILLING_COLUMN_FOCUS_NAMES,
+  BILLING_COPY_COLUMNS,
+  BillingCopyEncoder,
+  formatBillingDimension,
+  nextDay,
+  parseBillingDay,
+  resolveBillingDimensions,
+  toBillingChargeRow,
+  validateBillingSource,
+} from './billing';
+import { PgCopyWriter } from './copy';
+import type {
+  FinopsBillingCostRow,
+  FinopsBillingCostsOptions,
+  FinopsBillingIngestion,
+  FinopsCostSummary,
+  FinopsCostSummaryOptions,
+  FinopsIngestionRun,
+  FinopsIngestionRunStatus,
+  FinopsStore,
+} from './FinopsStore';
+import {
+  FACT_COLUMN_FIELDS,
+  validateRecord,
+  writeFactCopyRow,
+} from './records';
+import {
+  daysCovering,
+  pruneDailyRollups,
+  rebuildDailyRollups,
+} from './rollups';
+import {
+  getLatestCostHour,
+  listUsageMetrics,
+  queryCostGroups,
+  queryUsageGroups,
+} from './series';
+import type {
+  FinopsCostGroup,
+  FinopsCostGroupsOptions,
+  FinopsFactMatcher,
+  FinopsUsageGroup,
+  FinopsUsageGroupsOptions,
+} from './FinopsStore';
+import {
+  BILLING_CHARGES_TABLE,
+  COST_DAILY_TABLE,
+  COST_FACT_COLUMNS,
+  COST_FACTS_TABLE,
+  FACT_DIMENSION_COLUMNS,
+  INGESTION_RUNS_TABLE,
+  USAGE_DAILY_TABLE,
+  USAGE_FACT_COLUMNS,
+  USAGE_FACTS_TABLE,
+  type DbBillingChargeRow,
+  type DbCostFactRow,
+  type DbIngestionRunRow,
+  type DbTimestamp,
+  type DbUsageFactRow,
+} from './tables';
+
+const migrationsDir = resolvePackagePath(import.meta.url, 'migrations');
+
+/**
+ * Rows per INSERT. Knex turns a multi-row insert on SQLite into a compound
+ * SELECT, which SQLite limits to 500 terms; and a cost row binds 14
+ * parameters, so 500 rows (7,000 parameters) stay well below SQLite's
+ * (32,766) and Postgres' (65,535) limits on bound parameters.
+ */
+const INSERT_BATCH_SIZE = 500;
+
+/** Values per `where … in (…)`, to keep parameter lists short. */
+const WHERE_IN_CHUNK_SIZE = 100;
+
+const DEFAULT_RUN_LIMIT = 50;
+const MAX_RUN_LIMIT = 1000;
+
+/** Days in the daily cost series of a summary. */
+const DAILY_POINTS = 30;
+
+/** Cost drivers in a summary. */
+const TOP_DRIVERS = 5;
+
+/**
+ * The knex implementation of {@link FinopsStore}, for SQLite and Postgres.
+ *
+ * @public
+ */
+export class DatabaseFinopsStore
+  implements
+    FinopsStore,
+    FinopsRecommendationStateStore,
+    FinopsPullRequestStore
+{
+  readonly #db: Knex;
+  readonly #isSqlite: boolean;
+
+  /**
+   * Connects to the plugin database and brings its schema up to date,
+   * unless the database service says to skip migrations.
+   */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseFinopsStore> {
+    const { database } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseFinopsStore(client);
+  }
+
+  private constructor(db: Knex) {
+    this.#db = db;
+    this.#isSqlite = String(db.client.config.client).includes('sqlite');
+  }
+
+  async replaceWindow(
+    sourceId: string,
+    window: FinopsWindow,
+    records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
+  ): Promise<FinopsIngestionRun> {
+    validateWindow(sourceId, window);
+
+    const startedAt = new Date();
+    const [inserted] = await this.#db<DbIngestionRunRow>(
+      INGESTION_RUNS_TABLE,
+    ).insert(
+      {
+        source: sourceId,
+        window_start: window.start,
+        window_end: window.end,
+        status: 'running',
+        cost_rows: 0,
+        usage_rows: 0,
+        started_at: startedAt,
+      },
+      ['id'],
+    );
+    const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
+
+    try {
+      return await this.#db.transaction(async tx => {
+        await tx(COST_FACTS_TABLE)
+          .where('source', sourceId)
+          .where('hour', '>=', window.start)
+          .where('hour', '<', window.end)
+          .delete();
+        await tx(USAGE_FACTS_TABLE)
+          .where('source', sourceId)
+          .where('hour', '>=', window.start)
+          .where('hour', '<', window.end)
+          .delete();
+
+        const checksum = new RecordChecksum();
+        const { costRows, usageRows } = this.#isSqlite
+          ? await this.#insertFacts(tx, sourceId, window, records, checksum)
+          : await this.#copyFacts(tx, sourceId, window, records, checksum);
+
+        // The daily roll-ups of every day the window touches, recomputed
+        // from the hourly facts (a day the window covers in part keeps the
+        // facts of its other hours).
+        await rebuildDailyRollups(tx, this.#isSqlite, {
+          ...daysCovering(window.start, window.end),
+          source: sourceId,
+        });
+
+        const finishedAt = new Date();
+        const digest = checksum.digest();
+        await tx(INGESTION_RUNS_TABLE).where('id', id).update({
+          status: 'succeeded',
+          cost_rows: costRows,
+          usage_rows: usageRows,
+          checksum: digest,
+          finished_at: finishedAt,
+        });
+        return {
+          id,
+          sourceId,
+          windowStart: window.start,
+          windowEnd: window.end,
+          status: 'succeeded' as const,
+          costRows,
+          usageRows,
+          checksum: digest,
+          startedAt,
+          finishedAt,
+        };
+      });
+    } catch (error) {
+      // The transaction is rolled back; the failure is recorded outside it.
+      await this.#db(INGESTION_RUNS_TABLE)
+        .where('id', id)
+        .update({
+          status: 'failed',
+          error: stringifyError(error),
+          finished_at: new Date(),
+        });
+      throw error;
+    }
+  }
+
+  /** SQLite: validated records inserted in batches. */
+  async #insertFacts(
+    tx: Knex.Transaction,
+    sourceId: string,
+    window: FinopsWindow,
+    records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
+    checksum: RecordChecksum,
+  ): Promise<{ costRows: number; usageRows: number }> {
+    let costBatch: DbCostFactRow[] = [];
+    let usageBatch: DbUsageFactRow[] = [];
+    let costRows = 0;
+    let usageRows = 0;
+    let index = 0;
+
+    for await (const record of records) {
+      const validated = validateRecord(sourceId, window, record, index);
+      index += 1;
+      checksum.add(validated.canonical);
+      if (validated.type === 'cost') {
+        costBatch.push(validated.row);
+        if (costBatch.length >= INSERT_BATCH_SIZE) {
+          await tx(COST_FACTS_TABLE).insert(costBatch);
+          costRows += costBatch.length;
+          costBatch = [];
+        }
+      } else {
+        usageBatch.push(validated.row);
+        if (usageBatch.length >= INSERT_BATCH_SIZE) {
+          await tx(USAGE_FACTS_TABLE).insert(usageBatch);
+          usageRows += usageBatch.length;
+          usageBatch = [];
+        }
+      }
+    }
+    if (costBatch.length > 0) {
+      await tx(COST_FACTS_TABLE).insert(costBatch);
+      costRows += costBatch.length;
+    }
+    if (usageBatch.length > 0) {
+      await tx(USAGE_FACTS_TABLE).insert(usageBatch);
+      usageRows += usageBatch.length;
+    }
+    return { costRows, usageRows };
+  }
+
+  /**
+   * PostgreSQL: validated records streamed with COPY into both fact tables,
+   * in chunks that are written while the next records are read.
+   */
+  async #copyFacts(
+    tx: Knex.Transaction,
+    sourceId: string,
+    window: FinopsWindow,
+    records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
+    checksum: RecordChecksum,
+  ): Promise<{ costRows: number; usageRows: number }> {
+    const copy = new PgCopyWriter(
+      tx,
+      {
+        [COST_FACTS_TABLE]: COST_FACT_COLUMNS,
+        [USAGE_FACTS_TABLE]: USAGE_FACT_COLUMNS,
+      },
+      (error, row, column) =>
+        new InputError(
+          `Invalid record #${row} from data source '${sourceId}': field '${
+            (column && FACT_COLUMN_FIELDS[column]) ?? column ?? 'unknown'
+          }' was refused by the database: ${error.message}`,
+        ),
+    );
+    try {
+      let index = 0;
+      for await (const record of records) {
+        const validated = validateRecord(sourceId, window, record, index);
+        checksum.add(validated.canonical);
+        const table =
+          validated.type === 'cost' ? COST_FACTS_TABLE : USAGE_FACTS_TABLE;
+        writeFactCopyRow(copy.buffer(table), validated);
+        const pending = copy.rowWritten(table, index);
+        if (pending) await pending;
+        index += 1;
+      }
+      const rows = await copy.finish();
+      return {
+        costRows: rows[COST_FACTS_TABLE],
+        usageRows: rows[USAGE_FACTS_TABLE],
+      };
+    } catch (error) {
+      await copy.abort();
+      throw error;
+    }
+  }
+
+  /**
+   * Whole days come from the daily roll-ups and only the hours at the edges
+   * of a range from the hourly facts, so the work per summary is bounded by
+   * the entity's days in the month and a day of hours, not by history.
+   */
+  async getCostSummary(
+    options: FinopsCostSummaryOptions,
+  ): Promise<FinopsCostSummary> {
+    const { keys, currency } = options;
+    const requestedMonth =
+      options.month === undefined ? undefined : parseMonth(options.month);
+    if (options.month !== undefined && !requestedMonth) {
+      throw new InputError(
+        `Invalid month '${options.month}'; expected YYYY-MM`,
+      );
+    }
+
+    const facts: SummaryFacts = {
+      dailyCosts: () =>
+        this.#matching(this.#db(COST_DAILY_TABLE), keys).where(
+          'currency',
+          currency,
+        ),
+      hourlyCosts: () =>
+        this.#matching(this.#db(COST_FACTS_TABLE), keys).where(
+          'currency',
+          currency,
+        ),
+      dailyUsage: () => this.#matching(this.#db(USAGE_DAILY_TABLE), keys),
+      hourlyUsage: () => this.#matching(this.#db(USAGE_FACTS_TABLE), keys),
+    };
+
+    // The latest hour with data, up to the end of the requested month: the
+    // latest day from the roll-up, then its latest hour.
+    const dataUntil = await this.#latestCostHour(
+      facts,
+      requestedMonth && addMonths(requestedMonth, 1),
+    );
+    const now = options.now ?? new Date();
+
+    const monthStart = requestedMonth ?? startOfMonth(dataUntil ?? now);
+    const monthEnd = addMonths(monthStart, 1);
+
+    // Month to date: from the first hour of the month to the last hour with data.
+    const mtdEnd = dataUntil
+      ? clamp(dataUntil.getTime() + ONE_HOUR_MS, monthStart, monthEnd)
+      : monthStart;
+    const previousStart = addMonths(monthStart, -1);
+    const previousEnd = clamp(
+      previousStart.getTime() + (mtdEnd.getTime() - monthStart.getTime()),
+      previousStart,
+      monthStart,
+    );
+    // No cost of the entity in this currency lies after dataUntil (up to the
+    // month's end), so its costs up to mtdEnd are those of the whole days up
+    // to the end of dataUntil's day: the roll-up alone answers them.
+    const mtdCostEnd = dataUntil
+      ? clamp(
+          startOfDay(dataUntil).getTime() + ONE_DAY_MS,
+          monthStart,
+          monthEnd,
+        )
+      : monthStart;
+
+    const [monthToDate, previousMonthToDate, drivers, usageTotals] =
+      await Promise.all([
+        this.#sumCosts(facts, splitByDays(monthStart, mtdCostEnd)),
+        this.#sumCosts(facts, splitByDays(previousStart, previousEnd)),
+        this.#drivers(facts.dailyCosts(), monthStart, mtdCostEnd),
+        this.#usage(facts, splitByDays(monthStart, mtdEnd)),
+      ]);
+
+    // Thirty days ending with the day of the latest data.
+    const lastDay = startOfDay(
+      dataUntil ?? new Date(Math.min(now.getTime(), monthEnd.getTime() - 1)),
+    );
+    const dailyCosts = await this.#dailyCosts(facts.dailyCosts(), lastDay);
+
+    const total = monthToDate.effectiveCost;
+    return {
+      currency,
+      ...(dataUntil ? { dataUntil: dataUntil.toISOString() } : {}),
+      month: formatMonth(monthStart),
+      monthToDate,
+      previousMonthToDate,
+      dailyCosts,
+      topDrivers: drivers.map(driver => ({
+        ...driver,
+        share: total > 0 ? driver.cost / total : 0,
+      })),
+      usage: {
+        gpuHours: usageTotals.gpuHours,
+        ...(usageTotals.gpuUtilization !== undefined
+          ? { gpuUtilization: usageTotals.gpuUtilization }
+          : {}),
+        tokens: usageTotals.tokens,
+        requests: usageTotals.requests,
+        ...(usageTotals.tokens > 0
+          ? { costPerMillionTokens: (total / usageTotals.tokens) * 1_000_000 }
+          : {}),
+      },
+    };
+  }
+
+  /** The latest hour of cost (before `before`), or undefined without any. */
+  async #latestCostHour(
+    facts: SummaryFacts,
+    before: Date | undefined,
+  ): Promise<Date | undefined> {
+    const dayQuery = facts.dailyCosts().max({ latest: 'day' });
+    if (before) dayQuery.where('day', '<', before);
+    const [{ latest: latestDay }] = (await dayQuery) as Array<{
+      latest: DbTimestamp | null;
+    }>;
+    if (latestDay === null || latestDay === undefined) return undefined;
+    const day = toDate(latestDay);
+    const [{ latest }] = (await facts
+      .hourlyCosts()
+      .where('hour', '>=', day)
+      .where('hour', '<', new Date(day.getTime() + ONE_DAY_MS))
+      .max({ latest: 'hour' })) as Array<{ latest: DbTimestamp | null }>;
+    return toOptionalDate(latest);
+  }
+
+  async listIngestionRuns(
+    options: { sourceId?: string; limit?: number } = {},
+  ): Promise<FinopsIngestionRun[]> {
+    const limit = Math.min(
+      Math.max(Math.floor(options.limit ?? DEFAULT_RUN_LIMIT), 1),
+      MAX_RUN_LIMIT,
+    );
+    const query = this.#db<DbIngestionRunRow>(INGESTION_RUNS_TABLE)
+      .select('*')
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    if (options.sourceId !== undefined) {
+      query.where('source', options.sourceId);
+    }
+    const rows = (await query) as DbIngestionRunRow[];
+    return rows.map(toIngestionRun);
+  }
+
+  async getLastSuccessfulWindowEnd(
+    sourceId: string,
+  ): Promise<Date | undefined> {
+    const [{ latest }] = (await this.#db(INGESTION_RUNS_TABLE)
+      .where({ source: sourceId, status: 'succeeded' })
+      .max({ latest: 'window_end' })) as Array<{ latest: DbTimestamp | null }>;
+    return toOptionalDate(latest);
+  }
+
+  async deleteFactsBefore(
+    date: Date,
+  ): Promise<{ costRows: number; usageRows: number; runs: number }> {
+    return await this.#db.transaction(async tx => {
+      const costRows = await tx(COST_FACTS_TABLE)
+        .where('hour', '<', date)
+        .delete();
+      const usageRows = await tx(USAGE_FACTS_TABLE)
+        .where('hour', '<', date)
+        .delete();
+      // The roll-ups of the days before, and of the day `date` cuts in two.
+      await pruneDailyRollups(tx, this.#isSqlite, date);
+      const runs = await tx(INGESTION_RUNS_TABLE)
+        .where('window_end', '<=', date)
+        .whereNot('status', 'running')
+        .delete();
+      return {
+        costRows: Number(costRows),
+        usageRows: Number(usageRows),
+        runs: Number(runs),
+      };
+    });
+  }
+
+  async replaceBillingCharges(
+    source: string,
+    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+  ): Promise<FinopsBillingIngestion> {
+    validateBillingSource(source);
+    const run = { source, runId: randomUUID(), ingestedAt: new Date() };
+
+    return await this.#db.transaction(async tx => {
+      // Billing periods seen, as epoch milliseconds; null for rows without one.
+      const periods = new Set<number | null>();
+      const stored = this.#isSqlite
+        ? await this.#insertBillingCharges(tx, rows, run, periods)
+        : await this.#copyBillingCharges(tx, rows, run, periods);
+
+      // What earlier runs stored for the same periods of the same source.
+      const starts = [...periods]
+        .filter((p): p is number => p !== null)
+        .sort((a, b) => a - b);
+      for (let i = 0; i < starts.length; i += WHERE_IN_CHUNK_SIZE) {
+        await tx(BILLING_CHARGES_TABLE)
+          .where('source', source)
+          .whereIn(
+            'billing_period_start',
+            starts.slice(i, i + WHERE_IN_CHUNK_SIZE).map(p => new Date(p)),
+          )
+          .whereNot('run_id', run.runId)
+          .delete();
+      }
+      if (periods.has(null)) {
+        await tx(BILLING_CHARGES_TABLE)
+          .where('source', source)
+          .whereNull('billing_period_start')
+          .whereNot('run_id', run.runId)
+          .delete();
+      }
+
+      return {
+        rows: stored,
+        billingPeriods: starts.map(p => new Date(p).toISOString()),
+      };
+    });
+  }
+  /** SQLite: billing rows inserted in batches. Returns the rows stored. */
+  async #insertBillingCharges(
+    tx: Knex.Transaction,
+    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+    run: { source: string; runId: string; ingestedAt: Date },
+    periods: Set<number | null>,
+  ): Promise<number> {
+    let batch: DbBillingChargeRow[] = [];
+    let stored = 0;
+    let index = 0;
+    for await (const row of rows) {
+      index += 1;
+      const dbRow = toBillingChargeRow(row, index, run);
+      periods.add(
+        dbRow.billing_period_start === null
+          ? null
+          : (dbRow.billing_period_start as Date).getTime(),
+      );
+      batch.push(dbRow);
+      if (batch.length >= INSERT_BATCH_SIZE) {
+        await tx(BILLING_CHARGES_TABLE).insert(batch);
+        stored += batch.length;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      await tx(BILLING_CHARGES_TABLE).insert(batch);
+      stored += batch.length;
+    }
+    return stored;
+  }
+
+  /**
+   * PostgreSQL: billing rows streamed into the table with COPY, in chunks
+   * that are written while the reader parses the next rows. Returns the
+   * rows stored.
+   */
+  async #copyBillingCharges(
+    tx: Knex.Transaction,
+    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+    run: { source: string; runId: string; ingestedAt: Date },
+    periods: Set<number | null>,
+  ): Promise<number> {
+    const copy = new PgCopyWriter(
+      tx,
+      { [BILLING_CHARGES_TABLE]: BILLING_COPY_COLUMNS },
+      (error, row, column) =>
+        new InputError(
+          `row ${row}, column ${
+            (column && BILLING_COLUMN_FOCUS_NAMES[column]) ??
+            column ??
+            'unknown'
+          }: ${error.message}`,
+        ),
+    );
+    const encoder = new BillingCopyEncoder(run);
+    try {
+      let index = 0;
+      for await (const row of rows) {
+        index += 1;
+        encoder.write(copy.buffer(BILLING_CHARGES_TABLE), row, index);
+        const pending = copy.rowWritten(BILLING_CHARGES_TABLE, index);
+        if (pending) await pending;
+      }
+      const stored = (await copy.finish())[BILLING_CHARGES_TABLE];
+      for (const period of encoder.periods) periods.add(period);
+      return stored;
+    } catch (error) {
+      await copy.abort();
+      throw error;
+    }
+  }
+
+  async queryBillingCosts(
+    options: FinopsBillingCostsOptions,
+  ): Promise<FinopsBillingCostRow[]> {
+    const dimensions = resolveBillingDimensions(options.groupBy);
+    const from =
+      options.from === undefined
+        ? undefined
+        : parseBillingDay(options.from, 'from day');
+    const to =
+      options.to === undefined
+        ? undefined
+        : parseBillingDay(options.to, 'to day');
+    if (from && to && from > to) {
+      throw new InputError(
+        `Invalid day range: from ${options.from} is after to ${options.to}`,
+      );
+    }
+
+    // Group by the stored columns (a day is grouped by its timestamps) and
+    // fold the groups in JS: portable across SQLite and Postgres, and the
+    // folding is over groups, not rows.
+    const columns = [...new Set(dimensions.map(d => d.column))];
+    const query = this.#db(BILLING_CHARGES_TABLE).sum({
+      billedCost: 'billed_cost',
+      effectiveCost: 'effective_cost',
+      listCost: 'list_cost',
+    });
+    if (columns.length > 0) {
+      query.select(columns).groupBy(columns);
+    }
+    if (from) query.where('charge_period_start', '>=', from);
+    if (to) query.where('charge_period_start', '<', nextDay(to));
+    if (options.source !== undefined) query.where('source', options.source);
+
+    const rows = (await query) as Array<
+      Record<string, DbTimestamp | null> & {
+        billedCost: number | string | null;
+        effectiveCost: number | string | null;
+        listCost: number | string | null;
+      }
+    >;
+
+    const groups = new Map<string, FinopsBillingCostRow>();
+    for (const row of rows) {
+      const values = dimensions.map(d =>
+        formatBillingDimension(d, row[d.column]),
+      );
+      const key = JSON.stringify(values);
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          group: Object.fromEntries(
+            dimensions.map((d, i) => [d.name, values[i]]),
+          ),
+          billedCost: 0,
+          effectiveCost: 0,
+          listCost: 0,
+        };
+        groups.set(key, group);
+      }
+      group.billedCost += Number(row.billedCost ?? 0);
+      group.effectiveCost += Number(row.effectiveCost ?? 0);
+      group.listCost += Number(row.listCost ?? 0);
+    }
+    // Without group-by columns the result is one total (0 when there are no
+    // rows: SQL sums nothing to one null row).
+    return [...groups.values()].sort((a, b) =>
+      compareGroups(
+        dimensions.map(d => a.group[d.name]),
+        dimensions.map(d => b.group[d.name]),
+      ),
+    );
+  }
+
+  /**
+   * Restricts a fact query to the facts an entity owns: those with its
+   * Kubernetes id, OR carrying every label of its selector, OR carrying
+   * every billing tag of its selector.
+   */
+  #matching(query: Knex.QueryBuilder, keys: CostAllocationKeys) {
+    const labels = Object.entries(keys.labelSelector ?? {});
+    const tags = Object.entries(keys.billingTags ?? {});
+    return query.where(any => {
+      let alternatives = 0;
+      if (keys.kubernetesId) {
+        any.orWhere('kubernetes_id', keys.kubernetesId);
+        alternatives += 1;
+      }
+      for (const [column, pairs] of [
+        ['labels', labels],
+        ['tags', tags],
+      ] as const) {
+        if (pairs.length > 0) {
+          any.orWhere(all => {
+            for (const [key, value] of pairs) {
+              this.#whereContains(all, column, canonicalPair(key, value));
+            }
+          });
+          alternatives += 1;
+        }
+      }
+      if (alternatives === 0) {
+        any.whereRaw('1 = 0');
+      }
+    });
+  }
+
+  /**
+   * Matches a canonical `"key":"value"` member inside a JSON text column.
+   * LIKE is portable; SQLite's LIKE ignores ASCII case, so there `instr`
+   * adds the case-sensitive check Postgres' LIKE already makes.
+   */
+  #whereContains(query: Knex.QueryBuilder, column: string, needle: string) {
+    query.whereRaw('?? like ? escape ?', [
+      column,
+      `%${escapeLike(needle)}%`,
+      '\\',
+    ]);
+    if (this.#isSqlite) {
+      query.whereRaw('instr(??, ?) > 0', [column, needle]);
+    }
+  }
+
+  async #sumCosts(facts: SummaryFacts, span: DaySpan): Promise<CostAmounts> {
+    const sum = async (query: Knex.QueryBuilder) => {
+      const [row] = await query.sum({
+        billedCost: 'billed_cost',
+        effectiveCost: 'effective_cost',
+        listCost: 'list_cost',
+      });
+      return row;
+    };
+    const parts = await Promise.all([
+      span.days &&
+        sum(
+          facts
+            .dailyCosts()
+            .where('day', '>=', span.days.from)
+            .where('day', '<', span.days.to),
+        ),
+      span.hours.length > 0 && sum(whereHours(facts.hourlyCosts(), span.hours)),
+    ]);
+    const total = { billedCost: 0, effectiveCost: 0, listCost: 0 };
+    for (const row of parts) {
+      if (!row) continue;
+      total.billedCost += Number(row.billedCost ?? 0);
+      total.effectiveCost += Number(row.effectiveCost ?? 0);
+      total.listCost += Number(row.listCost ?? 0);
+    }
+    return total;
+  }
+
+  /** The top cost drivers over whole days [from, to) of the roll-up. */
+  async #drivers(
+    dailyCosts: Knex.QueryBuilder,
+    from: Date,
+    to: Date,
+  ): Promise<Array<Omit<CostDriver, 'share'>>> {
+    if (from >= to) return [];
+    const rows = (await dailyCosts
+      .where('day', '>=', from)
+      .where('day', '<', to)
+      .select('category', 'workload')
+      .max({ gpuModel: 'gpu_model' })
+      .sum({ cost: 'effective_cost' })
+      .groupBy('category', 'workload')) as Array<{
+      category: CostCategory;
+      workload: string | null;
+      gpuModel: string | null;
+      cost: number | string | null;
+    }>;
+    return rows
+      .map(row => ({
+        category: row.category,
+        ...(row.workload !== null ? { workload: row.workload } : {}),
+        ...(row.gpuModel !== null ? { gpuModel: row.gpuModel } : {}),
+        cost: Number(row.cost ?? 0),
+      }))
+      .filter(driver => driver.cost > 0)
+      .sort(
+        (a, b) =>
+          b.cost - a.cost ||
+          a.category.localeCompare(b.category) ||
+          (a.workload ?? '').localeCompare(b.workload ?? ''),
+      )
+      .slice(0, TOP_DRIVERS);
+  }
+
+  async #usage(
+    facts: SummaryFacts,
+    span: DaySpan,
+  ): Promise<{
+    gpuHours: number;
+    gpuUtilization?: number;
+    tokens: number;
+    requests: number;
+  }> {
+    const metrics = ['gpu_hours', 'tokens_input', 'tokens_output', 'requests'];
+    type MetricTotals = Array<{ metric: string; total: number | string }>;
+    type Weighted = {
+      weighted: number | string | null;
+      sampled: number | string | null;
+    };
+
+    const dailyTotals = async (): Promise<MetricTotals> =>
+      span.days
+        ? ((await facts
+            .dailyUsage()
+            .where('day', '>=', span.days.from)
+            .where('day', '<', span.days.to)
+            .whereIn('metric', metrics)
+            .select('metric')
+            .sum({ total: 'value' })
+            .groupBy('metric')) as MetricTotals)
+        : [];
+    const hourlyTotals = async (): Promise<MetricTotals> =>
+      span.hours.length > 0
+        ? ((await whereHours(facts.hourlyUsage(), span.hours)
+            .whereIn('metric', metrics)
+            .select('metric')
+            .sum({ total: 'value' })
+            .groupBy('metric')) as MetricTotals)
+        : [];
+
+    // Utilisation is weighted by the GPU-hours of the same workload and
+    // hour; the roll-up's gpu_hours rows carry those sums per day.
+    const dailyWeighted = async (): Promise<Weighted | undefined> => {
+      if (!span.days) return undefined;
+      const [row] = (await facts
+        .dailyUsage()
+        .where('day', '>=', span.days.from)
+        .where('day', '<', span.days.to)
+        .where('metric', 'gpu_hours')
+        .sum({
+          weighted: 'utilization_weighted_gpu_hours',
+          sampled: 'utilization_sampled_gpu_hours',
+        })) as Weighted[];
+      return row;
+    };
+    const hourlyWeighted = async (): Promise<Weighted | undefined> => {
+      if (span.hours.length === 0) return undefined;
+      const perWorkloadHour = whereHours(facts.hourlyUsage(), span.hours)
+        .whereIn('metric', ['gpu_hours', 'gpu_utilization'])
+        .select(
+          this.#db.raw(
+            "sum(case when metric = 'gpu_hours' then value else 0 end) as gpu_hours",
+          ),
+          this.#db.raw(
+            "avg(case when metric = 'gpu_utilization' then value end) as utilization",
+          ),
+        )
+        .groupBy('source', 'hour', ...FACT_DIMENSION_COLUMNS)
+        .as('per_workload_hour');
+      const [row] = (await this.#db
+        .from(perWorkloadHour)
+        .select(
+          this.#db.raw('sum(gpu_hours * utilization) as weighted'),
+          this.#db.raw(
+            'sum(case when utilization is not null then gpu_hours else 0 end) as sampled',
+          ),
+        )) as Weighted[];
+      return row;
+    };
+
+    const [daily, hourly, weightedParts] = await Promise.all([
+      dailyTotals(),
+      hourlyTotals(),
+      Promise.all([dailyWeighted(), hourlyWeighted()]),
+    ]);
+    const total = (metric: string) =>
+      [...daily, ...hourly]
+        .filter(row => row.metric === metric)
+        .reduce((sum, row) => sum + Number(row.total ?? 0), 0);
+    let weighted = 0;
+    let sampled = 0;
+    for (const part of weightedParts) {
+      weighted += Number(part?.weighted ?? 0);
+      sampled += Number(part?.sampled ?? 0);
+    }
+
+    return {
+      gpuHours: total('gpu_hours'),
+      ...(sampled > 0 ? { gpuUtilization: weighted / sampled } : {}),
+      tokens: total('tokens_input') + total('tokens_output'),
+      requests: total('requests'),
+    };
+  }
+
+  async #dailyCosts(
+    dailyCosts: Knex.QueryBuilder,
+    lastDay: Date,
+  ): Promise<DailyCost[]> {
+    const from = new Date(lastDay.getTime() - (DAILY_POINTS - 1) * ONE_DAY_MS);
+    const to = new Date(lastDay.getTime() + ONE_DAY_MS);
+    const rows = (await dailyCosts
+      .where('day', '>=', from)
+      .where('day', '<', to)
+      .select('day')
+      .sum({ cost: 'effective_cost' })
+      .groupBy('day')) as Array<{ day: DbTimestamp; cost: number | string }>;
+
+    const byDay = new Map<string, number>();
+    for (const row of rows) {
+      const day = formatDay(toDate(row.day));
+      byDay.set(day, (byDay.get(day) ?? 0) + Number(row.cost ?? 0));
+    }
+    return Array.from({ length: DAILY_POINTS }, (_, i) => {
+      const date = formatDay(new Date(from.getTime() + i * ONE_DAY_MS));
+      return { date, cost: byDay.get(date) ?? 0 };
+    });
+  }
+
+  // Series and allocation queries: implemented in ./series.ts.
+
+  async queryCostGroups(
+    options: FinopsCostGroupsOptions,
+  ): Promise<FinopsCostGroup[]> {
+    return queryCostGroups(this.#db, options);
+  }
+
+  async queryUsageGroups(
+    options: FinopsUsageGroupsOptions,
+  ): Promise<FinopsUsageGroup[]> {
+    return queryUsageGroups(this.#db, options);
+  }
+
+  async listUsageMetrics(options: {
+    filter?: readonly FinopsFactMatcher[];
+    from?: Date;
+    to?: Date;
+  }): Promise<string[]> {
+    return listUsageMetrics(this.#db, options);
+  }
+
+  async getLatestCostHour(options: {
+    filter?: readonly FinopsFactMatcher[];
+    currency: string;
+    before?: Date;
+  }): Promise<Date | undefined> {
+    return getLatestCostHour(this.#db, options);
+  }
+
+  // Recommendation decisions (dismissed, snoozed): see ./recommendations.ts.
+
+  async getRecommendationStates(entityRef: string, now?: Date) {
+    return getRecommendationStates(this.#db, entityRef, now);
+  }
+
+  async setRecommendationState(
+    ...args: Parameters<
+      FinopsRecommendationStateStore['setRecommendationState']
+    >
+  ) {
+    return setRecommendationState(this.#db, ...args);
+  }
+
+  async clearRecommendationState(entityRef: string, recommendationId: string) {
+    return clearRecommendationState(this.#db, entityRef, recommendationId);
+  }
+
+  // Recommendation pull requests (GitOps): see ./pullRequests.ts.
+
+  async getRecommendationPullRequest(entityRef: string, id: string) {
+    return getRecommendationPullRequest(this.#db, entityRef, id);
+  }
+
+  async getRecommendationPullRequests(entityRef: string) {
+    return getRecommendationPullRequests(this.#db, entityRef);
+  }
+
+  async saveRecommendationPullRequest(
+    ...args: Parameters<FinopsPullRequestStore['saveRecommendationPullRequest']>
+  ) {
+    return saveRecommendationPullRequest(this.#db, ...args);
+  }
+
+  async listOpenRecommendationPullRequests(limit?: number) {
+    return listOpenRecommendationPullRequests(this.#db, limit);
+  }
+
+  async updateRecommendationPullRequestState(
+    ...args: Parameters<
+      FinopsPullRequestStore['updateRecommendationPullRequestState']
+    >
+  ) {
+    return updateRecommendationPullRequestState(this.#db, ...args);
+  }
+}
+
+/** The fact queries of one summary, restricted to the entity (and currency). */
+interface SummaryFacts {
+  dailyCosts(): Knex.QueryBuilder;
+  hourlyCosts(): Knex.QueryBuilder;
+  dailyUsage(): Knex.QueryBuilder;
+  hourlyUsage(): Knex.QueryBuilder;
+}
+
+/** A time range as whole UTC days plus the hours at its edges. */
+interface DaySpan {
+  days?: { from: Date; to: Date };
+  hours: Array<{ from: Date; to: Date }>;
+}
+
+/** Splits [from, to) into the whole UTC days inside it and the hours left at its edges. */
+function splitByDays(from: Date, to: Date): DaySpan {
+  if (from >= to) return { hours: [] };
+  const firstDay = new Date(
+    Math.ceil(from.getTime() / ONE_DAY_MS) * ONE_DAY_MS,
+  );
+  const endDay = startOfDay(to);
+  if (firstDay >= endDay) return { hours: [{ from, to }] };
+  const hours = [];
+  if (from < firstDay) hours.push({ from, to: firstDay });
+  if (endDay < to) hours.push({ from: endDay, to });
+  return { days: { from: firstDay, to: endDay }, hours };
+}
+
+/** Restricts an hourly fact query to any of the ranges. */
+function whereHours(
+  query: Knex.QueryBuilder,
+  ranges: Array<{ from: Date; to: Date }>,
+): Knex.QueryBuilder {
+  return query.where(any => {
+    for (const range of ranges) {
+      any.orWhere(one =>
+        one.where('hour', '>=', range.from).where('hour', '<', range.to),
+      );
+    }
+  });
+}
+
+function validateWindow(sourceId: string, window: FinopsWindow) {
+  if (typeof sourceId !== 'string' || !sourceId || sourceId.length > 255) {
+    throw new InputError(
+      `Invalid data source id '${sourceId}'; expected 1 to 255 characters`,
+    );
+  }
+  const { start, end } = window;
+  if (
+    !(start instanceof Date) ||
+    !(end instanceof Date) ||
+    Number.isNaN(start.getTime()) ||
+    Number.isNaN(end.getTime())
+  ) {
+    throw new InputError('Invalid window: start and end must be dates');
+  }
+  if (!isWholeHour(start) || !isWholeHour(end) || start >= end) {
+    throw new InputError(
+      `Invalid window [${start.toISOString()}, ${end.toISOString()}): it must start before it ends, on whole hours`,
+    );
+  }
+}
+
+/** Orders group values: null first, then by UTF-16 code units. */
+function compareGroups(
+  a: Array<string | null>,
+  b: Array<string | null>,
+): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function clamp(time: number, min: Date, max: Date): Date {
+  return new Date(Math.min(Math.max(time, min.getTime()), max.getTime()));
+}
+
+function toIngestionRun(row: DbIngestionRunRow): FinopsIngestionRun {
+  return {
+    id: Number(row.id),
+    sourceId: row.source,
+    windowStart: toDate(row.window_start),
+    windowEnd: toDate(row.window_end),
+    status: row.status as FinopsIngestionRunStatus,
+    costRows: Number(row.cost_rows),
+    usageRows: Number(row.usage_rows),
+    ...(row.checksum ? { checksum: row.checksum } : {}),
+    ...(row.error ? { error: row.error } : {}),
+    startedAt: toDate(row.started_at),
+    ...(row.finished_at ? { finishedAt: toDate(row.finished_at) } : {}),
+  };
+}

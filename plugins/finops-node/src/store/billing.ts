@@ -1,0 +1,472 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type { FocusRow } from '../focus/FocusReader';
+import { InputError } from '@backstage/errors';
+import { canonicalStringMap } from './canonical';
+import { ONE_DAY_MS, toDate } from './time';
+import { CopyRowBuffer } from './copy';
+import type { DbBillingChargeRow, DbTimestamp } from './tables';
+
+/** How a group-by column is read back from its database column. */
+type BillingDimensionKind = 'text' | 'timestamp' | 'day';
+
+/**
+ * The FOCUS columns costs can be grouped by, and the database column each is
+ * stored in. `ChargePeriodDay` is virtual: the UTC day (`YYYY-MM-DD`) of
+ * `ChargePeriodStart`.
+ */
+const BILLING_DIMENSIONS: Readonly<
+  Record<
+    string,
+    { column: keyof DbBillingChargeRow; kind: BillingDimensionKind }
+  >
+> = {
+  ProviderName: { column: 'provider_name', kind: 'text' },
+  PublisherName: { column: 'publisher_name', kind: 'text' },
+  InvoiceIssuerName: { column: 'invoice_issuer_name', kind: 'text' },
+  BillingAccountId: { column: 'billing_account_id', kind: 'text' },
+  BillingAccountName: { column: 'billing_account_name', kind: 'text' },
+  SubAccountId: { column: 'sub_account_id', kind: 'text' },
+  SubAccountName: { column: 'sub_account_name', kind: 'text' },
+  ServiceCategory: { column: 'service_category', kind: 'text' },
+  ServiceName: { column: 'service_name', kind: 'text' },
+  RegionId: { column: 'region_id', kind: 'text' },
+  ResourceId: { column: 'resource_id', kind: 'text' },
+  ResourceType: { column: 'resource_type', kind: 'text' },
+  ChargeCategory: { column: 'charge_category', kind: 'text' },
+  ChargeClass: { column: 'charge_class', kind: 'text' },
+  ChargeFrequency: { column: 'charge_frequency', kind: 'text' },
+  PricingCategory: { column: 'pricing_category', kind: 'text' },
+  SkuId: { column: 'sku_id', kind: 'text' },
+  BillingCurrency: { column: 'billing_currency', kind: 'text' },
+  ConsumedUnit: { column: 'consumed_unit', kind: 'text' },
+  BillingPeriodStart: { column: 'billing_period_start', kind: 'timestamp' },
+  ChargePeriodStart: { column: 'charge_period_start', kind: 'timestamp' },
+  ChargePeriodEnd: { column: 'charge_period_end', kind: 'timestamp' },
+  ChargePeriodDay: { column: 'charge_period_start', kind: 'day' },
+};
+
+/**
+ * The column names `queryBillingCosts` can group by.
+ *
+ * @public
+ */
+export const BILLING_GROUP_BY_COLUMNS: readonly string[] =
+  Object.keys(BILLING_DIMENSIONS);
+
+/** A resolved group-by column. @internal */
+export interface BillingDimension {
+  name: string;
+  column: keyof DbBillingChargeRow;
+  kind: BillingDimensionKind;
+}
+
+/**
+ * Resolves FOCUS column names to database columns; an unknown or repeated
+ * name is an `InputError` that lists the allowed names.
+ *
+ * @internal
+ */
+export function resolveBillingDimensions(
+  groupBy: readonly string[],
+): BillingDimension[] {
+  const seen = new Set<string>();
+  return groupBy.map(name => {
+    const dimension = Object.prototype.hasOwnProperty.call(
+      BILLING_DIMENSIONS,
+      name,
+    )
+      ? BILLING_DIMENSIONS[name]
+      : undefined;
+    if (!dimension) {
+      throw new InputError(
+        `Unknown group-by column '${name}'; expected one of ${BILLING_GROUP_BY_COLUMNS.join(
+          ', ',
+        )}`,
+      );
+    }
+    if (seen.has(name)) {
+      throw new InputError(`Group-by column '${name}' is given twice`);
+    }
+    seen.add(name);
+    return { name, ...dimension };
+  });
+}
+
+/** The text a group value takes: ISO-8601 for datetimes, `YYYY-MM-DD` for days. @internal */
+export function formatBillingDimension(
+  dimension: BillingDimension,
+  value: DbTimestamp | null | undefined,
+): string | null {
+  if (value === null || value === undefined) return null;
+  switch (dimension.kind) {
+    case 'timestamp':
+      return toDate(value).toISOString();
+    case 'day':
+      return toDate(value).toISOString().slice(0, 10);
+    default:
+      return String(value);
+  }
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Parses a `YYYY-MM-DD` UTC day; `what` names the option in the error.
+ *
+ * @internal
+ */
+export function parseBillingDay(value: string, what: string): Date {
+  const match = DAY.exec(value);
+  const date = match
+    ? new Date(
+        Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])),
+      )
+    : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== value) {
+    throw new InputError(`Invalid ${what} '${value}'; expected YYYY-MM-DD`);
+  }
+  return date;
+}
+
+/** The start of the day after `day`. @internal */
+export function nextDay(day: Date): Date {
+  return new Date(day.getTime() + ONE_DAY_MS);
+}
+
+/**
+ * Checks a billing source id: 1 to 255 characters.
+ *
+ * @internal
+ */
+export function validateBillingSource(source: string) {
+  if (typeof source !== 'string' || !source || source.length > 255) {
+    throw new InputError(
+      `Invalid billing source id '${source}'; expected 1 to 255 characters`,
+    );
+  }
+}
+
+/** How one FOCUS column is read into its table column. */
+type BillingField = {
+  column: keyof DbBillingChargeRow;
+  focus: string;
+  kind: 'text' | 'number' | 'date';
+  required: boolean;
+};
+
+const text = (
+  column: keyof DbBillingChargeRow,
+  focus: string,
+): BillingField => ({
+  column,
+  focus,
+  kind: 'text',
+  required: false,
+});
+
+/** The FOCUS columns stored, in table column order after `ingested_at`. */
+const BILLING_FIELDS: readonly BillingField[] = [
+  {
+    column: 'billing_period_start',
+    focus: 'BillingPeriodStart',
+    kind: 'date',
+    required: false,
+  },
+  {
+    column: 'charge_period_start',
+    focus: 'ChargePeriodStart',
+    kind: 'date',
+    required: true,
+  },
+  {
+    column: 'charge_period_end',
+    focus: 'ChargePeriodEnd',
+    kind: 'date',
+    required: true,
+  },
+  text('provider_name', 'ProviderName'),
+  text('publisher_name', 'PublisherName'),
+  text('invoice_issuer_name', 'InvoiceIssuerName'),
+  text('billing_account_id', 'BillingAccountId'),
+  text('billing_account_name', 'BillingAccountName'),
+  text('sub_account_id', 'SubAccountId'),
+  text('sub_account_name', 'SubAccountName'),
+  text('service_category', 'ServiceCategory'),
+  text('service_name', 'ServiceName'),
+  text('region_id', 'RegionId'),
+  text('resource_id', 'ResourceId'),
+  text('resource_type', 'ResourceType'),
+  text('charge_category', 'ChargeCategory'),
+  text('charge_class', 'ChargeClass'),
+  text('charge_frequency', 'ChargeFrequency'),
+  text('pricing_category', 'PricingCategory'),
+  text('sku_id', 'SkuId'),
+  text('billing_currency', 'BillingCurrency'),
+  text('consumed_unit', 'ConsumedUnit'),
+  {
+    column: 'consumed_quantity',
+    focus: 'ConsumedQuantity',
+    kind: 'number',
+    required: false,
+  },
+  {
+    column: 'billed_cost',
+    focus: 'BilledCost',
+    kind: 'number',
+    required: true,
+  },
+  {
+    column: 'effective_cost',
+    focus: 'EffectiveCost',
+    kind: 'number',
+    required: true,
+  },
+  { column: 'list_cost', focus: 'ListCost', kind: 'number', required: false },
+  {
+    column: 'contracted_cost',
+    focus: 'ContractedCost',
+    kind: 'number',
+    required: false,
+  },
+];
+
+/**
+ * The columns of `finops_billing_charges` the store writes with COPY, in
+ * the order {@link BillingCopyEncoder} writes them.
+ *
+ * @internal
+ */
+export const BILLING_COPY_COLUMNS: readonly string[] = [
+  'source',
+  'run_id',
+  'ingested_at',
+  ...BILLING_FIELDS.map(f => f.column),
+  'tags',
+];
+
+/**
+ * The FOCUS column a table column holds (`Tags` for `tags`), for errors the
+ * database reports on a column.
+ *
+ * @internal
+ */
+export const BILLING_COLUMN_FOCUS_NAMES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(BILLING_FIELDS.map(f => [f.column, f.focus])),
+  tags: 'Tags',
+};
+
+/** Reads one FOCUS value; throws an `InputError` naming the row and column. */
+function readBillingField(
+  values: FocusRow['values'],
+  field: BillingField,
+  index: number,
+): string | number | Date | null {
+  const value = values[field.focus];
+  if (
+    value === null ||
+    value === undefined ||
+    (value === '' && field.kind !== 'number')
+  ) {
+    if (field.required) {
+      throw new InputError(
+        `row ${index}, column ${field.focus}: a value is required`,
+      );
+    }
+    return null;
+  }
+  switch (field.kind) {
+    case 'text':
+      return String(value);
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new InputError(
+          `row ${index}, column ${field.focus}: '${value}' is not a finite number`,
+        );
+      }
+      return value;
+    default: {
+      const parsed = typeof value === 'string' ? new Date(value) : undefined;
+      if (!parsed || Number.isNaN(parsed.getTime())) {
+        throw new InputError(
+          `row ${index}, column ${field.focus}: '${value}' is not a date-time`,
+        );
+      }
+      return parsed;
+    }
+  }
+}
+
+/**
+ * Turns a normalised FOCUS row into a table row. `index` counts rows from 1,
+ * for the error message.
+ *
+ * @internal
+ */
+export function toBillingChargeRow(
+  row: FocusRow,
+  index: number,
+  run: { source: string; runId: string; ingestedAt: Date },
+): DbBillingChargeRow {
+  const result: Record<string, unknown> = {
+    source: run.source,
+    run_id: run.runId,
+    ingested_at: run.ingestedAt,
+  };
+  for (const field of BILLING_FIELDS) {
+    result[field.column] = readBillingField(row.values, field, index);
+  }
+  result.tags = canonicalStringMap(row.tags);
+  return result as unknown as DbBillingChargeRow;
+}
+
+/**
+ * Copies a row's values of {@link BILLING_FIELDS} into `out`, in their
+ * order: compiled once, with a property read by name per FOCUS column, as
+ * reading them by a name held in a variable costs more (the reader's rows
+ * all have the same shape). The names are FOCUS column names from the
+ * fields above, JSON-quoted.
+ */
+// eslint-disable-next-line no-new-func
+const READ_BILLING_VALUES = new Function(
+  'values',
+  'out',
+  BILLING_FIELDS.map(
+    (field, i) => `out[${i}] = values[${JSON.stringify(field.focus)}];`,
+  ).join('\n'),
+) as (
+  values: FocusRow['values'],
+  out: Array<string | number | null | undefined>,
+) => void;
+
+/** JSON-quoted tag keys: keys repeat from row to row. */
+const quotedKeys = new Map<string, string>();
+
+/**
+ * {@link canonicalStringMap}'s text, built without its intermediate arrays
+ * (tags are a few keys, often in order already).
+ */
+function canonicalTags(map: Record<string, string> | undefined): string {
+  if (!map) return '{}';
+  const keys = Object.keys(map);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
+  let json = '{';
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0) json += ',';
+    const key = keys[i];
+    let quoted = quotedKeys.get(key);
+    if (quoted === undefined) {
+      quoted = JSON.stringify(key);
+      if (quotedKeys.size >= 1000) quotedKeys.clear();
+      quotedKeys.set(key, quoted);
+    }
+    json += `${quoted}:${JSON.stringify(map[key])}`;
+  }
+  return `${json}}`;
+}
+
+/** Distinct date-time texts {@link BillingCopyEncoder} remembers. */
+const DATE_CACHE_LIMIT = 10_000;
+
+/**
+ * Writes normalised FOCUS rows as binary COPY rows (fields in the order of
+ * {@link BILLING_COPY_COLUMNS}), checking them as {@link toBillingChargeRow}
+ * does, and collects the billing periods seen. Date-times repeat a lot in
+ * an export (every hour of a month, one billing period), so their parsing
+ * is remembered.
+ *
+ * @internal
+ */
+export class BillingCopyEncoder {
+  /** BillingPeriodStart of the rows, epoch milliseconds; null for rows without one. */
+  readonly periods = new Set<number | null>();
+  /** source, run_id and ingested_at, the same in every row, encoded once. */
+  readonly #runFields: Uint8Array;
+  readonly #dates = new Map<string, number>();
+  /** Scratch: the row's values of {@link BILLING_FIELDS}, in their order. */
+  readonly #fields: Array<string | number | null | undefined> = new Array(
+    BILLING_FIELDS.length,
+  ).fill(null);
+
+  constructor(run: { source: string; runId: string; ingestedAt: Date }) {
+    const fields = new CopyRowBuffer(1024);
+    fields.text(run.source);
+    fields.text(run.runId);
+    fields.timestamp(run.ingestedAt.getTime());
+    this.#runFields = fields.take();
+  }
+
+  /**
+   * Appends the row to `buffer`; `index` counts rows from 1, for errors.
+   * Throws an `InputError` naming the row and column of a bad value.
+   */
+  write(buffer: CopyRowBuffer, row: FocusRow, index: number): void {
+    const values = row.values;
+    buffer.startRow(BILLING_COPY_COLUMNS.length);
+    buffer.encoded(this.#runFields);
+    let period: number | null = null;
+    const fields = this.#fields;
+    READ_BILLING_VALUES(values, fields);
+    for (let f = 0; f < BILLING_FIELDS.length; f++) {
+      const field = BILLING_FIELDS[f];
+      const value = fields[f];
+      // The common cases first, without readBillingField's allocations.
+      if (typeof value === 'string' && value !== '') {
+        if (field.kind === 'text') {
+          buffer.text(value);
+          continue;
+        }
+        if (field.kind === 'date') {
+          const time = this.#date(value, field, index);
+          buffer.timestamp(time);
+          if (field.column === 'billing_period_start') period = time;
+          continue;
+        }
+      } else if (
+        typeof value === 'number' &&
+        field.kind === 'number' &&
+        Number.isFinite(value)
+      ) {
+        buffer.double(value);
+        continue;
+      }
+      const checked = readBillingField(values, field, index);
+      if (checked === null) buffer.text(null);
+      else if (typeof checked === 'number') buffer.double(checked);
+      else if (checked instanceof Date) buffer.timestamp(checked.getTime());
+      else buffer.text(checked);
+    }
+    buffer.text(canonicalTags(row.tags));
+    this.periods.add(period);
+  }
+
+  #date(value: string, field: BillingField, index: number): number {
+    let time = this.#dates.get(value);
+    if (time === undefined) {
+      const parsed = readBillingField({ [field.focus]: value }, field, index);
+      time = (parsed as Date).getTime();
+      if (this.#dates.size >= DATE_CACHE_LIMIT) this.#dates.clear();
+      this.#dates.set(value, time);
+    }
+    return time;
+  }
+}

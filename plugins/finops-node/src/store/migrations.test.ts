@@ -23,7 +23,7 @@ import { toDate } from './time';
 jest.setTimeout(60_000);
 
 const migrationsDir = resolvePackagePath(
-  '@ai-finops/backstage-plugin-finops-backend',
+  '@ai-finops/backstage-plugin-finops-node',
   'migrations',
 );
 

@@ -139,7 +139,7 @@ describe.each(databases.eachSupportedId())(
 
     it('the migration goes down and up again', async () => {
       const directory = resolvePackagePath(
-        '@ai-finops/backstage-plugin-finops-backend',
+        '@ai-finops/backstage-plugin-finops-node',
         'migrations',
       );
       const name = '20261129000000_recommendation_pull_requests.js';

@@ -15,7 +15,6 @@
  */
 
 import {
-  FocusPriceLearner,
   FocusReader,
   listFocusFiles,
   type FinopsDataSource,
@@ -26,7 +25,6 @@ import {
   type FocusMode,
   type FocusS3Options,
   type FocusValidationReport,
-  type LearnedPrice,
 } from '@ai-finops/backstage-plugin-finops-node';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
@@ -140,7 +138,6 @@ export class FocusDataSource implements FinopsDataSource {
   readonly #cacheFacts: number;
   readonly #listFiles: NonNullable<FocusDataSourceOptions['listFiles']>;
   readonly #memory = new Map<string, FileMemory>();
-  readonly #prices = new Map<string, LearnedPrice[]>();
 
   /**
    * One source per entry of `finops.focus.exports`; none when it is not
@@ -245,9 +242,6 @@ export class FocusDataSource implements FinopsDataSource {
     for (const uri of this.#memory.keys()) {
       if (!listed.has(uri)) this.#memory.delete(uri);
     }
-    for (const uri of this.#prices.keys()) {
-      if (!listed.has(uri)) this.#prices.delete(uri);
-    }
 
     const facts = new HourlyCostFacts();
     for (const file of files) {
@@ -297,7 +291,6 @@ export class FocusDataSource implements FinopsDataSource {
     signal?: AbortSignal,
   ) {
     const reader = new FocusReader({ mode: this.mode });
-    const learner = new FocusPriceLearner();
     const budget = this.#cacheFacts - this.#cachedFacts(file.uri);
     let all: HourlyCostFacts | undefined =
       file.version !== undefined && budget > 0
@@ -309,7 +302,6 @@ export class FocusDataSource implements FinopsDataSource {
     for await (const focusRow of reader.read(file)) {
       row += 1;
       if (row % 10_000 === 0) signal?.throwIfAborted();
-      learner.add(focusRow);
       let charge;
       try {
         charge = focusRowToCharge(focusRow, { workload: this.workload });
@@ -339,7 +331,6 @@ export class FocusDataSource implements FinopsDataSource {
     stats.read += 1;
     stats.rows += row;
     this.reports.set(file.uri, reader.report);
-    this.#prices.set(file.uri, learner.prices());
     logger.info(describeReport(reader.report));
     if (file.version !== undefined) {
       this.#memory.set(file.uri, {
@@ -349,15 +340,6 @@ export class FocusDataSource implements FinopsDataSource {
         facts: all,
       });
     }
-  }
-
-  /**
-   * The prices learned from the files read so far (see
-   * `FocusPriceLearner`), one list per file; give them to a `PriceCatalog`,
-   * which averages a SKU's prices over files by hours.
-   */
-  learnedPrices(): LearnedPrice[] {
-    return [...this.#prices.values()].flat();
   }
 
   /** Facts cached for files other than `uri`. */

@@ -16,13 +16,7 @@
 
 import { mockServices } from '@backstage/backend-test-utils';
 import type { JsonValue } from '@backstage/types';
-import {
-  describeWithSharedData,
-  readCsvRecords,
-  sharedDataPath,
-} from '@ai-finops/test-utils';
-import { FocusReader } from '../focus';
-import { learnPricesFromFocus, type LearnedPrice } from './learn';
+import type { LearnedPrice } from './learn';
 import { PriceCatalog } from './PriceCatalog';
 
 const learnedH100: LearnedPrice = {
@@ -223,58 +217,3 @@ describe('PriceCatalog', () => {
     );
   });
 });
-
-// Reading the sample twice takes a few seconds on a loaded machine.
-jest.setTimeout(30_000);
-
-const SAMPLE = sharedDataPath('focus-sample-data-1.0', 'focus_sample.csv');
-
-describeWithSharedData(
-  'focus-sample-data-1.0/focus_sample.csv',
-  'PriceCatalog with prices learned from the FOCUS sample',
-  () => {
-    it("layers the sample's A10G price between config and the list price", async () => {
-      const learned = await learnPricesFromFocus(
-        new FocusReader().read(SAMPLE),
-      );
-      // Independently: the g5.4xlarge usage hours of the sample.
-      let hours = 0;
-      let effective = 0;
-      for (const r of readCsvRecords(SAMPLE)) {
-        if (
-          r.ChargeCategory === 'Usage' &&
-          r.ConsumedUnit === 'Hours' &&
-          r.ChargeDescription.includes(' g5.4xlarge ')
-        ) {
-          hours += Number(r.ConsumedQuantity);
-          effective += Number(r.EffectiveCost);
-        }
-      }
-      expect(hours).toBeGreaterThan(1);
-
-      const query = { gpuModel: 'NVIDIA-A10G', provider: 'AWS' };
-      expect(new PriceCatalog().gpuHourPrice(query)).toMatchObject({
-        layer: 'embedded',
-        usdPerGpuHour: 1.006,
-      });
-      const catalog = new PriceCatalog({ learned });
-      const quote = catalog.gpuHourPrice(query);
-      expect(quote).toMatchObject({
-        layer: 'learned',
-        basis: 'effective',
-        instanceType: 'g5.4xlarge',
-        region: 'us-east-1',
-      });
-      expect(quote?.usdPerGpuHour).toBeCloseTo(effective / hours, 9);
-      expect(
-        catalog.gpuHourPrice({ ...query, basis: 'list' })?.usdPerGpuHour,
-      ).toBeCloseTo(1.624, 9);
-      expect(
-        new PriceCatalog({
-          learned,
-          overrides: [{ instanceType: 'g5.4xlarge', usdPerHour: 1.1 }],
-        }).gpuHourPrice(query),
-      ).toMatchObject({ layer: 'config', usdPerGpuHour: 1.1 });
-    });
-  },
-);

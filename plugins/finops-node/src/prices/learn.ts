@@ -15,16 +15,11 @@
  */
 
 import { gpuOfInstanceType } from '@ai-finops/backstage-plugin-finops-engine';
-import type { FocusRow } from '../focus';
-import {
-  focusRowGpuCount,
-  focusRowInstanceType,
-  hoursPerUnit,
-} from './focusRows';
+import { hoursPerUnit } from './focusRows';
 
 /**
  * The price a bill shows was paid for one SKU: its costs divided by the
- * hours consumed, from FOCUS usage rows priced in hours.
+ * hours consumed, from FOCUS usage rows whose ConsumedUnit is hours.
  *
  * @public
  */
@@ -33,7 +28,7 @@ export interface LearnedPrice {
   provider: string;
   /** FOCUS `RegionId`, when the rows carry one. */
   region?: string;
-  /** FOCUS `SkuId` (or `SkuPriceId` when the rows have no SkuId). */
+  /** FOCUS `SkuId` (the instance type when the rows have no SkuId). */
   skuId: string;
   /** The instance type the rows name (see `focusRowInstanceType`). */
   instanceType?: string;
@@ -57,16 +52,30 @@ export interface LearnedPrice {
 }
 
 /**
- * Why a row taught no price.
+ * Usage a bill charged for one SKU in one consumed unit, summed: what
+ * {@link learnedPrices} divides.
  *
  * @public
  */
-export type FocusPriceSkipReason =
-  | 'not-usage'
-  | 'correction'
-  | 'not-hours'
-  | 'no-quantity'
-  | 'no-sku';
+export interface BilledUsage {
+  /** FOCUS `ProviderName` as written. */
+  provider: string;
+  region?: string;
+  skuId: string;
+  currency: string;
+  /** FOCUS `ConsumedUnit`, e.g. `Hours` or `10 Hours`. */
+  unit: string;
+  instanceType?: string;
+  gpuCount?: number;
+  rows: number;
+  /** Σ ConsumedQuantity. */
+  quantity: number;
+  /** Σ EffectiveCost. */
+  effectiveCost: number;
+  /** Σ ConsumedQuantity of the rows with a ListCost, and Σ of those ListCosts. */
+  listQuantity: number;
+  listCost: number;
+}
 
 interface Accumulator {
   provider: string;
@@ -83,136 +92,81 @@ interface Accumulator {
 }
 
 /**
- * Learns effective (and list) prices per SKU from FOCUS rows: usage rows
- * whose `ConsumedUnit` (or else `PricingUnit`) is hours, grouped by
- * provider, region, SKU and currency; price = Σ cost ÷ Σ hours. Rows of
- * other charge categories, corrections, and rows without a positive
- * quantity or a SKU are skipped and counted.
+ * Learns effective (and list) prices per SKU from billed usage: the usage
+ * whose unit is hours, merged per provider, region, SKU and currency;
+ * price = Σ cost ÷ Σ hours, and per GPU-hour when the instance type names
+ * a GPU. Sorted by provider, region and SKU.
  *
  * @public
  */
-export class FocusPriceLearner {
-  readonly #groups = new Map<string, Accumulator>();
-  readonly skipped: Record<FocusPriceSkipReason, number> = {
-    'not-usage': 0,
-    correction: 0,
-    'not-hours': 0,
-    'no-quantity': 0,
-    'no-sku': 0,
-  };
-
-  /** Adds one row; returns whether it taught a price. */
-  add(row: FocusRow): boolean {
-    const v = row.values;
-    if (v.ChargeCategory !== 'Usage') return this.#skip('not-usage');
-    if (v.ChargeClass === 'Correction') return this.#skip('correction');
-    let hours: number | undefined;
-    const consumed = hoursPerUnit(v.ConsumedUnit);
-    if (consumed !== undefined) {
-      hours = numberOf(v.ConsumedQuantity) * consumed;
-    } else {
-      const pricing = hoursPerUnit(v.PricingUnit);
-      if (pricing === undefined) return this.#skip('not-hours');
-      hours = numberOf(v.PricingQuantity) * pricing;
-    }
-    if (!(hours > 0)) return this.#skip('no-quantity');
-    const skuId = textOf(v.SkuId) ?? textOf(v.SkuPriceId);
-    if (!skuId) return this.#skip('no-sku');
-
-    const provider =
-      textOf(v.ProviderName) ?? textOf(v.ServiceProviderName) ?? '';
-    const region = textOf(v.RegionId);
-    const currency = textOf(v.BillingCurrency) ?? '';
-    const key = JSON.stringify([provider, region ?? null, skuId, currency]);
-    let group = this.#groups.get(key);
+export function learnedPrices(usage: readonly BilledUsage[]): LearnedPrice[] {
+  const groups = new Map<string, Accumulator>();
+  for (const u of usage) {
+    const perUnit = hoursPerUnit(u.unit);
+    const hours = perUnit === undefined ? 0 : u.quantity * perUnit;
+    if (!(hours > 0)) continue;
+    const key = JSON.stringify([
+      u.provider,
+      u.region ?? null,
+      u.skuId,
+      u.currency,
+    ]);
+    let group = groups.get(key);
     if (!group) {
       group = {
-        provider,
-        region,
-        skuId,
-        currency,
+        provider: u.provider,
+        region: u.region,
+        skuId: u.skuId,
+        currency: u.currency,
         rows: 0,
         hours: 0,
         effective: 0,
         listHours: 0,
         list: 0,
       };
-      this.#groups.set(key, group);
+      groups.set(key, group);
     }
-    group.instanceType ??= focusRowInstanceType(row);
-    group.gpuCount ??= focusRowGpuCount(row);
-    group.rows += 1;
+    group.instanceType ??= u.instanceType;
+    group.gpuCount ??= u.gpuCount;
+    group.rows += u.rows;
     group.hours += hours;
-    group.effective += numberOf(v.EffectiveCost);
-    if (typeof v.ListCost === 'number') {
-      group.listHours += hours;
-      group.list += v.ListCost;
-    }
-    return true;
+    group.effective += u.effectiveCost;
+    group.listHours += u.listQuantity * perUnit!;
+    group.list += u.listCost;
   }
-
-  /** The prices learned so far, sorted by provider, region and SKU. */
-  prices(): LearnedPrice[] {
-    const prices = [...this.#groups.values()].map(group => {
-      const gpu = group.instanceType
-        ? gpuOfInstanceType(group.instanceType)
-        : undefined;
-      const gpuCount = group.gpuCount ?? gpu?.gpuCount;
-      const price: LearnedPrice = {
-        provider: group.provider,
-        skuId: group.skuId,
-        currency: group.currency,
-        rows: group.rows,
-        hours: group.hours,
-        effectivePerHour: group.effective / group.hours,
-      };
-      if (group.region) price.region = group.region;
-      if (group.instanceType) price.instanceType = group.instanceType;
-      if (gpu) price.gpuModel = gpu.gpuModel;
-      if (group.listHours > 0) price.listPerHour = group.list / group.listHours;
-      if (gpu && gpuCount) {
-        price.gpuCount = gpuCount;
-        price.effectivePerGpuHour = price.effectivePerHour / gpuCount;
-        if (price.listPerHour !== undefined) {
-          price.listPerGpuHour = price.listPerHour / gpuCount;
-        }
+  const prices = [...groups.values()].map(group => {
+    const gpu = group.instanceType
+      ? gpuOfInstanceType(group.instanceType)
+      : undefined;
+    const gpuCount = group.gpuCount ?? gpu?.gpuCount;
+    const price: LearnedPrice = {
+      provider: group.provider,
+      skuId: group.skuId,
+      currency: group.currency,
+      rows: group.rows,
+      hours: group.hours,
+      effectivePerHour: group.effective / group.hours,
+    };
+    if (group.region) price.region = group.region;
+    if (group.instanceType) price.instanceType = group.instanceType;
+    if (gpu) price.gpuModel = gpu.gpuModel;
+    if (group.listHours > 0) price.listPerHour = group.list / group.listHours;
+    if (gpu && gpuCount) {
+      price.gpuCount = gpuCount;
+      price.effectivePerGpuHour = price.effectivePerHour / gpuCount;
+      if (price.listPerHour !== undefined) {
+        price.listPerGpuHour = price.listPerHour / gpuCount;
       }
-      return price;
-    });
-    return prices.sort(
-      (a, b) =>
-        compare(a.provider, b.provider) ||
-        compare(a.region ?? '', b.region ?? '') ||
-        compare(a.skuId, b.skuId) ||
-        compare(a.currency, b.currency),
-    );
-  }
-
-  #skip(reason: FocusPriceSkipReason): false {
-    this.skipped[reason] += 1;
-    return false;
-  }
-}
-
-/**
- * Learns prices from a stream of FOCUS rows (see {@link FocusPriceLearner}).
- *
- * @public
- */
-export async function learnPricesFromFocus(
-  rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
-): Promise<LearnedPrice[]> {
-  const learner = new FocusPriceLearner();
-  for await (const row of rows) learner.add(row);
-  return learner.prices();
-}
-
-function numberOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function textOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() ? value : undefined;
+    }
+    return price;
+  });
+  return prices.sort(
+    (a, b) =>
+      compare(a.provider, b.provider) ||
+      compare(a.region ?? '', b.region ?? '') ||
+      compare(a.skuId, b.skuId) ||
+      compare(a.currency, b.currency),
+  );
 }
 
 function compare(a: string, b: string): number {

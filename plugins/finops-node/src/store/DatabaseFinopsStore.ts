@@ -70,6 +70,8 @@ import {
   validateBillingSource,
 } from './billing';
 import { PgCopyWriter } from './copy';
+import { queryLearnedPrices } from './learnedPrices';
+import type { LearnedPrice } from '../prices/learn';
 import type {
   FinopsBillingCostRow,
   FinopsBillingCostsOptions,
@@ -956,6 +958,10 @@ export class DatabaseFinopsStore
       const date = formatDay(new Date(from.getTime() + i * ONE_DAY_MS));
       return { date, cost: byDay.get(date) ?? 0 };
     });
+  }
+
+  async queryLearnedPrices(): Promise<LearnedPrice[]> {
+    return queryLearnedPrices(this.#db);
   }
 
   // Series and allocation queries: implemented in ./series.ts.

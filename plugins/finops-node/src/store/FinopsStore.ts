@@ -20,6 +20,7 @@ import type {
 } from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsRecord, FinopsWindow } from '../dataSources';
 import type { FocusRow } from '../focus/FocusReader';
+import type { LearnedPrice } from '../prices/learn';
 
 /**
  * The state of an ingestion run.
@@ -205,6 +206,13 @@ export interface FinopsStore {
   queryBillingCosts(
     options: FinopsBillingCostsOptions,
   ): Promise<FinopsBillingCostRow[]>;
+
+  /**
+   * The prices the stored billing charges show were paid per SKU (effective
+   * and list, per hour and per GPU-hour), learned from usage rows whose
+   * ConsumedUnit is hours; what the price catalog's learned layer holds.
+   */
+  queryLearnedPrices(): Promise<LearnedPrice[]>;
 
   /**
    * Sums the cost facts in one currency per group of allocation dimensions

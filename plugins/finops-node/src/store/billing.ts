@@ -15,6 +15,7 @@
  */
 
 import type { FocusRow } from '../focus/FocusReader';
+import { focusRowGpuCount, focusRowInstanceType } from '../prices/focusRows';
 import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from './canonical';
 import { ONE_DAY_MS, toDate } from './time';
@@ -257,6 +258,8 @@ export const BILLING_COPY_COLUMNS: readonly string[] = [
   'ingested_at',
   ...BILLING_FIELDS.map(f => f.column),
   'tags',
+  'instance_type',
+  'gpu_count',
 ];
 
 /**
@@ -331,7 +334,40 @@ export function toBillingChargeRow(
     result[field.column] = readBillingField(row.values, field, index);
   }
   result.tags = canonicalStringMap(row.tags);
+  const instance = billingInstanceOf(row);
+  result.instance_type = instance.instanceType;
+  result.gpu_count = instance.gpuCount;
   return result as unknown as DbBillingChargeRow;
+}
+
+/** Distinct (SkuPriceDetails, ChargeDescription) pairs remembered. */
+const INSTANCE_CACHE_LIMIT = 10_000;
+const instanceCache = new Map<
+  string,
+  { instanceType: string | null; gpuCount: number | null }
+>();
+
+/**
+ * The instance type and GPU count a row is for, from its SkuPriceDetails or
+ * ChargeDescription; remembered, as an export repeats the same few SKUs.
+ */
+function billingInstanceOf(row: FocusRow): {
+  instanceType: string | null;
+  gpuCount: number | null;
+} {
+  const { SkuPriceDetails: details, ChargeDescription: description } =
+    row.values;
+  const key = `${details ?? ''}\u0000${description ?? ''}`;
+  let instance = instanceCache.get(key);
+  if (!instance) {
+    instance = {
+      instanceType: focusRowInstanceType(row) ?? null,
+      gpuCount: focusRowGpuCount(row) ?? null,
+    };
+    if (instanceCache.size >= INSTANCE_CACHE_LIMIT) instanceCache.clear();
+    instanceCache.set(key, instance);
+  }
+  return instance;
 }
 
 /**
@@ -456,6 +492,10 @@ export class BillingCopyEncoder {
       else buffer.text(checked);
     }
     buffer.text(canonicalTags(row.tags));
+    const instance = billingInstanceOf(row);
+    buffer.text(instance.instanceType);
+    if (instance.gpuCount === null) buffer.text(null);
+    else buffer.double(instance.gpuCount);
     this.periods.add(period);
   }
 

@@ -35,6 +35,10 @@ export interface DbFactDimensionsRow {
   labels: string;
   /** Canonical JSON, sorted keys. */
   tags: string;
+  /** The instance type the row is for (see `focusRowInstanceType`). */
+  instance_type: string | null;
+  /** GPUs per instance, when SkuPriceDetails declares them. */
+  gpu_count: number | null;
 }
 
 /** A row of `finops_cost_facts_hourly`, without its id. @internal */

@@ -34,7 +34,7 @@ import { durationToMilliseconds } from '@backstage/types';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
-import { readAllocationSettings } from './service/allocationConfig';
+import { readAllocationSettings } from './engine/allocationConfig';
 import {
   recommendationsOverHttp,
   schedulePullRequestRefresh,

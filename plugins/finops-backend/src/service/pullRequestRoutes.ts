@@ -49,7 +49,7 @@ import type {
   FinopsPullRequestStore,
   StoredRecommendationPullRequest,
 } from '@ai-finops/backstage-plugin-finops-node';
-import type { AllocationTarget } from './CostAllocator';
+import type { AllocationTarget } from '../engine/CostAllocator';
 
 /**
  * What the pull-request routes need.

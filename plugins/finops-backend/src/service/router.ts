@@ -55,10 +55,10 @@ import {
   parseMonth,
 } from '@ai-finops/backstage-plugin-finops-node';
 import { createOpenApiRouter } from '../schema/openapi';
-import type { AllocationSettings } from './allocationConfig';
-import { CostAllocator, type AllocationTarget } from './CostAllocator';
+import type { AllocationSettings } from '../engine/allocationConfig';
+import { CostAllocator, type AllocationTarget } from '../engine/CostAllocator';
 import type { FinopsIngestion } from './FinopsIngestion';
-import { registerEngineRoutes } from './engineRoutes';
+import { registerEngineRoutes } from '../engine/EntityEngine';
 import { registerEstimateRoutes } from './estimateRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
 import {

@@ -31,12 +31,12 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
 import type express from 'express';
 import type { FinopsPullRequestStore } from '@ai-finops/backstage-plugin-finops-node';
-import type { CostAllocator } from './CostAllocator';
+import type { CostAllocator } from '../engine/CostAllocator';
 import type {
   EntityRecommendationsOf,
   FoundRecommendations,
   FoundRecommendationsCache,
-} from './engineRoutes';
+} from '../engine/EntityEngine';
 
 /** Default of `finops.recommendations.cacheTtl`: 15 minutes. */
 export const DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS = 15 * 60 * 1000;

@@ -15,18 +15,17 @@
  */
 
 import {
-  FocusReader,
+  ingestFocusExport,
   listFocusFiles,
   type FocusFileRef,
   type FocusMode,
-  type FocusRow,
   type FocusS3Options,
   type FocusValidationReport,
 } from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
 import fs from 'node:fs/promises';
 import { openFinopsDatabase } from '../database';
-import { InputError } from '../errors';
+import { InputError } from '@backstage/errors';
 import { databaseOption, withStore } from './billing';
 
 const DEFAULT_SOURCE = 'focus';
@@ -172,34 +171,19 @@ export function addIngestCommand(program: Command) {
           endpoint: options.s3Endpoint,
           forcePathStyle: options.s3ForcePathStyle,
         });
-        const readers: FocusReader[] = [];
-        // One stream of rows from every file, in one transaction: exports
-        // split into parts share billing periods, which must not replace
-        // each other.
-        const read = (file: string | FocusFileRef) => {
-          const reader = new FocusReader({ mode: options.mode });
-          readers.push(reader);
-          return reader.read(file);
-        };
-        async function* allRows(): AsyncGenerator<FocusRow> {
-          for (const file of files) yield* read(file);
-        }
-        // One file (the common case) is read without a generator around the
-        // reader's: each layer costs every row a promise.
-        const rows = () => (files.length === 1 ? read(files[0]) : allRows());
         const database = openFinopsDatabase(options.database, {
           create: true,
         });
-        const stored = await withStore(database, store =>
-          store.replaceBillingCharges(options.source, rows()),
+        // The backend's FOCUS module stores exports through the same
+        // function: charges and the hourly facts the entity cards read.
+        const { stored, reports } = await withStore(database, store =>
+          ingestFocusExport(store, {
+            source: options.source,
+            files,
+            mode: options.mode,
+          }),
         );
-        process.stderr.write(
-          formatReports(
-            readers.map(r => r.report),
-            stored,
-            options.source,
-          ),
-        );
+        process.stderr.write(formatReports(reports, stored, options.source));
       },
     );
 }

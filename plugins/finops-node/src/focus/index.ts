@@ -24,3 +24,5 @@ export {
   type FocusLocationOptions,
   type FocusS3Options,
 } from './locations';
+export * from './facts';
+export * from './ingestFocusExport';

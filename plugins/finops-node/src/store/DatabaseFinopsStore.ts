@@ -69,13 +69,16 @@ import {
   toBillingChargeRow,
   validateBillingSource,
 } from './billing';
+import { billingPeriodHours, deriveBillingFacts } from './billingFacts';
 import { PgCopyWriter } from './copy';
+import { FOCUS_WORKLOAD_COLUMNS } from '../focus/facts';
 import { queryLearnedPrices } from './learnedPrices';
 import type { LearnedPrice } from '../prices/learn';
 import type {
   FinopsBillingCostRow,
   FinopsBillingCostsOptions,
   FinopsBillingIngestion,
+  FinopsBillingIngestionOptions,
   FinopsCostSummary,
   FinopsCostSummaryOptions,
   FinopsIngestionRun,
@@ -536,8 +539,19 @@ export class DatabaseFinopsStore
   async replaceBillingCharges(
     source: string,
     rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+    options: FinopsBillingIngestionOptions = {},
   ): Promise<FinopsBillingIngestion> {
     validateBillingSource(source);
+    if (
+      options.workload !== undefined &&
+      !FOCUS_WORKLOAD_COLUMNS.includes(options.workload)
+    ) {
+      throw new InputError(
+        `Invalid workload column '${
+          options.workload
+        }'; expected one of ${FOCUS_WORKLOAD_COLUMNS.join(', ')}`,
+      );
+    }
     const run = { source, runId: randomUUID(), ingestedAt: new Date() };
 
     return await this.#db.transaction(async tx => {
@@ -547,10 +561,34 @@ export class DatabaseFinopsStore
         ? await this.#insertBillingCharges(tx, rows, run, periods)
         : await this.#copyBillingCharges(tx, rows, run, periods);
 
-      // What earlier runs stored for the same periods of the same source.
       const starts = [...periods]
         .filter((p): p is number => p !== null)
         .sort((a, b) => a - b);
+      // The hours the old and the new charges of these periods cover: the
+      // facts derived from them are derived again below.
+      let hours: { start: number; end: number } | undefined;
+      for (
+        let i = 0;
+        i < Math.max(starts.length, 1);
+        i += WHERE_IN_CHUNK_SIZE
+      ) {
+        const chunk = await billingPeriodHours(tx, source, {
+          starts: starts
+            .slice(i, i + WHERE_IN_CHUNK_SIZE)
+            .map(p => new Date(p)),
+          withoutPeriod: i === 0 && periods.has(null),
+        });
+        if (chunk) {
+          hours = hours
+            ? {
+                start: Math.min(hours.start, chunk.start),
+                end: Math.max(hours.end, chunk.end),
+              }
+            : chunk;
+        }
+      }
+
+      // What earlier runs stored for the same periods of the same source.
       for (let i = 0; i < starts.length; i += WHERE_IN_CHUNK_SIZE) {
         await tx(BILLING_CHARGES_TABLE)
           .where('source', source)
@@ -569,9 +607,41 @@ export class DatabaseFinopsStore
           .delete();
       }
 
+      // The hourly cost facts the entity engine reads, derived from the
+      // source's charges over those hours, and the run that says so.
+      const costFacts = hours
+        ? await deriveBillingFacts(tx, this.#isSqlite, {
+            source,
+            ...hours,
+            workload: options.workload,
+          })
+        : 0;
+      if (hours) {
+        const finishedAt = new Date();
+        await tx(INGESTION_RUNS_TABLE).insert({
+          source,
+          window_start: new Date(hours.start),
+          window_end: new Date(hours.end),
+          status: 'succeeded',
+          cost_rows: costFacts,
+          usage_rows: 0,
+          started_at: run.ingestedAt,
+          finished_at: finishedAt,
+        });
+      }
+
       return {
         rows: stored,
         billingPeriods: starts.map(p => new Date(p).toISOString()),
+        costFacts,
+        ...(hours
+          ? {
+              hours: {
+                start: new Date(hours.start).toISOString(),
+                end: new Date(hours.end).toISOString(),
+              },
+            }
+          : {}),
       };
     });
   }

@@ -20,6 +20,7 @@ import type {
 } from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsRecord, FinopsWindow } from '../dataSources';
 import type { FocusRow } from '../focus/FocusReader';
+import type { FocusWorkloadColumn } from '../focus/facts';
 import type { LearnedPrice } from '../prices/learn';
 
 /**
@@ -95,6 +96,23 @@ export interface FinopsBillingIngestion {
    * sorted); these periods of the source were replaced.
    */
   billingPeriods: string[];
+  /**
+   * Hourly cost facts derived again from the source's charges (see
+   * {@link FinopsStore.replaceBillingCharges}).
+   */
+  costFacts: number;
+  /** The hours (ISO-8601, [start, end)) whose facts were derived again. */
+  hours?: { start: string; end: string };
+}
+
+/**
+ * How {@link FinopsStore.replaceBillingCharges} derives the hourly facts.
+ *
+ * @public
+ */
+export interface FinopsBillingIngestionOptions {
+  /** The FOCUS column that becomes a fact's workload; default `ServiceName`. */
+  workload?: FocusWorkloadColumn;
 }
 
 /**
@@ -190,12 +208,21 @@ export interface FinopsStore {
    * export therefore replaces it, and periods the export does not carry are
    * kept. Rows without a BillingPeriodStart form one period of their own.
    *
+   * In the same transaction the hourly cost facts the entity engine reads
+   * (source `source`) are derived again from the source's stored charges
+   * over every hour the old and new charges of those periods cover, with
+   * their daily roll-ups, and a succeeded ingestion run over those hours is
+   * recorded. This is the one landing of FOCUS data: `ai-finops ingest
+   * focus` and the FOCUS backend module both store exports through it
+   * (via `ingestFocusExport`).
+   *
    * If reading or storing any row fails (a `FocusValidationError` from the
    * reader, or an `InputError` naming the row and column), nothing changes.
    */
   replaceBillingCharges(
     source: string,
     rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+    options?: FinopsBillingIngestionOptions,
   ): Promise<FinopsBillingIngestion>;
 
   /**

@@ -35,10 +35,6 @@ export interface DbFactDimensionsRow {
   labels: string;
   /** Canonical JSON, sorted keys. */
   tags: string;
-  /** The instance type the row is for (see `focusRowInstanceType`). */
-  instance_type: string | null;
-  /** GPUs per instance, when SkuPriceDetails declares them. */
-  gpu_count: number | null;
 }
 
 /** A row of `finops_cost_facts_hourly`, without its id. @internal */
@@ -133,7 +129,9 @@ export interface DbBillingChargeRow {
   service_category: string | null;
   service_name: string | null;
   region_id: string | null;
+  region_name: string | null;
   resource_id: string | null;
+  resource_name: string | null;
   resource_type: string | null;
   charge_category: string | null;
   charge_class: string | null;
@@ -149,6 +147,10 @@ export interface DbBillingChargeRow {
   contracted_cost: number | null;
   /** Canonical JSON, sorted keys. */
   tags: string;
+  /** The instance type the row is for (see `focusRowInstanceType`). */
+  instance_type: string | null;
+  /** GPUs per instance, when SkuPriceDetails declares them. */
+  gpu_count: number | null;
 }
 
 /** @internal */

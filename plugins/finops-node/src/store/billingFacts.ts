@@ -1,0 +1,247 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type { Knex } from 'knex';
+import {
+  focusFactDimensions,
+  spreadOverHours,
+  type FocusWorkloadColumn,
+} from '../focus/facts';
+import { canonicalStringMap } from './canonical';
+import { daysCovering, rebuildDailyRollups } from './rollups';
+import {
+  BILLING_CHARGES_TABLE,
+  COST_FACTS_TABLE,
+  type DbCostFactRow,
+  type DbTimestamp,
+} from './tables';
+import { ONE_HOUR_MS, toDate } from './time';
+
+/** Rows per INSERT (a cost fact binds 14 parameters). */
+const INSERT_BATCH_SIZE = 500;
+
+/**
+ * The stored FOCUS columns a fact is derived from, grouped on: charges that
+ * agree on all of them and on their charge period become one sum before
+ * they are spread over hours.
+ */
+const FACT_SOURCE_COLUMNS = [
+  'provider_name',
+  'service_category',
+  'charge_category',
+  'sub_account_id',
+  'region_id',
+  'region_name',
+  'service_name',
+  'resource_id',
+  'resource_name',
+  'instance_type',
+  'gpu_count',
+  'billing_currency',
+  'tags',
+  'charge_period_start',
+  'charge_period_end',
+] as const;
+
+type GroupedCharge = Record<
+  (typeof FACT_SOURCE_COLUMNS)[number],
+  string | number | null
+> & {
+  billed: number | string | null;
+  effective: number | string | null;
+  list: number | string | null;
+};
+
+/** Currency of facts whose charges have none: ISO 4217 "no currency". */
+const NO_CURRENCY = 'XXX';
+
+/**
+ * The UTC hours [start, end) the charges of `source` in the given billing
+ * periods cover (null: rows without a BillingPeriodStart), or undefined
+ * when there are none.
+ *
+ * @internal
+ */
+export async function billingPeriodHours(
+  tx: Knex.Transaction,
+  source: string,
+  periods: { starts: Date[]; withoutPeriod: boolean },
+): Promise<{ start: number; end: number } | undefined> {
+  const [row] = (await tx(BILLING_CHARGES_TABLE)
+    .where('source', source)
+    .where(q => {
+      if (periods.starts.length > 0) {
+        q.orWhereIn('billing_period_start', periods.starts);
+      }
+      if (periods.withoutPeriod) q.orWhereNull('billing_period_start');
+      if (periods.starts.length === 0 && !periods.withoutPeriod) {
+        q.whereRaw('1 = 0');
+      }
+    })
+    .min({ first: 'charge_period_start' })
+    .max({
+      lastStart: 'charge_period_start',
+      lastEnd: 'charge_period_end',
+    })) as Array<{
+    first: DbTimestamp | null;
+    lastStart: DbTimestamp | null;
+    lastEnd: DbTimestamp | null;
+  }>;
+  if (!row || row.first === null || row.first === undefined) return undefined;
+  const start =
+    Math.floor(toDate(row.first).getTime() / ONE_HOUR_MS) * ONE_HOUR_MS;
+  // The hour after the last one a charge touches; a zero-length charge lies
+  // in its start hour.
+  const end = Math.max(
+    Math.ceil(toDate(row.lastEnd!).getTime() / ONE_HOUR_MS) * ONE_HOUR_MS,
+    Math.floor(toDate(row.lastStart!).getTime() / ONE_HOUR_MS) * ONE_HOUR_MS +
+      ONE_HOUR_MS,
+  );
+  return { start, end };
+}
+
+/**
+ * Derives the hourly cost facts of a billing source over the hours
+ * [start, end) from its stored FOCUS charges: the source's facts in those
+ * hours are deleted, every charge of the source (of any billing period)
+ * that touches them is spread over its hours by time (see
+ * `spreadOverHours`) with the dimensions of `focusFactDimensions`, and the
+ * daily roll-ups of the days are rebuilt. The facts of a billing source are
+ * thus always a function of its charges, whatever was re-ingested.
+ *
+ * @internal
+ */
+export async function deriveBillingFacts(
+  tx: Knex.Transaction,
+  isSqlite: boolean,
+  options: {
+    source: string;
+    start: number;
+    end: number;
+    workload?: FocusWorkloadColumn;
+  },
+): Promise<number> {
+  const { source, start, end, workload } = options;
+  const from = new Date(start);
+  const to = new Date(end);
+  await tx(COST_FACTS_TABLE)
+    .where('source', source)
+    .where('hour', '>=', from)
+    .where('hour', '<', to)
+    .delete();
+
+  const charges = (await tx(BILLING_CHARGES_TABLE)
+    .select([...FACT_SOURCE_COLUMNS])
+    .sum({
+      billed: 'billed_cost',
+      effective: 'effective_cost',
+      list: 'list_cost',
+    })
+    .where('source', source)
+    .where('charge_period_start', '<', to)
+    .where('charge_period_end', '>=', from)
+    .groupBy([...FACT_SOURCE_COLUMNS])) as GroupedCharge[];
+
+  // hour → fact key → fact row
+  const facts = new Map<number, Map<string, DbCostFactRow>>();
+  let count = 0;
+  for (const charge of charges) {
+    const dimensions = focusFactDimensions(
+      {
+        ProviderName: charge.provider_name as string | null,
+        ServiceCategory: charge.service_category as string | null,
+        ChargeCategory: charge.charge_category as string | null,
+        SubAccountId: charge.sub_account_id as string | null,
+        RegionId: charge.region_id as string | null,
+        RegionName: charge.region_name as string | null,
+        ServiceName: charge.service_name as string | null,
+        ResourceId: charge.resource_id as string | null,
+        ResourceName: charge.resource_name as string | null,
+        instanceType: charge.instance_type as string | null,
+        gpuCount: charge.gpu_count === null ? null : Number(charge.gpu_count),
+      },
+      { workload },
+    );
+    const base = {
+      source,
+      kubernetes_id: null,
+      namespace: null,
+      workload: dimensions.workload ?? null,
+      region: dimensions.region ?? null,
+      gpu_model: dimensions.gpuModel ?? null,
+      labels: canonicalStringMap(dimensions.labels),
+      tags: String(charge.tags ?? '{}'),
+      category: dimensions.category,
+      currency: (charge.billing_currency as string | null) || NO_CURRENCY,
+    };
+    const key = JSON.stringify([
+      base.workload,
+      base.region,
+      base.gpu_model,
+      base.labels,
+      base.tags,
+      base.category,
+      base.currency,
+    ]);
+    const billed = Number(charge.billed ?? 0);
+    const effective = Number(charge.effective ?? 0);
+    const list = Number(charge.list ?? 0);
+    for (const { hour, share } of spreadOverHours(
+      toDate(charge.charge_period_start as DbTimestamp).getTime(),
+      toDate(charge.charge_period_end as DbTimestamp).getTime(),
+    )) {
+      if (hour < start || hour >= end) continue;
+      let byKey = facts.get(hour);
+      if (!byKey) {
+        byKey = new Map();
+        facts.set(hour, byKey);
+      }
+      const fact = byKey.get(key);
+      if (fact) {
+        fact.billed_cost += billed * share;
+        fact.effective_cost += effective * share;
+        fact.list_cost += list * share;
+      } else {
+        byKey.set(key, {
+          ...base,
+          hour: new Date(hour),
+          billed_cost: billed * share,
+          effective_cost: effective * share,
+          list_cost: list * share,
+        });
+        count += 1;
+      }
+    }
+  }
+
+  let batch: DbCostFactRow[] = [];
+  for (const byKey of facts.values()) {
+    for (const fact of byKey.values()) {
+      batch.push(fact);
+      if (batch.length >= INSERT_BATCH_SIZE) {
+        await tx(COST_FACTS_TABLE).insert(batch);
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) await tx(COST_FACTS_TABLE).insert(batch);
+
+  await rebuildDailyRollups(tx, isSqlite, {
+    ...daysCovering(from, to),
+    source,
+  });
+  return count;
+}

@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { InputError } from './errors';
+import { InputError } from '@backstage/errors';
 
 /**
  * A connection to the AI FinOps store, shaped like the backend's

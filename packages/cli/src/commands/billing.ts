@@ -20,7 +20,7 @@ import {
 } from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
 import { openFinopsDatabase, type FinopsDatabase } from '../database';
-import { InputError } from '../errors';
+import { InputError } from '@backstage/errors';
 
 const COST_COLUMNS = ['billed_cost', 'effective_cost', 'list_cost'];
 

@@ -22,13 +22,8 @@ import {
   type PolicyViolation,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '../errors';
-import {
-  asInputError,
-  readManifests,
-  readPolicies,
-  readPrices,
-} from './checkInput';
+import { InputError } from '@backstage/errors';
+import { readManifests, readPolicies, readPrices } from './checkInput';
 
 /**
  * Ends `ai-finops check` with exit code 1: the input was read and a deny
@@ -141,9 +136,9 @@ export function addCheckCommand(program: Command) {
         if (manifests.objects.length === 0) {
           throw new InputError(`${location}: no Kubernetes objects found`);
         }
-        const result = await asInputError(() =>
-          checkGuardrails(policies, manifests.objects, { prices }),
-        );
+        const result = checkGuardrails(policies, manifests.objects, {
+          prices,
+        });
         const { report, estimate } = result;
         if (options.format === 'json') {
           process.stdout.write(

@@ -15,25 +15,22 @@
  */
 
 import {
-  GuardrailInputError,
   loadManifests,
   parseManifestFile,
   parsePriceCsv,
   PolicySet,
+  readManifestFiles,
   type LoadedManifests,
   type ManifestFile,
   type PriceOverrides,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
+import { InputError, isError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors';
 
 // Reading what `ai-finops check` and `estimate` are given: a manifest file, a
 // directory of them (kustomizations rendered), or `-` for stdin (e.g. the
 // output of `kustomize build`); a directory of policies; a prices CSV.
-
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const SKIPPED_DIRS = new Set(['node_modules']);
 
 function readError(file: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -41,49 +38,6 @@ function readError(file: string, error: unknown): InputError {
   if (code === 'ENOENT') reason = 'no such file or directory';
   else if (code === 'EACCES') reason = 'permission denied';
   return new InputError(`${file}: cannot read it (${reason})`);
-}
-
-/** Turns the shared code's input errors into the CLI's (exit code 2). */
-export async function asInputError<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof GuardrailInputError) {
-      throw new InputError(error.message);
-    }
-    throw error;
-  }
-}
-
-async function walk(root: string, rel = ''): Promise<ManifestFile[]> {
-  const dir = path.join(root, rel);
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    throw readError(dir, error);
-  }
-  const out: ManifestFile[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    // Hidden folders (.git, .github) and dependencies are not manifests.
-    if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
-    const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      out.push(...(await walk(root, relPath)));
-    } else if (
-      entry.isFile() &&
-      (MANIFEST_EXTENSIONS.has(path.extname(entry.name)) ||
-        entry.name === 'Kustomization')
-    ) {
-      const file = path.join(root, relPath);
-      try {
-        out.push({ path: relPath, content: await fs.readFile(file, 'utf8') });
-      } catch (error) {
-        throw readError(file, error);
-      }
-    }
-  }
-  return out;
 }
 
 async function readStdin(): Promise<string> {
@@ -102,11 +56,11 @@ export async function readManifests(
 ): Promise<LoadedManifests & { files: number }> {
   if (location === '-') {
     const content = await readStdin();
-    return asInputError(() => ({
+    return {
       objects: parseManifestFile({ path: '<stdin>', content }),
       kustomizations: [],
       files: 1,
-    }));
+    };
   }
   let stat;
   try {
@@ -115,7 +69,7 @@ export async function readManifests(
     throw readError(location, error);
   }
   if (stat.isDirectory()) {
-    const files = await walk(location);
+    const files = await readManifestFiles(location);
     // Paths stay relative to the directory (so that two trees compare), and
     // messages name files as the user typed the directory.
     const prefix =
@@ -126,7 +80,7 @@ export async function readManifests(
     try {
       loaded = loadManifests(files);
     } catch (error) {
-      if (error instanceof GuardrailInputError) {
+      if (isError(error) && error.name === 'InputError') {
         throw new InputError(`${prefix}${error.message}`);
       }
       throw error;
@@ -140,11 +94,11 @@ export async function readManifests(
   } catch (error) {
     throw readError(location, error);
   }
-  return asInputError(() => ({
+  return {
     objects: parseManifestFile({ path: location, content }),
     kustomizations: [],
     files: 1,
-  }));
+  };
 }
 
 /** The policies, bindings and params in a directory (or one file). */
@@ -157,7 +111,9 @@ export async function readPolicies(location: string): Promise<PolicySet> {
   }
   let files: ManifestFile[];
   if (stat.isDirectory()) {
-    files = (await walk(location)).map(f => ({
+    files = (
+      await readManifestFiles(location, { label: `--policies ${location}` })
+    ).map(f => ({
       ...f,
       path: path.join(location, f.path),
     }));
@@ -175,7 +131,7 @@ export async function readPolicies(location: string): Promise<PolicySet> {
       `--policies ${location}: no .yaml, .yml or .json files`,
     );
   }
-  return asInputError(() => PolicySet.load(files));
+  return PolicySet.load(files);
 }
 
 /** A `--prices` CSV (`resource,usd_per_unit_hour`). */
@@ -189,5 +145,5 @@ export async function readPrices(
   } catch (error) {
     throw readError(`--prices ${file}`, error);
   }
-  return asInputError(() => parsePriceCsv({ path: file, content }));
+  return parsePriceCsv({ path: file, content });
 }

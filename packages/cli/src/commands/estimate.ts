@@ -20,7 +20,7 @@ import {
   formatCostEstimateMarkdown,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { Command, Option } from 'commander';
-import { asInputError, readManifests, readPrices } from './checkInput';
+import { readManifests, readPrices } from './checkInput';
 
 /** `ai-finops estimate <manifests> [--prices F] [--base <dir>]` */
 export function addEstimateCommand(program: Command) {
@@ -53,16 +53,12 @@ export function addEstimateCommand(program: Command) {
       ) => {
         const prices = await readPrices(options.prices);
         const head = await readManifests(location);
-        const report = await asInputError(() =>
-          estimateCosts(head.objects, { prices }),
-        );
+        const report = estimateCosts(head.objects, { prices });
         let diff;
         let base;
         if (options.base !== undefined) {
           const baseManifests = await readManifests(options.base);
-          base = await asInputError(() =>
-            estimateCosts(baseManifests.objects, { prices }),
-          );
+          base = estimateCosts(baseManifests.objects, { prices });
           diff = diffCostEstimates(base, report);
         }
         if (options.format === 'json') {

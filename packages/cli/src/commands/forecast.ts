@@ -16,7 +16,7 @@
 
 import { forecast } from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
-import { InputError } from '../errors';
+import { InputError } from '@backstage/errors';
 import {
   csvField,
   formatNumber,

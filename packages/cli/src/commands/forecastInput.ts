@@ -15,7 +15,7 @@
  */
 
 import fs from 'node:fs/promises';
-import { InputError } from '../errors';
+import { InputError } from '@backstage/errors';
 
 // The long CSV that `ai-finops forecast` and `ai-finops detect` read:
 // `series_id,timestamp,value` (header row required, other columns ignored),

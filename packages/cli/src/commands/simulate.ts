@@ -29,7 +29,7 @@ import {
   type PolicyName,
 } from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
-import { InputError } from '../errors';
+import { InputError } from '@backstage/errors';
 
 const CSV_COLUMNS = [
   'trace',

@@ -18,21 +18,21 @@ import {
   checkGuardrails,
   estimateCosts,
   gitopsCloneUrl,
-  GuardrailInputError,
   HOURS_PER_MONTH,
   knownGpuModels,
   loadManifests,
   parsePriceCsv,
   PolicySet,
+  readManifestFiles,
   renderInferenceService,
   type CostEstimateReport,
   type InferenceServiceSpec,
-  type ManifestFile,
   type PolicyReport,
   type PolicyViolation,
   type PriceOverrides,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { finopsEstimatePermission } from '@ai-finops/backstage-plugin-finops-common';
+import type { PriceCatalog } from '@ai-finops/backstage-plugin-finops-node';
 import type {
   BackstageCredentials,
   HttpAuthService,
@@ -61,6 +61,11 @@ export interface EstimateRouteOptions {
   ): Promise<void>;
   policiesDir?: string;
   pricesFile?: string;
+  /**
+   * The price catalog (`finops.prices.overrides`, then learned from FOCUS,
+   * then embedded), asked after the prices file and the policies' params.
+   */
+  prices?: () => Promise<PriceCatalog>;
 }
 
 /** A guardrail result as the form shows it. */
@@ -71,8 +76,6 @@ interface GuardrailResultDto {
   object: { kind: string; name: string; namespace?: string };
   location: string;
 }
-
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** What the template form leaves empty while it is being filled. */
 const PREVIEW_DEFAULTS = {
@@ -88,41 +91,6 @@ const PREVIEW_DEFAULTS = {
   delivery: 'argocd',
   repoUrl: 'github.com?owner=preview&repo=gitops',
 } as const;
-
-function asInputError<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof GuardrailInputError) {
-      throw new InputError(error.message);
-    }
-    throw error;
-  }
-}
-
-async function readYamlTree(root: string): Promise<ManifestFile[]> {
-  const out: ManifestFile[] = [];
-  async function walk(rel: string) {
-    const dir = path.join(root, rel);
-    const entries = await fs.readdir(dir, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.')) continue;
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(relPath);
-      else if (
-        entry.isFile() &&
-        MANIFEST_EXTENSIONS.has(path.extname(entry.name))
-      ) {
-        out.push({
-          path: path.join(root, relPath),
-          content: await fs.readFile(path.join(root, relPath), 'utf8'),
-        });
-      }
-    }
-  }
-  await walk('');
-  return out;
-}
 
 function optionalString(
   body: Record<string, unknown>,
@@ -267,17 +235,18 @@ export function registerEstimateRoutes(
   async function loadGuardrails() {
     let policies: PolicySet | undefined;
     if (policiesDir) {
-      let files: ManifestFile[];
+      let files;
       try {
-        files = await readYamlTree(policiesDir);
+        files = await readManifestFiles(policiesDir);
       } catch (error) {
+        // The configuration is wrong, not the request: a server error.
         throw new Error(
-          `finops.guardrails.policies: cannot read ${policiesDir} (${
-            (error as NodeJS.ErrnoException).code ?? error
-          })`,
+          `finops.guardrails.policies: ${(error as Error).message}`,
         );
       }
-      policies = PolicySet.load(files);
+      policies = PolicySet.load(
+        files.map(f => ({ ...f, path: path.join(policiesDir, f.path) })),
+      );
       logger.info(
         `Estimate preview: ${policies.policyNames.length} guardrail policies from ${policiesDir}`,
       );
@@ -308,20 +277,20 @@ export function registerEstimateRoutes(
     const body = (req.body ?? {}) as Record<string, unknown>;
     const spec = specFromFormValues(body);
 
-    const files = asInputError(() =>
-      renderInferenceService(spec, knownGpuModels()),
-    );
-    const { objects } = asInputError(() => loadManifests(files));
+    const files = renderInferenceService(spec, knownGpuModels());
+    const { objects } = loadManifests(files);
     const { policies, prices } = await guardrails();
+    const gpuPrice = (await options.prices?.())?.gpuPriceLookup();
 
     let estimate: CostEstimateReport;
     let report: PolicyReport | undefined;
     if (policies) {
-      ({ estimate, report } = asInputError(() =>
-        checkGuardrails(policies, objects, { prices }),
-      ));
+      ({ estimate, report } = checkGuardrails(policies, objects, {
+        prices,
+        gpuPrice,
+      }));
     } else {
-      estimate = asInputError(() => estimateCosts(objects, { prices }));
+      estimate = estimateCosts(objects, { prices, gpuPrice });
     }
 
     const budget = spec.monthlyBudget;

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
 import {
   FINOPS_GPU_MODEL_ANNOTATION,
   FINOPS_MONTHLY_BUDGET_ANNOTATION,
@@ -23,11 +24,10 @@ import { isClusterScopedKind } from '../policy/kustomize';
 import {
   describeLocation,
   describeObject,
-  GuardrailInputError,
   type KubernetesObject,
   type ManifestObject,
 } from '../policy/manifests';
-import { Quantity, QuantityError } from '../policy/quantity';
+import { Quantity } from '../policy/quantity';
 import {
   catalogGpuPrice,
   knownGpuModels,
@@ -232,13 +232,11 @@ function containersOf(o: KubernetesObject, pod: PodSpecRef): ContainerRef[] {
     const list = pod.spec[field];
     if (list === undefined) continue;
     if (!Array.isArray(list)) {
-      throw new GuardrailInputError(`${pod.path}.${field} must be a list`);
+      throw new InputError(`${pod.path}.${field} must be a list`);
     }
     list.forEach((c, i) => {
       if (!isRecord(c)) {
-        throw new GuardrailInputError(
-          `${pod.path}.${field}[${i}] must be a mapping`,
-        );
+        throw new InputError(`${pod.path}.${field}[${i}] must be a mapping`);
       }
       out.push({
         container: c,
@@ -268,23 +266,19 @@ function resourcesOf(c: ContainerRef): Resources {
   const out: Resources = { cpu: 0, memoryGiB: 0, gpu: {} };
   if (r === undefined) return out;
   if (!isRecord(r))
-    throw new GuardrailInputError(`${c.path}.resources must be a mapping`);
+    throw new InputError(`${c.path}.resources must be a mapping`);
   const read = (section: string, key: string): Quantity | undefined => {
     const map = r[section];
     if (map === undefined) return undefined;
     if (!isRecord(map)) {
-      throw new GuardrailInputError(
-        `${c.path}.resources.${section} must be a mapping`,
-      );
+      throw new InputError(`${c.path}.resources.${section} must be a mapping`);
     }
     if (map[key] === undefined) return undefined;
     try {
       return Quantity.from(map[key]);
     } catch (e) {
-      throw new GuardrailInputError(
-        `${c.path}.resources.${section}.${key}: ${
-          (e as QuantityError).message
-        }`,
+      throw new InputError(
+        `${c.path}.resources.${section}.${key}: ${(e as Error).message}`,
       );
     }
   };
@@ -306,7 +300,7 @@ function resourcesOf(c: ContainerRef): Resources {
   for (const k of keys) {
     const q = read('limits', k) ?? read('requests', k)!;
     if (!q.isInteger() || q.sign() < 0) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${
           c.path
         }.resources.limits.${k}: GPUs are counted in whole devices, not ${q.toString()}`,
@@ -382,9 +376,7 @@ function positiveNumber(
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new GuardrailInputError(
-      `${field}: '${value}' is not a non-negative number`,
-    );
+    throw new InputError(`${field}: '${value}' is not a non-negative number`);
   }
   return n;
 }
@@ -399,7 +391,7 @@ function replicasOf(
   const int = (v: unknown, field: string, fallback: number) => {
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${field}: ${JSON.stringify(v)} is not a whole number of replicas`,
       );
     }
@@ -466,7 +458,7 @@ function replicasOf(
  * of the GPU. A GPU-hour's list price already holds its share of the
  * instance's CPU and memory, so cpu and memory are priced only when
  * `options.prices` gives rates. Bad input (unknown GPU model, unparsable
- * quantity) throws one {@link GuardrailInputError} naming file, object and
+ * quantity) throws one {@link InputError} naming file, object and
  * field.
  *
  * @public
@@ -490,7 +482,7 @@ export function estimateCosts(
     try {
       const pod = podSpecOf(o);
       if (!pod) {
-        if (continuous) throw new GuardrailInputError('has no pod spec');
+        if (continuous) throw new InputError('has no pod spec');
         continue;
       }
       const resources = podResources(containersOf(o, pod));
@@ -510,9 +502,9 @@ export function estimateCosts(
         estimateWorkload(m, pod, resources, objects, lookup, options.prices),
       );
     } catch (e) {
-      if (e instanceof GuardrailInputError) {
+      if (e instanceof InputError) {
         // Errors about another object (an HPA) carry its location after '@'.
-        throw new GuardrailInputError(
+        throw new InputError(
           e.message.startsWith('@')
             ? e.message.slice(1)
             : `${where}: ${e.message}`,
@@ -638,7 +630,7 @@ function estimateWorkload(
   let gpusPerReplica = 0;
   if (gpuDevices > 0) {
     if (!gpuModel && gpuModelChoices.length === 0) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `requests ${gpuDevices} GPU device(s) (${Object.keys(
           resources.gpu,
         ).join(', ')}) but names no GPU model: set ${
@@ -656,7 +648,7 @@ function estimateWorkload(
       const base = model.replace(/-MIG-.*$/i, '');
       const quote = lookup(base, { region });
       if (!quote) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${gpuModelFrom}: GPU model '${model}' has no price${
             prices ? ` in ${prices.source} or` : ' in'
           } the embedded catalog (known: ${knownGpuModels().join(
@@ -683,7 +675,7 @@ function estimateWorkload(
       } else {
         const mig = /^nvidia\.com\/mig-(\d+)g\.\d+gb$/.exec(resource);
         if (!mig) {
-          throw new GuardrailInputError(
+          throw new InputError(
             `resource '${resource}' is not a MIG profile of the form nvidia.com/mig-<g>g.<memory>gb`,
           );
         }

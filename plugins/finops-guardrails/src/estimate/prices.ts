@@ -14,13 +14,14 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
 import {
   GPU_INSTANCE_PRICES,
   gpuHourPrice,
   normaliseGpuModel,
   type GpuInstancePrice,
 } from '@ai-finops/backstage-plugin-finops-engine';
-import { GuardrailInputError, type ManifestFile } from '../policy/manifests';
+import type { ManifestFile } from '../policy/manifests';
 
 /**
  * Prices that override the embedded catalog: per GPU-hour by GPU model, per
@@ -121,7 +122,7 @@ function splitCsvLine(line: string): string[] {
  * Reads a `--prices` CSV: header `resource,usd_per_unit_hour`, then rows
  * whose resource is `gpu:<model>` (per GPU-hour), `cpu` (per requested
  * core-hour) or `memory` (per requested GiB-hour). Bad input is one
- * {@link GuardrailInputError} naming the file, row and column.
+ * {@link InputError} naming the file, row and column.
  *
  * @public
  */
@@ -133,7 +134,7 @@ export function parsePriceCsv(file: ManifestFile): PriceOverrides {
     header[0] !== 'resource' ||
     header[1] !== 'usd_per_unit_hour'
   ) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `${
         file.path
       }: row 1: expected the header 'resource,usd_per_unit_hour', found '${
@@ -148,14 +149,14 @@ export function parsePriceCsv(file: ManifestFile): PriceOverrides {
     if (line.trim() === '') return;
     const cells = splitCsvLine(line);
     if (cells.length !== 2) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${file.path}: row ${row}: expected 2 columns (resource,usd_per_unit_hour), found ${cells.length}`,
       );
     }
     const [resource, price] = cells;
     const value = Number(price);
     if (price === '' || !Number.isFinite(value) || value < 0) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${file.path}: row ${row}, column usd_per_unit_hour: '${price}' is not a non-negative number`,
       );
     }
@@ -163,7 +164,7 @@ export function parsePriceCsv(file: ManifestFile): PriceOverrides {
       ? `gpu:${normaliseGpuModel(resource.slice(4))}`
       : resource;
     if (seen.has(key)) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${file.path}: row ${row}, column resource: '${resource}' is listed twice`,
       );
     }
@@ -173,7 +174,7 @@ export function parsePriceCsv(file: ManifestFile): PriceOverrides {
     else if (resource.startsWith('gpu:') && resource.length > 4) {
       out.gpu[resource.slice(4)] = value;
     } else {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${file.path}: row ${row}, column resource: '${resource}' is not gpu:<model>, cpu or memory`,
       );
     }

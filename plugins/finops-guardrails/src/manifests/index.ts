@@ -16,3 +16,5 @@
 
 export { gitopsCloneUrl, renderInferenceService } from './inferenceService';
 export type { InferenceServiceSpec, RenderedFile } from './inferenceService';
+export { readManifestFiles } from './readManifestFiles';
+export type { ReadManifestFilesOptions } from './readManifestFiles';

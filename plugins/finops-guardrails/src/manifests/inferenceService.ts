@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
 import {
   FINOPS_BILLING_TAGS_ANNOTATION,
   FINOPS_GITOPS_REPO_ANNOTATION,
@@ -27,7 +28,6 @@ import {
   FINOPS_EXPECTED_TOKENS_PER_SECOND_ANNOTATION,
   GPU_PRODUCT_LABEL,
 } from '../estimate/estimate';
-import { GuardrailInputError } from '../policy/manifests';
 import { stringify } from 'yaml';
 
 /**
@@ -119,7 +119,7 @@ export function gitopsCloneUrl(repoUrl: string): string {
   const owner = params.get('owner');
   const repo = params.get('repo');
   if (!host || !owner || !repo) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `input.gitopsRepoUrl: '${repoUrl}' is neither an https URL nor host?owner=…&repo=…`,
     );
   }
@@ -128,7 +128,7 @@ export function gitopsCloneUrl(repoUrl: string): string {
 
 function check(spec: InferenceServiceSpec, knownGpuModels: readonly string[]) {
   const bad = (field: string, why: string) =>
-    new GuardrailInputError(`input.${field}: ${why}`);
+    new InputError(`input.${field}: ${why}`);
   if (!DNS1123.test(spec.name) || spec.name.length > 40) {
     throw bad(
       'name',

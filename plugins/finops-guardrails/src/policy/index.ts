@@ -20,7 +20,6 @@ export type { LoadedManifests } from './kustomize';
 export {
   asKubernetesObject,
   describeObject,
-  GuardrailInputError,
   looksLikeKubernetesObject,
   parseManifestFile,
   parseYamlDocuments,
@@ -39,7 +38,7 @@ export type {
   PolicyViolation,
   ValidationAction,
 } from './policySet';
-export { Quantity, QuantityError } from './quantity';
+export { Quantity } from './quantity';
 export {
   checkGuardrails,
   formatPolicyReportMarkdown,

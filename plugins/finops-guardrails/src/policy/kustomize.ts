@@ -14,9 +14,9 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
 import {
   asKubernetesObject,
-  GuardrailInputError,
   parseManifestFile,
   parseYamlDocuments,
   type KubernetesObject,
@@ -162,7 +162,7 @@ class Renderer {
       if (KUSTOMIZATION_NAMES.includes(basename(f.path))) {
         const dir = dirname(normalizePath(f.path));
         if (this.#kustomizations.has(dir)) {
-          throw new GuardrailInputError(
+          throw new InputError(
             `${f.path}: directory '${
               dir || '.'
             }' has more than one kustomization file`,
@@ -171,7 +171,7 @@ class Renderer {
         const docs = parseYamlDocuments(f);
         const spec = docs[0]?.value ?? {};
         if (!isRecord(spec) || docs.length > 1) {
-          throw new GuardrailInputError(
+          throw new InputError(
             `${f.path}: a kustomization must be a single YAML mapping`,
           );
         }
@@ -196,12 +196,12 @@ class Renderer {
   render(dir: string, stack: string[]): ManifestObject[] {
     const k = this.#kustomizations.get(dir);
     if (!k) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${stack[stack.length - 1] ?? dir}: '${dir}' has no kustomization.yaml`,
       );
     }
     if (stack.includes(dir)) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${k.file}: kustomizations form a cycle: ${[...stack, dir].join(
           ' → ',
         )}`,
@@ -210,7 +210,7 @@ class Renderer {
     const spec = k.spec;
     for (const field of Object.keys(spec)) {
       if (!SUPPORTED_FIELDS.has(field)) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${
             k.file
           }: field '${field}' is not supported by the ai-finops kustomize reader; run \`kustomize build ${
@@ -227,7 +227,7 @@ class Renderer {
     ];
     for (const entry of resources) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || entry.startsWith('git@')) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: resource '${entry}' is remote; ai-finops reads local files only`,
         );
       }
@@ -239,7 +239,7 @@ class Renderer {
       }
       const file = this.#files.get(path);
       if (!file) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: resource '${entry}' not found (looked for ${path})`,
         );
       }
@@ -254,7 +254,7 @@ class Renderer {
 
     for (const [i, entry] of this.#list(k, 'patchesStrategicMerge').entries()) {
       if (typeof entry !== 'string') {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: patchesStrategicMerge[${i}] must be a path or an inline patch`,
         );
       }
@@ -278,7 +278,7 @@ class Renderer {
         !isRecord(entry) ||
         (entry.path === undefined) === (entry.patch === undefined)
       ) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: ${where} needs exactly one of path or patch`,
         );
       }
@@ -292,7 +292,7 @@ class Renderer {
       )) {
         if (Array.isArray(patch.value)) {
           if (!target) {
-            throw new GuardrailInputError(
+            throw new InputError(
               `${k.file}: ${where} is a JSON 6902 patch and needs a target`,
             );
           }
@@ -311,7 +311,7 @@ class Renderer {
     const namespace = spec.namespace;
     if (namespace !== undefined) {
       if (typeof namespace !== 'string') {
-        throw new GuardrailInputError(`${k.file}: namespace must be a string`);
+        throw new InputError(`${k.file}: namespace must be a string`);
       }
       for (const o of objects) {
         if (!CLUSTER_SCOPED_KINDS.has(o.object.kind)) {
@@ -355,9 +355,7 @@ class Renderer {
     }
     for (const [i, l] of this.#list(k, 'labels').entries()) {
       if (!isRecord(l)) {
-        throw new GuardrailInputError(
-          `${k.file}: labels[${i}] must be a mapping`,
-        );
+        throw new InputError(`${k.file}: labels[${i}] must be a mapping`);
       }
       labelSets.push({
         pairs: this.#stringMap(k, l.pairs ?? {}, `labels[${i}].pairs`),
@@ -398,7 +396,7 @@ class Renderer {
         typeof entry.name !== 'string' ||
         !Number.isInteger(entry.count)
       ) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: replicas[${i}] needs a name and an integer count`,
         );
       }
@@ -414,7 +412,7 @@ class Renderer {
           ].includes(o.object.kind),
       );
       if (hits.length === 0) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: replicas[${i}]: no Deployment, StatefulSet or ReplicaSet named '${entry.name}'`,
         );
       }
@@ -422,7 +420,7 @@ class Renderer {
     }
     for (const [i, entry] of this.#list(k, 'images').entries()) {
       if (!isRecord(entry) || typeof entry.name !== 'string') {
-        throw new GuardrailInputError(`${k.file}: images[${i}] needs a name`);
+        throw new InputError(`${k.file}: images[${i}] needs a name`);
       }
       for (const o of objects) applyImage(o.object, entry);
     }
@@ -433,7 +431,7 @@ class Renderer {
     const v = k.spec[field];
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) {
-      throw new GuardrailInputError(`${k.file}: ${field} must be a list`);
+      throw new InputError(`${k.file}: ${field} must be a list`);
     }
     return v;
   }
@@ -441,9 +439,7 @@ class Renderer {
   #stringList(k: Kustomization, field: string): string[] {
     return this.#list(k, field).map((v, i) => {
       if (typeof v !== 'string') {
-        throw new GuardrailInputError(
-          `${k.file}: ${field}[${i}] must be a string`,
-        );
+        throw new InputError(`${k.file}: ${field}[${i}] must be a string`);
       }
       return v;
     });
@@ -453,7 +449,7 @@ class Renderer {
     const v = k.spec[field];
     if (v === undefined) return undefined;
     if (typeof v !== 'string') {
-      throw new GuardrailInputError(`${k.file}: ${field} must be a string`);
+      throw new InputError(`${k.file}: ${field} must be a string`);
     }
     return v;
   }
@@ -464,7 +460,7 @@ class Renderer {
     field: string,
   ): Record<string, string> {
     if (!isRecord(v) || Object.values(v).some(x => typeof x !== 'string')) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${k.file}: ${field} must map names to strings (quote numbers and booleans)`,
       );
     }
@@ -481,7 +477,7 @@ class Renderer {
       const path = join(k.dir, text);
       const file = this.#files.get(path);
       if (!file) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${k.file}: ${where}: patch file '${text}' not found (looked for ${path})`,
         );
       }
@@ -508,7 +504,7 @@ class Renderer {
     where: string,
   ) {
     if (!isRecord(patch)) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${where}: a strategic merge patch must be a mapping`,
       );
     }
@@ -527,7 +523,7 @@ class Renderer {
       );
     }
     if (hits.length === 0) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${where}: the patch matches no resource of ${k.dir || '.'}${
           isRecord(patch.metadata)
             ? ` (looked for ${String(patch.kind)} ${String(
@@ -563,7 +559,7 @@ class Renderer {
   ) {
     const hits = objects.filter(o => matchesTarget(o.object, target, where));
     if (hits.length === 0) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${where}: the JSON 6902 patch target matches no resource of ${
           k.dir || '.'
         }`,
@@ -614,9 +610,7 @@ function matchesSelector(
       if (m) return !(m[1] in l);
       m = /^([^!=\s]+)$/.exec(term);
       if (m) return m[1] in l;
-      throw new GuardrailInputError(
-        `${where}: unsupported selector term '${term}'`,
-      );
+      throw new InputError(`${where}: unsupported selector term '${term}'`);
     });
 }
 
@@ -625,7 +619,7 @@ function matchesTarget(o: KubernetesObject, t: Target, where: string): boolean {
     try {
       return new RegExp(`^(?:${pattern})$`).test(value);
     } catch {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${where}: target pattern '${pattern}' is not a valid regular expression`,
       );
     }
@@ -729,7 +723,7 @@ function stripDirectives(v: unknown): any {
 
 function pointer(path: unknown, where: string): string[] {
   if (typeof path !== 'string' || (path !== '' && !path.startsWith('/'))) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `${where}: path must be a JSON pointer such as /spec/replicas`,
     );
   }
@@ -743,9 +737,7 @@ function pointer(path: unknown, where: string): string[] {
 
 function applyJsonPatchOp(doc: any, op: unknown, where: string): any {
   if (!isRecord(op) || typeof op.op !== 'string') {
-    throw new GuardrailInputError(
-      `${where}: each JSON 6902 operation needs an op`,
-    );
+    throw new InputError(`${where}: each JSON 6902 operation needs an op`);
   }
   const path = pointer(op.path, where);
   const get = (p: string[]) => {
@@ -760,7 +752,7 @@ function applyJsonPatchOp(doc: any, op: unknown, where: string): any {
   const parentOf = (p: string[]) => {
     const parent = get(p.slice(0, -1));
     if (!isRecord(parent) && !Array.isArray(parent)) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${where}: ${String(op.path)}: the parent does not exist`,
       );
     }
@@ -772,14 +764,12 @@ function applyJsonPatchOp(doc: any, op: unknown, where: string): any {
     if (Array.isArray(parent)) {
       const i = Number(last);
       if (!Number.isInteger(i) || i < 0 || i >= parent.length) {
-        throw new GuardrailInputError(
-          `${where}: ${p.join('/')}: no such list item`,
-        );
+        throw new InputError(`${where}: ${p.join('/')}: no such list item`);
       }
       return parent.splice(i, 1)[0];
     }
     if (!(last in parent)) {
-      throw new GuardrailInputError(`${where}: /${p.join('/')}: no such field`);
+      throw new InputError(`${where}: /${p.join('/')}: no such field`);
     }
     const v = parent[last];
     delete parent[last];
@@ -792,9 +782,7 @@ function applyJsonPatchOp(doc: any, op: unknown, where: string): any {
     if (Array.isArray(parent)) {
       const i = last === '-' ? parent.length : Number(last);
       if (!Number.isInteger(i) || i < 0 || i > parent.length) {
-        throw new GuardrailInputError(
-          `${where}: /${p.join('/')}: index out of range`,
-        );
+        throw new InputError(`${where}: /${p.join('/')}: index out of range`);
       }
       parent.splice(i, 0, clone(value));
     } else parent[last] = clone(value);
@@ -808,7 +796,7 @@ function applyJsonPatchOp(doc: any, op: unknown, where: string): any {
       return doc;
     case 'replace':
       if (get(path) === undefined) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${where}: replace ${String(op.path)}: no such field`,
         );
       }
@@ -827,15 +815,11 @@ function applyJsonPatchOp(doc: any, op: unknown, where: string): any {
       return add(path, get(pointer(op.from, where)));
     case 'test':
       if (JSON.stringify(get(path)) !== JSON.stringify(op.value)) {
-        throw new GuardrailInputError(
-          `${where}: test ${String(op.path)} failed`,
-        );
+        throw new InputError(`${where}: test ${String(op.path)} failed`);
       }
       return doc;
     default:
-      throw new GuardrailInputError(
-        `${where}: unknown JSON 6902 op '${op.op}'`,
-      );
+      throw new InputError(`${where}: unknown JSON 6902 op '${op.op}'`);
   }
 }
 

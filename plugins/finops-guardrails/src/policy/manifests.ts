@@ -14,19 +14,8 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
-
-/**
- * Bad input the user can fix (a malformed manifest or policy, an unknown GPU
- * model, an unparsable quantity). Its message names the file, the object and
- * the field. Named `InputError` so that Backstage's error handling (and the
- * CLI) treat it as the caller's error, not a server fault.
- *
- * @public
- */
-export class GuardrailInputError extends Error {
-  readonly name = 'InputError';
-}
 
 /**
  * A file given to the policy evaluator or the estimator: a path (relative,
@@ -109,7 +98,7 @@ export interface YamlDocument {
 
 /**
  * Parses every YAML document of a file; a syntax error is one
- * {@link GuardrailInputError} naming the file, line and column. Empty
+ * {@link InputError} naming the file, line and column. Empty
  * documents are left out.
  *
  * @public
@@ -127,7 +116,7 @@ export function parseYamlDocuments(file: ManifestFile): YamlDocument[] {
     const error = document.errors[0];
     if (error) {
       const { line, col } = lineCounter.linePos(error.pos[0]);
-      throw new GuardrailInputError(
+      throw new InputError(
         `${file.path}:${line}:${col}: invalid YAML: ${
           error.message.split('\n')[0]
         }`,
@@ -140,7 +129,7 @@ export function parseYamlDocuments(file: ManifestFile): YamlDocument[] {
       value = document.toJS({ maxAliasCount: 1000 });
     } catch (e) {
       const { line } = lineCounter.linePos(contents.range?.[0] ?? 0);
-      throw new GuardrailInputError(
+      throw new InputError(
         `${file.path}:${line}: invalid YAML: ${(e as Error).message}`,
       );
     }
@@ -161,7 +150,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /**
  * Checks that a parsed document is a Kubernetes object (apiVersion, kind and
  * metadata.name as strings, labels and annotations string maps); throws a
- * {@link GuardrailInputError} naming the file, line and field otherwise.
+ * {@link InputError} naming the file, line and field otherwise.
  *
  * @public
  */
@@ -171,7 +160,7 @@ export function asKubernetesObject(
 ): KubernetesObject {
   const at = `${where.file}:${where.line}`;
   if (!isRecord(value)) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `${at}: expected a Kubernetes object (a YAML mapping), found ${
         Array.isArray(value) ? 'a list' : typeof value
       }`,
@@ -179,7 +168,7 @@ export function asKubernetesObject(
   }
   for (const field of ['apiVersion', 'kind'] as const) {
     if (typeof value[field] !== 'string' || !value[field]) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${at}: ${describeObject(
           value as any,
         )}: field ${field} is missing or not a string`,
@@ -188,12 +177,12 @@ export function asKubernetesObject(
   }
   const metadata = value.metadata;
   if (!isRecord(metadata)) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `${at}: ${describeObject(value as any)}: field metadata is missing`,
     );
   }
   if (typeof metadata.name !== 'string' || !metadata.name) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `${at}: ${String(
         value.kind,
       )}: field metadata.name is missing or not a string`,
@@ -203,7 +192,7 @@ export function asKubernetesObject(
     metadata.namespace !== undefined &&
     typeof metadata.namespace !== 'string'
   ) {
-    throw new GuardrailInputError(
+    throw new InputError(
       `${at}: ${describeObject(
         value as any,
       )}: field metadata.namespace is not a string`,
@@ -213,7 +202,7 @@ export function asKubernetesObject(
     const map = metadata[field];
     if (map === undefined || map === null) continue;
     if (!isRecord(map)) {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${at}: ${describeObject(
           value as any,
         )}: field metadata.${field} is not a map`,
@@ -221,7 +210,7 @@ export function asKubernetesObject(
     }
     for (const [k, v] of Object.entries(map)) {
       if (typeof v !== 'string') {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${at}: ${describeObject(
             value as any,
           )}: field metadata.${field}.${k} is not a string (quote it: "${String(

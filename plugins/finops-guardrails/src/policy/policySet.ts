@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
 import type { ASTNode, Environment, ParseResult } from '@marcbachmann/cel-js';
 import { createKubernetesCelEnvironment, toCelValue } from './celEnvironment';
 import { groupOf, isClusterScopedKind } from './kustomize';
@@ -21,7 +22,6 @@ import {
   asKubernetesObject,
   describeLocation,
   describeObject,
-  GuardrailInputError,
   parseYamlDocuments,
   type KubernetesObject,
   type ManifestFile,
@@ -310,7 +310,7 @@ export class PolicySet {
 
   /**
    * Reads and compiles policies, bindings and params from YAML files. Throws
-   * one {@link GuardrailInputError} for the first problem, naming the file,
+   * one {@link InputError} for the first problem, naming the file,
    * line, object and field (and the CEL expression, for one that does not
    * compile).
    */
@@ -332,7 +332,7 @@ export class PolicySet {
           else if (o.kind === 'ValidatingAdmissionPolicyBinding') {
             bindingDocs.push({ o, where });
           } else {
-            throw new GuardrailInputError(
+            throw new InputError(
               `${where}: ${describeObject(
                 o,
               )}: only ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding are evaluated`,
@@ -347,7 +347,7 @@ export class PolicySet {
     }
     for (const { o, where } of policyDocs) {
       if (this.#policies.has(o.metadata.name)) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${where}: ValidatingAdmissionPolicy ${
             o.metadata.name
           } is defined twice (also at ${
@@ -367,7 +367,7 @@ export class PolicySet {
           policy.paramKind?.kind === p.object.kind,
       );
       if (!used) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${p.where}: ${describeObject(
             p.object,
           )} is neither a policy, a binding nor the params of a policy (no policy has paramKind ${
@@ -409,12 +409,12 @@ export class PolicySet {
     declaredVariables?: string[],
   ): Compiled {
     if (typeof text !== 'string' || text.trim() === '') {
-      throw new GuardrailInputError(
+      throw new InputError(
         `${where}: ${owner}: ${field} must be a non-empty string`,
       );
     }
     const fail = (reason: string) =>
-      new GuardrailInputError(
+      new InputError(
         `${where}: ${owner}: ${field} does not compile: ${reason}; expression: ${text.trim()}`,
       );
     let program: ParseResult;
@@ -453,7 +453,7 @@ export class PolicySet {
     const owner = `ValidatingAdmissionPolicy ${o.metadata.name}`;
     const spec = o.spec;
     const bad = (field: string, what: string) =>
-      new GuardrailInputError(`${where}: ${owner}: ${field} ${what}`);
+      new InputError(`${where}: ${owner}: ${field} ${what}`);
     if (!isRecord(spec)) throw bad('spec', 'is missing');
     const failurePolicy = spec.failurePolicy ?? 'Fail';
     if (failurePolicy !== 'Fail' && failurePolicy !== 'Ignore') {
@@ -597,15 +597,13 @@ export class PolicySet {
   ): MatchResources | undefined {
     if (value === undefined || value === null) return undefined;
     if (!isRecord(value)) {
-      throw new GuardrailInputError(
-        `${where}: ${owner}: ${field} must be a mapping`,
-      );
+      throw new InputError(`${where}: ${owner}: ${field} must be a mapping`);
     }
     const rules = (name: string): ResourceRule[] | undefined => {
       const v = value[name];
       if (v === undefined) return undefined;
       if (!Array.isArray(v) || v.some(r => !isRecord(r))) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${where}: ${owner}: ${field}.${name} must be a list of rules`,
         );
       }
@@ -620,7 +618,7 @@ export class PolicySet {
             !Array.isArray(r[key]) ||
             r[key].some((x: unknown) => typeof x !== 'string')
           ) {
-            throw new GuardrailInputError(
+            throw new InputError(
               `${where}: ${owner}: ${field}.${name}[${i}].${key} must be a list of strings`,
             );
           }
@@ -632,13 +630,13 @@ export class PolicySet {
       const v = value[name];
       if (v === undefined) return undefined;
       if (!isRecord(v)) {
-        throw new GuardrailInputError(
+        throw new InputError(
           `${where}: ${owner}: ${field}.${name} must be a label selector`,
         );
       }
       for (const [i, e] of (v.matchExpressions ?? []).entries()) {
         if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e?.operator)) {
-          throw new GuardrailInputError(
+          throw new InputError(
             `${where}: ${owner}: ${field}.${name}.matchExpressions[${i}].operator must be In, NotIn, Exists or DoesNotExist`,
           );
         }
@@ -656,7 +654,7 @@ export class PolicySet {
   #loadBinding(o: KubernetesObject, where: string): LoadedBinding {
     const owner = `ValidatingAdmissionPolicyBinding ${o.metadata.name}`;
     const bad = (field: string, what: string) =>
-      new GuardrailInputError(`${where}: ${owner}: ${field} ${what}`);
+      new InputError(`${where}: ${owner}: ${field} ${what}`);
     const spec = o.spec;
     if (!isRecord(spec)) throw bad('spec', 'is missing');
     if (typeof spec.policyName !== 'string' || !spec.policyName) {

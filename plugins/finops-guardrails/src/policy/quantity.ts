@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+import { InputError } from '@backstage/errors';
+
 // A Kubernetes resource quantity (k8s.io/apimachinery/pkg/api/resource),
 // held exactly as a decimal: `digits / 10^scale`. Grammar, from the
 // apimachinery docs:
@@ -53,16 +55,6 @@ const INT64_MIN = -(2n ** 63n);
 const pow10 = (n: number) => 10n ** BigInt(n);
 
 /**
- * Thrown for a string that is not a Kubernetes quantity, or an operation a
- * quantity does not support (`asInteger` of `1.5`).
- *
- * @public
- */
-export class QuantityError extends Error {
-  readonly name = 'QuantityError';
-}
-
-/**
  * A Kubernetes resource quantity such as `500m`, `64Gi` or `2`, exact, with
  * the methods of the Kubernetes CEL quantity library.
  *
@@ -73,11 +65,11 @@ export class Quantity {
   readonly digits: bigint;
   readonly scale: number;
 
-  /** Parses a quantity; throws {@link QuantityError} when it is not one. */
+  /** Parses a quantity; throws {@link InputError} when it is not one. */
   static parse(text: string): Quantity {
     const match = QUANTITY_PATTERN.exec(text);
     if (!match) {
-      throw new QuantityError(
+      throw new InputError(
         `'${text}' is not a Kubernetes quantity (expected e.g. 2, 500m, 64Gi, 1e3)`,
       );
     }
@@ -108,7 +100,7 @@ export class Quantity {
       );
     }
     if (typeof value === 'string') return Quantity.parse(value.trim());
-    throw new QuantityError(
+    throw new InputError(
       `${JSON.stringify(value)} is not a Kubernetes quantity`,
     );
   }
@@ -172,12 +164,12 @@ export class Quantity {
   /** The value as a 64-bit integer; throws when it has a fraction or overflows. */
   asInteger(): bigint {
     if (this.scale !== 0) {
-      throw new QuantityError(
+      throw new InputError(
         `cannot convert quantity ${this.toString()} to an integer: it has a fraction`,
       );
     }
     if (this.digits > INT64_MAX || this.digits < INT64_MIN) {
-      throw new QuantityError(
+      throw new InputError(
         `cannot convert quantity ${this.toString()} to an integer: it overflows int64`,
       );
     }

@@ -20,11 +20,7 @@ import {
   formatUsd,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  asInputError,
-  readPolicyDir,
-  readPriceOverrides,
-} from '../lib/workspace';
+import { readPolicyDir, readPriceOverrides } from '../lib/workspace';
 import { readWorkspaceManifests, workspacePathInput } from './workspaceInput';
 import { examples } from './costEstimate.examples';
 
@@ -92,9 +88,7 @@ export function createCostEstimateAction(
         ctx.workspacePath,
         ctx.input.path,
       );
-      const report = asInputError(() =>
-        estimateCosts(manifests.objects, { prices }),
-      );
+      const report = estimateCosts(manifests.objects, { prices });
       const summary = `${formatUsd(report.monthlyCost)} a month${
         report.maxMonthlyCost > report.monthlyCost + 0.005
           ? ` (up to ${formatUsd(report.maxMonthlyCost)} at maximum replicas)`

@@ -18,6 +18,7 @@ import {
   checkGuardrails,
   loadManifests,
   PolicySet,
+  readManifestFiles,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import {
   isBuiltInKubernetesKind,
@@ -28,7 +29,6 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { readYamlTree } from '../lib/workspace';
 import { createGenerateManifestsAction } from './generateManifests';
 import { examples } from './generateManifests.examples';
 
@@ -81,9 +81,8 @@ describe('finops:manifests:generate', () => {
       workspacePath: workspace.path,
     });
     await action.handler(ctx as any);
-    const files = await readYamlTree(
+    const files = await readManifestFiles(
       path.join(workspace.path, (input.targetPath as string) ?? '.'),
-      'out',
     );
     return { ctx, files, loaded: loadManifests(files) };
   }

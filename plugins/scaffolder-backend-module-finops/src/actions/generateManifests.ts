@@ -20,7 +20,6 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { renderInferenceService } from '../lib/inferenceManifests';
-import { asInputError } from '../lib/workspace';
 import { examples } from './generateManifests.examples';
 
 /**
@@ -174,16 +173,14 @@ export function createGenerateManifestsAction(
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = asInputError(() =>
-        renderInferenceService(
-          {
-            ...input,
-            autoscaler: input.autoscaler ?? 'keda',
-            delivery: input.delivery ?? 'argocd',
-            migProfile: input.migProfile || undefined,
-          },
-          [...knownGpuModels(), ...(options.extraGpuModels ?? [])],
-        ),
+      const files = renderInferenceService(
+        {
+          ...input,
+          autoscaler: input.autoscaler ?? 'keda',
+          delivery: input.delivery ?? 'argocd',
+          migProfile: input.migProfile || undefined,
+        },
+        [...knownGpuModels(), ...(options.extraGpuModels ?? [])],
       );
       const root = resolveSafeChildPath(
         ctx.workspacePath,

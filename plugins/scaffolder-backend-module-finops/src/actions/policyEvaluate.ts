@@ -22,11 +22,7 @@ import {
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import {
-  asInputError,
-  readPolicyDir,
-  readPriceOverrides,
-} from '../lib/workspace';
+import { readPolicyDir, readPriceOverrides } from '../lib/workspace';
 import { readWorkspaceManifests, workspacePathInput } from './workspaceInput';
 import { examples } from './policyEvaluate.examples';
 
@@ -87,9 +83,9 @@ export function createPolicyEvaluateAction(
         ctx.workspacePath,
         ctx.input.path,
       );
-      const { report } = asInputError(() =>
-        checkGuardrails(policies, manifests.objects, { prices }),
-      );
+      const { report } = checkGuardrails(policies, manifests.objects, {
+        prices,
+      });
       for (const v of report.warnings) ctx.logger.warn(formatViolation(v));
       for (const v of report.denied) ctx.logger.error(formatViolation(v));
       ctx.logger.info(

@@ -15,76 +15,25 @@
  */
 
 import {
-  GuardrailInputError,
   loadManifests,
   parsePriceCsv,
   PolicySet,
   priceOverridesFromParams,
+  readManifestFiles,
   type LoadedManifests,
-  type ManifestFile,
   type PriceOverrides,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-
-/** Runs shared-code work, turning its input errors into Backstage's. */
-export function asInputError<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof GuardrailInputError)
-      throw new InputError(error.message);
-    throw error;
-  }
-}
-
-/** Every YAML/JSON file under `root` (hidden folders skipped), paths relative. */
-export async function readYamlTree(
-  root: string,
-  label: string,
-): Promise<ManifestFile[]> {
-  const out: ManifestFile[] = [];
-  async function walk(rel: string) {
-    const dir = path.join(root, rel);
-    let entries;
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      throw new InputError(
-        `${label}: cannot read ${rel || '.'} (${
-          (error as NodeJS.ErrnoException).code ?? error
-        })`,
-      );
-    }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(relPath);
-      else if (
-        entry.isFile() &&
-        MANIFEST_EXTENSIONS.has(path.extname(entry.name))
-      ) {
-        out.push({
-          path: relPath,
-          content: await fs.readFile(path.join(root, relPath), 'utf8'),
-        });
-      }
-    }
-  }
-  await walk('');
-  return out;
-}
-
 /** The Kubernetes objects of a folder, kustomizations rendered. */
 export async function readManifestTree(
   root: string,
   label: string,
 ): Promise<LoadedManifests> {
-  const files = await readYamlTree(root, label);
-  const loaded = asInputError(() => loadManifests(files));
+  const files = await readManifestFiles(root, { label });
+  const loaded = loadManifests(files);
   if (loaded.objects.length === 0) {
     throw new InputError(`${label}: no Kubernetes objects found`);
   }
@@ -93,14 +42,14 @@ export async function readManifestTree(
 
 /** Policies, bindings and params from a folder. */
 export async function readPolicyDir(dir: string): Promise<PolicySet> {
-  const files = (await readYamlTree(dir, dir)).map(f => ({
+  const files = (await readManifestFiles(dir)).map(f => ({
     ...f,
     path: path.join(dir, f.path),
   }));
   if (files.length === 0) {
     throw new InputError(`${dir}: no policy files (.yaml, .yml, .json)`);
   }
-  return asInputError(() => PolicySet.load(files));
+  return PolicySet.load(files);
 }
 
 /**
@@ -123,9 +72,7 @@ export async function readPriceOverrides(
       })`,
     );
   }
-  const prices = asInputError(() =>
-    parsePriceCsv({ path: pricesFile, content }),
-  );
+  const prices = parsePriceCsv({ path: pricesFile, content });
   if (!fromParams) return prices;
   return {
     ...fromParams,

@@ -20,7 +20,7 @@ import type {
   FinopsRecord,
   FinopsWindow,
 } from '@ai-finops/backstage-plugin-finops-node';
-import { delay } from '@ai-finops/backstage-plugin-finops-node';
+import { fetchJson, redactUrl } from '@ai-finops/backstage-plugin-finops-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
@@ -38,7 +38,6 @@ export const DEFAULT_OPENCOST_CURRENCY = 'USD';
 const DEFAULT_ATTEMPTS = 3;
 const DEFAULT_RETRY_DELAY: HumanDuration = { seconds: 1 };
 const DEFAULT_TIMEOUT: HumanDuration = { minutes: 2 };
-const MESSAGE_LIMIT = 500;
 
 /**
  * Options of {@link OpenCostDataSource}.
@@ -164,7 +163,9 @@ export class OpenCostDataSource implements FinopsDataSource {
   async *read(options: FinopsReadOptions): AsyncIterable<FinopsRecord> {
     const { window, logger, signal } = options;
     const url = this.allocationUrl(window);
-    logger.debug(`Reading OpenCost allocations: GET ${url}`);
+    logger.debug(
+      `Reading OpenCost allocations: GET ${redactUrl(url, { query: true })}`,
+    );
     const sets = await this.#fetchAllocations(url, logger, signal);
     const unmapped = findUnmappedCosts(sets);
     if (unmapped.length > 0) {
@@ -194,77 +195,22 @@ export class OpenCostDataSource implements FinopsDataSource {
     logger: LoggerService,
     signal?: AbortSignal,
   ): Promise<OpenCostAllocationSet[]> {
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      let retryable: Error;
-      try {
-        const timeout = AbortSignal.timeout(this.#timeoutMs);
-        const response = await fetch(url, {
-          headers: { accept: 'application/json', ...this.#headers },
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-        if (response.ok) {
-          return await this.#readBody(url, response);
-        }
-        const error = new Error(
-          `OpenCost request GET ${url} failed with HTTP ${response.status}${
-            response.statusText ? ` ${response.statusText}` : ''
-          }: ${await errorMessage(response)}`,
-        );
-        if (response.status < 500 && response.status !== 429) {
-          throw error;
-        }
-        retryable = error;
-      } catch (error) {
-        if (signal?.aborted) {
-          throw signal.reason;
-        }
-        if (!isNetworkError(error)) {
-          throw error;
-        }
-        retryable = new Error(
-          `OpenCost request GET ${url} failed: ${describeError(error)}`,
-          { cause: error },
-        );
-      }
-      if (attempt >= this.#attempts) {
-        retryable.message += ` (gave up after ${attempt} ${
-          attempt === 1 ? 'try' : 'tries'
-        })`;
-        throw retryable;
-      }
-      const waitMs = this.#retryDelayMs * 2 ** (attempt - 1);
-      logger.warn(
-        `${retryable.message}; retrying in ${waitMs} ms (try ${attempt} of ${
-          this.#attempts
-        })`,
-      );
-      await delay(waitMs, signal);
-    }
-  }
-
-  async #readBody(
-    url: string,
-    response: Response,
-  ): Promise<OpenCostAllocationSet[]> {
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new Error(
-        `OpenCost request GET ${url} returned a body that is not JSON: ${truncate(
-          text,
-        )}`,
-      );
-    }
+    const describe = `OpenCost request GET ${redactUrl(url, { query: true })}`;
+    const body = await fetchJson(url, {
+      describe,
+      headers: this.#headers,
+      attempts: this.#attempts,
+      retryDelayMs: this.#retryDelayMs,
+      timeoutMs: this.#timeoutMs,
+      signal,
+      logger,
+    });
     try {
       return parseAllocationResponse(body);
     } catch (error) {
-      throw new Error(
-        `OpenCost request GET ${url}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new Error(`${describe}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
 }
@@ -282,46 +228,4 @@ function readHeaders(config: Config): Record<string, string> | undefined {
   return Object.fromEntries(
     headers.keys().map(key => [key, headers.getString(key)]),
   );
-}
-
-/** OpenCost's own message from an error body, or the body itself. */
-async function errorMessage(response: Response): Promise<string> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return 'no body';
-  }
-  try {
-    const body = JSON.parse(text);
-    if (body && typeof body.message === 'string') {
-      return truncate(body.message);
-    }
-  } catch {
-    // Not JSON: use the text.
-  }
-  return text.trim() ? truncate(text.trim()) : 'empty body';
-}
-
-/** fetch rejects with a TypeError for connection, DNS and socket failures. */
-function isNetworkError(error: unknown): boolean {
-  // Compared by name: fetch's errors may come from another realm.
-  const name = (error as Error | undefined)?.name;
-  return (
-    name === 'TypeError' || name === 'TimeoutError' || name === 'AbortError'
-  );
-}
-
-function describeError(error: unknown): string {
-  const { message, cause } = error as { message?: unknown; cause?: unknown };
-  const causeMessage = (cause as { message?: unknown } | undefined)?.message;
-  return typeof causeMessage === 'string'
-    ? `${message}: ${causeMessage}`
-    : String(message ?? error);
-}
-
-function truncate(text: string): string {
-  return text.length > MESSAGE_LIMIT
-    ? `${text.slice(0, MESSAGE_LIMIT)}…`
-    : text;
 }

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { delay } from '@ai-finops/backstage-plugin-finops-node';
+import { fetchJson, redactUrl } from '@ai-finops/backstage-plugin-finops-node';
 
 /**
  * One series of a Prometheus range query: its labels and its `[unix seconds,
@@ -41,6 +41,8 @@ export interface PrometheusClientOptions {
   retries?: number;
   /** Delay before the first retry, doubled on each further one. Defaults to 1000 ms. */
   retryDelayMs?: number;
+  /** Timeout of one request. Defaults to 2 minutes. */
+  timeoutMs?: number;
 }
 
 /** A range query: the PromQL, a name for error messages, and its span. */
@@ -64,11 +66,9 @@ interface PrometheusResponse {
   data?: { resultType?: string; result?: unknown };
 }
 
-class RetryableError extends Error {}
-
 /**
  * A minimal client of the Prometheus HTTP API (`GET /api/v1/query_range`),
- * built on the global `fetch`. It retries 5xx answers and network errors
+ * built on `fetchJson`. It retries 429 and 5xx answers and network errors
  * with exponential backoff, and fails with the query's name, the HTTP status
  * and Prometheus' own `error` otherwise.
  *
@@ -79,12 +79,14 @@ export class PrometheusClient {
   readonly #headers: Record<string, string>;
   readonly #retries: number;
   readonly #retryDelayMs: number;
+  readonly #timeoutMs: number;
 
   constructor(options: PrometheusClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#headers = { accept: 'application/json', ...options.headers };
+    this.#headers = { ...options.headers };
     this.#retries = options.retries ?? 3;
     this.#retryDelayMs = options.retryDelayMs ?? 1000;
+    this.#timeoutMs = options.timeoutMs ?? 120_000;
   }
 
   /** Runs a range query and returns its matrix. */
@@ -96,55 +98,32 @@ export class PrometheusClient {
       step: `${query.step}s`,
     });
     const url = `${this.baseUrl}/api/v1/query_range?${params}`;
-    for (let attempt = 0; ; attempt++) {
-      query.signal?.throwIfAborted();
-      try {
-        return await this.#fetchMatrix(url, query);
-      } catch (error) {
-        if (!(error instanceof RetryableError) || attempt >= this.#retries) {
-          throw error;
-        }
-        await delay(this.#retryDelayMs * 2 ** attempt, query.signal);
-      }
-    }
-  }
-
-  async #fetchMatrix(
-    url: string,
-    query: RangeQuery,
-  ): Promise<PrometheusSeries[]> {
     const what = `Prometheus query '${query.name}' (${query.query})`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: this.#headers,
-        signal: query.signal,
-      });
-    } catch (error) {
-      if (query.signal?.aborted) {
-        throw error;
-      }
-      throw new RetryableError(
-        `${what} failed: could not reach ${this.baseUrl}: ${
-          (error as Error).cause ?? (error as Error).message
-        }`,
+    const body = await fetchJson<PrometheusResponse>(url, {
+      describe: what,
+      headers: this.#headers,
+      attempts: this.#retries + 1,
+      retryDelayMs: this.#retryDelayMs,
+      timeoutMs: this.#timeoutMs,
+      signal: query.signal,
+      httpErrorMessage: failure =>
+        `${what} failed: HTTP ${failure.status}, ${prometheusError(
+          failure.body,
+          failure.detail,
+        )}`,
+      networkErrorMessage: ({ reason }) =>
+        `${what} failed: could not reach ${redactUrl(this.baseUrl).replace(
+          /\/+$/,
+          '',
+        )}: ${reason}`,
+    });
+    if (body?.status !== 'success') {
+      throw new Error(
+        `${what} failed: HTTP 200, ${prometheusError(
+          body,
+          JSON.stringify(body).slice(0, 200),
+        )}`,
       );
-    }
-    const text = await response.text();
-    let body: PrometheusResponse | undefined;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (!response.ok || body?.status !== 'success') {
-      const detail = body?.error
-        ? `${body.errorType ?? 'error'}: ${body.error}`
-        : text.slice(0, 200) || response.statusText;
-      const message = `${what} failed: HTTP ${response.status}, ${detail}`;
-      throw response.status >= 500
-        ? new RetryableError(message)
-        : new Error(message);
     }
     if (
       body.data?.resultType !== 'matrix' ||
@@ -158,4 +137,12 @@ export class PrometheusClient {
     }
     return body.data.result as PrometheusSeries[];
   }
+}
+
+/** Prometheus' own `errorType: error` from an answer, or `fallback`. */
+function prometheusError(body: unknown, fallback: string): string {
+  const answer = body as PrometheusResponse | undefined;
+  return answer?.error
+    ? `${answer.errorType ?? 'error'}: ${answer.error}`
+    : fallback;
 }

@@ -30,3 +30,5 @@ export * from './prices';
 export * from './gitops';
 export * from './store';
 export { delay } from './util/delay';
+export { fetchJson, redactUrl } from './util/fetchJson';
+export type { FetchJsonFailure, FetchJsonOptions } from './util/fetchJson';

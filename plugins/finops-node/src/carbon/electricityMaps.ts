@@ -15,17 +15,17 @@
  */
 
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  AuthenticationError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import { delay } from '../util/delay';
+import { InputError } from '@backstage/errors';
+import { fetchJson, redactUrl } from '../util/fetchJson';
 
 const HOUR_MS = 3_600_000;
-const MESSAGE_LIMIT = 300;
+
+/** What an Electricity Maps error status means for the operator. */
+const STATUS_HINTS: Record<number, string> = {
+  401: '; the API token was rejected, check finops.carbon.electricityMaps.apiToken',
+  403: "; the API token's plan does not include this endpoint or zone (the free tier has the last 24 hours only)",
+  429: '; rate limited by Electricity Maps',
+};
 
 /** The public Electricity Maps API. @public */
 export const ELECTRICITY_MAPS_BASE_URL = 'https://api.electricitymap.org';
@@ -163,81 +163,22 @@ export class ElectricityMapsClient {
     return `${this.baseUrl}${path}?${params}`;
   }
 
-  async #get(
+  #get(
     url: string,
     options: { signal?: AbortSignal; logger?: LoggerService },
   ): Promise<unknown> {
-    const { signal, logger } = options;
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      let retryable: Error;
-      let waitMs = this.#retryDelayMs * 2 ** (attempt - 1);
-      try {
-        const timeout = AbortSignal.timeout(this.#timeoutMs);
-        const response = await fetch(url, {
-          headers: { 'auth-token': this.#token, accept: 'application/json' },
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-        if (response.ok) {
-          const text = await response.text();
-          try {
-            return JSON.parse(text);
-          } catch {
-            throw new Error(
-              `Electricity Maps GET ${url} returned a body that is not JSON: ${truncate(
-                text,
-              )}`,
-            );
-          }
-        }
-        const message = await errorMessage(response);
-        const what = `Electricity Maps GET ${url} failed with HTTP ${response.status}: ${message}`;
-        switch (response.status) {
-          case 401:
-            throw new AuthenticationError(
-              `${what}; the API token was rejected, check finops.carbon.electricityMaps.apiToken`,
-            );
-          case 403:
-            throw new NotAllowedError(
-              `${what}; the API token's plan does not include this endpoint or zone (the free tier has the last 24 hours only)`,
-            );
-          case 404:
-            throw new NotFoundError(what);
-          case 429: {
-            retryable = new ServiceUnavailableError(
-              `${what}; rate limited by Electricity Maps`,
-            );
-            const retryAfter = Number(response.headers.get('retry-after'));
-            if (Number.isFinite(retryAfter) && retryAfter > 0) {
-              waitMs = Math.max(waitMs, retryAfter * 1000);
-            }
-            break;
-          }
-          default:
-            if (response.status < 500) throw new InputError(what);
-            retryable = new ServiceUnavailableError(what);
-        }
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (!isNetworkError(error)) throw error;
-        retryable = new ServiceUnavailableError(
-          `Electricity Maps GET ${url} failed: ${describe(error)}`,
-          error as Error,
-        );
-      }
-      if (attempt >= this.#attempts) {
-        retryable.message += ` (gave up after ${attempt} ${
-          attempt === 1 ? 'try' : 'tries'
-        })`;
-        throw retryable;
-      }
-      logger?.warn(
-        `${retryable.message}; retrying in ${waitMs} ms (try ${attempt} of ${
-          this.#attempts
-        })`,
-      );
-      await delay(waitMs, signal);
-    }
+    return fetchJson(url, {
+      ...options,
+      describe: `Electricity Maps GET ${redactUrl(url, { query: true })}`,
+      headers: { 'auth-token': this.#token },
+      attempts: this.#attempts,
+      retryDelayMs: this.#retryDelayMs,
+      timeoutMs: this.#timeoutMs,
+      httpErrorMessage: ({ describe, status, detail }) =>
+        `${describe} failed with HTTP ${status}: ${detail}${
+          STATUS_HINTS[status] ?? ''
+        }`,
+    });
   }
 }
 
@@ -315,45 +256,6 @@ export function parseIntensities(
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-async function errorMessage(response: Response): Promise<string> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return 'no body';
-  }
-  try {
-    const body = JSON.parse(text);
-    const message = body?.message ?? body?.error;
-    if (typeof message === 'string') return truncate(message);
-  } catch {
-    // Not JSON: use the text.
-  }
-  return text.trim() ? truncate(text.trim()) : 'empty body';
-}
-
-/** fetch rejects with a TypeError for connection, DNS and socket failures. */
-function isNetworkError(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return (
-    name === 'TypeError' || name === 'TimeoutError' || name === 'AbortError'
-  );
-}
-
-function describe(error: unknown): string {
-  const { message, cause } = error as { message?: unknown; cause?: unknown };
-  const causeMessage = (cause as { message?: unknown } | undefined)?.message;
-  return typeof causeMessage === 'string'
-    ? `${message}: ${causeMessage}`
-    : String(message ?? error);
-}
-
-function truncate(text: string): string {
-  return text.length > MESSAGE_LIMIT
-    ? `${text.slice(0, MESSAGE_LIMIT)}…`
-    : text;
 }
 
 function typeOf(value: unknown): string {

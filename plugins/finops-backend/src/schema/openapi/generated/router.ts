@@ -2499,6 +2499,96 @@ export const spec = {
         },
       },
     },
+    '/costs/focus': {
+      get: {
+        operationId: 'GetFocusCosts',
+        description:
+          'The FOCUS-native view of the stored billing charges: BilledCost, EffectiveCost and ListCost summed per group of FOCUS columns, the same groups and sums as `ai-finops costs --group-by` on the same database, with the same column names (finops.organization.read).',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'groupBy',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              'Comma-separated FOCUS columns (ProviderName, ServiceCategory, ServiceName, RegionId, SkuId, ChargeCategory, ChargePeriodDay, …); none: one total.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'from',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description: 'First UTC day (YYYY-MM-DD) of ChargePeriodStart.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              'Last UTC day (YYYY-MM-DD, inclusive) of ChargePeriodStart.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One item per group.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: {
+                    columns: {
+                      type: 'array',
+                      description:
+                        'The group-by columns, then billed_cost, effective_cost and list_cost.',
+                      items: {
+                        type: 'string',
+                      },
+                    },
+                    items: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        additionalProperties: {
+                          oneOf: [
+                            {
+                              type: 'string',
+                            },
+                            {
+                              type: 'number',
+                            },
+                          ],
+                          nullable: true,
+                        },
+                      },
+                    },
+                  },
+                  required: ['columns', 'items'],
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/ingestion/runs': {
       get: {
         operationId: 'ListIngestionRuns',

@@ -30,3 +30,4 @@ export * from './economics';
 export * from './carbon';
 export * from './prices';
 export * from './simulator';
+export { splitCsvLine } from './csv';

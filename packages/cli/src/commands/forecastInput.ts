@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { splitCsvLine } from '@ai-finops/backstage-plugin-finops-engine';
 import fs from 'node:fs/promises';
 import { InputError } from '@backstage/errors';
 
@@ -46,30 +47,6 @@ const MISSING = new Set(['', 'nan', 'na', 'null', 'none']);
 // ISO-8601 date-time: date, optional time (T or space), optional fraction, optional zone.
 const ISO =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** Splits one CSV line (RFC 4180 quotes: "a,b", "say ""hi"""). */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  out.push(cell);
-  return out;
-}
 
 /**
  * Parses an ISO-8601 timestamp to epoch ms; a stamp without a zone is UTC.

@@ -19,6 +19,7 @@ import {
   GPU_INSTANCE_PRICES,
   gpuHourPrice,
   normaliseGpuModel,
+  splitCsvLine,
   type GpuInstancePrice,
 } from '@ai-finops/backstage-plugin-finops-engine';
 import type { ManifestFile } from '../policy/manifests';
@@ -96,28 +97,6 @@ export function knownGpuModels(
   return [...new Set(catalog.map(p => p.gpuModel))].sort();
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      out.push(field);
-      field = '';
-    } else field += ch;
-  }
-  out.push(field);
-  return out.map(f => f.trim());
-}
-
 /**
  * Reads a `--prices` CSV: header `resource,usd_per_unit_hour`, then rows
  * whose resource is `gpu:<model>` (per GPU-hour), `cpu` (per requested
@@ -128,7 +107,7 @@ function splitCsvLine(line: string): string[] {
  */
 export function parsePriceCsv(file: ManifestFile): PriceOverrides {
   const lines = file.content.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '');
+  const header = splitCsvLine(lines[0] ?? '').map(f => f.trim());
   if (
     header.length !== 2 ||
     header[0] !== 'resource' ||
@@ -147,7 +126,7 @@ export function parsePriceCsv(file: ManifestFile): PriceOverrides {
   lines.slice(1).forEach((line, i) => {
     const row = i + 2;
     if (line.trim() === '') return;
-    const cells = splitCsvLine(line);
+    const cells = splitCsvLine(line).map(f => f.trim());
     if (cells.length !== 2) {
       throw new InputError(
         `${file.path}: row ${row}: expected 2 columns (resource,usd_per_unit_hour), found ${cells.length}`,

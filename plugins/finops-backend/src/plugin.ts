@@ -19,6 +19,7 @@ import {
   finopsDataSourcesExtensionPoint,
   finopsRecommendersExtensionPoint,
   GithubGitopsPullRequests,
+  PriceCatalog,
   type FinopsDataSource,
   type FinopsDataSourcesExtensionPoint,
   type FinopsRecommender,
@@ -35,10 +36,9 @@ import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
 import { readAllocationSettings } from './engine/allocationConfig';
-import {
-  recommendationsOverHttp,
-  schedulePullRequestRefresh,
-} from './service/pullRequestRoutes';
+import { EntityEngine } from './engine/EntityEngine';
+import { learnedPriceCatalog } from './engine/prices';
+import { schedulePullRequestRefresh } from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
 
 class FinopsDataSourcesExtensionPointImpl
@@ -113,8 +113,6 @@ export const finopsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
-        auth: coreServices.auth,
-        discovery: coreServices.discovery,
       },
       async init({
         config,
@@ -126,8 +124,6 @@ export const finopsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
-        auth,
-        discovery,
       }) {
         permissionsRegistry.addPermissions(finopsPermissions);
 
@@ -169,24 +165,40 @@ export const finopsPlugin = createBackendPlugin({
           }; ${recommenders.recommenders.length} recommender(s) installed`,
         );
 
+        // The price catalog: finops.prices.overrides, then the prices the
+        // stored FOCUS charges show were paid, then the embedded list prices.
+        const prices = learnedPriceCatalog(PriceCatalog.fromConfig(config), {
+          store,
+          logger,
+        });
+        const engine = new EntityEngine({
+          store,
+          catalog,
+          allocation: readAllocationSettings(config),
+          currency: config.getOptionalString('finops.currency') ?? 'USD',
+          prices,
+          logger,
+          recommendationState: store,
+          recommenders: recommenders.recommenders,
+          pullRequests: gitops && store,
+        });
+
         httpRouter.use(
           await createRouter({
+            engine,
             store,
             ingestion,
             httpAuth,
             permissions,
             catalog,
             logger,
-            currency: config.getOptionalString('finops.currency') ?? 'USD',
-            allocation: readAllocationSettings(config),
+            prices,
             guardrails: {
               policiesDir: config.getOptionalString(
                 'finops.guardrails.policies',
               ),
               pricesFile: config.getOptionalString('finops.guardrails.prices'),
             },
-            recommendationState: store,
-            recommenders: recommenders.recommenders,
             recommendationsCacheTtlMs: config.has(
               'finops.recommendations.cacheTtl',
             )
@@ -196,11 +208,7 @@ export const finopsPlugin = createBackendPlugin({
                   }),
                 )
               : undefined,
-            pullRequests: gitops && {
-              store,
-              gitops,
-              recommendations: recommendationsOverHttp({ auth, discovery }),
-            },
+            pullRequests: gitops && { store, gitops },
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

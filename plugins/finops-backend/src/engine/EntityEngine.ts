@@ -21,18 +21,10 @@ import {
   forecast,
   gpuCarbonFootprint,
   gpuEfficiency,
-  gpuHourPrice,
-  gpuSpecOf,
   gridEmissionFactor,
-  GRID_EMISSION_FACTORS,
   PROVIDER_PUE,
-  recommendCarbonRegion,
-  recommendGpuRightsizing,
-  recommendReplicaBounds,
   splitPriceUsage,
   unitEconomics,
-  type CloudProvider,
-  type EngineRecommendation,
   type GpuSample,
 } from '@ai-finops/backstage-plugin-finops-engine';
 import {
@@ -49,72 +41,69 @@ import {
   type EntityRecommendations,
   type EfficiencyDay,
   type RecommendationState,
-  type WorkloadRef,
 } from '@ai-finops/backstage-plugin-finops-common';
-import type { FinopsRecommender } from '@ai-finops/backstage-plugin-finops-node';
-import type {
-  BackstageCredentials,
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
-import {
-  InputError,
-  NotFoundError,
-  NotImplementedError,
-} from '@backstage/errors';
-import type express from 'express';
 import type {
   FinopsPullRequestStore,
   FinopsRecommendationStateStore,
+  FinopsRecommender,
   FinopsStore,
+  PriceCatalog,
   StoredRecommendationPullRequest,
 } from '@ai-finops/backstage-plugin-finops-node';
-import { readChoice, readDay } from '../lib/params';
 import {
   formatDay,
   ONE_DAY_MS,
   ONE_HOUR_MS,
 } from '@ai-finops/backstage-plugin-finops-node';
-import type { AllocationTarget, CostAllocator } from './CostAllocator';
+import type {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { NotFoundError, NotImplementedError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { AllocationSettings } from './allocationConfig';
+import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import { matchesAnyGroup } from './matching';
+import {
+  engineRecommendations,
+  fromEngine,
+  greenerRegion,
+  money,
+  MONTH_HOURS,
+  providerOf,
+  signedMoney,
+  workloadRef,
+  type GpuHourPriceOf,
+} from './recommendations';
 
 /**
- * What the engine routes need from the router.
+ * What the entity engine is built from, once, in `plugin.ts`.
  *
  * @internal
  */
-export interface EngineRouteOptions {
+export interface EntityEngineOptions {
   store: FinopsStore;
-  allocator: CostAllocator;
-  httpAuth: HttpAuthService;
-  logger: LoggerService;
+  catalog: CatalogService;
+  /** `finops.allocation`: rules and shared costs. */
+  allocation: AllocationSettings;
+  /** The currency summaries are in (`finops.currency`). */
   currency: string;
-  now: () => Date;
-  /** Loads the entity with the caller's credentials and checks `finops.entity.read`. */
-  resolveEntity(
-    params: { kind: string; namespace: string; name: string },
-    credentials: BackstageCredentials,
-  ): Promise<{ entity: Entity; target: AllocationTarget }>;
-  /** The month summary, as the summary route builds it (for installed recommenders). */
-  summaryOf(
-    entity: Entity,
-    target: AllocationTarget,
-  ): Promise<EntityCostSummary>;
-  /** Where dismissals and snoozes are kept; without it the POST routes answer 501. */
+  /**
+   * The price catalog (config overrides, then learned from FOCUS, then
+   * embedded): it prices idle GPU-hours where the entity's own GPU cost is
+   * unknown, and the GPUs recommendations move to.
+   */
+  prices: () => Promise<PriceCatalog>;
+  logger: LoggerService;
+  /** The current time; tests pin it. */
+  now?: () => Date;
+  /** Where dismissals and snoozes are kept. */
   recommendationState?: FinopsRecommendationStateStore;
   /** Recommenders installed through `finopsRecommendersExtensionPoint`. */
   recommenders?: FinopsRecommender[];
   /** Tracked pull requests, listed on each recommendation that has one. */
   pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
-  /**
-   * Checks `finops.recommendation.apply` on the entity (or `finops.admin`)
-   * before a dismiss, snooze or reopen; throws `NotAllowedError`.
-   */
-  authorizeApply?(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<void>;
 }
 
 const USAGE_METRICS = [
@@ -126,10 +115,6 @@ const USAGE_METRICS = [
   'requests',
 ];
 const INTENSITY_METRIC = 'grid_carbon_intensity_gco2_per_kwh';
-const MONTH_HOURS = 730;
-/** vLLM reserves this share of GPU memory by default (`--gpu-memory-utilization`). */
-const ASSUMED_MEMORY_SHARE = 0.9;
-const MAX_SNOOZE_DAYS = 365;
 /** Backstage's Kubernetes plugin annotation for the namespace of an entity's objects. */
 const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 
@@ -139,24 +124,111 @@ const DRIVER_TEXT = {
   both: 'Both price and usage moved.',
 } as const;
 
-type EntityParams = { kind: string; namespace: string; name: string };
-
-function entityParams(req: express.Request<any>): EntityParams {
-  const { kind, namespace, name } = req.params as EntityParams;
-  return { kind, namespace, name };
-}
-
-interface DayRange {
+/**
+ * A range of UTC days, both inclusive.
+ *
+ * @internal
+ */
+export interface DayRange {
   from: string;
   to: string;
 }
 
 /**
- * What the engine computes for one entity, from the store's facts and the
- * engine maths in `-common`.
+ * What the engine computes for one entity, from the store's roll-ups and
+ * the engine maths in finops-engine: the cost summary, series and
+ * allocation (through the `CostAllocator`), forecast, anomalies, GPU
+ * efficiency, carbon and recommendations. Built once in `plugin.ts`; the
+ * route files parse parameters and call it.
+ *
+ * @internal
  */
-class EntityEngine {
-  constructor(private readonly options: EngineRouteOptions) {}
+export class EntityEngine {
+  readonly #allocator: CostAllocator;
+  readonly options: EntityEngineOptions & { now: () => Date };
+
+  constructor(options: EntityEngineOptions) {
+    this.options = { ...options, now: options.now ?? (() => new Date()) };
+    this.#allocator = new CostAllocator({
+      store: options.store,
+      catalog: options.catalog,
+      currency: options.currency,
+      settings: options.allocation,
+    });
+  }
+
+  /** What a view of `entity` covers (see `CostAllocator.resolve`). */
+  resolve(entity: Entity, credentials: BackstageCredentials) {
+    return this.#allocator.resolve(entity, credentials);
+  }
+
+  /** The cost series of a view. */
+  costs(...args: Parameters<CostAllocator['costs']>) {
+    return this.#allocator.costs(...args);
+  }
+
+  /** The usage series of a view. */
+  usage(...args: Parameters<CostAllocator['usage']>) {
+    return this.#allocator.usage(...args);
+  }
+
+  /** The organisation's cost allocation report. */
+  allocation(...args: Parameters<CostAllocator['allocation']>) {
+    return this.#allocator.allocation(...args);
+  }
+
+  /** The month summary of a resolved entity, its budget included. */
+  async summary(
+    entity: Entity,
+    target: AllocationTarget,
+    month?: string,
+  ): Promise<EntityCostSummary> {
+    const summary = await this.#allocator.summary(target, { month });
+    const monthlyBudget = this.#monthlyBudget(entity, target.entityRef);
+    return {
+      entityRef: target.entityRef,
+      ...summary,
+      ...(monthlyBudget !== undefined ? { monthlyBudget } : {}),
+    };
+  }
+
+  /** Records (or, with `undefined`, clears) a decision on a recommendation. */
+  async decide(
+    target: AllocationTarget,
+    id: string,
+    state: Exclude<RecommendationState, { status: 'open' }> | undefined,
+  ): Promise<void> {
+    const store = this.options.recommendationState;
+    if (!store) {
+      throw new NotImplementedError(
+        'Recommendation decisions need the FinOps database store',
+      );
+    }
+    if (state) await store.setRecommendationState(target.entityRef, id, state);
+    else await store.clearRecommendationState(target.entityRef, id);
+  }
+
+  /** `ai-finops.io/monthly-budget`; a malformed value is logged and ignored. */
+  #monthlyBudget(entity: Entity, entityRef: string): number | undefined {
+    const value =
+      entity.metadata.annotations?.[FINOPS_MONTHLY_BUDGET_ANNOTATION];
+    if (value === undefined || value.trim() === '') return undefined;
+    const budget = Number(value);
+    if (!Number.isFinite(budget) || budget < 0) {
+      this.options.logger.warn(
+        `Ignoring ${FINOPS_MONTHLY_BUDGET_ANNOTATION} '${value}' on ${entityRef}: not a non-negative number`,
+      );
+      return undefined;
+    }
+    return budget;
+  }
+
+  /** The catalog's USD price of a GPU-hour, as the rules ask for it. */
+  async #gpuHourPrices(): Promise<GpuHourPriceOf> {
+    const catalog = await this.options.prices();
+    return (gpuModel, where) =>
+      catalog.gpuHourPrice({ gpuModel, ...where })?.usdPerGpuHour;
+  }
 
   /** The latest hour with cost data of the view, or undefined. */
   private async dataUntil(target: AllocationTarget): Promise<Date | undefined> {
@@ -173,7 +245,7 @@ class EntityEngine {
     range: DayRange,
     groupBy?: 'workload' | 'category' | 'gpuModel' | 'region' | 'namespace',
   ) {
-    const series = await this.options.allocator.costs(target, {
+    const series = await this.#allocator.costs(target, {
       ...range,
       granularity: 'daily',
       groupBy,
@@ -275,7 +347,7 @@ class EntityEngine {
     }
 
     let budget: EntityCostForecast['budget'];
-    const monthlyBudget = readBudget(entity);
+    const monthlyBudget = this.#monthlyBudget(entity, target.entityRef);
     if (monthlyBudget !== undefined && monthlyBudget > 0) {
       const status = budgetStatus({
         budget: monthlyBudget,
@@ -529,7 +601,7 @@ class EntityEngine {
     metric: string,
     granularity: 'daily' | 'hourly',
   ): Promise<number[] | undefined> {
-    const usage = await this.options.allocator.usage(target, {
+    const usage = await this.#allocator.usage(target, {
       ...range,
       granularity,
       metrics: [metric],
@@ -547,7 +619,7 @@ class EntityEngine {
   ) {
     const [usage, byCategory, byModel, byRegion, byWorkload, byNamespace] =
       await Promise.all([
-        this.options.allocator.usage(target, {
+        this.#allocator.usage(target, {
           ...range,
           granularity: 'hourly',
           metrics: USAGE_METRICS,
@@ -640,8 +712,27 @@ class EntityEngine {
   async efficiency(entity: Entity, target: AllocationTarget, range: DayRange) {
     const f = await this.facts(entity, target, range);
     const notes: string[] = [];
-    const costPerGpuHour =
+    // What the entity paid per GPU-hour; without GPU cost of its own, the
+    // price catalog's (config overrides, learned from FOCUS, embedded).
+    let costPerGpuHour =
       f.totalGpuHours > 0 ? f.gpuCost / f.totalGpuHours : undefined;
+    if (!costPerGpuHour && f.totalGpuHours > 0 && f.gpuModel) {
+      const quote = (await this.options.prices()).gpuHourPrice({
+        gpuModel: f.gpuModel,
+        region: f.region,
+        provider: providerOf(f.region),
+      });
+      if (quote?.usdPerGpuHour !== undefined) {
+        costPerGpuHour = quote.usdPerGpuHour;
+        notes.push(
+          `No GPU cost recorded for ${
+            f.gpuModel
+          }: GPU-hours are priced at ${money(quote.usdPerGpuHour)} (${
+            quote.source
+          }).`,
+        );
+      }
+    }
     const price = () => costPerGpuHour;
     const [eff] = f.samples.length
       ? gpuEfficiency(f.samples, {
@@ -940,7 +1031,14 @@ class EntityEngine {
       this.carbon(entity, target, range),
     ]);
 
-    for (const rec of engineRecommendations(eff, f, carbon.result, notes)) {
+    const priceOf = await this.#gpuHourPrices();
+    for (const rec of engineRecommendations(
+      eff,
+      f,
+      carbon.result,
+      notes,
+      priceOf,
+    )) {
       items.push(rec);
     }
     if (carbon.recommendation) {
@@ -962,7 +1060,7 @@ class EntityEngine {
     // Recommenders installed through the extension point.
     const installed = this.options.recommenders ?? [];
     if (installed.length) {
-      const summary = await this.options.summaryOf(entity, target);
+      const summary = await this.summary(entity, target);
       for (const recommender of installed) {
         try {
           for (const r of await recommender.recommend({ entity, summary })) {
@@ -1092,225 +1190,6 @@ export type EntityRecommendationsOf = (
   cache?: FoundRecommendationsCache,
 ) => Promise<EntityRecommendations>;
 
-/**
- * Recommendations from the engine's GPU recommenders, fed by the hourly
- * usage facts: rightsizing (consolidate, MIG, smaller GPU) and replica
- * bounds from the forecast of demand.
- */
-function engineRecommendations(
-  eff: EntityGpuEfficiency,
-  f: Awaited<ReturnType<EntityEngine['efficiency']>>['facts'],
-  carbon: EntityCarbonFootprint,
-  notes: string[],
-): EntityRecommendation[] {
-  const out: EntityRecommendation[] = [];
-  if (!f.samples.length || !eff.gpuModel || !eff.costPerGpuHour) return out;
-  const spec = gpuSpecOf(eff.gpuModel);
-  const counts = f.gpuHours.map(g => Math.round(g ?? 0));
-  const positive = counts.filter(c => c > 0);
-  const gpusPerReplica = positive.reduce((a, b) => gcd(a, b), 0) || 1;
-  const latest = positive[positive.length - 1] ?? 0;
-  const replicas = Math.max(1, Math.round(latest / gpusPerReplica));
-  const minReplicas = Math.max(
-    1,
-    Math.round(Math.min(...positive) / gpusPerReplica),
-  );
-  const maxReplicas = Math.round(Math.max(...positive) / gpusPerReplica);
-  const autoscaled = minReplicas !== maxReplicas;
-  const utils = f.util.filter((u): u is number => u !== null);
-  const p95 = quantile(utils, 0.95);
-  const mean = utils.length
-    ? utils.reduce((s, v) => s + v, 0) / utils.length
-    : 0;
-  const workload = workloadRef(f.gpuWorkload, eff.entityRef, f.gpuNamespace);
-  const intensity = carbon.gridIntensity.mean;
-  const usdPerGpuHour = (model: string) =>
-    model === eff.gpuModel
-      ? eff.costPerGpuHour
-      : gpuHourPrice(model, { provider: providerOf(f.region) })?.usdPerGpuHour;
-  const baseEvidence = [
-    `${eff.gpuHours.toFixed(0)} GPU-hours of ${eff.gpuModel} over ${
-      f.hours.length
-    } h at ${money(eff.costPerGpuHour)} per GPU-hour (effective).`,
-    `GPU utilisation: mean ${(mean * 100).toFixed(0)} %, P95 ${(
-      p95 * 100
-    ).toFixed(0)} % (hourly).`,
-    `${gpusPerReplica} GPU(s) per replica, ${minReplicas}–${maxReplicas} replicas seen (from hourly GPU counts).`,
-  ];
-  if (spec) {
-    const rightsizing = recommendGpuRightsizing({
-      workload,
-      replicas,
-      gpuModel: eff.gpuModel,
-      gpusPerReplica,
-      peakFbUsedMiB: spec.memoryGb * 1024 * ASSUMED_MEMORY_SHARE,
-      activityP95: p95,
-      activityMean: mean,
-      autoscaled,
-      minReplicas: autoscaled ? minReplicas : 1,
-      usdPerGpuHour,
-      pue: carbon.pue,
-      gCo2ePerKwh: intensity,
-    });
-    if (rightsizing) {
-      out.push(
-        fromEngine(rightsizing, 'engine:gpu-rightsizing', [
-          ...baseEvidence,
-          `GPU memory use is not measured: assumed ${
-            ASSUMED_MEMORY_SHARE * 100
-          } % of ${spec.memoryGb} GB (vLLM's default reservation).`,
-        ]),
-      );
-    }
-  } else {
-    notes.push(
-      `${eff.gpuModel} is not in the engine's GPU table; GPU rightsizing is skipped.`,
-    );
-  }
-
-  // Replica bounds from the forecast of token demand.
-  if (autoscaled || maxReplicas > 1) {
-    const demand: number[] = [];
-    const capacities: number[] = [];
-    f.hours.forEach((_h, i) => {
-      const tokens = (f.tokensIn[i] ?? 0) + (f.tokensOut[i] ?? 0);
-      const tps = tokens / 3600;
-      demand.push(tps);
-      const reps = (f.gpuHours[i] ?? 0) / gpusPerReplica;
-      const u = f.util[i];
-      if (reps > 0 && u && u > 0.05 && tps > 0) {
-        capacities.push(tps / reps / u);
-      }
-    });
-    const capacityPerReplica = quantile(capacities, 0.5);
-    if (capacityPerReplica > 0 && demand.some(d => d > 0)) {
-      const replicaBounds = recommendReplicaBounds({
-        workload,
-        autoscaler: {
-          kind: 'HorizontalPodAutoscaler',
-          name: workload.name,
-          namespace: workload.namespace,
-          minReplicas,
-          maxReplicas,
-        },
-        demand,
-        stepMs: ONE_HOUR_MS,
-        capacityPerReplica,
-        usdPerReplicaHour: eff.costPerGpuHour * gpusPerReplica,
-        gpuModel: eff.gpuModel,
-        gpusPerReplica,
-        pue: carbon.pue,
-        gCo2ePerKwh: intensity,
-      });
-      if (replicaBounds) {
-        out.push(
-          fromEngine(replicaBounds, 'engine:replica-bounds', [
-            ...baseEvidence,
-            `One replica serves about ${capacityPerReplica.toFixed(
-              0,
-            )} tokens/s at 100 % (median of throughput ÷ utilisation per replica).`,
-            `HorizontalPodAutoscaler bounds inferred from the replicas seen (${minReplicas}–${maxReplicas}).`,
-          ]),
-        );
-      }
-    }
-  }
-  return out;
-}
-
-function fromEngine(
-  rec: EngineRecommendation,
-  source: string,
-  evidence: string[],
-): EntityRecommendation {
-  return {
-    id: rec.id,
-    source,
-    kind: rec.kind,
-    title: rec.title,
-    description: rec.description,
-    monthlySavings: rec.monthlySavings,
-    monthlyCarbonSavingKg: rec.monthlyCarbonSavingKg,
-    risk: rec.risk,
-    riskReason: rec.riskReason,
-    confidence: rec.confidence,
-    evidence,
-    changes: rec.changes,
-    workload: rec.workload,
-    state: { status: 'open' },
-  };
-}
-
-/** The cleanest region of the same provider and geography (`us-`, `eu-`, …). */
-function greenerRegion(input: {
-  provider?: CloudProvider;
-  region?: string;
-  monthlyEnergyKwh: number;
-  monthlyCost: number;
-  workload: WorkloadRef;
-}) {
-  const { provider, region } = input;
-  if (!provider || !region || !(input.monthlyEnergyKwh > 0)) return undefined;
-  const prefix = region.split(/[-0-9]/)[0];
-  const usdPerHour = input.monthlyCost / MONTH_HOURS;
-  const candidates = GRID_EMISSION_FACTORS.filter(
-    f =>
-      f.provider === provider &&
-      f.region !== 'Unknown' &&
-      !f.region.includes('gov') &&
-      f.region.split(/[-0-9]/)[0] === prefix,
-  ).map(f => ({
-    provider,
-    region: f.region,
-    usdPerHour,
-    gCo2ePerKwh: f.gCo2ePerKwh,
-  }));
-  const current = {
-    provider,
-    region,
-    usdPerHour,
-    gCo2ePerKwh: gridEmissionFactor(provider, region).gCo2ePerKwh,
-  };
-  const recommendation = recommendCarbonRegion({
-    workload: input.workload,
-    current,
-    candidates,
-    monthlyEnergyKwh: input.monthlyEnergyKwh,
-  });
-  if (!recommendation) return undefined;
-  const target = recommendation.changes[0]?.newValue as string;
-  const best = candidates.find(c => c.region === target)!;
-  return {
-    recommendation,
-    option: {
-      region: target,
-      gCo2ePerKwh: best.gCo2ePerKwh,
-      monthlyKgSaved: recommendation.monthlyCarbonSavingKg,
-      percentLess: 100 * (1 - best.gCo2ePerKwh / current.gCo2ePerKwh),
-      monthlyCostDelta: recommendation.monthlySavings,
-      note: `Same provider and geography; GPU price assumed equal there — check price, capacity and latency before moving.`,
-    },
-  };
-}
-
-function providerOf(region: string | undefined): CloudProvider | undefined {
-  if (!region) return undefined;
-  const wanted = region.toLowerCase();
-  return GRID_EMISSION_FACTORS.find(f => f.region.toLowerCase() === wanted)
-    ?.provider;
-}
-
-function workloadRef(
-  workload: string | undefined,
-  entityRef: string,
-  namespace?: string,
-): WorkloadRef {
-  const [kind, name] = workload?.includes('/')
-    ? workload.split('/', 2)
-    : ['Deployment', workload ?? entityRef.split('/').pop()!];
-  return namespace ? { kind, name, namespace } : { kind, name };
-}
-
 function meanIntensityOfDay(
   hourly: Map<number, number>,
   date: string,
@@ -1347,259 +1226,4 @@ function judgeBands(
 
 function bucketIso(bucket: string): string {
   return bucket.length === 10 ? `${bucket}T00:00:00.000Z` : bucket;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-function quantile(values: number[], q: number): number {
-  if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
-function money(value: number): string {
-  return `$${value.toLocaleString('en-US', {
-    minimumFractionDigits: value < 100 ? 2 : 0,
-    maximumFractionDigits: value < 100 ? 2 : 0,
-  })}`;
-}
-
-function signedMoney(value: number): string {
-  return `${value < 0 ? '−' : '+'}${money(Math.abs(value))}`;
-}
-
-function readBudget(entity: Entity): number | undefined {
-  const value = entity.metadata.annotations?.[FINOPS_MONTHLY_BUDGET_ANNOTATION];
-  if (value === undefined || value.trim() === '') return undefined;
-  const budget = Number(value);
-  return Number.isFinite(budget) && budget > 0 ? budget : undefined;
-}
-
-/** `from`/`to` (UTC days, inclusive); `to` defaults to today, `from` to `days` before. */
-function readRange(
-  query: Record<string, unknown>,
-  now: Date,
-  days: number,
-  maxDays: number,
-): DayRange {
-  const to = readDay(query.to, 'to') ?? formatDay(now);
-  const toMs = Date.parse(`${to}T00:00:00Z`);
-  const from =
-    readDay(query.from, 'from') ??
-    formatDay(new Date(toMs - (days - 1) * ONE_DAY_MS));
-  if (from > to) {
-    throw new InputError(`Invalid range: from ${from} is after to ${to}`);
-  }
-  const span = (toMs - Date.parse(`${from}T00:00:00Z`)) / ONE_DAY_MS + 1;
-  if (span > maxDays) {
-    throw new InputError(
-      `Invalid range: ${span} days from ${from} to ${to}; at most ${maxDays} days`,
-    );
-  }
-  return { from, to };
-}
-
-function readReason(body: unknown): string {
-  const reason = (body as { reason?: unknown } | undefined)?.reason;
-  if (typeof reason !== 'string' || reason.trim().length === 0) {
-    throw new InputError(
-      "Dismissing a recommendation needs a 'reason' in the JSON body",
-    );
-  }
-  if (reason.length > 1000) {
-    throw new InputError("'reason' must be at most 1,000 characters");
-  }
-  return reason.trim();
-}
-
-function readSnoozeUntil(body: unknown, now: Date): string {
-  const b = (body ?? {}) as { until?: unknown; days?: unknown };
-  let until: Date;
-  if (b.until !== undefined) {
-    until = new Date(typeof b.until === 'string' ? b.until : NaN);
-    if (Number.isNaN(until.getTime())) {
-      throw new InputError(
-        `Invalid 'until' ${JSON.stringify(b.until)}; expected an ISO-8601 time`,
-      );
-    }
-  } else {
-    const days = b.days ?? 7;
-    if (
-      typeof days !== 'number' ||
-      !Number.isInteger(days) ||
-      days < 1 ||
-      days > MAX_SNOOZE_DAYS
-    ) {
-      throw new InputError(
-        `Invalid 'days' ${JSON.stringify(
-          days,
-        )}; expected a whole number of days from 1 to ${MAX_SNOOZE_DAYS}`,
-      );
-    }
-    until = new Date(now.getTime() + days * ONE_DAY_MS);
-  }
-  if (until <= now) {
-    throw new InputError(`Snooze until ${until.toISOString()} is in the past`);
-  }
-  if (until.getTime() - now.getTime() > MAX_SNOOZE_DAYS * ONE_DAY_MS) {
-    throw new InputError(`Snooze for at most ${MAX_SNOOZE_DAYS} days`);
-  }
-  return until.toISOString();
-}
-
-/**
- * The engine routes: forecast, anomalies, GPU efficiency, carbon and
- * recommendations of one entity, and the POST routes that dismiss, snooze,
- * reopen a recommendation or open its pull request. Every route checks
- * `finops.entity.read` on the entity through `resolveEntity`; dismiss,
- * snooze and reopen also need `finops.recommendation.apply` on it (or
- * `finops.admin`) through `authorizeApply`.
- *
- * @internal
- */
-export function registerEngineRoutes(
-  router: express.Router,
-  options: EngineRouteOptions,
-): { recommendations: EntityRecommendationsOf } {
-  const { httpAuth, resolveEntity } = options;
-  const engine = new EntityEngine(options);
-  const base = '/entities/:kind/:namespace/:name';
-
-  router.get(`${base}/forecast`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entity, target } = await resolveEntity(
-      entityParams(req),
-      credentials,
-    );
-    const body: EntityCostForecast = await engine.forecast(entity, target);
-    res.json(body);
-  });
-
-  router.get(`${base}/anomalies`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const granularity = readChoice(
-      req.query.granularity,
-      'granularity',
-      ['daily', 'hourly'] as const,
-      'daily',
-    );
-    const range = readRange(
-      req.query,
-      options.now(),
-      granularity === 'daily' ? 90 : 14,
-      granularity === 'daily' ? 366 : 31,
-    );
-    const { target } = await resolveEntity(entityParams(req), credentials);
-    const body: EntityCostAnomalies = await engine.anomalies(
-      target,
-      range,
-      granularity,
-    );
-    res.json(body);
-  });
-
-  router.get(`${base}/efficiency`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const range = readRange(req.query, options.now(), 30, 93);
-    const { entity, target } = await resolveEntity(
-      entityParams(req),
-      credentials,
-    );
-    const body: EntityGpuEfficiency = (
-      await engine.efficiency(entity, target, range)
-    ).result;
-    res.json(body);
-  });
-
-  router.get(`${base}/carbon`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const range = readRange(req.query, options.now(), 30, 93);
-    const { entity, target } = await resolveEntity(
-      entityParams(req),
-      credentials,
-    );
-    const body: EntityCarbonFootprint = (
-      await engine.carbon(entity, target, range)
-    ).result;
-    res.json(body);
-  });
-
-  router.get(`${base}/recommendations`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { entity, target } = await resolveEntity(
-      entityParams(req),
-      credentials,
-    );
-    const body: EntityRecommendations = await engine.recommendations(
-      entity,
-      target,
-    );
-    res.json(body);
-  });
-
-  const decide =
-    (
-      action: 'dismiss' | 'snooze' | 'reopen',
-    ): express.RequestHandler<{
-      kind: string;
-      namespace: string;
-      name: string;
-      id: string;
-    }> =>
-    async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const { target } = await resolveEntity(entityParams(req), credentials);
-      await options.authorizeApply?.(target.entityRef, credentials);
-      const id = req.params.id;
-      const store = options.recommendationState;
-      if (!store) {
-        throw new NotImplementedError(
-          'Recommendation decisions need the FinOps database store',
-        );
-      }
-      const by =
-        credentials.principal &&
-        (credentials.principal as { type?: string }).type === 'user'
-          ? (credentials.principal as { userEntityRef: string }).userEntityRef
-          : undefined;
-      const at = options.now().toISOString();
-      let state: RecommendationState;
-      if (action === 'dismiss') {
-        const reason = readReason(req.body);
-        state = { status: 'dismissed', reason, at, ...(by ? { by } : {}) };
-        await store.setRecommendationState(target.entityRef, id, state);
-      } else if (action === 'snooze') {
-        const until = readSnoozeUntil(req.body, options.now());
-        state = { status: 'snoozed', until, at, ...(by ? { by } : {}) };
-        await store.setRecommendationState(target.entityRef, id, state);
-      } else {
-        await store.clearRecommendationState(target.entityRef, id);
-        state = { status: 'open' };
-      }
-      res.json({ entityRef: target.entityRef, id, state });
-    };
-
-  router.post(`${base}/recommendations/:id/dismiss`, decide('dismiss'));
-  router.post(`${base}/recommendations/:id/snooze`, decide('snooze'));
-  router.post(`${base}/recommendations/:id/reopen`, decide('reopen'));
-
-  router.post(
-    `${base}/recommendations/:id/pull-request`,
-    async (req: express.Request<{ id: string } & EntityParams>, _res) => {
-      const credentials = await httpAuth.credentials(req);
-      const { target } = await resolveEntity(entityParams(req), credentials);
-      throw new NotImplementedError(
-        `Opening pull requests is not available yet: the GitOps integration is not installed. Apply the manifest changes of '${req.params.id}' on ${target.entityRef} by hand in the meantime.`,
-      );
-    },
-  );
-  return {
-    recommendations: (entity, target, cache) =>
-      engine.recommendations(entity, target, cache),
-  };
 }

@@ -27,9 +27,7 @@ import {
   type GitopsPullRequests,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type {
-  AuthService,
   BackstageCredentials,
-  DiscoveryService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -41,7 +39,6 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
-  ResponseError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type express from 'express';
@@ -59,8 +56,15 @@ import type { AllocationTarget } from '../engine/CostAllocator';
 export interface PullRequestRouteOptions {
   store: FinopsPullRequestStore;
   gitops: GitopsPullRequests;
-  /** Reads the entity's recommendations as `GET …/recommendations` serves them. */
-  recommendations: RecommendationsReader;
+  /**
+   * The entity's recommendations as `GET …/recommendations` serves them
+   * (the engine's, with decisions and installed recommenders), so the pull
+   * request is opened from what the caller sees.
+   */
+  recommendations(
+    entity: Entity,
+    target: AllocationTarget,
+  ): Promise<EntityRecommendations>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -70,48 +74,6 @@ export interface PullRequestRouteOptions {
     params: { kind: string; namespace: string; name: string },
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; target: AllocationTarget }>;
-}
-
-/**
- * Reads an entity's recommendations on behalf of the caller.
- *
- * @internal
- */
-export type RecommendationsReader = (
-  params: { kind: string; namespace: string; name: string },
-  credentials: BackstageCredentials,
-) => Promise<EntityRecommendations>;
-
-/**
- * Reads recommendations from the plugin's own `GET …/recommendations`
- * route with a token on behalf of the caller, so the pull request is opened
- * from exactly what the caller sees (ranking, engine and installed
- * recommenders, decisions).
- *
- * @internal
- */
-export function recommendationsOverHttp(options: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-  pluginId?: string;
-}): RecommendationsReader {
-  const pluginId = options.pluginId ?? 'finops';
-  return async (params, credentials) => {
-    const baseUrl = await options.discovery.getBaseUrl(pluginId);
-    const { token } = await options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: pluginId,
-    });
-    const path = [params.kind, params.namespace, params.name]
-      .map(encodeURIComponent)
-      .join('/');
-    const response = await fetch(
-      `${baseUrl}/entities/${path}/recommendations`,
-      { headers: { authorization: `Bearer ${token}` } },
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as EntityRecommendations;
-  };
 }
 
 function callerRef(credentials: BackstageCredentials): string | undefined {
@@ -285,10 +247,7 @@ export function registerPullRequestRoutes(
       }
     }
 
-    const recommendations = await options.recommendations(
-      req.params,
-      credentials,
-    );
+    const recommendations = await options.recommendations(entity, target);
     const rec: EntityRecommendation | undefined = [
       ...recommendations.items,
       ...recommendations.hidden,

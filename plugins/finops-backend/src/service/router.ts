@@ -16,16 +16,13 @@
 
 import {
   FINOPS_BILLING_TAGS_ANNOTATION,
-  FINOPS_MONTHLY_BUDGET_ANNOTATION,
   finopsAdminPermission,
   finopsEntityReadPermission,
   finopsOrganizationReadPermission,
-  getCostAllocationKeys,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   type CostGranularity,
   type CostGroupBy,
-  type EntityCostSummary,
   type UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
@@ -41,12 +38,11 @@ import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
-import type { FinopsRecommender } from '@ai-finops/backstage-plugin-finops-node';
 import type express from 'express';
 import type {
   FinopsIngestionRun,
-  FinopsRecommendationStateStore,
   FinopsStore,
+  PriceCatalog,
 } from '@ai-finops/backstage-plugin-finops-node';
 import { readChoice, readDay, readOptionalString } from '../lib/params';
 import {
@@ -55,10 +51,10 @@ import {
   parseMonth,
 } from '@ai-finops/backstage-plugin-finops-node';
 import { createOpenApiRouter } from '../schema/openapi';
-import type { AllocationSettings } from '../engine/allocationConfig';
-import { CostAllocator, type AllocationTarget } from '../engine/CostAllocator';
+import type { AllocationTarget } from '../engine/CostAllocator';
+import type { EntityEngine } from '../engine/EntityEngine';
 import type { FinopsIngestion } from './FinopsIngestion';
-import { registerEngineRoutes } from '../engine/EntityEngine';
+import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
 import {
@@ -73,29 +69,20 @@ import {
  * @internal
  */
 export interface RouterOptions {
+  /** The entity engine, built once in `plugin.ts`. */
+  engine: EntityEngine;
   store: FinopsStore;
   ingestion: Pick<FinopsIngestion, 'hasSource' | 'trigger'>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
   logger: LoggerService;
-  /** The currency summaries are in (`finops.currency`). */
-  currency: string;
-  /** `finops.allocation`: rules and shared costs. */
-  allocation?: AllocationSettings;
-  /** The current time, for default ranges; tests pin it. */
-  now?: () => Date;
-  /** Where recommendation decisions (dismiss, snooze) are kept. */
-  recommendationState?: FinopsRecommendationStateStore;
-  /** Recommenders installed through the extension point. */
-  recommenders?: FinopsRecommender[];
-  /** GitOps pull requests for recommendations; without it the route answers 501. */
+  /** The price catalog, for `POST /estimate`. */
+  prices?: () => Promise<PriceCatalog>;
   /** `finops.guardrails.policies` and `.prices`, for `POST /estimate`. */
   guardrails?: { policiesDir?: string; pricesFile?: string };
-  pullRequests?: Pick<
-    PullRequestRouteOptions,
-    'store' | 'gitops' | 'recommendations'
-  >;
+  /** GitOps pull requests for recommendations; without it the route answers 501. */
+  pullRequests?: Pick<PullRequestRouteOptions, 'store' | 'gitops'>;
   /** `finops.recommendations.cacheTtl` in ms, for `GET /savings`. */
   recommendationsCacheTtlMs?: number;
 }
@@ -130,15 +117,10 @@ const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.]*$/;
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, ingestion, httpAuth, permissions, catalog, logger, currency } =
+  const { engine, store, ingestion, httpAuth, permissions, catalog, logger } =
     options;
-  const now = options.now ?? (() => new Date());
-  const allocator = new CostAllocator({
-    store,
-    catalog,
-    currency,
-    settings: options.allocation ?? { rules: [], sharedCosts: [] },
-  });
+  const { currency } = engine.options;
+  const now = () => engine.options.now();
 
   const router = await createOpenApiRouter();
 
@@ -175,7 +157,7 @@ export async function createRouter(
       { permission: finopsEntityReadPermission, resourceRef: entityRef },
       credentials,
     );
-    const target = await allocator.resolve(entity, credentials);
+    const target = await engine.resolve(entity, credentials);
     if (target.matchers.length === 0 && target.shared.length === 0) {
       throw new NotFoundError(
         target.rollup
@@ -186,27 +168,6 @@ export async function createRouter(
     return { entity, target };
   }
 
-  /** The month summary of a resolved entity, its budget included. */
-  async function summaryOf(
-    entity: Entity,
-    target: AllocationTarget,
-    month?: string,
-  ): Promise<EntityCostSummary> {
-    const summary = allocator.needsAllocatedSummary(target)
-      ? await allocator.summary(target, { month })
-      : await store.getCostSummary({
-          keys: getCostAllocationKeys(entity)!,
-          month,
-          currency,
-        });
-    const monthlyBudget = readMonthlyBudget(entity, target.entityRef, logger);
-    return {
-      entityRef: target.entityRef,
-      ...summary,
-      ...(monthlyBudget !== undefined ? { monthlyBudget } : {}),
-    };
-  }
-
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -215,7 +176,7 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req);
     const month = readOptionalMonth(req.query.month);
     const { entity, target } = await resolveEntity(req.params, credentials);
-    res.json(await summaryOf(entity, target, month));
+    res.json(await engine.summary(entity, target, month));
   });
 
   router.get('/entities/:kind/:namespace/:name/costs', async (req, res) => {
@@ -230,7 +191,7 @@ export async function createRouter(
     const { from, to } = readDayRange(req.query, granularity, now());
     const { target } = await resolveEntity(req.params, credentials);
 
-    res.json(await allocator.costs(target, { from, to, granularity, groupBy }));
+    res.json(await engine.costs(target, { from, to, granularity, groupBy }));
   });
 
   router.get('/entities/:kind/:namespace/:name/usage', async (req, res) => {
@@ -245,7 +206,7 @@ export async function createRouter(
     const { from, to } = readDayRange(req.query, granularity, now());
     const { target } = await resolveEntity(req.params, credentials);
 
-    res.json(await allocator.usage(target, { from, to, granularity, metrics }));
+    res.json(await engine.usage(target, { from, to, granularity, metrics }));
   });
 
   router.get('/allocation', async (req, res) => {
@@ -256,7 +217,7 @@ export async function createRouter(
       credentials,
     );
 
-    res.json(await allocator.allocation({ from, to }, credentials));
+    res.json(await engine.allocation({ from, to }, credentials));
   });
 
   router.get('/ingestion/runs', async (req, res) => {
@@ -290,12 +251,15 @@ export async function createRouter(
     logger,
     authorize,
     ...options.guardrails,
+    prices: options.prices,
   });
 
   // Recommendation pull requests (before the engine routes' 501 fallback).
   if (options.pullRequests) {
     registerPullRequestRoutes(router as unknown as express.Router, {
       ...options.pullRequests,
+      recommendations: (entity, target) =>
+        engine.recommendations(entity, target),
       httpAuth,
       permissions,
       logger,
@@ -306,18 +270,10 @@ export async function createRouter(
   }
 
   // Forecast, anomalies, efficiency, carbon and recommendations.
-  const engine = registerEngineRoutes(router as unknown as express.Router, {
-    store,
-    allocator,
+  registerEngineRoutes(router as unknown as express.Router, {
+    engine,
     httpAuth,
-    logger,
-    currency,
-    now,
     resolveEntity,
-    summaryOf: (entity, target) => summaryOf(entity, target),
-    recommendationState: options.recommendationState,
-    recommenders: options.recommenders,
-    pullRequests: options.pullRequests?.store,
     authorizeApply: (entityRef, credentials) =>
       authorizeRecommendationApply(permissions, entityRef, credentials),
   });
@@ -326,12 +282,13 @@ export async function createRouter(
   registerSavingsRoutes(router as unknown as express.Router, {
     httpAuth,
     catalog,
-    allocator,
+    allocator: engine,
     logger,
     currency,
     now,
     authorize,
-    recommendations: engine.recommendations,
+    recommendations: (entity, target, cache) =>
+      engine.recommendations(entity, target, cache),
     pullRequests: options.pullRequests?.store,
     cacheTtlMs: options.recommendationsCacheTtlMs,
   });
@@ -431,25 +388,6 @@ function readOptionalLimit(value: unknown): number | undefined {
     );
   }
   return parsed;
-}
-
-function readMonthlyBudget(
-  entity: Entity,
-  entityRef: string,
-  logger: LoggerService,
-): number | undefined {
-  const value = entity.metadata.annotations?.[FINOPS_MONTHLY_BUDGET_ANNOTATION];
-  if (value === undefined || value.trim() === '') {
-    return undefined;
-  }
-  const budget = Number(value);
-  if (!Number.isFinite(budget) || budget < 0) {
-    logger.warn(
-      `Ignoring ${FINOPS_MONTHLY_BUDGET_ANNOTATION} '${value}' on ${entityRef}: not a non-negative number`,
-    );
-    return undefined;
-  }
-  return budget;
 }
 
 function serializeRun(run: FinopsIngestionRun) {

@@ -192,6 +192,30 @@ export class PriceCatalog {
     return this.#ask({ ...query }, 'gpu');
   }
 
+  /**
+   * The catalog as the cost estimate's GPU price lookup (finops-guardrails'
+   * `GpuPriceLookup`): USD per GPU-hour of a model in a region, or anywhere
+   * when the region has none, with where the price comes from in words.
+   */
+  gpuPriceLookup(): (
+    gpuModel: string,
+    options: { region?: string },
+  ) => { usdPerGpuHour: number; source: string } | undefined {
+    return (gpuModel, { region }) => {
+      const quote = this.gpuHourPrice({ gpuModel, region });
+      if (quote?.usdPerGpuHour === undefined) return undefined;
+      const elsewhere =
+        quote.otherRegion && region ? ` (no ${region} price)` : '';
+      return {
+        usdPerGpuHour: quote.usdPerGpuHour,
+        source:
+          quote.layer === 'embedded'
+            ? `${quote.provider} ${quote.instanceType} in ${quote.region}, list price${elsewhere}`
+            : `${quote.source}${elsewhere}`,
+      };
+    };
+  }
+
   #ask(
     query: PriceQuery & { instanceType?: string; gpuModel?: string },
     kind: 'instance' | 'gpu',

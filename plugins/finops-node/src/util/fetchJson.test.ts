@@ -133,7 +133,7 @@ describe('fetchJson', () => {
 
   it('never shows the password or the query string, and sends user info as basic auth', async () => {
     handler = () => ({ status: 400, body: { message: 'bad query' } });
-    const error = await fetchJson(
+    const error = await fetchJson<never>(
       `http://scott:tiger@127.0.0.1:${port}/api/v1/query?token=s3cret`,
     ).catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'InputError' });
@@ -146,7 +146,7 @@ describe('fetchJson', () => {
     );
     expect(requests[0].url).toBe('/api/v1/query?token=s3cret');
 
-    const unreachable = await fetchJson(
+    const unreachable = await fetchJson<never>(
       'http://user:pw@127.0.0.1:1/x?key=secret',
       { attempts: 1 },
     ).catch((e: Error) => e);

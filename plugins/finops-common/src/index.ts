@@ -26,3 +26,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './types';
 export * from './insights';
+export * from './responses';

@@ -31,7 +31,11 @@ import {
   type PolicyViolation,
   type PriceOverrides,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
-import { finopsEstimatePermission } from '@ai-finops/backstage-plugin-finops-common';
+import {
+  finopsEstimatePermission,
+  type FinopsEstimate,
+  type FinopsGuardrailResult,
+} from '@ai-finops/backstage-plugin-finops-common';
 import type { PriceCatalog } from '@ai-finops/backstage-plugin-finops-node';
 import type {
   BackstageCredentials,
@@ -66,15 +70,6 @@ export interface EstimateRouteOptions {
    * then embedded), asked after the prices file and the policies' params.
    */
   prices?: () => Promise<PriceCatalog>;
-}
-
-/** A guardrail result as the form shows it. */
-interface GuardrailResultDto {
-  policy: string;
-  action: 'Deny' | 'Warn' | 'Audit';
-  message: string;
-  object: { kind: string; name: string; namespace?: string };
-  location: string;
 }
 
 /** What the template form leaves empty while it is being filled. */
@@ -195,8 +190,8 @@ function previewRepoUrl(repoUrl: string | undefined): string {
   }
 }
 
-function violationDto(v: PolicyViolation): GuardrailResultDto {
-  let action: GuardrailResultDto['action'] = 'Audit';
+function violationDto(v: PolicyViolation): FinopsGuardrailResult {
+  let action: FinopsGuardrailResult['action'] = 'Audit';
   if (v.actions.includes('Deny')) action = 'Deny';
   else if (v.actions.includes('Warn')) action = 'Warn';
   return {
@@ -354,6 +349,6 @@ export function registerEstimateRoutes(
             warnings: [],
           },
       notes: estimate.notes,
-    });
+    } satisfies FinopsEstimate);
   });
 }

@@ -19,6 +19,9 @@ import {
   finopsOrganizationReadPermission,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  type FinopsEntitySavings,
+  type FinopsRealisedSaving,
+  type FinopsSavings,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   BackstageCredentials,
@@ -43,42 +46,6 @@ export const DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS = 15 * 60 * 1000;
 
 /** Entities whose recommendations are computed at once. */
 const CONCURRENCY = 4;
-
-/** One entity's savings in `GET /savings`. @internal */
-export interface EntitySavings {
-  entityRef: string;
-  title?: string;
-  /** Open recommendations (not dismissed or snoozed), per month. */
-  found: { monthlySavings: number; count: number };
-  /** Recommendations whose pull request was merged, per month. */
-  realised: { monthlySavings: number; count: number };
-}
-
-/** A merged recommendation pull request in `GET /savings`. @internal */
-export interface RealisedSaving {
-  entityRef: string;
-  recommendationId: string;
-  monthlySavings: number;
-  url: string;
-  number: number;
-  /** When it was merged, ISO-8601. */
-  mergedAt: string;
-}
-
-/** The body of `GET /savings`. @internal */
-export interface OrganizationSavings {
-  currency: string;
-  found: { monthlySavings: number; count: number; entities: number };
-  realised: { monthlySavings: number; count: number };
-  /** Entities with a found or realised saving, largest found first. */
-  entities: EntitySavings[];
-  /** Merged pull requests, latest first. */
-  realisedItems: RealisedSaving[];
-  /** Entities whose recommendations could not be computed, and why. */
-  warnings: string[];
-  /** When this answer was computed, ISO-8601. */
-  computedAt: string;
-}
 
 /** What the savings route needs from the router. @internal */
 export interface SavingsRouteOptions {
@@ -202,7 +169,7 @@ export function registerSavingsRoutes(
       }),
     );
 
-    const body: OrganizationSavings = {
+    const body: FinopsSavings = {
       currency,
       found: { monthlySavings: 0, count: 0, entities: 0 },
       realised: { monthlySavings: 0, count: 0 },
@@ -242,7 +209,8 @@ export function registerSavingsRoutes(
     entity: Entity,
     credentials: BackstageCredentials,
   ): Promise<
-    { entity: EntitySavings; realisedItems: RealisedSaving[] } | undefined
+    | { entity: FinopsEntitySavings; realisedItems: FinopsRealisedSaving[] }
+    | undefined
   > {
     const target = await allocator.resolve(entity, credentials);
     if (target.matchers.length === 0 && target.shared.length === 0) {
@@ -264,7 +232,7 @@ export function registerSavingsRoutes(
           target.entityRef,
         )
       : new Map();
-    const realisedItems: RealisedSaving[] = [];
+    const realisedItems: FinopsRealisedSaving[] = [];
     for (const pr of prs.values()) {
       if (pr.state !== 'merged') continue;
       // The saving the pull request was opened with; the recommendation's

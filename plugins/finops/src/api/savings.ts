@@ -14,62 +14,10 @@
  * limitations under the License.
  */
 
-/**
- * A saving per month and how many recommendations make it.
- *
- * @public
- */
-export interface FinopsSavingAmount {
-  monthlySavings: number;
-  count: number;
-}
-
-/**
- * One entity's savings in {@link FinopsSavings}.
- *
- * @public
- */
-export interface FinopsEntitySavings {
-  entityRef: string;
-  title?: string;
-  /** Open recommendations: not dismissed, snoozed or merged. */
-  found: FinopsSavingAmount;
-  /** Recommendations whose pull request was merged. */
-  realised: FinopsSavingAmount;
-}
-
-/**
- * A recommendation applied through a merged pull request.
- *
- * @public
- */
-export interface FinopsRealisedSaving {
-  entityRef: string;
-  recommendationId: string;
-  /** The saving the pull request was opened with, per month. */
-  monthlySavings: number;
-  url: string;
-  number: number;
-  /** ISO-8601. */
-  mergedAt: string;
-}
-
-/**
- * What `GET /savings` answers: savings found and realised across the
- * catalog entities with cost allocation annotations.
- *
- * @public
- */
-export interface FinopsSavings {
-  currency: string;
-  found: FinopsSavingAmount & { entities: number };
-  realised: FinopsSavingAmount;
-  /** Entities with a found or realised saving, largest found first. */
-  entities: FinopsEntitySavings[];
-  /** Merged pull requests, latest first. */
-  realisedItems: FinopsRealisedSaving[];
-  /** Entities whose recommendations could not be computed, and why. */
-  warnings: string[];
-  /** ISO-8601. */
-  computedAt: string;
-}
+// One definition, in finops-common, for the backend route and this client.
+export type {
+  FinopsEntitySavings,
+  FinopsRealisedSaving,
+  FinopsSavingAmount,
+  FinopsSavings,
+} from '@ai-finops/backstage-plugin-finops-common';

@@ -1,0 +1,177 @@
+/*
+ * Copyright 2026 The AI FinOps Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// The bodies of the finops backend's `GET /savings` and `POST /estimate`, as
+// the routes send them and the frontend's FinopsClient reads them.
+
+/**
+ * A saving per month and how many recommendations make it.
+ *
+ * @public
+ */
+export interface FinopsSavingAmount {
+  monthlySavings: number;
+  count: number;
+}
+
+/**
+ * One entity's savings in {@link FinopsSavings}.
+ *
+ * @public
+ */
+export interface FinopsEntitySavings {
+  entityRef: string;
+  title?: string;
+  /** Open recommendations: not dismissed, snoozed or merged. */
+  found: FinopsSavingAmount;
+  /** Recommendations whose pull request was merged. */
+  realised: FinopsSavingAmount;
+}
+
+/**
+ * A recommendation applied through a merged pull request.
+ *
+ * @public
+ */
+export interface FinopsRealisedSaving {
+  entityRef: string;
+  recommendationId: string;
+  /** The saving the pull request was opened with, per month. */
+  monthlySavings: number;
+  url: string;
+  number: number;
+  /** ISO-8601. */
+  mergedAt: string;
+}
+
+/**
+ * What `GET /savings` answers: savings found and realised across the
+ * catalog entities with cost allocation annotations.
+ *
+ * @public
+ */
+export interface FinopsSavings {
+  currency: string;
+  found: FinopsSavingAmount & { entities: number };
+  realised: FinopsSavingAmount;
+  /** Entities with a found or realised saving, largest found first. */
+  entities: FinopsEntitySavings[];
+  /** Merged pull requests, latest first. */
+  realisedItems: FinopsRealisedSaving[];
+  /** Entities whose recommendations could not be computed, and why. */
+  warnings: string[];
+  /** ISO-8601. */
+  computedAt: string;
+}
+
+/**
+ * The values of the inference-service template form that `POST /estimate`
+ * reads (the template's parameter names). Only `gpuType` is required; the
+ * backend fills the rest from the template's defaults and ignores other
+ * fields.
+ *
+ * @public
+ */
+export interface FinopsEstimateRequest {
+  gpuType: string;
+  name?: string;
+  owner?: string;
+  system?: string;
+  costCenter?: string;
+  model?: string;
+  runtime?: 'vllm' | 'kserve' | 'triton';
+  migProfile?: string;
+  gpuCount?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
+  autoscaler?: 'hpa' | 'keda';
+  expectedRequestsPerSecond?: number;
+  expectedTokensPerSecond?: number;
+  latencySloMs?: number;
+  region?: string;
+  monthlyBudget?: number;
+  repoUrl?: string;
+  delivery?: 'argocd' | 'flux';
+  [field: string]: unknown;
+}
+
+/**
+ * A guardrail policy that failed on the rendered manifests.
+ *
+ * @public
+ */
+export interface FinopsGuardrailResult {
+  policy: string;
+  /** `Deny` blocks the pull request (and admission); `Warn` only warns. */
+  action: 'Deny' | 'Warn' | 'Audit';
+  message: string;
+  object: { kind: string; name: string; namespace?: string };
+  /** `file:line` in the rendered manifests, with the kustomization. */
+  location: string;
+}
+
+/**
+ * What `POST /estimate` answers: the monthly cost of the rendered service
+ * (730 h, dev and prod), its $ per 1M tokens, the budget fit and the
+ * guardrail results.
+ *
+ * @public
+ */
+export interface FinopsEstimate {
+  currency: string;
+  hoursPerMonth: number;
+  /** At the minimum replicas. */
+  monthlyCost: number;
+  /** At the maximum replicas. */
+  maxMonthlyCost: number;
+  usdPerMillionTokens?: number;
+  budget?: {
+    monthlyBudget: number;
+    withinBudget: boolean;
+    withinBudgetAtMaxReplicas: boolean;
+  };
+  services: Array<{
+    name: string;
+    namespace?: string;
+    monthlyCost: number;
+    maxMonthlyCost: number;
+    gpus: number;
+    usdPerMillionTokens?: number;
+  }>;
+  workloads: Array<{
+    kind: string;
+    name: string;
+    namespace?: string;
+    minReplicas: number;
+    maxReplicas: number;
+    gpusPerReplica: number;
+    gpuModel?: string;
+    usdPerGpuHour?: number;
+    priceSource?: string;
+    monthlyCost: number;
+    maxMonthlyCost: number;
+  }>;
+  guardrails: {
+    /** False when the backend has no `finops.guardrails.policies`. */
+    configured: boolean;
+    passed: boolean;
+    checks: number;
+    policies: number;
+    denied: FinopsGuardrailResult[];
+    warnings: FinopsGuardrailResult[];
+  };
+  notes: string[];
+}

@@ -75,8 +75,7 @@ export class FinopsClient implements FinopsApi {
     options: Parameters<FinopsApi['getEntityCosts']>[1] = {},
   ): Promise<EntityCostSeries> {
     return this.get<EntityCostSeries>(entityPath(entityRef, 'costs'), {
-      from: options.from,
-      to: options.to,
+      ...dayQuery(options),
       granularity: options.granularity,
       groupBy: options.groupBy,
     });
@@ -88,8 +87,7 @@ export class FinopsClient implements FinopsApi {
   ): Promise<EntityUsageSeries> {
     return this.get<EntityUsageSeries>(entityPath(entityRef, 'usage'), {
       metric: options.metrics?.length ? options.metrics.join(',') : undefined,
-      from: options.from,
-      to: options.to,
+      ...dayQuery(options),
       granularity: options.granularity,
     });
   }
@@ -97,10 +95,7 @@ export class FinopsClient implements FinopsApi {
   async getCostAllocation(
     options: Parameters<FinopsApi['getCostAllocation']>[0] = {},
   ): Promise<CostAllocationReport> {
-    return this.get<CostAllocationReport>('allocation', {
-      from: options.from,
-      to: options.to,
-    });
+    return this.get<CostAllocationReport>('allocation', dayQuery(options));
   }
 
   async getSavings(): Promise<FinopsSavings> {
@@ -118,8 +113,7 @@ export class FinopsClient implements FinopsApi {
     options: FinopsDayRange & { granularity?: 'daily' | 'hourly' } = {},
   ): Promise<EntityCostAnomalies> {
     return this.get(entityPath(entityRef, 'anomalies'), {
-      from: options.from,
-      to: options.to,
+      ...dayQuery(options),
       granularity: options.granularity,
     });
   }
@@ -128,20 +122,14 @@ export class FinopsClient implements FinopsApi {
     entityRef: string | CompoundEntityRef,
     options: FinopsDayRange = {},
   ): Promise<EntityGpuEfficiency> {
-    return this.get(entityPath(entityRef, 'efficiency'), {
-      from: options.from,
-      to: options.to,
-    });
+    return this.get(entityPath(entityRef, 'efficiency'), dayQuery(options));
   }
 
   async getEntityCarbon(
     entityRef: string | CompoundEntityRef,
     options: FinopsDayRange = {},
   ): Promise<EntityCarbonFootprint> {
-    return this.get(entityPath(entityRef, 'carbon'), {
-      from: options.from,
-      to: options.to,
-    });
+    return this.get(entityPath(entityRef, 'carbon'), dayQuery(options));
   }
 
   async getEntityRecommendations(
@@ -226,6 +214,11 @@ export class FinopsClient implements FinopsApi {
     }
     return (await response.json()) as T;
   }
+}
+
+/** The query parameters of a range of days. */
+function dayQuery(range: FinopsDayRange): Record<string, string | undefined> {
+  return { from: range.from, to: range.to };
 }
 
 /** `entities/<kind>/<namespace>/<name>/<route>`, every segment encoded. */

@@ -14,14 +14,9 @@
  * limitations under the License.
  */
 
-import useAsync from 'react-use/esm/useAsync';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { Flex, Grid, Text } from '@backstage/ui';
 import type { EntityCarbonFootprint } from '@ai-finops/backstage-plugin-finops-common';
-import { finopsApiRef } from '../../api';
 import { finopsTranslationRef } from '../../translation';
 import { Sparkline } from '../Sparkline';
 import { formatDay, formatNumber, formatPercent } from '../format';
@@ -30,6 +25,7 @@ import {
   FinopsEntityCard,
   LoadingSkeleton,
   Metric,
+  useFinopsEntityData,
 } from '../shared';
 
 /**
@@ -48,25 +44,19 @@ function CarbonView(props: { data: EntityCarbonFootprint }) {
   const kgDigits = data.totalKg < 10 ? 2 : 0;
   return (
     <Flex direction="column" gap="4">
-      <Flex direction="column" gap="1">
-        <Text as="p" variant="body-small" color="secondary">
-          {t('carbonCard.total')}
-        </Text>
-        <Text
-          as="p"
-          variant="title-large"
-          weight="bold"
-          data-testid="finops-carbon-total"
-        >
-          {formatNumber(data.totalKg, kgDigits)} kgCO2e
-        </Text>
+      <Metric
+        size="headline"
+        label={t('carbonCard.total')}
+        value={`${formatNumber(data.totalKg, kgDigits)} kgCO2e`}
+        testId="finops-carbon-total"
+      >
         <Text as="p" variant="body-x-small" color="secondary">
           {t('carbonCard.energy', {
             kwh: formatNumber(data.energyKwh),
             pue: formatNumber(data.pue, 3),
           })}
         </Text>
-      </Flex>
+      </Metric>
       {data.daily.length > 1 && (
         <Sparkline
           values={data.daily.map(d => d.kg)}
@@ -135,12 +125,8 @@ function CarbonView(props: { data: EntityCarbonFootprint }) {
 }
 
 function CarbonContent() {
-  const { entity } = useEntity();
-  const api = useApi(finopsApiRef);
-  const ref = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getEntityCarbon(ref),
-    [api, ref],
+  const { value, loading, error } = useFinopsEntityData((api, ref) =>
+    api.getEntityCarbon(ref),
   );
   if (loading) return <LoadingSkeleton lines={4} />;
   if (error) return <ErrorState error={error} />;

@@ -15,9 +15,6 @@
  */
 
 import type { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   useTranslationRef,
@@ -44,10 +41,15 @@ import {
   type EntityCostForecast,
   type EntityCostSummary,
 } from '@ai-finops/backstage-plugin-finops-common';
-import { finopsApiRef } from '../../api';
 import { finopsTranslationRef } from '../../translation';
 import { BudgetMeter } from '../BudgetMeter';
-import { LoadingSkeleton } from '../shared';
+import {
+  EmptyState,
+  LoadingSkeleton,
+  Metric,
+  README_ANNOTATIONS_URL,
+  useFinopsEntityData,
+} from '../shared';
 import { Sparkline, summarizeSeries } from '../Sparkline';
 import {
   formatCurrency,
@@ -67,9 +69,6 @@ export interface FinopsCostCardProps {
   title?: string;
 }
 
-const README_ANNOTATIONS_URL =
-  'https://github.com/ai-finops/backstage-ai-finops/tree/main/plugins/finops#annotations';
-
 /**
  * Whether a summary carries no cost at all: nothing ingested yet, or only
  * zero-cost days.
@@ -87,14 +86,10 @@ type Translate = TranslationFunction<(typeof finopsTranslationRef)['T']>;
 function EmptyMessage(props: { t: Translate; description?: string }) {
   const { t, description } = props;
   return (
-    <Flex direction="column" gap="1" role="status">
-      <Text as="p" variant="body-medium" weight="bold">
-        {t('costCard.empty.title')}
-      </Text>
-      <Text as="p" variant="body-small" color="secondary">
-        {description ?? t('costCard.empty.description')}
-      </Text>
-    </Flex>
+    <EmptyState
+      title={t('costCard.empty.title')}
+      description={description ?? t('costCard.empty.description')}
+    />
   );
 }
 
@@ -165,24 +160,16 @@ function ForecastBlock(props: {
   );
   return (
     <Flex direction="column" gap="0" data-testid="finops-forecast">
-      <Text as="span" variant="body-x-small" color="secondary">
-        {t('costCard.forecast.label')}
-      </Text>
-      <Text
-        as="span"
-        variant="body-large"
-        weight="bold"
-        data-testid="finops-forecast-mean"
-      >
-        {money(forecast.monthEnd.mean)}
-      </Text>
-      <Text as="span" variant="body-x-small" color="secondary">
-        {t('costCard.forecast.interval', {
+      <Metric
+        label={t('costCard.forecast.label')}
+        value={money(forecast.monthEnd.mean)}
+        detail={t('costCard.forecast.interval', {
           level: formatPercent(forecast.monthEnd.level),
           lower: money(forecast.monthEnd.lower),
           upper: money(forecast.monthEnd.upper),
         })}
-      </Text>
+        testId="finops-forecast-mean"
+      />
       {change !== undefined && (
         <Text
           as="span"
@@ -201,19 +188,6 @@ function ForecastBlock(props: {
           })}
         </Text>
       )}
-    </Flex>
-  );
-}
-
-function Metric(props: { label: string; value: string }) {
-  return (
-    <Flex direction="column" gap="0">
-      <Text as="span" variant="body-x-small" color="secondary">
-        {props.label}
-      </Text>
-      <Text as="span" variant="body-medium" weight="bold">
-        {props.value}
-      </Text>
     </Flex>
   );
 }
@@ -299,20 +273,14 @@ function CostSummaryView(props: {
 
   return (
     <Flex direction="column" gap="4">
-      <Flex direction="column" gap="1">
-        <Text as="p" variant="body-small" color="secondary">
-          {t('costCard.monthToDate', { month: formatMonth(summary.month) })}
-        </Text>
-        <Text
-          as="p"
-          variant="title-large"
-          weight="bold"
-          data-testid="finops-month-to-date"
-        >
-          {money(spent)}
-        </Text>
+      <Metric
+        size="headline"
+        label={t('costCard.monthToDate', { month: formatMonth(summary.month) })}
+        value={money(spent)}
+        testId="finops-month-to-date"
+      >
         <Trend summary={summary} t={t} />
-      </Flex>
+      </Metric>
 
       <ForecastBlock
         forecast={props.forecast}
@@ -377,7 +345,7 @@ function CostSummaryView(props: {
       {metrics.length > 0 && (
         <Flex gap="6">
           {metrics.map(metric => (
-            <Metric key={metric.label} {...metric} />
+            <Metric key={metric.label} {...metric} size="medium" />
           ))}
         </Flex>
       )}
@@ -403,17 +371,12 @@ function Footnote(props: { summary?: EntityCostSummary; t: Translate }) {
 
 function FinopsCostCardContent(props: { title: string; t: Translate }) {
   const { title, t } = props;
-  const { entity } = useEntity();
-  const finopsApi = useApi(finopsApiRef);
-  const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => finopsApi.getEntityCostSummary(entityRef),
-    [finopsApi, entityRef],
+  const { value, loading, error } = useFinopsEntityData((api, entityRef) =>
+    api.getEntityCostSummary(entityRef),
   );
   // The forecast comes from its own route; the card shows without it.
-  const forecast = useAsync(
-    async () => finopsApi.getEntityForecast(entityRef),
-    [finopsApi, entityRef],
+  const forecast = useFinopsEntityData((api, entityRef) =>
+    api.getEntityForecast(entityRef),
   );
 
   let content: ReactNode;

@@ -14,14 +14,9 @@
  * limitations under the License.
  */
 
-import useAsync from 'react-use/esm/useAsync';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { Flex, Grid, Text } from '@backstage/ui';
 import type { EntityGpuEfficiency } from '@ai-finops/backstage-plugin-finops-common';
-import { finopsApiRef } from '../../api';
 import { finopsTranslationRef } from '../../translation';
 import { BudgetMeter } from '../BudgetMeter';
 import { formatCurrency, formatDay, formatNumber } from '../format';
@@ -31,6 +26,7 @@ import {
   FinopsEntityCard,
   LoadingSkeleton,
   Metric,
+  useFinopsEntityData,
 } from '../shared';
 
 /**
@@ -60,18 +56,12 @@ function EfficiencyView(props: { data: EntityGpuEfficiency }) {
   const gpus = data.gpuCount.latest || Math.round(data.gpuCount.mean);
   return (
     <Flex direction="column" gap="4">
-      <Flex direction="column" gap="1">
-        <Text as="p" variant="body-small" color="secondary">
-          {t('efficiencyCard.score')}
-        </Text>
-        <Text
-          as="p"
-          variant="title-large"
-          weight="bold"
-          data-testid="finops-efficiency-score"
-        >
-          {t('efficiencyCard.scoreOf', { score: formatNumber(score) })}
-        </Text>
+      <Metric
+        size="headline"
+        label={t('efficiencyCard.score')}
+        value={t('efficiencyCard.scoreOf', { score: formatNumber(score) })}
+        testId="finops-efficiency-score"
+      >
         <BudgetMeter
           spent={score}
           budget={100}
@@ -80,7 +70,7 @@ function EfficiencyView(props: { data: EntityGpuEfficiency }) {
             score: formatNumber(score),
           })}
         />
-      </Flex>
+      </Metric>
       <Grid.Root columns="2" gap="4">
         <Metric
           label={t('efficiencyCard.idle')}
@@ -155,12 +145,8 @@ export function FinopsEfficiencyCard(props: FinopsEfficiencyCardProps) {
 
 function EfficiencyContent() {
   const { t } = useTranslationRef(finopsTranslationRef);
-  const { entity } = useEntity();
-  const api = useApi(finopsApiRef);
-  const ref = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getEntityEfficiency(ref),
-    [api, ref],
+  const { value, loading, error } = useFinopsEntityData((api, ref) =>
+    api.getEntityEfficiency(ref),
   );
   if (loading) return <LoadingSkeleton lines={4} />;
   if (error) return <ErrorState error={error} />;

@@ -14,12 +14,11 @@
  * limitations under the License.
  */
 
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ComponentProps } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   Area,
   Bar,
-  BarChart,
   CartesianGrid,
   ComposedChart,
   Legend,
@@ -49,13 +48,17 @@ import {
   formatNumber,
   formatPercent,
 } from '../format';
-import { ErrorState, LoadingSkeleton, README_ANNOTATIONS_URL } from '../shared';
+import {
+  AnomalyText,
+  ErrorState,
+  LoadingSkeleton,
+  README_ANNOTATIONS_URL,
+} from '../shared';
 import {
   clampRange,
   presetRange,
   PRESETS,
   validateRange,
-  type RangePreset,
   type TimeRange,
 } from './timeRange';
 
@@ -87,6 +90,65 @@ function Section(props: { children: React.ReactNode }) {
   );
 }
 
+const GRANULARITIES: Array<{ id: TimeRange['granularity']; label: string }> = [
+  { id: 'daily', label: 'Daily' },
+  { id: 'monthly', label: 'Monthly' },
+];
+
+/** A control with its caption above it. */
+function Field(props: { label: string; children: React.ReactNode }) {
+  return (
+    <label>
+      <Text as="div" variant="body-x-small" color="secondary">
+        {props.label}
+      </Text>
+      {props.children}
+    </label>
+  );
+}
+
+function SelectField<T extends string>(props: {
+  label: string;
+  value: T;
+  options: Array<{ id: T; label: string }>;
+  onChange: (value: T) => void;
+}) {
+  return (
+    <Field label={props.label}>
+      <select
+        style={controlStyle}
+        aria-label={props.label}
+        value={props.value}
+        onChange={e => props.onChange(e.target.value as T)}
+      >
+        {props.options.map(o => (
+          <option key={o.id} value={o.id}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
+function DateField(props: {
+  label: string;
+  value: string;
+  onChange: (day: string) => void;
+}) {
+  return (
+    <Field label={props.label}>
+      <input
+        type="date"
+        aria-label={props.label}
+        style={controlStyle}
+        value={props.value}
+        onChange={e => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
 function RangePicker(props: {
   value: TimeRange;
   onChange: (range: TimeRange) => void;
@@ -98,36 +160,24 @@ function RangePicker(props: {
   const problem = validateRange(draft);
   return (
     <Flex gap="4" align="end" style={{ flexWrap: 'wrap' }}>
-      <label>
-        <Text as="div" variant="body-x-small" color="secondary">
-          Time range
-        </Text>
-        <select
-          style={controlStyle}
-          aria-label="Time range"
-          value={value.preset}
-          onChange={e => {
-            const preset = e.target.value as RangePreset;
-            if (preset === 'custom') {
-              onChange({ ...value, preset });
-              setDraft({ from: value.from, to: value.to });
-            } else {
-              onChange({
-                ...value,
-                preset,
-                ...presetRange(preset),
-                granularity: preset === '12m' ? 'monthly' : value.granularity,
-              });
-            }
-          }}
-        >
-          {PRESETS.map(p => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Time range"
+        value={value.preset}
+        options={PRESETS}
+        onChange={preset => {
+          if (preset === 'custom') {
+            onChange({ ...value, preset });
+            setDraft({ from: value.from, to: value.to });
+          } else {
+            onChange({
+              ...value,
+              preset,
+              ...presetRange(preset),
+              granularity: preset === '12m' ? 'monthly' : value.granularity,
+            });
+          }
+        }}
+      />
       {value.preset === 'custom' && (
         <form
           onSubmit={e => {
@@ -136,30 +186,16 @@ function RangePicker(props: {
           }}
         >
           <Flex gap="2" align="end">
-            <label>
-              <Text as="div" variant="body-x-small" color="secondary">
-                From
-              </Text>
-              <input
-                type="date"
-                aria-label="From"
-                style={controlStyle}
-                value={draft.from}
-                onChange={e => setDraft({ ...draft, from: e.target.value })}
-              />
-            </label>
-            <label>
-              <Text as="div" variant="body-x-small" color="secondary">
-                To
-              </Text>
-              <input
-                type="date"
-                aria-label="To"
-                style={controlStyle}
-                value={draft.to}
-                onChange={e => setDraft({ ...draft, to: e.target.value })}
-              />
-            </label>
+            <DateField
+              label="From"
+              value={draft.from}
+              onChange={from => setDraft({ ...draft, from })}
+            />
+            <DateField
+              label="To"
+              value={draft.to}
+              onChange={to => setDraft({ ...draft, to })}
+            />
             <button type="submit" style={controlStyle} disabled={!!problem}>
               Apply
             </button>
@@ -171,43 +207,68 @@ function RangePicker(props: {
           )}
         </form>
       )}
-      <label>
-        <Text as="div" variant="body-x-small" color="secondary">
-          Granularity
-        </Text>
-        <select
-          style={controlStyle}
-          aria-label="Granularity"
-          value={value.granularity}
-          onChange={e =>
-            onChange({
-              ...value,
-              granularity: e.target.value as TimeRange['granularity'],
-            })
-          }
-        >
-          <option value="daily">Daily</option>
-          <option value="monthly">Monthly</option>
-        </select>
-      </label>
-      <label>
-        <Text as="div" variant="body-x-small" color="secondary">
-          Split by
-        </Text>
-        <select
-          style={controlStyle}
-          aria-label="Split by"
-          value={props.groupBy}
-          onChange={e => props.onGroupBy(e.target.value as CostGroupBy)}
-        >
-          {GROUP_BY.map(g => (
-            <option key={g.id} value={g.id}>
-              {g.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Granularity"
+        value={value.granularity}
+        options={GRANULARITIES}
+        onChange={granularity => onChange({ ...value, granularity })}
+      />
+      <SelectField
+        label="Split by"
+        value={props.groupBy}
+        options={GROUP_BY}
+        onChange={props.onGroupBy}
+      />
     </Flex>
+  );
+}
+
+/**
+ * A chart over days (or months): the grid, the day axis, the tooltip and
+ * the legend, around the y axes and series in `children`.
+ */
+function DailyChart(props: {
+  data: Array<object>;
+  dayKey: string;
+  tooltipFormatter?: ComponentProps<typeof Tooltip>['formatter'];
+  children: React.ReactNode;
+}) {
+  return (
+    <ComposedChart data={props.data}>
+      <CartesianGrid strokeDasharray="3 3" vertical={false} />
+      <XAxis dataKey={props.dayKey} fontSize={11} />
+      <Tooltip formatter={props.tooltipFormatter} />
+      <Legend />
+      {props.children}
+    </ComposedChart>
+  );
+}
+
+/** A line series without dots or animation. */
+function TrendLine(
+  props: Pick<
+    ComponentProps<typeof Line>,
+    'dataKey' | 'name' | 'stroke' | 'strokeDasharray' | 'yAxisId'
+  >,
+) {
+  return <Line {...props} dot={false} isAnimationActive={false} />;
+}
+
+/** The y axis of cost, ticks in the currency. */
+function CostAxis(props: { currency: string }) {
+  return (
+    <YAxis
+      fontSize={11}
+      width={80}
+      tickFormatter={v => formatCurrency(Number(v), props.currency)}
+    />
+  );
+}
+
+/** The shaded `band` series (a `[lower, upper]` pair a point). */
+function BandArea(props: { name: string; fill: string; fillOpacity: number }) {
+  return (
+    <Area dataKey="band" {...props} stroke="none" isAnimationActive={false} />
   );
 }
 
@@ -271,16 +332,12 @@ function CostOverTime(props: {
           : undefined
       }
     >
-      <BarChart data={chart.rows}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="bucket" fontSize={11} />
-        <YAxis
-          fontSize={11}
-          tickFormatter={v => formatCurrency(Number(v), value.currency)}
-          width={80}
-        />
-        <Tooltip formatter={v => money(Number(v))} />
-        <Legend />
+      <DailyChart
+        data={chart.rows}
+        dayKey="bucket"
+        tooltipFormatter={v => money(Number(v))}
+      >
+        <CostAxis currency={value.currency} />
         {chart.keys.map((key, i) => (
           <Bar
             key={key}
@@ -302,7 +359,7 @@ function CostOverTime(props: {
               stroke="none"
             />
           ))}
-      </BarChart>
+      </DailyChart>
     </ChartFigure>
   );
 }
@@ -361,46 +418,25 @@ function ForecastSection(props: { entityRef: string }) {
         </>
       }
     >
-      <ComposedChart data={rows}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="date" fontSize={11} />
-        <YAxis
-          fontSize={11}
-          width={80}
-          tickFormatter={v => formatCurrency(Number(v), value.currency)}
-        />
-        <Tooltip
-          formatter={v =>
-            Array.isArray(v)
-              ? `${money(Number(v[0]))} – ${money(Number(v[1]))}`
-              : money(Number(v))
-          }
-        />
-        <Legend />
-        <Area
-          dataKey="band"
-          name="80 % interval"
-          fill="#1f77b4"
-          fillOpacity={0.2}
-          stroke="none"
-          isAnimationActive={false}
-        />
-        <Line
-          dataKey="actual"
-          name="Actual"
-          stroke="#333"
-          dot={false}
-          isAnimationActive={false}
-        />
-        <Line
+      <DailyChart
+        data={rows}
+        dayKey="date"
+        tooltipFormatter={v =>
+          Array.isArray(v)
+            ? `${money(Number(v[0]))} – ${money(Number(v[1]))}`
+            : money(Number(v))
+        }
+      >
+        <CostAxis currency={value.currency} />
+        <BandArea name="80 % interval" fill="#1f77b4" fillOpacity={0.2} />
+        <TrendLine dataKey="actual" name="Actual" stroke="#333" />
+        <TrendLine
           dataKey="forecast"
           name="Forecast"
           stroke="#1f77b4"
           strokeDasharray="5 3"
-          dot={false}
-          isAnimationActive={false}
         />
-      </ComposedChart>
+      </DailyChart>
     </ChartFigure>
   );
 }
@@ -447,31 +483,10 @@ function AnomaliesSection(props: {
           value.dollarFloor,
         )})`}
       >
-        <ComposedChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="bucket" fontSize={11} />
-          <YAxis
-            fontSize={11}
-            width={80}
-            tickFormatter={v => formatCurrency(Number(v), value.currency)}
-          />
-          <Tooltip />
-          <Legend />
-          <Area
-            dataKey="band"
-            name="Expected band"
-            fill="#2ca02c"
-            fillOpacity={0.15}
-            stroke="none"
-            isAnimationActive={false}
-          />
-          <Line
-            dataKey="actual"
-            name="Actual"
-            stroke="#333"
-            dot={false}
-            isAnimationActive={false}
-          />
+        <DailyChart data={rows} dayKey="bucket">
+          <CostAxis currency={value.currency} />
+          <BandArea name="Expected band" fill="#2ca02c" fillOpacity={0.15} />
+          <TrendLine dataKey="actual" name="Actual" stroke="#333" />
           {value.anomalies.map(a => (
             <ReferenceDot
               key={a.bucket}
@@ -482,7 +497,7 @@ function AnomaliesSection(props: {
               stroke="#fff"
             />
           ))}
-        </ComposedChart>
+        </DailyChart>
       </ChartFigure>
       {value.anomalies.length > 0 && (
         <ul
@@ -491,12 +506,7 @@ function AnomaliesSection(props: {
         >
           {value.anomalies.map(a => (
             <li key={a.bucket} data-testid="finops-anomaly">
-              <Text as="span" variant="body-small" weight="bold">
-                {formatDay(a.bucket)} · {a.severity} · +{money(a.impact)}
-              </Text>{' '}
-              <Text as="span" variant="body-small">
-                {a.explanation}
-              </Text>
+              <AnomalyText anomaly={a} currency={value.currency} />
             </li>
           ))}
         </ul>
@@ -560,9 +570,7 @@ function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
           value.unusedGpuHours,
         )} idle-equivalent GPU-hours${note}`}
       >
-        <ComposedChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="date" fontSize={11} />
+        <DailyChart data={rows} dayKey="date">
           <YAxis yAxisId="h" fontSize={11} width={60} />
           <YAxis
             yAxisId="p"
@@ -571,8 +579,6 @@ function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
             fontSize={11}
             unit="%"
           />
-          <Tooltip />
-          <Legend />
           <Bar
             yAxisId="h"
             dataKey="gpuHours"
@@ -580,23 +586,19 @@ function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
             fill="#9467bd"
             isAnimationActive={false}
           />
-          <Line
+          <TrendLine
             yAxisId="p"
             dataKey="utilization"
             name="Utilisation %"
             stroke="#ff7f0e"
-            dot={false}
-            isAnimationActive={false}
           />
-          <Line
+          <TrendLine
             yAxisId="p"
             dataKey="score"
             name="Efficiency score"
             stroke="#2ca02c"
-            dot={false}
-            isAnimationActive={false}
           />
-        </ComposedChart>
+        </DailyChart>
       </ChartFigure>
       <ChartFigure
         title="Unit economics"
@@ -611,24 +613,22 @@ function EfficiencySection(props: { entityRef: string; range: TimeRange }) {
             : ''
         } over the range${note}`}
       >
-        <ComposedChart data={rows}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="date" fontSize={11} />
+        <DailyChart
+          data={rows}
+          dayKey="date"
+          tooltipFormatter={v => money(Number(v))}
+        >
           <YAxis
             fontSize={11}
             width={70}
             tickFormatter={v => money(Number(v))}
           />
-          <Tooltip formatter={v => money(Number(v))} />
-          <Legend />
-          <Line
+          <TrendLine
             dataKey="costPerMillionTokens"
             name="$ per 1M tokens"
             stroke="#1f77b4"
-            dot={false}
-            isAnimationActive={false}
           />
-        </ComposedChart>
+        </DailyChart>
       </ChartFigure>
     </Grid.Root>
   );
@@ -660,9 +660,7 @@ function CarbonSection(props: { entityRef: string; range: TimeRange }) {
       })`}
       description={value.notes.join(' ')}
     >
-      <ComposedChart data={value.daily}>
-        <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="date" fontSize={11} />
+      <DailyChart data={value.daily} dayKey="date">
         <YAxis yAxisId="kg" fontSize={11} width={60} unit=" kg" />
         <YAxis
           yAxisId="i"
@@ -671,8 +669,6 @@ function CarbonSection(props: { entityRef: string; range: TimeRange }) {
           width={70}
           unit=" g/kWh"
         />
-        <Tooltip />
-        <Legend />
         <Bar
           yAxisId="kg"
           dataKey="kg"
@@ -680,15 +676,13 @@ function CarbonSection(props: { entityRef: string; range: TimeRange }) {
           fill="#2ca02c"
           isAnimationActive={false}
         />
-        <Line
+        <TrendLine
           yAxisId="i"
           dataKey="intensity"
           name="Grid intensity (gCO2e/kWh)"
           stroke="#7f7f7f"
-          dot={false}
-          isAnimationActive={false}
         />
-      </ComposedChart>
+      </DailyChart>
     </ChartFigure>
   );
 }

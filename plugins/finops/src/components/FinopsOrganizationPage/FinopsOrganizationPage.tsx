@@ -38,10 +38,14 @@ import type {
   EntityCostForecast,
 } from '@ai-finops/backstage-plugin-finops-common';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { finopsApiRef, type FinopsEntitySavings } from '../../api';
+import {
+  finopsApiRef,
+  type FinopsApi,
+  type FinopsEntitySavings,
+} from '../../api';
 import { ChartFigure, PALETTE } from '../charts';
 import { formatCurrency, formatDay, formatPercent } from '../format';
-import { ErrorState, LoadingSkeleton } from '../shared';
+import { AnomalyText, ErrorState, LoadingSkeleton } from '../shared';
 
 const DAY_MS = 86_400_000;
 const FEED_ENTITIES = 8;
@@ -161,12 +165,7 @@ function TopMovers(props: {
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
     .slice(0, 5);
   const columns: ColumnConfig<MoverRow>[] = [
-    {
-      id: 'entity',
-      label: 'Entity',
-      isRowHeader: true,
-      cell: r => <CellText title={shortRef(r.entityRef)} />,
-    },
+    entityColumn(),
     {
       id: 'current',
       label: 'This period',
@@ -199,50 +198,75 @@ function TopMovers(props: {
   );
 }
 
+/** The first column of the tables here: the entity, by its short ref. */
+function entityColumn<
+  T extends { id: string; entityRef: string },
+>(): ColumnConfig<T> {
+  return {
+    id: 'entity',
+    label: 'Entity',
+    isRowHeader: true,
+    cell: r => <CellText title={shortRef(r.entityRef)} />,
+  };
+}
+
+/**
+ * Loads one view of each of the report's largest entities; the entities
+ * whose request fails are left out.
+ */
+function useTopEntities<T>(
+  report: CostAllocationReport,
+  load: (api: FinopsApi, entityRef: string) => Promise<T>,
+) {
+  const api = useApi(finopsApiRef);
+  const refs = report.entities.slice(0, FEED_ENTITIES).map(e => e.entityRef);
+  return useAsync(async () => {
+    const results = await Promise.allSettled(refs.map(ref => load(api, ref)));
+    return results.flatMap((r, i) =>
+      r.status === 'fulfilled' ? [{ entityRef: refs[i], value: r.value }] : [],
+    );
+    // `load` is a fresh arrow each render; what it reads is in the deps.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, refs.join(',')]);
+}
+
 type FeedRow = EntityCostAnomaly & { id: string; entityRef: string };
 
 function AnomalyFeed(props: { report: CostAllocationReport }) {
-  const api = useApi(finopsApiRef);
-  const refs = props.report.entities
-    .slice(0, FEED_ENTITIES)
-    .map(e => e.entityRef);
-  const { value, loading, error } = useAsync(async () => {
-    const results = await Promise.allSettled(
-      refs.map(ref => api.getEntityAnomalies(ref)),
-    );
-    const rows: FeedRow[] = [];
-    results.forEach((r, i) => {
-      if (r.status !== 'fulfilled') return;
-      for (const a of r.value.anomalies) {
-        rows.push({ ...a, entityRef: refs[i], id: `${refs[i]}@${a.bucket}` });
-      }
-    });
-    return rows.sort((a, b) => (a.bucket < b.bucket ? 1 : -1)).slice(0, 10);
-  }, [api, refs.join(',')]);
+  const { value, loading, error } = useTopEntities(props.report, (api, ref) =>
+    api.getEntityAnomalies(ref),
+  );
   if (loading) return <LoadingSkeleton lines={4} />;
   if (error) return <ErrorState error={error} />;
-  if (!value?.length) {
+  const rows: FeedRow[] = (value ?? [])
+    .flatMap(({ entityRef, value: result }) =>
+      result.anomalies.map(a => ({
+        ...a,
+        entityRef,
+        id: `${entityRef}@${a.bucket}`,
+      })),
+    )
+    .sort((a, b) => (a.bucket < b.bucket ? 1 : -1))
+    .slice(0, 10);
+  if (!rows.length) {
     return (
       <Text as="p" variant="body-small" data-testid="finops-anomaly-feed">
         No cost anomalies in the last 90 days.
       </Text>
     );
   }
-  const money = (v: number) => formatCurrency(v, props.report.currency);
   return (
     <ul
       style={{ margin: 0, paddingLeft: 20 }}
       data-testid="finops-anomaly-feed"
     >
-      {value.map(a => (
+      {rows.map(a => (
         <li key={a.id}>
-          <Text as="span" variant="body-small" weight="bold">
-            {formatDay(a.bucket)} · {shortRef(a.entityRef)} · {a.severity} · +
-            {money(a.impact)}
-          </Text>{' '}
-          <Text as="span" variant="body-small">
-            {a.explanation}
-          </Text>
+          <AnomalyText
+            anomaly={a}
+            currency={props.report.currency}
+            entity={shortRef(a.entityRef)}
+          />
         </li>
       ))}
     </ul>
@@ -252,25 +276,16 @@ function AnomalyFeed(props: { report: CostAllocationReport }) {
 type BudgetRow = EntityCostForecast & { id: string };
 
 function Budgets(props: { report: CostAllocationReport }) {
-  const api = useApi(finopsApiRef);
-  const refs = props.report.entities
-    .slice(0, FEED_ENTITIES)
-    .map(e => e.entityRef);
-  const { value, loading, error } = useAsync(async () => {
-    const results = await Promise.allSettled(
-      refs.map(ref => api.getEntityForecast(ref)),
-    );
-    return results
-      .filter(
-        (r): r is PromiseFulfilledResult<EntityCostForecast> =>
-          r.status === 'fulfilled' && !!r.value.budget,
-      )
-      .map(r => ({ ...r.value, id: r.value.entityRef }))
-      .sort((a, b) => b.budget!.projectedShare - a.budget!.projectedShare);
-  }, [api, refs.join(',')]);
+  const { value, loading, error } = useTopEntities(props.report, (api, ref) =>
+    api.getEntityForecast(ref),
+  );
   if (loading) return <LoadingSkeleton lines={4} />;
   if (error) return <ErrorState error={error} />;
-  if (!value?.length) {
+  const rows: BudgetRow[] = (value ?? [])
+    .filter(({ value: forecast }) => !!forecast.budget)
+    .map(({ value: forecast }) => ({ ...forecast, id: forecast.entityRef }))
+    .sort((a, b) => b.budget!.projectedShare - a.budget!.projectedShare);
+  if (!rows.length) {
     return (
       <Text as="p" variant="body-small">
         No budgets: set the ai-finops.io/monthly-budget annotation on an entity
@@ -279,12 +294,7 @@ function Budgets(props: { report: CostAllocationReport }) {
     );
   }
   const columns: ColumnConfig<BudgetRow>[] = [
-    {
-      id: 'entity',
-      label: 'Entity',
-      isRowHeader: true,
-      cell: r => <CellText title={shortRef(r.entityRef)} />,
-    },
+    entityColumn(),
     {
       id: 'budget',
       label: 'Budget',
@@ -310,11 +320,7 @@ function Budgets(props: { report: CostAllocationReport }) {
   ];
   return (
     <div data-testid="finops-budgets">
-      <Table
-        columnConfig={columns}
-        data={value}
-        pagination={{ type: 'none' }}
-      />
+      <Table columnConfig={columns} data={rows} pagination={{ type: 'none' }} />
     </div>
   );
 }

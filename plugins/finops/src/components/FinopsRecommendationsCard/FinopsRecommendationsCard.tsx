@@ -15,17 +15,12 @@
  */
 
 import { useState, type ReactNode } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { Alert, Button, Flex, Text } from '@backstage/ui';
 import type {
   EntityRecommendation,
   EntityRecommendations,
 } from '@ai-finops/backstage-plugin-finops-common';
-import { finopsApiRef } from '../../api';
 import { finopsTranslationRef } from '../../translation';
 import {
   formatCurrency,
@@ -39,6 +34,8 @@ import {
   FinopsEntityCard,
   LoadingSkeleton,
   errorMessage,
+  useFinopsEntity,
+  useFinopsEntityData,
 } from '../shared';
 
 /**
@@ -81,9 +78,7 @@ function RecommendationItem(props: {
 }) {
   const { item, currency, onChanged } = props;
   const { t } = useTranslationRef(finopsTranslationRef);
-  const { entity } = useEntity();
-  const api = useApi(finopsApiRef);
-  const ref = stringifyEntityRef(entity);
+  const { api, entityRef: ref } = useFinopsEntity();
   const [dismissing, setDismissing] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
@@ -421,12 +416,8 @@ function RecommendationsView(props: {
 }
 
 function RecommendationsContent(props: { limit: number }) {
-  const { entity } = useEntity();
-  const api = useApi(finopsApiRef);
-  const ref = stringifyEntityRef(entity);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getEntityRecommendations(ref),
-    [api, ref],
+  const { value, loading, error, retry } = useFinopsEntityData((api, ref) =>
+    api.getEntityRecommendations(ref),
   );
   if (loading && !value) return <LoadingSkeleton lines={5} />;
   if (error) return <ErrorState error={error} />;

@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+export { AnomalyText } from './AnomalyText';
+export { useFinopsEntity, useFinopsEntityData } from './hooks';
 export {
   EmptyState,
   ErrorState,

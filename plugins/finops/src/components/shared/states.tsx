@@ -159,21 +159,34 @@ export function FinopsEntityCard(props: {
   );
 }
 
-/** A labelled figure: small caption above, value below. */
+const METRIC_SIZES = {
+  medium: { as: 'span', gap: '0', label: 'body-x-small', value: 'body-medium' },
+  large: { as: 'span', gap: '0', label: 'body-x-small', value: 'body-large' },
+  headline: { as: 'p', gap: '1', label: 'body-small', value: 'title-large' },
+} as const;
+
+/**
+ * A labelled figure: small caption above, the value in bold below, an
+ * optional detail and `children` under it. `headline` is the figure a card
+ * leads with.
+ */
 export function Metric(props: {
-  label: string;
+  label: ReactNode;
   value: ReactNode;
   detail?: ReactNode;
   testId?: string;
+  size?: keyof typeof METRIC_SIZES;
+  children?: ReactNode;
 }) {
+  const size = METRIC_SIZES[props.size ?? 'large'];
   return (
-    <Flex direction="column" gap="0">
-      <Text as="span" variant="body-x-small" color="secondary">
+    <Flex direction="column" gap={size.gap}>
+      <Text as={size.as} variant={size.label} color="secondary">
         {props.label}
       </Text>
       <Text
-        as="span"
-        variant="body-large"
+        as={size.as}
+        variant={size.value}
         weight="bold"
         data-testid={props.testId}
       >
@@ -184,6 +197,7 @@ export function Metric(props: {
           {props.detail}
         </Text>
       )}
+      {props.children}
     </Flex>
   );
 }

@@ -17,7 +17,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   AuthenticationError,
-  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
@@ -109,7 +108,7 @@ export function redactUrl(url: string, options: { query?: boolean } = {}) {
  * wins when longer); the last one fails with `(gave up after N tries)`. A
  * non-2xx answer is an error of `@backstage/errors` chosen by its status
  * (401 `AuthenticationError`, 403 `NotAllowedError`, 404 `NotFoundError`,
- * 409 `ConflictError`, other 4xx `InputError`, 429 and 5xx
+ * other 4xx `InputError`, 429 and 5xx
  * `ServiceUnavailableError`) whose message names the request and quotes the
  * service's own message. User info in `url` is sent as basic
  * authentication; messages never show it, nor the query string unless
@@ -252,8 +251,6 @@ function httpError(status: number, message: string): Error {
       return new NotAllowedError(message);
     case 404:
       return new NotFoundError(message);
-    case 409:
-      return new ConflictError(message);
     default:
       if (status === 429 || status >= 500) {
         return new ServiceUnavailableError(message);

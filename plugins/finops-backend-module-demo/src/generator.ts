@@ -330,6 +330,44 @@ function emitCost(
   );
 }
 
+/**
+ * The core-hours and GiB-hours of `replicas` pods of one shape, and their
+ * CPU and memory cost.
+ */
+function emitCpuAndMemory(
+  emit: Emit,
+  hourIso: string,
+  dims: FactDimensions,
+  options: {
+    replicas: number;
+    pod: { coresPerReplica: number; memoryGibPerReplica: number };
+    rates: { perVcpuHour: number; perGibHour: number };
+    commitment: DemoService['commitment'] | undefined;
+  },
+) {
+  const { replicas, pod, rates, commitment } = options;
+  const coreHours = replicas * pod.coresPerReplica;
+  const gibHours = replicas * pod.memoryGibPerReplica;
+  emitUsage(emit, hourIso, dims, 'cpu_core_hours', coreHours);
+  emitUsage(emit, hourIso, dims, 'memory_gib_hours', gibHours);
+  emitCost(
+    emit,
+    hourIso,
+    dims,
+    'cpu',
+    coreHours * rates.perVcpuHour,
+    commitment,
+  );
+  emitCost(
+    emit,
+    hourIso,
+    dims,
+    'memory',
+    gibHours * rates.perGibHour,
+    commitment,
+  );
+}
+
 function generateHour(context: Context, hour: number, emit: Emit): void {
   const hourIso = new Date(hour * HOUR_MS).toISOString();
   const requestRates = demands(context, hour);
@@ -396,26 +434,12 @@ function generateHour(context: Context, hour: number, emit: Emit): void {
       );
     }
     if (service.cpu) {
-      const coreHours = replicas * service.cpu.coresPerReplica;
-      const gibHours = replicas * service.cpu.memoryGibPerReplica;
-      emitUsage(emit, hourIso, mainDims, 'cpu_core_hours', coreHours);
-      emitUsage(emit, hourIso, mainDims, 'memory_gib_hours', gibHours);
-      emitCost(
-        emit,
-        hourIso,
-        mainDims,
-        'cpu',
-        coreHours * cpuRates.perVcpuHour,
-        service.commitment,
-      );
-      emitCost(
-        emit,
-        hourIso,
-        mainDims,
-        'memory',
-        gibHours * cpuRates.perGibHour,
-        service.commitment,
-      );
+      emitCpuAndMemory(emit, hourIso, mainDims, {
+        replicas,
+        pod: service.cpu,
+        rates: cpuRates,
+        commitment: service.commitment,
+      });
     }
 
     const tokens = service.tokensPerRequest;
@@ -469,27 +493,12 @@ function generateHour(context: Context, hour: number, emit: Emit): void {
         sidecar.minReplicas,
         ceil(demand / sidecar.requestsPerReplicaHour),
       );
-      const coreHours = sidecarReplicas * sidecar.coresPerReplica;
-      const gibHours = sidecarReplicas * sidecar.memoryGibPerReplica;
-      const dims = prepared.sidecarDims;
-      emitUsage(emit, hourIso, dims, 'cpu_core_hours', coreHours);
-      emitUsage(emit, hourIso, dims, 'memory_gib_hours', gibHours);
-      emitCost(
-        emit,
-        hourIso,
-        dims,
-        'cpu',
-        coreHours * cpuRates.perVcpuHour,
-        service.commitment,
-      );
-      emitCost(
-        emit,
-        hourIso,
-        dims,
-        'memory',
-        gibHours * cpuRates.perGibHour,
-        service.commitment,
-      );
+      emitCpuAndMemory(emit, hourIso, prepared.sidecarDims, {
+        replicas: sidecarReplicas,
+        pod: sidecar,
+        rates: cpuRates,
+        commitment: service.commitment,
+      });
     }
 
     for (const line of prepared.billingDims) {

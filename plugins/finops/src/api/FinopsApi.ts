@@ -28,11 +28,12 @@ import type {
   EntityGpuEfficiency,
   EntityRecommendations,
   EntityUsageSeries,
+  FinopsEstimate,
+  FinopsEstimateRequest,
+  FinopsSavings,
   RecommendationState,
   UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
-import type { FinopsEstimate, FinopsEstimateRequest } from './estimate';
-import type { FinopsSavings } from './savings';
 
 /**
  * A range of UTC days, both inclusive (`YYYY-MM-DD`).

@@ -30,6 +30,9 @@ import type {
   EntityGpuEfficiency,
   EntityRecommendations,
   EntityUsageSeries,
+  FinopsEstimate,
+  FinopsEstimateRequest,
+  FinopsSavings,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   FinopsApi,
@@ -37,8 +40,6 @@ import type {
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';
-import type { FinopsEstimate, FinopsEstimateRequest } from './estimate';
-import type { FinopsSavings } from './savings';
 
 /**
  * Options of {@link FinopsClient}.

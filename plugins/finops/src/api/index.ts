@@ -25,12 +25,12 @@ export type {
   FinopsEstimate,
   FinopsEstimateRequest,
   FinopsGuardrailResult,
-} from './estimate';
+} from '@ai-finops/backstage-plugin-finops-common';
 export type {
   FinopsEntitySavings,
   FinopsRealisedSaving,
   FinopsSavingAmount,
   FinopsSavings,
-} from './savings';
+} from '@ai-finops/backstage-plugin-finops-common';
 export { FinopsClient } from './FinopsClient';
 export type { FinopsClientOptions } from './FinopsClient';

@@ -209,6 +209,29 @@ function check(spec: InferenceServiceSpec, knownGpuModels: readonly string[]) {
   }
 }
 
+/**
+ * The probes of a model server on its `http` port: startup allows 15
+ * minutes for the model to load, then readiness every 10 s and liveness
+ * every 30 s.
+ */
+function httpProbes(paths: { ready: string; live: string }) {
+  return {
+    startupProbe: {
+      httpGet: { path: paths.ready, port: 'http' },
+      periodSeconds: 10,
+      failureThreshold: 90,
+    },
+    readinessProbe: {
+      httpGet: { path: paths.ready, port: 'http' },
+      periodSeconds: 10,
+    },
+    livenessProbe: {
+      httpGet: { path: paths.live, port: 'http' },
+      periodSeconds: 30,
+    },
+  };
+}
+
 const yamlDoc = (value: unknown) => stringify(value, { lineWidth: 0 });
 const yamlDocs = (values: unknown[]) => values.map(yamlDoc).join('---\n');
 
@@ -371,19 +394,7 @@ export function renderInferenceService(
           ports: [{ name: 'http', containerPort: port }],
           resources,
           securityContext: containerSecurityContext,
-          startupProbe: {
-            httpGet: { path: '/health', port: 'http' },
-            periodSeconds: 10,
-            failureThreshold: 90,
-          },
-          readinessProbe: {
-            httpGet: { path: '/health', port: 'http' },
-            periodSeconds: 10,
-          },
-          livenessProbe: {
-            httpGet: { path: '/health', port: 'http' },
-            periodSeconds: 30,
-          },
+          ...httpProbes({ ready: '/health', live: '/health' }),
           volumeMounts: [
             { name: 'dshm', mountPath: '/dev/shm' },
             { name: 'cache', mountPath: '/cache' },
@@ -406,19 +417,7 @@ export function renderInferenceService(
           ],
           resources,
           securityContext: containerSecurityContext,
-          startupProbe: {
-            httpGet: { path: '/v2/health/ready', port: 'http' },
-            periodSeconds: 10,
-            failureThreshold: 90,
-          },
-          readinessProbe: {
-            httpGet: { path: '/v2/health/ready', port: 'http' },
-            periodSeconds: 10,
-          },
-          livenessProbe: {
-            httpGet: { path: '/v2/health/live', port: 'http' },
-            periodSeconds: 30,
-          },
+          ...httpProbes({ ready: '/v2/health/ready', live: '/v2/health/live' }),
           volumeMounts: [{ name: 'dshm', mountPath: '/dev/shm' }],
         };
     base[workloadFile] = {
@@ -760,6 +759,11 @@ export function renderInferenceService(
   return files;
 }
 
+/** The reference an autoscaler scales: the service's Deployment. */
+function deploymentRef(name: string) {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', name };
+}
+
 function scaledObject(
   spec: InferenceServiceSpec,
   namespace: string,
@@ -775,11 +779,7 @@ function scaledObject(
     kind: 'ScaledObject',
     metadata: { name: spec.name, labels: { app: spec.name } },
     spec: {
-      scaleTargetRef: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        name: spec.name,
-      },
+      scaleTargetRef: deploymentRef(spec.name),
       pollingInterval: 30,
       // GPUs are slow to come back: scale down after 10 quiet minutes.
       cooldownPeriod: 600,
@@ -813,11 +813,7 @@ function horizontalPodAutoscaler(
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: spec.name, labels: { app: spec.name } },
     spec: {
-      scaleTargetRef: {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        name: spec.name,
-      },
+      scaleTargetRef: deploymentRef(spec.name),
       minReplicas: Math.max(min, 1),
       maxReplicas: max,
       // Queued requests per pod, through prometheus-adapter.

@@ -509,19 +509,16 @@ export class PolicySet {
       declared.push(v.name);
       return { name: v.name as string, expr };
     });
+    // After the variables: every expression below sees all of them.
+    const compileField = (expression: unknown, field: string) =>
+      this.#compile(expression, field, owner, where, declared);
     const matchConditions = list('matchConditions').map((m, i) => {
       const field = `spec.matchConditions[${i}]`;
       if (!isRecord(m) || typeof m.name !== 'string')
         throw bad(`${field}.name`, 'is required');
       return {
         name: m.name as string,
-        expr: this.#compile(
-          m.expression,
-          `${field}.expression`,
-          owner,
-          where,
-          declared,
-        ),
+        expr: compileField(m.expression, `${field}.expression`),
       };
     });
     const validations = list('validations').map((v, i) => {
@@ -534,24 +531,12 @@ export class PolicySet {
         throw bad(`${field}.message`, 'must be a single-line string');
       }
       return {
-        expr: this.#compile(
-          v.expression,
-          `${field}.expression`,
-          owner,
-          where,
-          declared,
-        ),
+        expr: compileField(v.expression, `${field}.expression`),
         message: v.message?.trim() as string | undefined,
         messageExpr:
           v.messageExpression === undefined
             ? undefined
-            : this.#compile(
-                v.messageExpression,
-                `${field}.messageExpression`,
-                owner,
-                where,
-                declared,
-              ),
+            : compileField(v.messageExpression, `${field}.messageExpression`),
         reason: typeof v.reason === 'string' ? v.reason : 'Invalid',
       };
     });
@@ -561,13 +546,7 @@ export class PolicySet {
         throw bad(`${field}.key`, 'is required');
       return {
         key: a.key as string,
-        expr: this.#compile(
-          a.valueExpression,
-          `${field}.valueExpression`,
-          owner,
-          where,
-          declared,
-        ),
+        expr: compileField(a.valueExpression, `${field}.valueExpression`),
       };
     });
     if (validations.length === 0 && auditAnnotations.length === 0) {

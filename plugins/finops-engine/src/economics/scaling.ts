@@ -330,24 +330,21 @@ export function recommendReplicaBounds(
   const changes: ManifestChange[] = [];
   const ref = { kind: a.kind, name: a.name, namespace: a.namespace };
   const keda = a.kind === 'ScaledObject';
-  if (minReplicas !== a.minReplicas) {
-    changes.push({
-      ...ref,
-      path: keda ? '/spec/minReplicaCount' : '/spec/minReplicas',
-      op: 'replace',
-      oldValue: a.minReplicas,
-      newValue: minReplicas,
-    });
-  }
-  if (maxReplicas !== a.maxReplicas) {
-    changes.push({
-      ...ref,
-      path: keda ? '/spec/maxReplicaCount' : '/spec/maxReplicas',
-      op: 'replace',
-      oldValue: a.maxReplicas,
-      newValue: maxReplicas,
-    });
-  }
+  const replaceCount = (path: string, oldValue: number, newValue: number) => {
+    if (newValue !== oldValue) {
+      changes.push({ ...ref, path, op: 'replace', oldValue, newValue });
+    }
+  };
+  replaceCount(
+    keda ? '/spec/minReplicaCount' : '/spec/minReplicas',
+    a.minReplicas,
+    minReplicas,
+  );
+  replaceCount(
+    keda ? '/spec/maxReplicaCount' : '/spec/maxReplicas',
+    a.maxReplicas,
+    maxReplicas,
+  );
   if (
     a.threshold &&
     Math.abs(a.threshold.value - perReplica) > 0.05 * perReplica

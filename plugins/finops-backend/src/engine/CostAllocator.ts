@@ -41,6 +41,7 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
+import { unitEconomics } from '@ai-finops/backstage-plugin-finops-engine';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
@@ -226,18 +227,6 @@ export class CostAllocator {
       list.push(rule.match);
       this.#rulesByRef.set(key, list);
     }
-  }
-
-  /**
-   * Whether the summary of `target` differs from the plain annotation
-   * summary: a roll-up, configured rules, or shared costs.
-   */
-  needsAllocatedSummary(target: AllocationTarget): boolean {
-    return (
-      target.rollup ||
-      target.shared.length > 0 ||
-      this.#rulesByRef.has(refKey(target.entityRef))
-    );
   }
 
   /**
@@ -711,9 +700,10 @@ export class CostAllocator {
   }
 
   /**
-   * The month summary of a view, shared costs and roll-ups included; the
-   * same figures as the store's `getCostSummary` for a plain entity.
-   * Proportional shares are weighted over the month to date.
+   * The month summary of a view, shared costs and roll-ups included,
+   * composed from the store's grouped roll-ups: month to date, the same
+   * span of the previous month, 30 daily costs, the top drivers and unit
+   * economics. Proportional shares are weighted over the month to date.
    */
   async summary(
     target: AllocationTarget,
@@ -832,6 +822,12 @@ export class CostAllocator {
     }
 
     const total = monthToDate.effectiveCost;
+    const economics = unitEconomics({
+      cost: total,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      requests: usage.requests,
+    });
     return {
       currency: this.#currency,
       ...(dataUntil ? { dataUntil: dataUntil.toISOString() } : {}),
@@ -859,8 +855,8 @@ export class CostAllocator {
           : {}),
         tokens: usage.tokens,
         requests: usage.requests,
-        ...(usage.tokens > 0
-          ? { costPerMillionTokens: (total / usage.tokens) * 1_000_000 }
+        ...(economics.costPerMillionTokens !== undefined
+          ? { costPerMillionTokens: economics.costPerMillionTokens }
           : {}),
       },
     };
@@ -901,6 +897,8 @@ export class CostAllocator {
         ? { gpuUtilization: utilization.weightedSum / utilization.weight }
         : {}),
       tokens: input.sum + output.sum,
+      inputTokens: input.sum,
+      outputTokens: output.sum,
       requests: requests.sum,
     };
   }

@@ -19,6 +19,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
+import type { FinopsFactMatcher } from './FinopsStore';
 import { aCostRecord, aUsageRecord } from '@ai-finops/test-utils';
 
 jest.setTimeout(60_000);
@@ -69,14 +70,23 @@ describe.each(databases.eachSupportedId())(
       return Number(count);
     };
 
-    const totalFor = async (kubernetesId: string) =>
-      (
-        await store.getCostSummary({
-          keys: { kubernetesId },
-          currency: 'USD',
-          month: '2026-11',
-        })
-      ).monthToDate;
+    /** Costs of November 2026 the store reads for `filter`, summed. */
+    const monthToDate = async (filter: FinopsFactMatcher[]) => {
+      const total = { billedCost: 0, effectiveCost: 0, listCost: 0 };
+      for (const group of await store.queryCostGroups({
+        from: new Date('2026-11-01T00:00:00Z'),
+        to: new Date('2026-12-01T00:00:00Z'),
+        currency: 'USD',
+        filter,
+      })) {
+        total.billedCost += group.billedCost;
+        total.effectiveCost += group.effectiveCost;
+        total.listCost += group.listCost;
+      }
+      return total;
+    };
+
+    const totalFor = (kubernetesId: string) => monthToDate([{ kubernetesId }]);
 
     describe('replaceWindow', () => {
       it('stores the facts and records a successful run', async () => {
@@ -402,14 +412,18 @@ describe.each(databases.eachSupportedId())(
         ]);
       });
 
-      const effective = async (keys: object) =>
+      const effective = async (keys: {
+        kubernetesId?: string;
+        labelSelector?: Record<string, string>;
+        billingTags?: Record<string, string>;
+      }) =>
         (
-          await store.getCostSummary({
-            keys,
-            currency: 'USD',
-            month: '2026-11',
-          })
-        ).monthToDate.effectiveCost;
+          await monthToDate([
+            ...(keys.kubernetesId ? [{ kubernetesId: keys.kubernetesId }] : []),
+            ...(keys.labelSelector ? [{ labels: keys.labelSelector }] : []),
+            ...(keys.billingTags ? [{ tags: keys.billingTags }] : []),
+          ])
+        ).effectiveCost;
 
       it('matches by Kubernetes id, exactly', async () => {
         await expect(effective({ kubernetesId: 'chat' })).resolves.toBe(
@@ -462,249 +476,6 @@ describe.each(databases.eachSupportedId())(
 
       it('matches nothing without keys', async () => {
         await expect(effective({})).resolves.toBe(0);
-      });
-    });
-
-    describe('getCostSummary', () => {
-      const novDays = [1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-      const day = (month: number, d: number, hour = 10) =>
-        new Date(Date.UTC(2026, month - 1, d, hour)).toISOString();
-
-      beforeEach(async () => {
-        const records: FinopsRecord[] = [];
-        for (let d = 1; d <= 31; d++) {
-          records.push(
-            cost(day(10, d), {
-              billedCost: 50,
-              effectiveCost: 50,
-              listCost: 60,
-            }),
-          );
-        }
-        // After the hour the November data reaches on the 15th: outside the comparison.
-        records.push(cost(day(10, 15, 20), { effectiveCost: 1000 }));
-        for (const d of novDays) {
-          records.push(
-            cost(day(11, d), {
-              billedCost: 110,
-              effectiveCost: 100,
-              listCost: 150,
-              gpuModel: 'NVIDIA-H100-80GB-HBM3',
-            }),
-            cost(day(11, d), {
-              category: 'cpu',
-              billedCost: 10,
-              effectiveCost: 10,
-              listCost: 12,
-            }),
-          );
-        }
-        records.push(
-          cost(day(11, 15, 13), {
-            category: 'network',
-            workload: 'Service/chat-lb',
-            billedCost: 5,
-            effectiveCost: 5,
-            listCost: 5,
-          }),
-        );
-        for (const [i, volume] of [
-          'pvc-a',
-          'pvc-b',
-          'pvc-c',
-          'pvc-d',
-        ].entries()) {
-          records.push(
-            cost(day(11, 2), {
-              category: 'storage',
-              workload: volume,
-              billedCost: i + 1,
-              effectiveCost: i + 1,
-              listCost: i + 1,
-            }),
-          );
-        }
-        // Not this entity's, or not in the summary currency.
-        records.push(
-          cost(day(11, 3), { kubernetesId: 'other', effectiveCost: 999 }),
-        );
-        records.push(cost(day(11, 3), { currency: 'EUR', effectiveCost: 999 }));
-
-        records.push(
-          usage(day(11, 1), 'gpu_hours', 2),
-          usage(day(11, 1), 'gpu_utilization', 0.5),
-          usage(day(11, 2), 'gpu_hours', 6),
-          usage(day(11, 2), 'gpu_utilization', 0.9),
-          usage(day(11, 3), 'gpu_utilization', 0.1),
-          usage(day(11, 1), 'tokens_input', 3_000_000),
-          usage(day(11, 2), 'tokens_output', 1_000_000),
-          usage(day(11, 1), 'requests', 1000),
-          usage(day(11, 2), 'requests', 500),
-          usage(day(10, 20), 'tokens_input', 9_000_000_000),
-          usage(day(11, 2), 'tokens_input', 5_000_000, {
-            kubernetesId: 'other',
-          }),
-        );
-
-        await store.replaceWindow(
-          'focus',
-          window('2026-09-01T00:00:00Z', '2026-12-01T00:00:00Z'),
-          stream(records),
-        );
-      });
-
-      it('summarises the month of the latest data', async () => {
-        const summary = await store.getCostSummary({
-          keys: { kubernetesId: 'chat' },
-          currency: 'USD',
-        });
-
-        expect(summary.month).toBe('2026-11');
-        expect(summary.currency).toBe('USD');
-        expect(summary.dataUntil).toBe('2026-11-15T13:00:00.000Z');
-
-        // 14 days of GPU (100) and CPU (10), the network line and 1+2+3+4 of storage.
-        expect(summary.monthToDate.effectiveCost).toBeCloseTo(
-          1400 + 140 + 5 + 10,
-        );
-        expect(summary.monthToDate.billedCost).toBeCloseTo(1540 + 140 + 5 + 10);
-        expect(summary.monthToDate.listCost).toBeCloseTo(2100 + 168 + 5 + 10);
-
-        // October 1 up to 15 October 13:59: fifteen days at 50, not the 20:00 line.
-        expect(summary.previousMonthToDate).toEqual({
-          billedCost: 750,
-          effectiveCost: 750,
-          listCost: 900,
-        });
-      });
-
-      it('zero-fills thirty days ending on the day of the latest data', async () => {
-        const { dailyCosts } = await store.getCostSummary({
-          keys: { kubernetesId: 'chat' },
-          currency: 'USD',
-        });
-
-        expect(dailyCosts).toHaveLength(30);
-        expect(dailyCosts[0]).toEqual({ date: '2026-10-17', cost: 50 });
-        expect(dailyCosts[29]).toEqual({ date: '2026-11-15', cost: 115 });
-        const byDate = Object.fromEntries(
-          dailyCosts.map(d => [d.date, d.cost]),
-        );
-        expect(byDate['2026-10-31']).toBe(50);
-        expect(byDate['2026-11-01']).toBe(110);
-        expect(byDate['2026-11-02']).toBe(120);
-        expect(byDate['2026-11-05']).toBe(0);
-        expect(byDate['2026-11-06']).toBe(110);
-      });
-
-      it('ranks the top five drivers by category and workload', async () => {
-        const { topDrivers } = await store.getCostSummary({
-          keys: { kubernetesId: 'chat' },
-          currency: 'USD',
-        });
-        const total = 1555;
-
-        expect(topDrivers).toEqual([
-          {
-            category: 'gpu',
-            workload: 'Deployment/chat-llm',
-            gpuModel: 'NVIDIA-H100-80GB-HBM3',
-            cost: 1400,
-            share: expect.closeTo(1400 / total, 10),
-          },
-          {
-            category: 'cpu',
-            workload: 'Deployment/chat-llm',
-            cost: 140,
-            share: expect.closeTo(140 / total, 10),
-          },
-          {
-            category: 'network',
-            workload: 'Service/chat-lb',
-            cost: 5,
-            share: expect.closeTo(5 / total, 10),
-          },
-          {
-            category: 'storage',
-            workload: 'pvc-d',
-            cost: 4,
-            share: expect.closeTo(4 / total, 10),
-          },
-          {
-            category: 'storage',
-            workload: 'pvc-c',
-            cost: 3,
-            share: expect.closeTo(3 / total, 10),
-          },
-        ]);
-      });
-
-      it('computes usage and unit economics over the month to date', async () => {
-        const { usage: totals } = await store.getCostSummary({
-          keys: { kubernetesId: 'chat' },
-          currency: 'USD',
-        });
-
-        expect(totals.gpuHours).toBe(8);
-        // Weighted by GPU-hours: (2 × 0.5 + 6 × 0.9) / 8, not the plain mean 0.5.
-        expect(totals.gpuUtilization).toBeCloseTo(0.8, 10);
-        expect(totals.tokens).toBe(4_000_000);
-        expect(totals.requests).toBe(1500);
-        expect(totals.costPerMillionTokens).toBeCloseTo(1555 / 4, 10);
-      });
-
-      it('summarises a requested month as a whole', async () => {
-        const summary = await store.getCostSummary({
-          keys: { kubernetesId: 'chat' },
-          currency: 'USD',
-          month: '2026-10',
-        });
-
-        expect(summary.month).toBe('2026-10');
-        expect(summary.dataUntil).toBe('2026-10-31T10:00:00.000Z');
-        expect(summary.monthToDate.effectiveCost).toBe(31 * 50 + 1000);
-        expect(summary.previousMonthToDate.effectiveCost).toBe(0);
-        expect(summary.dailyCosts[29]).toEqual({
-          date: '2026-10-31',
-          cost: 50,
-        });
-        expect(summary.usage).toEqual({
-          gpuHours: 0,
-          tokens: 9_000_000_000,
-          requests: 0,
-          costPerMillionTokens: ((31 * 50 + 1000) / 9_000_000_000) * 1_000_000,
-        });
-      });
-
-      it('returns an empty summary without data', async () => {
-        const summary = await store.getCostSummary({
-          keys: { kubernetesId: 'nobody' },
-          currency: 'USD',
-          now: new Date('2026-12-20T08:30:00Z'),
-        });
-
-        expect(summary).toEqual({
-          currency: 'USD',
-          month: '2026-12',
-          monthToDate: { billedCost: 0, effectiveCost: 0, listCost: 0 },
-          previousMonthToDate: { billedCost: 0, effectiveCost: 0, listCost: 0 },
-          dailyCosts: expect.any(Array),
-          topDrivers: [],
-          usage: { gpuHours: 0, tokens: 0, requests: 0 },
-        });
-        expect(summary.dailyCosts).toHaveLength(30);
-        expect(summary.dailyCosts[29]).toEqual({ date: '2026-12-20', cost: 0 });
-        expect(summary.dailyCosts.every(d => d.cost === 0)).toBe(true);
-      });
-
-      it('rejects a malformed month', async () => {
-        await expect(
-          store.getCostSummary({
-            keys: { kubernetesId: 'chat' },
-            currency: 'USD',
-            month: '2026-13',
-          }),
-        ).rejects.toThrow(InputError);
       });
     });
 

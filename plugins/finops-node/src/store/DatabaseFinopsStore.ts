@@ -14,13 +14,6 @@
  * limitations under the License.
  */
 
-import type {
-  CostAllocationKeys,
-  CostAmounts,
-  CostCategory,
-  CostDriver,
-  DailyCost,
-} from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsRecord, FinopsWindow } from '../dataSources';
 import type { FocusRow } from '../focus/FocusReader';
 import {
@@ -44,20 +37,8 @@ import {
 } from './pullRequests';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { canonicalPair, escapeLike, RecordChecksum } from './canonical';
-import {
-  addMonths,
-  formatDay,
-  formatMonth,
-  isWholeHour,
-  ONE_DAY_MS,
-  ONE_HOUR_MS,
-  parseMonth,
-  startOfDay,
-  startOfMonth,
-  toDate,
-  toOptionalDate,
-} from './time';
+import { RecordChecksum } from './canonical';
+import { isWholeHour, toDate, toOptionalDate } from './time';
 import {
   BILLING_COLUMN_FOCUS_NAMES,
   BILLING_COPY_COLUMNS,
@@ -79,8 +60,6 @@ import type {
   FinopsBillingCostsOptions,
   FinopsBillingIngestion,
   FinopsBillingIngestionOptions,
-  FinopsCostSummary,
-  FinopsCostSummaryOptions,
   FinopsIngestionRun,
   FinopsIngestionRunStatus,
   FinopsStore,
@@ -110,12 +89,9 @@ import type {
 } from './FinopsStore';
 import {
   BILLING_CHARGES_TABLE,
-  COST_DAILY_TABLE,
   COST_FACT_COLUMNS,
   COST_FACTS_TABLE,
-  FACT_DIMENSION_COLUMNS,
   INGESTION_RUNS_TABLE,
-  USAGE_DAILY_TABLE,
   USAGE_FACT_COLUMNS,
   USAGE_FACTS_TABLE,
   type DbBillingChargeRow,
@@ -140,12 +116,6 @@ const WHERE_IN_CHUNK_SIZE = 100;
 
 const DEFAULT_RUN_LIMIT = 50;
 const MAX_RUN_LIMIT = 1000;
-
-/** Days in the daily cost series of a summary. */
-const DAILY_POINTS = 30;
-
-/** Cost drivers in a summary. */
-const TOP_DRIVERS = 5;
 
 /**
  * The knex implementation of {@link FinopsStore}, for SQLite and Postgres.
@@ -356,130 +326,6 @@ export class DatabaseFinopsStore
       await copy.abort();
       throw error;
     }
-  }
-
-  /**
-   * Whole days come from the daily roll-ups and only the hours at the edges
-   * of a range from the hourly facts, so the work per summary is bounded by
-   * the entity's days in the month and a day of hours, not by history.
-   */
-  async getCostSummary(
-    options: FinopsCostSummaryOptions,
-  ): Promise<FinopsCostSummary> {
-    const { keys, currency } = options;
-    const requestedMonth =
-      options.month === undefined ? undefined : parseMonth(options.month);
-    if (options.month !== undefined && !requestedMonth) {
-      throw new InputError(
-        `Invalid month '${options.month}'; expected YYYY-MM`,
-      );
-    }
-
-    const facts: SummaryFacts = {
-      dailyCosts: () =>
-        this.#matching(this.#db(COST_DAILY_TABLE), keys).where(
-          'currency',
-          currency,
-        ),
-      hourlyCosts: () =>
-        this.#matching(this.#db(COST_FACTS_TABLE), keys).where(
-          'currency',
-          currency,
-        ),
-      dailyUsage: () => this.#matching(this.#db(USAGE_DAILY_TABLE), keys),
-      hourlyUsage: () => this.#matching(this.#db(USAGE_FACTS_TABLE), keys),
-    };
-
-    // The latest hour with data, up to the end of the requested month: the
-    // latest day from the roll-up, then its latest hour.
-    const dataUntil = await this.#latestCostHour(
-      facts,
-      requestedMonth && addMonths(requestedMonth, 1),
-    );
-    const now = options.now ?? new Date();
-
-    const monthStart = requestedMonth ?? startOfMonth(dataUntil ?? now);
-    const monthEnd = addMonths(monthStart, 1);
-
-    // Month to date: from the first hour of the month to the last hour with data.
-    const mtdEnd = dataUntil
-      ? clamp(dataUntil.getTime() + ONE_HOUR_MS, monthStart, monthEnd)
-      : monthStart;
-    const previousStart = addMonths(monthStart, -1);
-    const previousEnd = clamp(
-      previousStart.getTime() + (mtdEnd.getTime() - monthStart.getTime()),
-      previousStart,
-      monthStart,
-    );
-    // No cost of the entity in this currency lies after dataUntil (up to the
-    // month's end), so its costs up to mtdEnd are those of the whole days up
-    // to the end of dataUntil's day: the roll-up alone answers them.
-    const mtdCostEnd = dataUntil
-      ? clamp(
-          startOfDay(dataUntil).getTime() + ONE_DAY_MS,
-          monthStart,
-          monthEnd,
-        )
-      : monthStart;
-
-    const [monthToDate, previousMonthToDate, drivers, usageTotals] =
-      await Promise.all([
-        this.#sumCosts(facts, splitByDays(monthStart, mtdCostEnd)),
-        this.#sumCosts(facts, splitByDays(previousStart, previousEnd)),
-        this.#drivers(facts.dailyCosts(), monthStart, mtdCostEnd),
-        this.#usage(facts, splitByDays(monthStart, mtdEnd)),
-      ]);
-
-    // Thirty days ending with the day of the latest data.
-    const lastDay = startOfDay(
-      dataUntil ?? new Date(Math.min(now.getTime(), monthEnd.getTime() - 1)),
-    );
-    const dailyCosts = await this.#dailyCosts(facts.dailyCosts(), lastDay);
-
-    const total = monthToDate.effectiveCost;
-    return {
-      currency,
-      ...(dataUntil ? { dataUntil: dataUntil.toISOString() } : {}),
-      month: formatMonth(monthStart),
-      monthToDate,
-      previousMonthToDate,
-      dailyCosts,
-      topDrivers: drivers.map(driver => ({
-        ...driver,
-        share: total > 0 ? driver.cost / total : 0,
-      })),
-      usage: {
-        gpuHours: usageTotals.gpuHours,
-        ...(usageTotals.gpuUtilization !== undefined
-          ? { gpuUtilization: usageTotals.gpuUtilization }
-          : {}),
-        tokens: usageTotals.tokens,
-        requests: usageTotals.requests,
-        ...(usageTotals.tokens > 0
-          ? { costPerMillionTokens: (total / usageTotals.tokens) * 1_000_000 }
-          : {}),
-      },
-    };
-  }
-
-  /** The latest hour of cost (before `before`), or undefined without any. */
-  async #latestCostHour(
-    facts: SummaryFacts,
-    before: Date | undefined,
-  ): Promise<Date | undefined> {
-    const dayQuery = facts.dailyCosts().max({ latest: 'day' });
-    if (before) dayQuery.where('day', '<', before);
-    const [{ latest: latestDay }] = (await dayQuery) as Array<{
-      latest: DbTimestamp | null;
-    }>;
-    if (latestDay === null || latestDay === undefined) return undefined;
-    const day = toDate(latestDay);
-    const [{ latest }] = (await facts
-      .hourlyCosts()
-      .where('hour', '>=', day)
-      .where('hour', '<', new Date(day.getTime() + ONE_DAY_MS))
-      .max({ latest: 'hour' })) as Array<{ latest: DbTimestamp | null }>;
-    return toOptionalDate(latest);
   }
 
   async listIngestionRuns(
@@ -792,244 +638,6 @@ export class DatabaseFinopsStore
     );
   }
 
-  /**
-   * Restricts a fact query to the facts an entity owns: those with its
-   * Kubernetes id, OR carrying every label of its selector, OR carrying
-   * every billing tag of its selector.
-   */
-  #matching(query: Knex.QueryBuilder, keys: CostAllocationKeys) {
-    const labels = Object.entries(keys.labelSelector ?? {});
-    const tags = Object.entries(keys.billingTags ?? {});
-    return query.where(any => {
-      let alternatives = 0;
-      if (keys.kubernetesId) {
-        any.orWhere('kubernetes_id', keys.kubernetesId);
-        alternatives += 1;
-      }
-      for (const [column, pairs] of [
-        ['labels', labels],
-        ['tags', tags],
-      ] as const) {
-        if (pairs.length > 0) {
-          any.orWhere(all => {
-            for (const [key, value] of pairs) {
-              this.#whereContains(all, column, canonicalPair(key, value));
-            }
-          });
-          alternatives += 1;
-        }
-      }
-      if (alternatives === 0) {
-        any.whereRaw('1 = 0');
-      }
-    });
-  }
-
-  /**
-   * Matches a canonical `"key":"value"` member inside a JSON text column.
-   * LIKE is portable; SQLite's LIKE ignores ASCII case, so there `instr`
-   * adds the case-sensitive check Postgres' LIKE already makes.
-   */
-  #whereContains(query: Knex.QueryBuilder, column: string, needle: string) {
-    query.whereRaw('?? like ? escape ?', [
-      column,
-      `%${escapeLike(needle)}%`,
-      '\\',
-    ]);
-    if (this.#isSqlite) {
-      query.whereRaw('instr(??, ?) > 0', [column, needle]);
-    }
-  }
-
-  async #sumCosts(facts: SummaryFacts, span: DaySpan): Promise<CostAmounts> {
-    const sum = async (query: Knex.QueryBuilder) => {
-      const [row] = await query.sum({
-        billedCost: 'billed_cost',
-        effectiveCost: 'effective_cost',
-        listCost: 'list_cost',
-      });
-      return row;
-    };
-    const parts = await Promise.all([
-      span.days &&
-        sum(
-          facts
-            .dailyCosts()
-            .where('day', '>=', span.days.from)
-            .where('day', '<', span.days.to),
-        ),
-      span.hours.length > 0 && sum(whereHours(facts.hourlyCosts(), span.hours)),
-    ]);
-    const total = { billedCost: 0, effectiveCost: 0, listCost: 0 };
-    for (const row of parts) {
-      if (!row) continue;
-      total.billedCost += Number(row.billedCost ?? 0);
-      total.effectiveCost += Number(row.effectiveCost ?? 0);
-      total.listCost += Number(row.listCost ?? 0);
-    }
-    return total;
-  }
-
-  /** The top cost drivers over whole days [from, to) of the roll-up. */
-  async #drivers(
-    dailyCosts: Knex.QueryBuilder,
-    from: Date,
-    to: Date,
-  ): Promise<Array<Omit<CostDriver, 'share'>>> {
-    if (from >= to) return [];
-    const rows = (await dailyCosts
-      .where('day', '>=', from)
-      .where('day', '<', to)
-      .select('category', 'workload')
-      .max({ gpuModel: 'gpu_model' })
-      .sum({ cost: 'effective_cost' })
-      .groupBy('category', 'workload')) as Array<{
-      category: CostCategory;
-      workload: string | null;
-      gpuModel: string | null;
-      cost: number | string | null;
-    }>;
-    return rows
-      .map(row => ({
-        category: row.category,
-        ...(row.workload !== null ? { workload: row.workload } : {}),
-        ...(row.gpuModel !== null ? { gpuModel: row.gpuModel } : {}),
-        cost: Number(row.cost ?? 0),
-      }))
-      .filter(driver => driver.cost > 0)
-      .sort(
-        (a, b) =>
-          b.cost - a.cost ||
-          a.category.localeCompare(b.category) ||
-          (a.workload ?? '').localeCompare(b.workload ?? ''),
-      )
-      .slice(0, TOP_DRIVERS);
-  }
-
-  async #usage(
-    facts: SummaryFacts,
-    span: DaySpan,
-  ): Promise<{
-    gpuHours: number;
-    gpuUtilization?: number;
-    tokens: number;
-    requests: number;
-  }> {
-    const metrics = ['gpu_hours', 'tokens_input', 'tokens_output', 'requests'];
-    type MetricTotals = Array<{ metric: string; total: number | string }>;
-    type Weighted = {
-      weighted: number | string | null;
-      sampled: number | string | null;
-    };
-
-    const dailyTotals = async (): Promise<MetricTotals> =>
-      span.days
-        ? ((await facts
-            .dailyUsage()
-            .where('day', '>=', span.days.from)
-            .where('day', '<', span.days.to)
-            .whereIn('metric', metrics)
-            .select('metric')
-            .sum({ total: 'value' })
-            .groupBy('metric')) as MetricTotals)
-        : [];
-    const hourlyTotals = async (): Promise<MetricTotals> =>
-      span.hours.length > 0
-        ? ((await whereHours(facts.hourlyUsage(), span.hours)
-            .whereIn('metric', metrics)
-            .select('metric')
-            .sum({ total: 'value' })
-            .groupBy('metric')) as MetricTotals)
-        : [];
-
-    // Utilisation is weighted by the GPU-hours of the same workload and
-    // hour; the roll-up's gpu_hours rows carry those sums per day.
-    const dailyWeighted = async (): Promise<Weighted | undefined> => {
-      if (!span.days) return undefined;
-      const [row] = (await facts
-        .dailyUsage()
-        .where('day', '>=', span.days.from)
-        .where('day', '<', span.days.to)
-        .where('metric', 'gpu_hours')
-        .sum({
-          weighted: 'utilization_weighted_gpu_hours',
-          sampled: 'utilization_sampled_gpu_hours',
-        })) as Weighted[];
-      return row;
-    };
-    const hourlyWeighted = async (): Promise<Weighted | undefined> => {
-      if (span.hours.length === 0) return undefined;
-      const perWorkloadHour = whereHours(facts.hourlyUsage(), span.hours)
-        .whereIn('metric', ['gpu_hours', 'gpu_utilization'])
-        .select(
-          this.#db.raw(
-            "sum(case when metric = 'gpu_hours' then value else 0 end) as gpu_hours",
-          ),
-          this.#db.raw(
-            "avg(case when metric = 'gpu_utilization' then value end) as utilization",
-          ),
-        )
-        .groupBy('source', 'hour', ...FACT_DIMENSION_COLUMNS)
-        .as('per_workload_hour');
-      const [row] = (await this.#db
-        .from(perWorkloadHour)
-        .select(
-          this.#db.raw('sum(gpu_hours * utilization) as weighted'),
-          this.#db.raw(
-            'sum(case when utilization is not null then gpu_hours else 0 end) as sampled',
-          ),
-        )) as Weighted[];
-      return row;
-    };
-
-    const [daily, hourly, weightedParts] = await Promise.all([
-      dailyTotals(),
-      hourlyTotals(),
-      Promise.all([dailyWeighted(), hourlyWeighted()]),
-    ]);
-    const total = (metric: string) =>
-      [...daily, ...hourly]
-        .filter(row => row.metric === metric)
-        .reduce((sum, row) => sum + Number(row.total ?? 0), 0);
-    let weighted = 0;
-    let sampled = 0;
-    for (const part of weightedParts) {
-      weighted += Number(part?.weighted ?? 0);
-      sampled += Number(part?.sampled ?? 0);
-    }
-
-    return {
-      gpuHours: total('gpu_hours'),
-      ...(sampled > 0 ? { gpuUtilization: weighted / sampled } : {}),
-      tokens: total('tokens_input') + total('tokens_output'),
-      requests: total('requests'),
-    };
-  }
-
-  async #dailyCosts(
-    dailyCosts: Knex.QueryBuilder,
-    lastDay: Date,
-  ): Promise<DailyCost[]> {
-    const from = new Date(lastDay.getTime() - (DAILY_POINTS - 1) * ONE_DAY_MS);
-    const to = new Date(lastDay.getTime() + ONE_DAY_MS);
-    const rows = (await dailyCosts
-      .where('day', '>=', from)
-      .where('day', '<', to)
-      .select('day')
-      .sum({ cost: 'effective_cost' })
-      .groupBy('day')) as Array<{ day: DbTimestamp; cost: number | string }>;
-
-    const byDay = new Map<string, number>();
-    for (const row of rows) {
-      const day = formatDay(toDate(row.day));
-      byDay.set(day, (byDay.get(day) ?? 0) + Number(row.cost ?? 0));
-    }
-    return Array.from({ length: DAILY_POINTS }, (_, i) => {
-      const date = formatDay(new Date(from.getTime() + i * ONE_DAY_MS));
-      return { date, cost: byDay.get(date) ?? 0 };
-    });
-  }
-
   async queryLearnedPrices(): Promise<LearnedPrice[]> {
     return queryLearnedPrices(this.#db);
   }
@@ -1111,48 +719,6 @@ export class DatabaseFinopsStore
   }
 }
 
-/** The fact queries of one summary, restricted to the entity (and currency). */
-interface SummaryFacts {
-  dailyCosts(): Knex.QueryBuilder;
-  hourlyCosts(): Knex.QueryBuilder;
-  dailyUsage(): Knex.QueryBuilder;
-  hourlyUsage(): Knex.QueryBuilder;
-}
-
-/** A time range as whole UTC days plus the hours at its edges. */
-interface DaySpan {
-  days?: { from: Date; to: Date };
-  hours: Array<{ from: Date; to: Date }>;
-}
-
-/** Splits [from, to) into the whole UTC days inside it and the hours left at its edges. */
-function splitByDays(from: Date, to: Date): DaySpan {
-  if (from >= to) return { hours: [] };
-  const firstDay = new Date(
-    Math.ceil(from.getTime() / ONE_DAY_MS) * ONE_DAY_MS,
-  );
-  const endDay = startOfDay(to);
-  if (firstDay >= endDay) return { hours: [{ from, to }] };
-  const hours = [];
-  if (from < firstDay) hours.push({ from, to: firstDay });
-  if (endDay < to) hours.push({ from: endDay, to });
-  return { days: { from: firstDay, to: endDay }, hours };
-}
-
-/** Restricts an hourly fact query to any of the ranges. */
-function whereHours(
-  query: Knex.QueryBuilder,
-  ranges: Array<{ from: Date; to: Date }>,
-): Knex.QueryBuilder {
-  return query.where(any => {
-    for (const range of ranges) {
-      any.orWhere(one =>
-        one.where('hour', '>=', range.from).where('hour', '<', range.to),
-      );
-    }
-  });
-}
-
 function validateWindow(sourceId: string, window: FinopsWindow) {
   if (typeof sourceId !== 'string' || !sourceId || sourceId.length > 255) {
     throw new InputError(
@@ -1189,10 +755,6 @@ function compareGroups(
     return x < y ? -1 : 1;
   }
   return 0;
-}
-
-function clamp(time: number, min: Date, max: Date): Date {
-  return new Date(Math.min(Math.max(time, min.getTime()), max.getTime()));
 }
 
 function toIngestionRun(row: DbIngestionRunRow): FinopsIngestionRun {

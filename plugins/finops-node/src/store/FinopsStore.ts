@@ -14,10 +14,7 @@
  * limitations under the License.
  */
 
-import type {
-  CostAllocationKeys,
-  EntityCostSummary,
-} from '@ai-finops/backstage-plugin-finops-common';
+import type { EntityCostSummary } from '@ai-finops/backstage-plugin-finops-common';
 import type { FinopsRecord, FinopsWindow } from '../dataSources';
 import type { FocusRow } from '../focus/FocusReader';
 import type { FocusWorkloadColumn } from '../focus/facts';
@@ -62,26 +59,6 @@ export type FinopsCostSummary = Omit<
   EntityCostSummary,
   'entityRef' | 'monthlyBudget'
 >;
-
-/**
- * What a cost summary covers.
- *
- * @public
- */
-export interface FinopsCostSummaryOptions {
-  /** The facts that belong to the entity. */
-  keys: CostAllocationKeys;
-  /**
-   * The calendar month (UTC, `YYYY-MM`) for the month-to-date figures.
-   * Defaults to the month of the latest matching data, or the current month
-   * when there is none.
-   */
-  month?: string;
-  /** Only cost facts in this currency are summed. */
-  currency: string;
-  /** The current time; only used when there is no data at all. */
-  now?: Date;
-}
 
 /**
  * The outcome of {@link FinopsStore.replaceBillingCharges}.
@@ -174,9 +151,6 @@ export interface FinopsStore {
     window: FinopsWindow,
     records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
   ): Promise<FinopsIngestionRun>;
-
-  /** Builds the cost summary of the facts matching `options.keys`. */
-  getCostSummary(options: FinopsCostSummaryOptions): Promise<FinopsCostSummary>;
 
   /** Lists ingestion runs, newest first. */
   listIngestionRuns(options?: {

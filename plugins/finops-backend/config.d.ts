@@ -132,27 +132,6 @@ export interface Config {
       cacheTtl?: string | HumanDuration;
     };
 
-    /**
-     * The price catalog: these overrides first, then the prices the stored
-     * FOCUS charges show were paid (per SKU, reread every 5 minutes), then
-     * the embedded on-demand list prices. It prices idle GPU-hours of an
-     * entity without GPU cost, the GPUs recommendations move to, and
-     * `POST /estimate` (after `finops.guardrails.prices`).
-     */
-    prices?: {
-      overrides?: Array<{
-        provider?: string;
-        region?: string;
-        /** An instance type (e.g. p5.48xlarge), a GPU model, or both. */
-        instanceType?: string;
-        gpuModel?: string;
-        /** USD per GPU-hour. */
-        usdPerGpuHour?: number;
-        /** USD per instance-hour. */
-        usdPerHour?: number;
-      }>;
-    };
-
     gitops?: {
       /**
        * How often the state of open pull requests is read from the host

@@ -15,7 +15,6 @@
  */
 
 import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
-import type { HumanDuration } from '@backstage/types';
 
 export interface Config {
   finops?: {
@@ -29,22 +28,25 @@ export interface Config {
        */
       exports?: Array<{
         /**
-         * The source id, stored with every fact and ingestion run. Default:
-         * `focus` for the first entry, `focus-<n>` for the n-th.
+         * The billing source id, stored with every charge, fact and
+         * ingestion run (what `ai-finops ingest focus --source` sets).
+         * Default: `focus` for the first entry, `focus-<n>` for the n-th.
          */
         id?: string;
         /**
          * Where the export's files are: a local file, folder or glob
          * (`/exports/focus/**\/*.csv.gz`), a `file://` or `http(s)://`
          * URL, or `s3://bucket/prefix/` (every `.csv`, `.csv.gz` and
-         * `.parquet` below it). Point it at the current files of the
+         * `.parquet` below it). Every run stores all files found in one
+         * transaction, replacing the billing periods they carry (periods
+         * no file carries are kept). Point it at the current files of the
          * export only: files that repeat the same charges are summed.
          */
         location: string;
         /**
          * `lenient` (default) normalises real-world quirks and counts what
-         * it fixed; `strict` fails the window at the first deviation from
-         * the FOCUS spec.
+         * it fixed; `strict` fails the run (storing nothing) at the first
+         * deviation from the FOCUS spec.
          */
         mode?: 'lenient' | 'strict';
         /** How to reach an S3-compatible bucket; unset values come from the AWS SDK's default chain. */
@@ -68,33 +70,11 @@ export interface Config {
          */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
         /**
-         * The longest window ingested at once. Whole months cut at calendar
-         * months; other sizes must be whole hours. Default: 7 days.
-         */
-        windowSize?: string | HumanDuration;
-        /**
-         * How much of the recent past every run re-ingests, so revised and
-         * late rows replace earlier ones. Default:
-         * `finops.ingestion.lookback` (2 days). Providers revise the
-         * current month until it closes; `3d` to `7d` suits most.
-         */
-        lookback?: string | HumanDuration;
-        /** How far back the first ingestion reaches. Default: `finops.ingestion.backfill`. */
-        backfill?: string | HumanDuration;
-        /**
          * The FOCUS column that becomes a fact's workload: `ServiceName`
          * (default), `ResourceId`, `ResourceName` or `none`. Per
          * resource gives the most detail and the most facts.
          */
         workload?: 'ServiceName' | 'ResourceId' | 'ResourceName' | 'none';
-        cache?: {
-          /**
-           * Hourly facts kept in memory, over all files, so later windows
-           * of an unchanged file (same ETag or modification time) need not
-           * read it again. Default: 500000; 0 turns the cache off.
-           */
-          facts?: number;
-        };
       }>;
     };
   };

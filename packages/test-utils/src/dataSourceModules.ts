@@ -18,7 +18,7 @@ import type { BackendFeature } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
   finopsDataSourcesExtensionPoint,
-  type FinopsDataSource,
+  type FinopsAnyDataSource,
 } from '@ai-finops/backstage-plugin-finops-node';
 
 /**
@@ -30,7 +30,7 @@ export async function startDataSourceModule(
   module: BackendFeature,
   config: object,
 ) {
-  const added: FinopsDataSource[] = [];
+  const added: FinopsAnyDataSource[] = [];
   const logger = mockServices.logger.mock();
   await startTestBackend({
     extensionPoints: [
@@ -38,7 +38,7 @@ export async function startDataSourceModule(
         finopsDataSourcesExtensionPoint,
         {
           addDataSource: (
-            ...sources: Array<FinopsDataSource | FinopsDataSource[]>
+            ...sources: Array<FinopsAnyDataSource | FinopsAnyDataSource[]>
           ) => {
             added.push(...sources.flat());
           },

@@ -14,17 +14,21 @@
  * limitations under the License.
  */
 
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  DatabaseFinopsStore,
+  FOCUS_LABELS,
   listFocusFiles,
-  type FinopsRecord,
   type FocusFileRef,
 } from '@ai-finops/backstage-plugin-finops-node';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { csvQuote, FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
+import type { Knex } from 'knex';
 import { FocusDataSource } from './FocusDataSource';
+
+jest.setTimeout(60_000);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-source-'));
 const HEADER = [...FOCUS_1_0_TEST_HEADER, 'SkuId'];
@@ -91,28 +95,51 @@ function countingList() {
   return { opened, listFiles };
 }
 
-async function readWindow(source: FocusDataSource, start: string, end: string) {
-  const records: FinopsRecord[] = [];
-  for await (const record of source.read({
-    window: { start: new Date(start), end: new Date(end) },
-    logger: mockServices.logger.mock(),
-  })) {
-    records.push(record);
-  }
-  return records;
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+async function setup() {
+  const knex = await databases.init('SQLITE_3');
+  const store = await DatabaseFinopsStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const logger = mockServices.logger.mock();
+  return { knex, store, logger };
 }
 
-const amounts = (records: FinopsRecord[]) =>
-  records.map(r =>
-    r.type === 'cost'
-      ? [r.hour.slice(11, 13), r.billedCost, r.effectiveCost, r.listCost]
-      : [],
-  );
+/** The source's hourly cost facts: [hour, billed, effective, list]. */
+async function facts(knex: Knex, source = 'focus') {
+  const rows = await knex('finops_cost_facts_hourly')
+    .where({ source })
+    .orderBy('hour');
+  return rows.map(r => [
+    new Date(
+      typeof r.hour === 'string' && /^\d+$/.test(r.hour)
+        ? Number(r.hour)
+        : r.hour,
+    )
+      .toISOString()
+      .slice(11, 13),
+    Number(r.billed_cost),
+    Number(r.effective_cost),
+    Number(r.list_cost),
+  ]);
+}
+
+async function billedTotal(store: DatabaseFinopsStore) {
+  const [total] = await store.queryBillingCosts({ groupBy: [] });
+  return total?.billedCost;
+}
 
 describe('FocusDataSource', () => {
-  it('spreads each charge over its hours and emits those inside the window', async () => {
+  it('is a billing-export source', () => {
+    expect(new FocusDataSource({ location: '/x.csv' }).kind).toBe(
+      'billing-export',
+    );
+  });
+
+  it('stores the charges of all files and derives the hourly facts from them', async () => {
     const folder = path.join(dir, 'spread');
-    require('node:fs').mkdirSync(folder);
+    mkdirSync(folder);
     writeExport('spread/a.csv', [charge({})]);
     writeExport('spread/b.csv', [
       charge({
@@ -124,45 +151,82 @@ describe('FocusDataSource', () => {
         ChargePeriodEnd: '2026-11-02T04:00:00Z',
       }),
     ]);
+    const { knex, store, logger } = await setup();
     const source = new FocusDataSource({ location: folder });
-    const records = await readWindow(
-      source,
-      '2026-11-02T02:00:00Z',
-      '2026-11-02T05:00:00Z',
-    );
-    // Both files' charges for 03:00 land in the same fact.
-    expect(amounts(records)).toEqual([
+    const stored = await source.ingest({ store, logger });
+
+    expect(stored).toMatchObject({
+      rows: 2,
+      billingPeriods: ['2026-11-01T00:00:00.000Z'],
+      costFacts: 6,
+    });
+    // The FOCUS-native view keeps each charge.
+    await expect(
+      store.queryBillingCosts({ groupBy: ['ChargePeriodStart'] }),
+    ).resolves.toEqual([
+      {
+        group: { ChargePeriodStart: '2026-11-02T00:00:00.000Z' },
+        billedCost: 6,
+        effectiveCost: 3,
+        listCost: 12,
+      },
+      {
+        group: { ChargePeriodStart: '2026-11-02T03:00:00.000Z' },
+        billedCost: 1,
+        effectiveCost: 1,
+        listCost: 1,
+      },
+    ]);
+    // Each charge is spread over the hours of its period; both files'
+    // charges for 03:00 land in the same fact.
+    expect(await facts(knex)).toEqual([
+      ['00', 1, 0.5, 2],
+      ['01', 1, 0.5, 2],
       ['02', 1, 0.5, 2],
       ['03', 2, 1.5, 3],
       ['04', 1, 0.5, 2],
+      ['05', 1, 0.5, 2],
     ]);
-    expect(records[0]).toEqual({
-      type: 'cost',
-      hour: '2026-11-02T02:00:00.000Z',
+    const [first] = await knex('finops_cost_facts_hourly')
+      .where({ source: 'focus' })
+      .orderBy('hour')
+      .limit(1);
+    expect({
+      ...first,
+      labels: JSON.parse(first.labels),
+      tags: JSON.parse(first.tags),
+    }).toMatchObject({
       category: 'gpu',
-      gpuModel: 'NVIDIA-A10G',
+      gpu_model: 'NVIDIA-A10G',
       workload: 'Amazon EC2',
       currency: 'USD',
       tags: { app: 'chat-llm' },
       labels: {
-        'focus.ai-finops.io/provider': 'AWS',
-        'focus.ai-finops.io/service-category': 'Compute',
-        'focus.ai-finops.io/charge-category': 'Usage',
+        [FOCUS_LABELS.provider]: 'AWS',
+        [FOCUS_LABELS.serviceCategory]: 'Compute',
+        [FOCUS_LABELS.chargeCategory]: 'Usage',
       },
-      billedCost: 1,
-      effectiveCost: 0.5,
-      listCost: 2,
     });
-    expect(source.lastRead).toEqual({
-      read: 2,
-      cached: 0,
-      skipped: 0,
-      rows: 2,
+    // The run over the hours whose facts were derived.
+    await expect(
+      store.listIngestionRuns({ sourceId: 'focus' }),
+    ).resolves.toEqual([
+      expect.objectContaining({
+        status: 'succeeded',
+        windowStart: new Date('2026-11-02T00:00:00Z'),
+        windowEnd: new Date('2026-11-02T06:00:00Z'),
+        costRows: 6,
+      }),
+    ]);
+    expect(source.lastIngest).toEqual({
+      files: 2,
+      unchanged: false,
+      stored,
     });
   });
 
-  it('reads a file version once: later windows come from its cached facts, a new version is read again', async () => {
-    const file = writeExport('cached.csv', [
+  it('reads unchanged files once; a new version replaces the billing period it carries', async () => {
+    const file = writeExport('versions.csv', [
       charge({
         ChargePeriodStart: '2026-11-02T00:00:00Z',
         ChargePeriodEnd: '2026-11-04T00:00:00Z',
@@ -170,96 +234,29 @@ describe('FocusDataSource', () => {
       }),
     ]);
     const { opened, listFiles } = countingList();
+    const { knex, store, logger } = await setup();
     const source = new FocusDataSource({ location: file, listFiles });
 
-    expect(
-      await readWindow(source, '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z'),
-    ).toHaveLength(24);
-    const second = await readWindow(
-      source,
-      '2026-11-03T00:00:00Z',
-      '2026-11-04T00:00:00Z',
-    );
-    expect(second).toHaveLength(24);
-    expect(second.every(r => r.type === 'cost' && r.billedCost === 1)).toBe(
-      true,
-    );
-    expect(source.lastRead).toMatchObject({ read: 0, cached: 1 });
-    expect(opened).toEqual(['cached.csv']);
+    await source.ingest({ store, logger });
+    await expect(source.ingest({ store, logger })).resolves.toBeUndefined();
+    expect(source.lastIngest).toEqual({ files: 1, unchanged: true });
+    expect(opened).toEqual(['versions.csv']);
+    expect(await billedTotal(store)).toBe(48);
 
-    // The provider rewrites the export: the new version is read.
-    writeExport('cached.csv', [
+    // The provider rewrites the export: the new version replaces the old.
+    writeExport('versions.csv', [
       charge({
         ChargePeriodStart: '2026-11-02T00:00:00Z',
         ChargePeriodEnd: '2026-11-04T00:00:00Z',
         BilledCost: '96',
       }),
     ]);
-    const revised = await readWindow(
-      source,
-      '2026-11-03T00:00:00Z',
-      '2026-11-04T00:00:00Z',
-    );
-    expect(revised.every(r => r.type === 'cost' && r.billedCost === 2)).toBe(
-      true,
-    );
-    expect(opened).toEqual(['cached.csv', 'cached.csv']);
-  });
-
-  it('skips a known file version whose charges lie outside the window, even without the fact cache', async () => {
-    const file = writeExport('range.csv', [charge({})]);
-    const { opened, listFiles } = countingList();
-    const source = new FocusDataSource({
-      location: file,
-      listFiles,
-      cacheFacts: 0,
-    });
-
-    await readWindow(source, '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z');
-    expect(
-      await readWindow(source, '2026-11-05T00:00:00Z', '2026-11-06T00:00:00Z'),
-    ).toEqual([]);
-    expect(source.lastRead).toMatchObject({ read: 0, skipped: 1 });
-    expect(
-      await readWindow(source, '2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z'),
-    ).toEqual([]);
-    // Overlapping again, and nothing cached: read again.
-    expect(
-      await readWindow(source, '2026-11-02T05:00:00Z', '2026-11-02T06:00:00Z'),
-    ).toHaveLength(1);
-    expect(opened).toEqual(['range.csv', 'range.csv']);
-  });
-
-  it("keeps only the window's hours of a file whose facts exceed the cache", async () => {
-    const file = writeExport('big.csv', [charge({})]);
-    const { opened, listFiles } = countingList();
-    const source = new FocusDataSource({
-      location: file,
-      listFiles,
-      cacheFacts: 2,
-    });
-    expect(
-      amounts(
-        await readWindow(
-          source,
-          '2026-11-02T01:00:00Z',
-          '2026-11-02T03:00:00Z',
-        ),
-      ),
-    ).toEqual([
-      ['01', 1, 0.5, 2],
-      ['02', 1, 0.5, 2],
-    ]);
-    expect(
-      amounts(
-        await readWindow(
-          source,
-          '2026-11-02T03:00:00Z',
-          '2026-11-02T04:00:00Z',
-        ),
-      ),
-    ).toEqual([['03', 1, 0.5, 2]]);
-    expect(opened).toEqual(['big.csv', 'big.csv']);
+    await source.ingest({ store, logger });
+    expect(opened).toEqual(['versions.csv', 'versions.csv']);
+    expect(await billedTotal(store)).toBe(96);
+    const hourly = await facts(knex);
+    expect(hourly).toHaveLength(48);
+    expect(hourly.every(([, billed]) => billed === 2)).toBe(true);
   });
 
   it('logs what the lenient validator fixed, and keeps the report', async () => {
@@ -270,17 +267,9 @@ describe('FocusDataSource', () => {
         ChargeCategory: 'usage',
       }),
     ]);
+    const { store, logger } = await setup();
     const source = new FocusDataSource({ location: file });
-    const logger = mockServices.logger.mock();
-    for await (const _ of source.read({
-      window: {
-        start: new Date('2026-11-02T00:00:00Z'),
-        end: new Date('2026-11-03T00:00:00Z'),
-      },
-      logger,
-    })) {
-      // drain
-    }
+    await source.ingest({ store, logger });
     expect(logger.info).toHaveBeenCalledWith(
       `${file}: FOCUS 1.0, 1 rows, lenient; fixed: datetime-format 1, enum-case 1, null-literal 1`,
     );
@@ -290,38 +279,50 @@ describe('FocusDataSource', () => {
     });
   });
 
-  it('fails in strict mode at the first quirk, naming the file, row and column', async () => {
+  it('fails in strict mode at the first quirk, naming the file, row and column, and stores nothing', async () => {
     const file = writeExport('strict.csv', [
       charge({}),
       charge({ ChargeClass: 'NULL' }),
     ]);
+    const { knex, store, logger } = await setup();
     const source = new FocusDataSource({ location: file, mode: 'strict' });
-    await expect(
-      readWindow(source, '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z'),
-    ).rejects.toThrow(
+    await expect(source.ingest({ store, logger })).rejects.toThrow(
       `${file}: row 2, column ChargeClass: literal 'NULL' read as null (rejected in strict mode)`,
     );
+    expect(await billedTotal(store)).toBe(0);
+    expect(await facts(knex)).toEqual([]);
   });
 
-  it('fails naming the file and row when a charge ends before it starts', async () => {
+  it('fails naming the row when a charge ends before it starts, and stores nothing', async () => {
     const file = writeExport('backwards.csv', [
       charge({}),
       charge({ ChargePeriodEnd: '2026-11-01T00:00:00Z' }),
     ]);
+    const { store, logger } = await setup();
     const source = new FocusDataSource({ location: file });
-    await expect(
-      readWindow(source, '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z'),
-    ).rejects.toThrow(
-      `${file}: row 2, column ChargePeriodEnd: ChargePeriodEnd 2026-11-01T00:00:00.000Z is before ChargePeriodStart 2026-11-02T00:00:00.000Z`,
+    await expect(source.ingest({ store, logger })).rejects.toThrow(
+      'row 2, column ChargePeriodEnd: ChargePeriodEnd 2026-11-01T00:00:00.000Z is before ChargePeriodStart 2026-11-02T00:00:00.000Z',
     );
+    expect(await billedTotal(store)).toBe(0);
   });
 
   it('fails naming the location when it holds no export', async () => {
+    const { store, logger } = await setup();
     const source = new FocusDataSource({
       location: path.join(dir, 'nowhere', '*.csv'),
     });
+    await expect(source.ingest({ store, logger })).rejects.toThrow(/nowhere/);
+  });
+
+  it('stores nothing once its task is aborted', async () => {
+    const file = writeExport('aborted.csv', [charge({})]);
+    const { store, logger } = await setup();
+    const source = new FocusDataSource({ location: file });
+    const controller = new AbortController();
+    controller.abort();
     await expect(
-      readWindow(source, '2026-11-02T00:00:00Z', '2026-11-03T00:00:00Z'),
-    ).rejects.toThrow(/nowhere/);
+      source.ingest({ store, logger, signal: controller.signal }),
+    ).rejects.toThrow();
+    expect(await billedTotal(store)).toBe(0);
   });
 });

@@ -15,36 +15,32 @@
  */
 
 import {
-  FocusReader,
+  FOCUS_WORKLOAD_COLUMNS,
+  ingestFocusExport,
   listFocusFiles,
-  type FinopsDataSource,
-  type FinopsReadOptions,
-  type FinopsRecord,
+  type FinopsBillingExportIngestOptions,
+  type FinopsBillingExportSource,
+  type FinopsBillingIngestion,
   type FocusFileRef,
   type FocusLocationOptions,
   type FocusMode,
   type FocusS3Options,
   type FocusValidationReport,
+  type FocusWorkloadColumn,
 } from '@ai-finops/backstage-plugin-finops-node';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type LoggerService,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { readDurationFromConfig, type Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import type { HumanDuration } from '@backstage/types';
-import {
-  FOCUS_WORKLOAD_COLUMNS,
-  focusRowToCharge,
-  HourlyCostFacts,
-  type FocusWorkloadColumn,
-} from './records';
 
-/** The default window: a week, so a monthly export is read a few times per backfill, not thirty. */
-export const DEFAULT_FOCUS_WINDOW_SIZE: HumanDuration = { days: 7 };
-/** Facts kept per source to answer later windows without reading a file again. */
-export const DEFAULT_FOCUS_CACHE_FACTS = 500_000;
+/**
+ * Settings of the former windowed FOCUS source that no longer apply: the
+ * export is stored whole, replacing the billing periods it carries.
+ */
+const RETIRED_SETTINGS = ['windowSize', 'lookback', 'backfill', 'cache'];
 
 /**
  * Options of {@link FocusDataSource}.
@@ -59,20 +55,9 @@ export interface FocusDataSourceOptions {
   /** Default `lenient`. */
   mode?: FocusMode;
   s3?: FocusS3Options;
-  /** Default 7 days. */
-  windowSize?: HumanDuration;
-  lookback?: HumanDuration;
-  backfill?: HumanDuration;
   schedule?: SchedulerServiceTaskScheduleDefinition;
   /** The FOCUS column that becomes a fact's workload. Default `ServiceName`. */
   workload?: FocusWorkloadColumn;
-  /**
-   * How many hourly facts the source keeps in memory, over all files, to
-   * answer later windows of an unchanged file without reading it again.
-   * Default 500,000; 0 turns the cache off (the time range of each file
-   * version is still kept, to skip files outside a window).
-   */
-  cacheFacts?: number;
   /** Lists the files at the location; default `listFocusFiles`. */
   listFiles?: (
     location: string,
@@ -80,79 +65,70 @@ export interface FocusDataSourceOptions {
   ) => Promise<FocusFileRef[]>;
 }
 
-/** What the source remembers of one version of one file. */
-interface FileMemory {
-  version: string;
-  /** ChargePeriodStart of its first charge and ChargePeriodEnd of its last; undefined when empty. */
-  start?: number;
-  end?: number;
-  /** All its hourly facts, when they fitted in the cache. */
-  facts?: HourlyCostFacts;
-}
-
 /**
- * What one read did, for logs and tests.
+ * What one run did, for logs and tests.
  *
  * @public
  */
-export interface FocusReadStats {
-  /** Files read from their location. */
-  read: number;
-  /** Files answered from the cache of their version. */
-  cached: number;
-  /** Files skipped because their charges lie outside the window. */
-  skipped: number;
-  /** Rows read. */
-  rows: number;
+export interface FocusIngestStats {
+  /** Files listed at the location. */
+  files: number;
+  /**
+   * Whether the run stored nothing because every file had the version
+   * (ETag or modification time) that the last successful run stored.
+   */
+  unchanged: boolean;
+  /** What was stored; unset when unchanged. */
+  stored?: FinopsBillingIngestion;
 }
 
 /**
- * A FinOps data source over FOCUS billing exports. For a window it lists the
- * files at its location, reads them with the FOCUS validator, spreads every
- * charge evenly over the hours of its ChargePeriod and emits, for the hours
- * inside the window, one cost fact per hour and dimensions (category,
- * region, workload, GPU model, billing tags, billing labels) with the summed
- * BilledCost, EffectiveCost and ListCost.
+ * A FinOps billing-export source over FOCUS exports. On each run of its
+ * task it lists the files at its location and stores them with
+ * `ingestFocusExport` — the same code as `ai-finops ingest focus` — in one
+ * transaction: the FOCUS charges of every billing period in the files
+ * replace the source's earlier charges of those periods, and the hourly
+ * cost facts the entity cards read are derived again from the stored
+ * charges (each charge spread evenly over the hours of its ChargePeriod).
  *
- * Each file version (ETag or modification time) is read once: its time
- * range is remembered, so later windows skip it when they do not overlap,
- * and its hourly facts are kept (up to `cacheFacts`), so they need not read
- * it again.
+ * When every listed file has a version (ETag or modification time) and the
+ * versions are those the last successful run stored, nothing is read.
  *
  * @public
  */
-export class FocusDataSource implements FinopsDataSource {
+export class FocusDataSource implements FinopsBillingExportSource {
+  readonly kind = 'billing-export' as const;
   readonly id: string;
   readonly location: string;
   readonly mode: FocusMode;
-  readonly windowSize: HumanDuration;
-  readonly lookback?: HumanDuration;
-  readonly backfill?: HumanDuration;
   readonly schedule?: SchedulerServiceTaskScheduleDefinition;
   readonly workload: FocusWorkloadColumn;
   /** The validation report of each file, from its last read. */
   readonly reports = new Map<string, FocusValidationReport>();
-  /** What the last read did. */
-  lastRead?: FocusReadStats;
+  /** What the last run did. */
+  lastIngest?: FocusIngestStats;
   readonly #s3?: FocusS3Options;
-  readonly #cacheFacts: number;
   readonly #listFiles: NonNullable<FocusDataSourceOptions['listFiles']>;
-  readonly #memory = new Map<string, FileMemory>();
+  /** The file versions the last successful run stored. */
+  #storedVersions?: string;
 
   /**
    * One source per entry of `finops.focus.exports`; none when it is not
    * set. Ids default to `focus` for the first entry and `focus-<n>` for
-   * the n-th after it.
+   * the n-th after it. Settings of the former windowed source
+   * (`windowSize`, `lookback`, `backfill`, `cache`) are ignored, with a
+   * warning to `logger`.
    */
   static fromConfig(
     config: Config,
-    options: Pick<FocusDataSourceOptions, 'listFiles'> = {},
+    options: Pick<FocusDataSourceOptions, 'listFiles'> & {
+      logger?: LoggerService;
+    } = {},
   ): FocusDataSource[] {
+    const { logger, ...sourceOptions } = options;
     const entries = config.getOptionalConfigArray('finops.focus.exports') ?? [];
     return entries.map((entry, index) => {
       const where = `finops.focus.exports[${index}]`;
-      const duration = (key: string) =>
-        entry.has(key) ? readDurationFromConfig(entry, { key }) : undefined;
       const mode = entry.getOptionalString('mode') ?? 'lenient';
       if (mode !== 'lenient' && mode !== 'strict') {
         throw new InputError(
@@ -167,10 +143,17 @@ export class FocusDataSource implements FinopsDataSource {
           )}, got '${workload}'`,
         );
       }
+      for (const key of RETIRED_SETTINGS) {
+        if (entry.has(key)) {
+          logger?.warn(
+            `${where}.${key} is ignored: the FOCUS source stores the whole export on every run, replacing the billing periods it carries`,
+          );
+        }
+      }
       const s3 = entry.getOptionalConfig('s3');
       const credentials = s3?.getOptionalConfig('credentials');
       return new FocusDataSource({
-        ...options,
+        ...sourceOptions,
         id:
           entry.getOptionalString('id') ??
           (index === 0 ? 'focus' : `focus-${index + 1}`),
@@ -187,15 +170,11 @@ export class FocusDataSource implements FinopsDataSource {
             sessionToken: credentials.getOptionalString('sessionToken'),
           },
         },
-        windowSize: duration('windowSize'),
-        lookback: duration('lookback'),
-        backfill: duration('backfill'),
         schedule: entry.has('schedule')
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
               entry.getConfig('schedule'),
             )
           : undefined,
-        cacheFacts: entry.getOptionalNumber('cache.facts'),
       });
     });
   }
@@ -212,151 +191,71 @@ export class FocusDataSource implements FinopsDataSource {
     }
     this.location = options.location;
     this.mode = options.mode ?? 'lenient';
-    this.windowSize = options.windowSize ?? DEFAULT_FOCUS_WINDOW_SIZE;
-    this.lookback = options.lookback;
-    this.backfill = options.backfill;
     this.schedule = options.schedule;
     this.workload = options.workload ?? 'ServiceName';
     this.#s3 = options.s3;
-    this.#cacheFacts = options.cacheFacts ?? DEFAULT_FOCUS_CACHE_FACTS;
-    if (!(this.#cacheFacts >= 0)) {
-      throw new InputError(
-        `FOCUS source '${this.id}': cache.facts must be 0 or more, got ${
-          this.#cacheFacts
-        }`,
-      );
-    }
     this.#listFiles = options.listFiles ?? listFocusFiles;
   }
 
-  async *read(options: FinopsReadOptions): AsyncIterable<FinopsRecord> {
-    const { window, logger, signal } = options;
-    const start = window.start.getTime();
-    const end = window.end.getTime();
-    const stats: FocusReadStats = { read: 0, cached: 0, skipped: 0, rows: 0 };
+  async ingest(
+    options: FinopsBillingExportIngestOptions,
+  ): Promise<FinopsBillingIngestion | undefined> {
+    const { store, logger, signal } = options;
     const files = await this.#listFiles(this.location, {
       s3: this.#s3,
       signal,
     });
-    const listed = new Set(files.map(f => f.uri));
-    for (const uri of this.#memory.keys()) {
-      if (!listed.has(uri)) this.#memory.delete(uri);
+    const versions = files.every(f => f.version !== undefined)
+      ? JSON.stringify(files.map(f => [f.uri, f.version]).sort())
+      : undefined;
+    if (versions !== undefined && versions === this.#storedVersions) {
+      this.lastIngest = { files: files.length, unchanged: true };
+      logger.info(
+        `FOCUS source '${this.id}': the ${files.length} file(s) at ${this.location} are unchanged since they were stored`,
+      );
+      return undefined;
     }
 
-    const facts = new HourlyCostFacts();
-    for (const file of files) {
-      signal?.throwIfAborted();
-      const memory = this.#memory.get(file.uri);
-      if (
-        memory &&
-        file.version !== undefined &&
-        memory.version === file.version
-      ) {
-        if (!overlaps(memory, start, end)) {
-          stats.skipped += 1;
-          continue;
-        }
-        if (memory.facts) {
-          facts.addFrom(memory.facts, start, end);
-          stats.cached += 1;
-          continue;
-        }
-      }
-      await this.#readFile(file, facts, start, end, stats, logger, signal);
+    const { stored, reports } = await ingestFocusExport(store, {
+      source: this.id,
+      // Opened with the task's signal, so an abort stops a download too.
+      files: signal ? files.map(file => withSignal(file, signal)) : files,
+      mode: this.mode,
+      workload: this.workload,
+      signal,
+    });
+    for (const report of reports) {
+      this.reports.set(report.file, report);
+      logger.info(describeReport(report));
     }
-
-    this.lastRead = stats;
+    this.#storedVersions = versions;
+    this.lastIngest = { files: files.length, unchanged: false, stored };
     logger.info(
-      `FOCUS source '${
-        this.id
-      }' for [${window.start.toISOString()}, ${window.end.toISOString()}): ${
-        files.length
-      } file(s) at ${this.location}, ${stats.read} read (${stats.rows} rows), ${
-        stats.cached
-      } from cache, ${stats.skipped} outside the window; ${
-        facts.size
-      } hourly facts`,
+      `FOCUS source '${this.id}': ${files.length} file(s) at ${
+        this.location
+      }, ${stored.rows} charges stored for billing period(s) ${
+        stored.billingPeriods.map(p => p.slice(0, 10)).join(', ') || 'none'
+      }; ${stored.costFacts} hourly cost facts derived${
+        stored.hours ? ` for [${stored.hours.start}, ${stored.hours.end})` : ''
+      }`,
     );
-    yield* facts.records();
-  }
-
-  /** Reads one file, adding its facts in the window to `facts`. */
-  async #readFile(
-    file: FocusFileRef,
-    facts: HourlyCostFacts,
-    start: number,
-    end: number,
-    stats: FocusReadStats,
-    logger: LoggerService,
-    signal?: AbortSignal,
-  ) {
-    const reader = new FocusReader({ mode: this.mode });
-    const budget = this.#cacheFacts - this.#cachedFacts(file.uri);
-    let all: HourlyCostFacts | undefined =
-      file.version !== undefined && budget > 0
-        ? new HourlyCostFacts()
-        : undefined;
-    let first: number | undefined;
-    let last: number | undefined;
-    let row = 0;
-    for await (const focusRow of reader.read(file)) {
-      row += 1;
-      if (row % 10_000 === 0) signal?.throwIfAborted();
-      let charge;
-      try {
-        charge = focusRowToCharge(focusRow, { workload: this.workload });
-      } catch (error) {
-        throw new InputError(
-          `${file.uri}: row ${row}, column ChargePeriodEnd: ${
-            (error as Error).message
-          }`,
-        );
-      }
-      first =
-        first === undefined ? charge.start : Math.min(first, charge.start);
-      last = last === undefined ? charge.end : Math.max(last, charge.end);
-      if (all) {
-        all.add(charge);
-        if (all.size > budget) {
-          // Too big to keep: fall back to the window's hours only.
-          all.keepOnly(start, end);
-          facts.addFrom(all, start, end);
-          all = undefined;
-        }
-      } else {
-        facts.add(charge, hour => hour >= start && hour < end);
-      }
-    }
-    if (all) facts.addFrom(all, start, end);
-    stats.read += 1;
-    stats.rows += row;
-    this.reports.set(file.uri, reader.report);
-    logger.info(describeReport(reader.report));
-    if (file.version !== undefined) {
-      this.#memory.set(file.uri, {
-        version: file.version,
-        start: first,
-        end: last,
-        facts: all,
-      });
-    }
-  }
-
-  /** Facts cached for files other than `uri`. */
-  #cachedFacts(uri: string): number {
-    let total = 0;
-    for (const [key, memory] of this.#memory) {
-      if (key !== uri) total += memory.facts?.size ?? 0;
-    }
-    return total;
+    return stored;
   }
 }
 
-function overlaps(memory: FileMemory, start: number, end: number): boolean {
-  if (memory.start === undefined || memory.end === undefined) return false;
-  // A zero-length charge lies in its start hour.
-  const last = Math.max(memory.end, memory.start + 1);
-  return memory.start < end && last > start;
+/** The file, opened and read in ranges with `signal` unless given another. */
+function withSignal(file: FocusFileRef, signal: AbortSignal): FocusFileRef {
+  const { readRange } = file;
+  return {
+    ...file,
+    open: own => file.open(own ?? signal),
+    ...(readRange
+      ? {
+          readRange: (start: number, end: number, own?: AbortSignal) =>
+            readRange.call(file, start, end, own ?? signal),
+        }
+      : {}),
+  };
 }
 
 /** One line for the log: what the validator found and fixed. */

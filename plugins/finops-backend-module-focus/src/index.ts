@@ -15,30 +15,19 @@
  */
 
 /**
- * FOCUS billing-export data source for AI FinOps: hourly cost facts (billed,
- * effective and list cost) from FOCUS 1.0–1.2 exports on a local path, an
- * HTTP(S) URL or an S3-compatible bucket.
+ * FOCUS billing-export source for AI FinOps: stores FOCUS 1.0–1.2 exports on
+ * a local path, an HTTP(S) URL or an S3-compatible bucket as FOCUS-native
+ * billing charges, from which the store derives the hourly cost facts
+ * (billed, effective and list cost) — the same landing as `ai-finops ingest
+ * focus`.
  *
  * @packageDocumentation
  */
 
 export { finopsModuleFocus as default } from './module';
 export {
-  DEFAULT_FOCUS_CACHE_FACTS,
-  DEFAULT_FOCUS_WINDOW_SIZE,
   FocusDataSource,
   describeReport,
   type FocusDataSourceOptions,
-  type FocusReadStats,
+  type FocusIngestStats,
 } from './FocusDataSource';
-export {
-  FOCUS_LABELS,
-  FOCUS_WORKLOAD_COLUMNS,
-  HourlyCostFacts,
-  focusCostCategory,
-  focusRowGpu,
-  focusRowToCharge,
-  spreadOverHours,
-  type FocusCharge,
-  type FocusWorkloadColumn,
-} from './records';

@@ -24,7 +24,10 @@ import {
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import finopsPlugin from '@ai-finops/backstage-plugin-finops-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import {
+  DatabaseFinopsStore,
+  FOCUS_LABELS,
+} from '@ai-finops/backstage-plugin-finops-node';
 import {
   mockServices,
   startTestBackend,
@@ -34,7 +37,6 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FocusDataSource } from './FocusDataSource';
 import { finopsModuleFocus } from './module';
-import { FOCUS_LABELS } from './records';
 
 const start = (config: object) =>
   startDataSourceModule(finopsModuleFocus, config);
@@ -73,20 +75,30 @@ describe('finopsModuleFocus', () => {
     expect(added.map(s => s.id)).toEqual(['focus', 'azure', 'focus-3']);
     expect(added[0]).toBeInstanceOf(FocusDataSource);
     expect(added[0]).toMatchObject({
+      kind: 'billing-export',
       location: 's3://billing/focus/',
       mode: 'lenient',
-      windowSize: { months: 1 },
-      lookback: { days: 5 },
       schedule: { frequency: { hours: 6 }, timeout: { hours: 1 } },
       workload: 'ServiceName',
     });
     expect(added[1]).toMatchObject({
       mode: 'strict',
       workload: 'ResourceId',
-      windowSize: { days: 7 },
     });
     expect(logger.info).toHaveBeenCalledWith(
       "AI FinOps FOCUS source 'azure' reads /exports/azure/*.csv.gz (strict)",
+    );
+    // The windowed source's settings no longer apply: the whole export is
+    // stored on every run.
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^finops\.focus\.exports\[0\]\.windowSize is ignored/,
+      ),
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^finops\.focus\.exports\[0\]\.lookback is ignored/,
+      ),
     );
   });
 
@@ -112,12 +124,14 @@ describe('finopsModuleFocus', () => {
       }),
       { listFiles },
     );
-    for await (const _ of source.read({
-      window: { start: new Date(0), end: new Date(3_600_000) },
-      logger: mockServices.logger.mock(),
-    })) {
-      // nothing listed
-    }
+    const store = { replaceBillingCharges: jest.fn() };
+    // Nothing listed, and no version to compare: the empty export is stored.
+    store.replaceBillingCharges.mockResolvedValue({
+      rows: 0,
+      billingPeriods: [],
+      costFacts: 0,
+    });
+    await source.ingest({ store, logger: mockServices.logger.mock() });
     expect(listFiles).toHaveBeenCalledWith('s3://billing/focus/', {
       s3: {
         region: 'eu-west-1',
@@ -218,10 +232,6 @@ describeWithSharedData(
         const logger = mockServices.logger.mock();
         // Child loggers (one per data source) report to the same mock.
         logger.child.mockImplementation(() => logger);
-        // Far enough back for September 2024, in 5-day windows.
-        const backfillDays = Math.ceil(
-          (Date.now() - Date.UTC(2024, 7, 25)) / 86_400_000,
-        );
         const backend = await startTestBackend({
           features: [
             finopsPlugin,
@@ -229,18 +239,9 @@ describeWithSharedData(
             mockServices.rootConfig.factory({
               data: {
                 finops: {
-                  ingestion: { lookback: { hours: 0 } },
                   // Keep 2024's facts: retention runs at start-up too.
                   retention: { days: 5000 },
-                  focus: {
-                    exports: [
-                      {
-                        location: SAMPLE,
-                        windowSize: { days: 5 },
-                        backfill: { days: backfillDays },
-                      },
-                    ],
-                  },
+                  focus: { exports: [{ location: SAMPLE }] },
                 },
               },
             }),
@@ -257,20 +258,18 @@ describeWithSharedData(
           const runs = await knex('finops_ingestion_runs').where({
             source: 'focus',
           });
-          expect(runs.length).toBeGreaterThan(20);
-          expect(runs.filter(r => r.status !== 'succeeded')).toEqual([]);
-          // The file was read once; every later window came from the cache
-          // or was skipped as outside its charges.
-          const reads = logger.info.mock.calls
+          // One run: the whole export, stored as charges, with the facts
+          // derived over the hours its billing periods cover.
+          expect(runs).toHaveLength(1);
+          expect(runs[0].status).toBe('succeeded');
+          const stored = logger.info.mock.calls
             .map(([message]) => String(message))
             .filter(message => message.startsWith("FOCUS source 'focus'"));
-          expect(reads).toHaveLength(runs.length);
-          expect(
-            reads.filter(m => m.includes(' 1 read (1000 rows)')),
-          ).toHaveLength(1);
-          expect(
-            reads.filter(m => m.includes(' 1 from cache')).length,
-          ).toBeGreaterThanOrEqual(6);
+          expect(stored).toEqual([
+            expect.stringMatching(
+              /: 1 file\(s\) at .*, 1000 charges stored for billing period\(s\) /,
+            ),
+          ]);
 
           const facts = await knex('finops_cost_facts_hourly').where({
             source: 'focus',
@@ -315,6 +314,23 @@ describeWithSharedData(
               });
             }
           }
+          // The FOCUS-native view: the charges as the export has them.
+          const store = await DatabaseFinopsStore.create({
+            database: mockServices.database({ knex }),
+          });
+          const byProvider = await store.queryBillingCosts({
+            groupBy: ['ProviderName'],
+          });
+          expect(byProvider.map(r => r.group.ProviderName)).toEqual(
+            [...expected.provider.keys()].sort(),
+          );
+          for (const row of byProvider) {
+            const sums = expected.provider.get(row.group.ProviderName!)!;
+            expect(row.billedCost).toBeCloseTo(sums[0], 9);
+            expect(row.effectiveCost).toBeCloseTo(sums[1], 9);
+            expect(row.listCost).toBeCloseTo(sums[2], 9);
+          }
+
           // The README's figures for the whole sample.
           const total = [...expected.provider.values()].reduce(
             (a, b) => a + b[0],
@@ -325,9 +341,6 @@ describeWithSharedData(
           expect(expected.day.size).toBe(30);
 
           // Tags are matched as the billing-tags annotation matches them.
-          const store = await DatabaseFinopsStore.create({
-            database: mockServices.database({ knex }),
-          });
           const [group, ...more] = await store
             .queryCostGroups({
               from: new Date('2024-09-01T00:00:00Z'),

@@ -22,9 +22,11 @@ import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-fin
 import { FocusDataSource } from './FocusDataSource';
 
 /**
- * The AI FinOps FOCUS module: adds one data source per entry of
- * `finops.focus.exports`, each reading the FOCUS billing exports at its
- * location into hourly cost facts.
+ * The AI FinOps FOCUS module: adds one billing-export source per entry of
+ * `finops.focus.exports`. On each run of its task a source stores the
+ * FOCUS export at its location with `ingestFocusExport` (the code behind
+ * `ai-finops ingest focus`): FOCUS-native charges, and the hourly cost
+ * facts derived from them.
  *
  * @public
  */
@@ -39,7 +41,7 @@ export const finopsModuleFocus = createBackendModule({
         dataSources: finopsDataSourcesExtensionPoint,
       },
       async init({ config, logger, dataSources }) {
-        const sources = FocusDataSource.fromConfig(config);
+        const sources = FocusDataSource.fromConfig(config, { logger });
         if (sources.length === 0) {
           logger.debug(
             'AI FinOps FOCUS source is off; add finops.focus.exports to turn it on',

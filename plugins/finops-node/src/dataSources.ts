@@ -24,6 +24,7 @@ import type {
   CostFact,
   UsageFact,
 } from '@ai-finops/backstage-plugin-finops-common';
+import type { FinopsBillingIngestion, FinopsStore } from './store/FinopsStore';
 
 /**
  * A half-open time window `[start, end)` on whole hours.
@@ -101,16 +102,83 @@ export interface FinopsDataSource {
 }
 
 /**
+ * What a billing-export source is given on each run of its task.
+ *
+ * @public
+ */
+export interface FinopsBillingExportIngestOptions {
+  /** The backend's store; the source lands its export with `replaceBillingCharges`. */
+  store: Pick<FinopsStore, 'replaceBillingCharges'>;
+  logger: LoggerService;
+  /** Aborted when the ingestion task times out or the backend shuts down. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A source of FOCUS billing exports. Unlike a {@link FinopsDataSource} it is
+ * not read one time window at a time: on every run of its task the backend
+ * hands it the store, and the source stores the whole export with
+ * `FinopsStore.replaceBillingCharges` (through `ingestFocusExport`, the same
+ * code as `ai-finops ingest focus`). That replaces the billing periods the
+ * export carries, keeps the FOCUS-native charges and derives the hourly
+ * cost facts and their ingestion run from them.
+ *
+ * @public
+ */
+export interface FinopsBillingExportSource {
+  /** Stable id: the billing source of the charges and of the derived facts. */
+  readonly id: string;
+  /** Tells this kind of source from a {@link FinopsDataSource}. */
+  readonly kind: 'billing-export';
+  /**
+   * The schedule of this source's ingestion task. Defaults to the backend's
+   * `finops.ingestion.schedule` (hourly); the scope defaults to `global`.
+   */
+  readonly schedule?: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * Stores the export. Returns what was stored, or `undefined` when there
+   * was nothing new to store (e.g. the files did not change since the last
+   * run).
+   */
+  ingest(
+    options: FinopsBillingExportIngestOptions,
+  ): Promise<FinopsBillingIngestion | undefined>;
+}
+
+/**
+ * Any source the data-source extension point takes.
+ *
+ * @public
+ */
+export type FinopsAnyDataSource = FinopsDataSource | FinopsBillingExportSource;
+
+/**
+ * Whether a registered source is a {@link FinopsBillingExportSource}.
+ *
+ * @public
+ */
+export function isFinopsBillingExportSource(
+  source: FinopsAnyDataSource,
+): source is FinopsBillingExportSource {
+  return (
+    (source as Partial<FinopsBillingExportSource>).kind === 'billing-export'
+  );
+}
+
+/**
  * Registers data sources with the FinOps backend.
  *
  * @public
  */
 export interface FinopsDataSourcesExtensionPoint {
   /**
-   * Adds one or more sources. Ids must be unique: a second source with the
-   * same id fails the backend start.
+   * Adds one or more sources: windowed {@link FinopsDataSource}s or
+   * {@link FinopsBillingExportSource}s. Ids must be unique: a second source
+   * with the same id fails the backend start.
    */
-  addDataSource(...sources: Array<FinopsDataSource | FinopsDataSource[]>): void;
+  addDataSource(
+    ...sources: Array<FinopsAnyDataSource | FinopsAnyDataSource[]>
+  ): void;
 }
 
 /**

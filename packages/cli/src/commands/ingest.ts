@@ -18,7 +18,9 @@ import {
   ingestFocusExport,
   listFocusFiles,
   type FocusFileRef,
+  FOCUS_WORKLOAD_COLUMNS,
   type FocusMode,
+  type FocusWorkloadColumn,
   type FocusS3Options,
   type FocusValidationReport,
 } from '@ai-finops/backstage-plugin-finops-node';
@@ -140,6 +142,14 @@ export function addIngestCommand(program: Command) {
       'billing source id; an ingestion replaces the periods this source had',
       DEFAULT_SOURCE,
     )
+    .addOption(
+      new Option(
+        '--workload <column>',
+        "the FOCUS column that becomes the hourly facts' workload (as the backend module's workload setting; use the same for the same source)",
+      )
+        .choices([...FOCUS_WORKLOAD_COLUMNS])
+        .default('ServiceName'),
+    )
     .option(
       '--s3-region <region>',
       's3:// locations: the bucket region (default AWS_REGION, else us-east-1)',
@@ -159,6 +169,7 @@ export function addIngestCommand(program: Command) {
           database: string;
           mode: FocusMode;
           source: string;
+          workload: FocusWorkloadColumn;
           s3Region?: string;
           s3Endpoint?: string;
           s3ForcePathStyle?: boolean;
@@ -181,6 +192,7 @@ export function addIngestCommand(program: Command) {
             source: options.source,
             files,
             mode: options.mode,
+            workload: options.workload,
           }),
         );
         process.stderr.write(formatReports(reports, stored, options.source));

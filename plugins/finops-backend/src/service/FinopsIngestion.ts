@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import type { FinopsDataSource } from '@ai-finops/backstage-plugin-finops-node';
+import {
+  isFinopsBillingExportSource,
+  type FinopsAnyDataSource,
+  type FinopsBillingExportSource,
+} from '@ai-finops/backstage-plugin-finops-node';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   type LoggerService,
@@ -155,7 +159,8 @@ export interface FinopsIngestionOptions {
   logger: LoggerService;
   scheduler: SchedulerService;
   store: FinopsStore;
-  dataSources: FinopsDataSource[];
+  /** Windowed data sources and billing-export sources. */
+  dataSources: FinopsAnyDataSource[];
   schedule?: SchedulerServiceTaskScheduleDefinition;
   /** Used for sources that do not set their own `backfill`. */
   backfill?: HumanDuration;
@@ -187,7 +192,7 @@ export class FinopsIngestion {
   readonly #logger: LoggerService;
   readonly #scheduler: SchedulerService;
   readonly #store: FinopsStore;
-  readonly #sources: Map<string, FinopsDataSource>;
+  readonly #sources: Map<string, FinopsAnyDataSource>;
   readonly #schedule: SchedulerServiceTaskScheduleDefinition;
   readonly #backfill: HumanDuration;
   readonly #lookback: HumanDuration;
@@ -230,7 +235,9 @@ export class FinopsIngestion {
         );
       }
       try {
-        this.#grids.set(source.id, windowGrid(source.windowSize));
+        if (!isFinopsBillingExportSource(source)) {
+          this.#grids.set(source.id, windowGrid(source.windowSize));
+        }
       } catch (error) {
         throw new Error(
           `FinOps data source '${source.id}': ${(error as Error).message}`,
@@ -305,6 +312,9 @@ export class FinopsIngestion {
     }
     const { signal } = options;
     const logger = this.#logger.child({ dataSource: sourceId });
+    if (isFinopsBillingExportSource(source)) {
+      return this.#ingestBillingExport(source, logger, signal);
+    }
 
     const now = this.#now();
     const to = startOfHour(now);
@@ -364,5 +374,32 @@ export class FinopsIngestion {
       }
     }
     return runs;
+  }
+
+  /**
+   * A billing-export source stores its whole export through the store's
+   * `replaceBillingCharges`, which records the run over the hours it
+   * derived facts for; that run is returned (none when nothing changed).
+   */
+  async #ingestBillingExport(
+    source: FinopsBillingExportSource,
+    logger: LoggerService,
+    signal?: AbortSignal,
+  ): Promise<FinopsIngestionRun[]> {
+    let stored;
+    try {
+      stored = await source.ingest({ store: this.#store, logger, signal });
+    } catch (error) {
+      throw new ForwardedError(
+        `Ingestion of FinOps billing export '${source.id}' failed`,
+        error,
+      );
+    }
+    if (!stored?.hours) return [];
+    const [run] = await this.#store.listIngestionRuns({
+      sourceId: source.id,
+      limit: 1,
+    });
+    return run ? [run] : [];
   }
 }

@@ -40,6 +40,11 @@ export interface FocusExportIngestionOptions {
   workload?: FocusWorkloadColumn;
   /** Sees every row as it is read (e.g. to learn prices). */
   onRow?: (row: FocusRow) => void;
+  /**
+   * Checked before each file is opened: once aborted, the ingestion fails
+   * and nothing changes.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,6 +67,7 @@ export async function ingestFocusExport(
 }> {
   const readers: FocusReader[] = [];
   const read = (file: string | FocusFileRef) => {
+    options.signal?.throwIfAborted();
     const reader = new FocusReader({ mode: options.mode ?? 'lenient' });
     readers.push(reader);
     return reader.read(file);

@@ -437,6 +437,22 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('rejects a charge that ends before it starts, naming the row, and stores nothing', async () => {
+      await expect(
+        store.replaceBillingCharges('aws', [
+          charge('2024-09-01T00:00:00Z'),
+          charge('2024-09-01T01:00:00Z', {
+            ChargePeriodEnd: '2024-09-01T00:30:00.000Z',
+          }),
+        ]),
+      ).rejects.toThrow(
+        new InputError(
+          'row 2, column ChargePeriodEnd: ChargePeriodEnd 2024-09-01T00:30:00.000Z is before ChargePeriodStart 2024-09-01T01:00:00.000Z',
+        ),
+      );
+      expect(await count()).toBe(0);
+    });
+
     it('sums per group, sorted by the group values, with nulls first', async () => {
       await store.replaceBillingCharges('mixed', [
         charge('2024-09-02T23:00:00Z', {

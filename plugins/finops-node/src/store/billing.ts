@@ -319,6 +319,23 @@ function readBillingField(
 }
 
 /**
+ * A charge that ends before it starts would reach no hour: its cost would
+ * be in the FOCUS view but in no hourly fact. Throws an `InputError` naming
+ * the row.
+ */
+function checkChargePeriod(start: number, end: number, index: number) {
+  if (end < start) {
+    throw new InputError(
+      `row ${index}, column ChargePeriodEnd: ChargePeriodEnd ${new Date(
+        end,
+      ).toISOString()} is before ChargePeriodStart ${new Date(
+        start,
+      ).toISOString()}`,
+    );
+  }
+}
+
+/**
  * Turns a normalised FOCUS row into a table row. `index` counts rows from 1,
  * for the error message.
  *
@@ -337,6 +354,11 @@ export function toBillingChargeRow(
   for (const field of BILLING_FIELDS) {
     result[field.column] = readBillingField(row.values, field, index);
   }
+  checkChargePeriod(
+    (result.charge_period_start as Date).getTime(),
+    (result.charge_period_end as Date).getTime(),
+    index,
+  );
   result.tags = canonicalStringMap(row.tags);
   const instance = billingInstanceOf(row);
   result.instance_type = instance.instanceType;
@@ -464,6 +486,8 @@ export class BillingCopyEncoder {
     buffer.startRow(BILLING_COPY_COLUMNS.length);
     buffer.encoded(this.#runFields);
     let period: number | null = null;
+    let chargeStart = 0;
+    let chargeEnd = 0;
     const fields = this.#fields;
     READ_BILLING_VALUES(values, fields);
     for (let f = 0; f < BILLING_FIELDS.length; f++) {
@@ -479,6 +503,8 @@ export class BillingCopyEncoder {
           const time = this.#date(value, field, index);
           buffer.timestamp(time);
           if (field.column === 'billing_period_start') period = time;
+          else if (field.column === 'charge_period_start') chargeStart = time;
+          else if (field.column === 'charge_period_end') chargeEnd = time;
           continue;
         }
       } else if (
@@ -492,9 +518,16 @@ export class BillingCopyEncoder {
       const checked = readBillingField(values, field, index);
       if (checked === null) buffer.text(null);
       else if (typeof checked === 'number') buffer.double(checked);
-      else if (checked instanceof Date) buffer.timestamp(checked.getTime());
-      else buffer.text(checked);
+      else if (checked instanceof Date) {
+        buffer.timestamp(checked.getTime());
+        if (field.column === 'charge_period_start') {
+          chargeStart = checked.getTime();
+        } else if (field.column === 'charge_period_end') {
+          chargeEnd = checked.getTime();
+        }
+      } else buffer.text(checked);
     }
+    checkChargePeriod(chargeStart, chargeEnd, index);
     buffer.text(canonicalTags(row.tags));
     const instance = billingInstanceOf(row);
     buffer.text(instance.instanceType);

@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
+import { createFinopsDataSourceModule } from '@ai-finops/backstage-plugin-finops-node';
 import { CsvCarbonSource } from './CsvCarbonSource';
 import { ElectricityMapsCarbonSource } from './ElectricityMapsCarbonSource';
 
@@ -30,43 +26,33 @@ import { ElectricityMapsCarbonSource } from './ElectricityMapsCarbonSource';
  *
  * @public
  */
-export const finopsModuleCarbon = createBackendModule({
-  pluginId: 'finops',
+export const finopsModuleCarbon = createFinopsDataSourceModule({
   moduleId: 'carbon',
-  register({ registerInit }) {
-    registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        dataSources: finopsDataSourcesExtensionPoint,
-      },
-      async init({ config, logger, dataSources }) {
-        const electricityMaps = ElectricityMapsCarbonSource.fromConfig(config);
-        const csv = CsvCarbonSource.fromConfig(config);
-        if (electricityMaps) {
-          dataSources.addDataSource(electricityMaps);
-          logger.info(
-            `AI FinOps carbon source '${electricityMaps.id}' reads ${
-              electricityMaps.client.baseUrl
-            } for ${Object.entries(electricityMaps.zones)
-              .map(([region, zone]) => `${region} (${zone})`)
-              .join(', ')}`,
-          );
-        }
-        if (csv) {
-          dataSources.addDataSource(csv);
-          logger.info(
-            `AI FinOps carbon source '${csv.id}' imports ${csv.files
-              .map(f => `${f.path} for ${f.regions.join(', ')}`)
-              .join('; ')}`,
-          );
-        }
-        if (!electricityMaps && !csv) {
-          logger.debug(
-            'AI FinOps carbon-intensity sources are off; set finops.carbon.electricityMaps or finops.carbon.csv. The static annual factors per region apply.',
-          );
-        }
-      },
-    });
+  async init({ config, logger, dataSources }) {
+    const electricityMaps = ElectricityMapsCarbonSource.fromConfig(config);
+    const csv = CsvCarbonSource.fromConfig(config);
+    if (electricityMaps) {
+      dataSources.addDataSource(electricityMaps);
+      logger.info(
+        `AI FinOps carbon source '${electricityMaps.id}' reads ${
+          electricityMaps.client.baseUrl
+        } for ${Object.entries(electricityMaps.zones)
+          .map(([region, zone]) => `${region} (${zone})`)
+          .join(', ')}`,
+      );
+    }
+    if (csv) {
+      dataSources.addDataSource(csv);
+      logger.info(
+        `AI FinOps carbon source '${csv.id}' imports ${csv.files
+          .map(f => `${f.path} for ${f.regions.join(', ')}`)
+          .join('; ')}`,
+      );
+    }
+    if (!electricityMaps && !csv) {
+      logger.debug(
+        'AI FinOps carbon-intensity sources are off; set finops.carbon.electricityMaps or finops.carbon.csv. The static annual factors per region apply.',
+      );
+    }
   },
 });

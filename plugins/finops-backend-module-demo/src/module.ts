@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
+import { createFinopsDataSourceModule } from '@ai-finops/backstage-plugin-finops-node';
 import { DEFAULT_DEMO_SEED, DemoDataSource } from './DemoDataSource';
 
 /**
@@ -28,35 +24,25 @@ import { DEFAULT_DEMO_SEED, DemoDataSource } from './DemoDataSource';
  *
  * @public
  */
-export const finopsModuleDemo = createBackendModule({
-  pluginId: 'finops',
+export const finopsModuleDemo = createFinopsDataSourceModule({
   moduleId: 'demo',
-  register({ registerInit }) {
-    registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        dataSources: finopsDataSourcesExtensionPoint,
-      },
-      async init({ config, logger, dataSources }) {
-        const demo = config.getOptionalConfig('finops.demo');
-        if (!demo?.getOptionalBoolean('enabled')) {
-          logger.debug(
-            'AI FinOps demo data is off; set finops.demo.enabled to turn it on',
-          );
-          return;
-        }
-        const seed = demo.getOptionalNumber('seed') ?? DEFAULT_DEMO_SEED;
-        const source = new DemoDataSource({ seed });
-        dataSources.addDataSource(source);
-        logger.info(
-          `AI FinOps demo data is on: source '${
-            source.id
-          }' generates seeded sample costs (seed ${seed}, ${
-            source.backfill?.days ?? 0
-          } days of backfill); turn it off with finops.demo.enabled: false`,
-        );
-      },
-    });
+  async init({ config, logger, dataSources }) {
+    const demo = config.getOptionalConfig('finops.demo');
+    if (!demo?.getOptionalBoolean('enabled')) {
+      logger.debug(
+        'AI FinOps demo data is off; set finops.demo.enabled to turn it on',
+      );
+      return;
+    }
+    const seed = demo.getOptionalNumber('seed') ?? DEFAULT_DEMO_SEED;
+    const source = new DemoDataSource({ seed });
+    dataSources.addDataSource(source);
+    logger.info(
+      `AI FinOps demo data is on: source '${
+        source.id
+      }' generates seeded sample costs (seed ${seed}, ${
+        source.backfill?.days ?? 0
+      } days of backfill); turn it off with finops.demo.enabled: false`,
+    );
   },
 });

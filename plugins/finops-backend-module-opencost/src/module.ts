@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
+import { createFinopsDataSourceModule } from '@ai-finops/backstage-plugin-finops-node';
 import { OpenCostDataSource } from './OpenCostDataSource';
 
 /**
@@ -28,29 +24,19 @@ import { OpenCostDataSource } from './OpenCostDataSource';
  *
  * @public
  */
-export const finopsModuleOpencost = createBackendModule({
-  pluginId: 'finops',
+export const finopsModuleOpencost = createFinopsDataSourceModule({
   moduleId: 'opencost',
-  register({ registerInit }) {
-    registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        dataSources: finopsDataSourcesExtensionPoint,
-      },
-      async init({ config, logger, dataSources }) {
-        const source = OpenCostDataSource.fromConfig(config);
-        if (!source) {
-          logger.debug(
-            'AI FinOps OpenCost source is off; set finops.opencost.baseUrl to turn it on',
-          );
-          return;
-        }
-        dataSources.addDataSource(source);
-        logger.info(
-          `AI FinOps OpenCost source is on: source '${source.id}' reads ${source.baseUrl}/allocation/compute hourly, aggregated by ${source.aggregate}, in ${source.currency}`,
-        );
-      },
-    });
+  async init({ config, logger, dataSources }) {
+    const source = OpenCostDataSource.fromConfig(config);
+    if (!source) {
+      logger.debug(
+        'AI FinOps OpenCost source is off; set finops.opencost.baseUrl to turn it on',
+      );
+      return;
+    }
+    dataSources.addDataSource(source);
+    logger.info(
+      `AI FinOps OpenCost source is on: source '${source.id}' reads ${source.baseUrl}/allocation/compute hourly, aggregated by ${source.aggregate}, in ${source.currency}`,
+    );
   },
 });

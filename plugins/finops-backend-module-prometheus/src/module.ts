@@ -14,12 +14,8 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
 import { readDurationFromConfig, type Config } from '@backstage/config';
-import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
+import { createFinopsDataSourceModule } from '@ai-finops/backstage-plugin-finops-node';
 import {
   DEFAULT_PROMETHEUS_QUERIES,
   PrometheusUsageSource,
@@ -90,36 +86,26 @@ export function readPrometheusUsageSourceOptions(
  *
  * @public
  */
-export const finopsModulePrometheus = createBackendModule({
-  pluginId: 'finops',
+export const finopsModulePrometheus = createFinopsDataSourceModule({
   moduleId: 'prometheus',
-  register({ registerInit }) {
-    registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        dataSources: finopsDataSourcesExtensionPoint,
-      },
-      async init({ config, logger, dataSources }) {
-        const prometheus = config.getOptionalConfig('finops.prometheus');
-        if (!prometheus?.has('baseUrl')) {
-          logger.debug(
-            'AI FinOps Prometheus source is off; set finops.prometheus.baseUrl to turn it on',
-          );
-          return;
-        }
-        const source = new PrometheusUsageSource(
-          readPrometheusUsageSourceOptions(prometheus),
-        );
-        dataSources.addDataSource(source);
-        logger.info(
-          `AI FinOps Prometheus source '${
-            source.id
-          }' reads GPU and inference usage from ${prometheus.getString(
-            'baseUrl',
-          )} at a ${source.stepSeconds}s step`,
-        );
-      },
-    });
+  async init({ config, logger, dataSources }) {
+    const prometheus = config.getOptionalConfig('finops.prometheus');
+    if (!prometheus?.has('baseUrl')) {
+      logger.debug(
+        'AI FinOps Prometheus source is off; set finops.prometheus.baseUrl to turn it on',
+      );
+      return;
+    }
+    const source = new PrometheusUsageSource(
+      readPrometheusUsageSourceOptions(prometheus),
+    );
+    dataSources.addDataSource(source);
+    logger.info(
+      `AI FinOps Prometheus source '${
+        source.id
+      }' reads GPU and inference usage from ${prometheus.getString(
+        'baseUrl',
+      )} at a ${source.stepSeconds}s step`,
+    );
   },
 });

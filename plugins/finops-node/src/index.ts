@@ -23,6 +23,7 @@
  */
 
 export * from './dataSources';
+export * from './createFinopsDataSourceModule';
 export * from './recommenders';
 export * from './focus';
 export * from './carbon';

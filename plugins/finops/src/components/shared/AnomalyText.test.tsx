@@ -18,24 +18,29 @@ import { render, screen } from '@testing-library/react';
 import type { EntityCostAnomaly } from '@ai-finops/backstage-plugin-finops-common';
 import { AnomalyText } from './AnomalyText';
 
-const anomaly = {
+const anomaly: EntityCostAnomaly = {
   bucket: '2026-11-03',
-  severity: 'high',
+  actual: 2468,
+  expected: 1234,
+  upper: 1500,
   impact: 1234,
+  percentOver: 100,
+  severity: 'critical',
   explanation: 'GPU-hours doubled.',
-} as EntityCostAnomaly;
+  contributors: [],
+};
 
 describe('AnomalyText', () => {
   it('heads the explanation with the day, severity and impact', () => {
     render(<AnomalyText anomaly={anomaly} currency="USD" />);
-    expect(screen.getByText(/· high · \+\$1,234$/)).toBeInTheDocument();
+    expect(screen.getByText(/· critical · \+\$1,234$/)).toBeInTheDocument();
     expect(screen.getByText('GPU-hours doubled.')).toBeInTheDocument();
   });
 
   it('names the entity after the day in a feed', () => {
     render(<AnomalyText anomaly={anomaly} currency="USD" entity="chat-llm" />);
     expect(
-      screen.getByText(/· chat-llm · high · \+\$1,234$/),
+      screen.getByText(/· chat-llm · critical · \+\$1,234$/),
     ).toBeInTheDocument();
   });
 });

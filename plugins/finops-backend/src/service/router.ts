@@ -56,6 +56,7 @@ import type { EntityEngine } from '../engine/EntityEngine';
 import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
+import { registerFocusCostsRoutes } from './focusCostsRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
 import {
   authorizeRecommendationApply,
@@ -276,6 +277,13 @@ export async function createRouter(
     resolveEntity,
     authorizeApply: (entityRef, credentials) =>
       authorizeRecommendationApply(permissions, entityRef, credentials),
+  });
+
+  // The FOCUS-native billing view, as `ai-finops costs` reads it.
+  registerFocusCostsRoutes(router as unknown as express.Router, {
+    httpAuth,
+    store,
+    authorize,
   });
 
   // Savings found and realised across the organisation.

@@ -130,11 +130,9 @@ export function focusFactDimensions(
   const known = charge.instanceType
     ? gpuOfInstanceType(charge.instanceType)
     : undefined;
-  const gpu = known
-    ? { gpuModel: known.gpuModel }
-    : charge.gpuCount && charge.gpuCount > 0
-    ? {}
-    : undefined;
+  let gpu: { gpuModel?: string } | undefined;
+  if (known) gpu = { gpuModel: known.gpuModel };
+  else if (charge.gpuCount && charge.gpuCount > 0) gpu = {};
   const labels: Record<string, string> = {};
   const label = (key: string, value: unknown) => {
     if (typeof value === 'string' && value !== '') labels[key] = value;

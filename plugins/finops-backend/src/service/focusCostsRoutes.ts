@@ -15,7 +15,7 @@
  */
 
 import { finopsOrganizationReadPermission } from '@ai-finops/backstage-plugin-finops-common';
-import type { FinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import type { FocusChargeStore } from '@ai-finops/backstage-plugin-finops-node';
 import type {
   BackstageCredentials,
   HttpAuthService,
@@ -42,7 +42,7 @@ export interface FocusCostsResponse {
 /** What the FOCUS costs route needs from the router. @internal */
 export interface FocusCostsRouteOptions {
   httpAuth: HttpAuthService;
-  store: Pick<FinopsStore, 'queryBillingCosts'>;
+  store: Pick<FocusChargeStore, 'queryBillingCosts'>;
   authorize(
     request: AuthorizePermissionRequest,
     credentials: BackstageCredentials,

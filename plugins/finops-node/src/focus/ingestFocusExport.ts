@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import type { FinopsBillingIngestion, FinopsStore } from '../store/FinopsStore';
+import type {
+  FinopsBillingIngestion,
+  FocusChargeStore,
+} from '../store/FinopsStore';
 import type { FocusWorkloadColumn } from './facts';
 import {
   FocusReader,
@@ -59,7 +62,7 @@ export interface FocusExportIngestionOptions {
  * @public
  */
 export async function ingestFocusExport(
-  store: Pick<FinopsStore, 'replaceBillingCharges'>,
+  store: Pick<FocusChargeStore, 'replaceBillingCharges'>,
   options: FocusExportIngestionOptions,
 ): Promise<{
   stored: FinopsBillingIngestion;

@@ -130,11 +130,63 @@ export interface FinopsBillingCostRow {
 }
 
 /**
- * Persistence of the hourly cost and usage facts and of the ingestion runs.
+ * The FOCUS-native view of billing data: an export's charges, replaced per
+ * source and billing period, summed by any FOCUS column, and the prices
+ * learned from them. Narrow on purpose: another engine (a warehouse, DuckDB
+ * over the export files) can serve this view by implementing it alone.
  *
  * @public
  */
-export interface FinopsStore {
+export interface FocusChargeStore {
+  /**
+   * Stores the rows of a FOCUS billing export for `source`, in one
+   * transaction: the rows are inserted, then the source's earlier rows of
+   * every billing period the export carries are deleted. Re-ingesting an
+   * export therefore replaces it, and periods the export does not carry are
+   * kept. Rows without a BillingPeriodStart form one period of their own.
+   *
+   * In the same transaction the hourly cost facts the entity engine reads
+   * (source `source`) are derived again from the source's stored charges
+   * over every hour the old and new charges of those periods cover, with
+   * their daily roll-ups, and a succeeded ingestion run over those hours is
+   * recorded. This is the one landing of FOCUS data: `ai-finops ingest
+   * focus` and the FOCUS backend module both store exports through it
+   * (via `ingestFocusExport`).
+   *
+   * If reading or storing any row fails (a `FocusValidationError` from the
+   * reader, or an `InputError` naming the row and column), nothing changes.
+   */
+  replaceBillingCharges(
+    source: string,
+    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
+    options?: FinopsBillingIngestionOptions,
+  ): Promise<FinopsBillingIngestion>;
+
+  /**
+   * Sums BilledCost, EffectiveCost and ListCost of the billing charges per
+   * group, sorted by the group values (nulls first, then by code point). An
+   * unknown group-by column or a malformed day is an `InputError`.
+   */
+  queryBillingCosts(
+    options: FinopsBillingCostsOptions,
+  ): Promise<FinopsBillingCostRow[]>;
+
+  /**
+   * The prices the stored billing charges show were paid per SKU (effective
+   * and list, per hour and per GPU-hour), learned from usage rows whose
+   * ConsumedUnit is hours; what the price catalog's learned layer holds.
+   */
+  queryLearnedPrices(): Promise<LearnedPrice[]>;
+}
+
+/**
+ * The entity view: hourly cost and usage facts with their daily roll-ups,
+ * replaced per source and window, the grouped queries the entity engine
+ * composes its answers from, and the ingestion runs.
+ *
+ * @public
+ */
+export interface FinopsFactStore {
   /**
    * Replaces the facts of one source whose hour lies in
    * [`window.start`, `window.end`) with `records`, atomically, and records
@@ -176,46 +228,6 @@ export interface FinopsStore {
   ): Promise<{ costRows: number; usageRows: number; runs: number }>;
 
   /**
-   * Stores the rows of a FOCUS billing export for `source`, in one
-   * transaction: the rows are inserted, then the source's earlier rows of
-   * every billing period the export carries are deleted. Re-ingesting an
-   * export therefore replaces it, and periods the export does not carry are
-   * kept. Rows without a BillingPeriodStart form one period of their own.
-   *
-   * In the same transaction the hourly cost facts the entity engine reads
-   * (source `source`) are derived again from the source's stored charges
-   * over every hour the old and new charges of those periods cover, with
-   * their daily roll-ups, and a succeeded ingestion run over those hours is
-   * recorded. This is the one landing of FOCUS data: `ai-finops ingest
-   * focus` and the FOCUS backend module both store exports through it
-   * (via `ingestFocusExport`).
-   *
-   * If reading or storing any row fails (a `FocusValidationError` from the
-   * reader, or an `InputError` naming the row and column), nothing changes.
-   */
-  replaceBillingCharges(
-    source: string,
-    rows: AsyncIterable<FocusRow> | Iterable<FocusRow>,
-    options?: FinopsBillingIngestionOptions,
-  ): Promise<FinopsBillingIngestion>;
-
-  /**
-   * Sums BilledCost, EffectiveCost and ListCost of the billing charges per
-   * group, sorted by the group values (nulls first, then by code point). An
-   * unknown group-by column or a malformed day is an `InputError`.
-   */
-  queryBillingCosts(
-    options: FinopsBillingCostsOptions,
-  ): Promise<FinopsBillingCostRow[]>;
-
-  /**
-   * The prices the stored billing charges show were paid per SKU (effective
-   * and list, per hour and per GPU-hour), learned from usage rows whose
-   * ConsumedUnit is hours; what the price catalog's learned layer holds.
-   */
-  queryLearnedPrices(): Promise<LearnedPrice[]>;
-
-  /**
    * Sums the cost facts in one currency per group of allocation dimensions
    * (Kubernetes id, namespace, region, labels, tags), optionally also per
    * time bucket and per extra dimension. Matching groups to catalog entities
@@ -249,6 +261,15 @@ export interface FinopsStore {
     before?: Date;
   }): Promise<Date | undefined>;
 }
+
+/**
+ * The AI FinOps store: the FOCUS-native charges and the hourly facts derived
+ * from them and from the other data sources, in one database
+ * (`DatabaseFinopsStore`).
+ *
+ * @public
+ */
+export interface FinopsStore extends FocusChargeStore, FinopsFactStore {}
 
 /**
  * A condition on the allocation dimensions of a fact: every field given must

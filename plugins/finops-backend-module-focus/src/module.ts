@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import { finopsDataSourcesExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
+import { createFinopsDataSourceModule } from '@ai-finops/backstage-plugin-finops-node';
 import { FocusDataSource } from './FocusDataSource';
 
 /**
@@ -30,31 +26,21 @@ import { FocusDataSource } from './FocusDataSource';
  *
  * @public
  */
-export const finopsModuleFocus = createBackendModule({
-  pluginId: 'finops',
+export const finopsModuleFocus = createFinopsDataSourceModule({
   moduleId: 'focus',
-  register({ registerInit }) {
-    registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        dataSources: finopsDataSourcesExtensionPoint,
-      },
-      async init({ config, logger, dataSources }) {
-        const sources = FocusDataSource.fromConfig(config, { logger });
-        if (sources.length === 0) {
-          logger.debug(
-            'AI FinOps FOCUS source is off; add finops.focus.exports to turn it on',
-          );
-          return;
-        }
-        dataSources.addDataSource(sources);
-        for (const source of sources) {
-          logger.info(
-            `AI FinOps FOCUS source '${source.id}' reads ${source.location} (${source.mode})`,
-          );
-        }
-      },
-    });
+  async init({ config, logger, dataSources }) {
+    const sources = FocusDataSource.fromConfig(config, { logger });
+    if (sources.length === 0) {
+      logger.debug(
+        'AI FinOps FOCUS source is off; add finops.focus.exports to turn it on',
+      );
+      return;
+    }
+    dataSources.addDataSource(sources);
+    for (const source of sources) {
+      logger.info(
+        `AI FinOps FOCUS source '${source.id}' reads ${source.location} (${source.mode})`,
+      );
+    }
   },
 });

@@ -19,7 +19,7 @@ import {
   finopsDataSourcesExtensionPoint,
   finopsRecommendersExtensionPoint,
   GithubGitopsPullRequests,
-  PriceCatalog,
+  storePriceCatalog,
   type FinopsDataSource,
   type FinopsDataSourcesExtensionPoint,
   type FinopsRecommender,
@@ -37,7 +37,6 @@ import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
 import { readAllocationSettings } from './engine/allocationConfig';
 import { EntityEngine } from './engine/EntityEngine';
-import { learnedPriceCatalog } from './engine/prices';
 import { schedulePullRequestRefresh } from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
 
@@ -166,11 +165,9 @@ export const finopsPlugin = createBackendPlugin({
         );
 
         // The price catalog: finops.prices.overrides, then the prices the
-        // stored FOCUS charges show were paid, then the embedded list prices.
-        const prices = learnedPriceCatalog(PriceCatalog.fromConfig(config), {
-          store,
-          logger,
-        });
+        // stored FOCUS charges show were paid (read again after each
+        // ingestion run), then the embedded list prices.
+        const prices = storePriceCatalog(store, { config, logger });
         const engine = new EntityEngine({
           store,
           catalog,

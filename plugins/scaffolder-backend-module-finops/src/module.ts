@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { PriceCatalog } from '@ai-finops/backstage-plugin-finops-node';
 import {
   coreServices,
   createBackendModule,
@@ -46,7 +47,15 @@ export const scaffolderModule = createBackendModule({
         };
         const policiesDir = resolve('finops.guardrails.policies');
         const pricesFile = resolve('finops.guardrails.prices');
-        const actions = createFinopsActions({ policiesDir, pricesFile });
+        // The price catalog without its learned layer: the prices learned
+        // from FOCUS bills live in the finops plugin's database, which this
+        // (scaffolder) plugin cannot read.
+        const gpuPrice = PriceCatalog.fromConfig(config).gpuPriceLookup();
+        const actions = createFinopsActions({
+          policiesDir,
+          pricesFile,
+          gpuPrice,
+        });
         scaffolderActions.addActions(...actions);
         logger.info(
           `AI FinOps scaffolder actions registered: ${actions

@@ -19,10 +19,25 @@ import {
   estimateCosts,
   formatCostEstimateMarkdown,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
+import { PriceCatalog } from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
+import { openFinopsDatabase } from '../database';
+import { withStore } from './billing';
 import { readManifests, readPrices } from './checkInput';
 
-/** `ai-finops estimate <manifests> [--prices F] [--base <dir>]` */
+/**
+ * The price catalog: the prices learned from the FOCUS charges in
+ * `--database` (when given) over the embedded list prices. `--prices` is
+ * asked before it (`estimateCosts`' `prices`).
+ */
+async function readCatalog(database: string | undefined) {
+  if (database === undefined) return new PriceCatalog();
+  return withStore(openFinopsDatabase(database, { create: false }), store =>
+    PriceCatalog.fromStore(store),
+  );
+}
+
+/** `ai-finops estimate <manifests> [--prices F] [--database D] [--base <dir>]` */
 export function addEstimateCommand(program: Command) {
   program
     .command('estimate')
@@ -38,6 +53,10 @@ export function addEstimateCommand(program: Command) {
       'CSV resource,usd_per_unit_hour (gpu:<model>, cpu, memory) overriding the price catalog',
     )
     .option(
+      '--database <target>',
+      'SQLite file path or postgres:// URL of the AI FinOps store: GPU prices learned from its FOCUS charges come before the list prices',
+    )
+    .option(
       '--base <manifests>',
       'the manifests before the change (e.g. the target branch checked out elsewhere)',
     )
@@ -49,16 +68,22 @@ export function addEstimateCommand(program: Command) {
     .action(
       async (
         location: string,
-        options: { prices?: string; base?: string; format: string },
+        options: {
+          prices?: string;
+          database?: string;
+          base?: string;
+          format: string;
+        },
       ) => {
         const prices = await readPrices(options.prices);
         const head = await readManifests(location);
-        const report = estimateCosts(head.objects, { prices });
+        const gpuPrice = (await readCatalog(options.database)).gpuPriceLookup();
+        const report = estimateCosts(head.objects, { prices, gpuPrice });
         let diff;
         let base;
         if (options.base !== undefined) {
           const baseManifests = await readManifests(options.base);
-          base = estimateCosts(baseManifests.objects, { prices });
+          base = estimateCosts(baseManifests.objects, { prices, gpuPrice });
           diff = diffCostEstimates(base, report);
         }
         if (options.format === 'json') {

@@ -21,6 +21,7 @@ import {
   type GpuInstancePrice,
 } from '@ai-finops/backstage-plugin-finops-engine';
 import type { RootConfigService } from '@backstage/backend-plugin-api';
+import type { FinopsStore } from '../store/FinopsStore';
 import { cloudProviderOf } from './focusRows';
 import type { LearnedPrice } from './learn';
 
@@ -158,6 +159,26 @@ export class PriceCatalog {
       return override;
     });
     return new PriceCatalog({ ...options, overrides });
+  }
+
+  /**
+   * The catalog of a store as it is now: `finops.prices.overrides` from
+   * `config` when given (else `options.overrides`), then the prices learned
+   * from the store's FOCUS charges (`queryLearnedPrices`), then the embedded
+   * list prices. `ai-finops estimate --database` reads its catalog with
+   * this; the backend keeps one current with `storePriceCatalog`.
+   */
+  static async fromStore(
+    store: Pick<FinopsStore, 'queryLearnedPrices'>,
+    options: Omit<PriceCatalogOptions, 'learned'> & {
+      config?: RootConfigService;
+    } = {},
+  ): Promise<PriceCatalog> {
+    const { config, ...rest } = options;
+    const base = config
+      ? PriceCatalog.fromConfig(config, { embedded: rest.embedded })
+      : new PriceCatalog(rest);
+    return base.withLearned(await store.queryLearnedPrices());
   }
 
   constructor(options: PriceCatalogOptions = {}) {

@@ -17,3 +17,4 @@
 export * from './focusRows';
 export * from './learn';
 export * from './PriceCatalog';
+export * from './storeCatalog';

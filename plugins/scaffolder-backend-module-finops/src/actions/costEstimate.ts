@@ -20,6 +20,7 @@ import {
   formatUsd,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { FinopsActionsOptions } from './index';
 import { readPolicyDir, readPriceOverrides } from '../lib/workspace';
 import { readWorkspaceManifests, workspacePathInput } from './workspaceInput';
 import { examples } from './costEstimate.examples';
@@ -32,9 +33,7 @@ import { examples } from './costEstimate.examples';
  *
  * @public
  */
-export function createCostEstimateAction(
-  options: { policiesDir?: string; pricesFile?: string } = {},
-) {
+export function createCostEstimateAction(options: FinopsActionsOptions = {}) {
   return createTemplateAction({
     id: 'finops:cost:estimate',
     description:
@@ -88,7 +87,10 @@ export function createCostEstimateAction(
         ctx.workspacePath,
         ctx.input.path,
       );
-      const report = estimateCosts(manifests.objects, { prices });
+      const report = estimateCosts(manifests.objects, {
+        prices,
+        gpuPrice: options.gpuPrice,
+      });
       const summary = `${formatUsd(report.monthlyCost)} a month${
         report.maxMonthlyCost > report.monthlyCost + 0.005
           ? ` (up to ${formatUsd(report.maxMonthlyCost)} at maximum replicas)`

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import type { GpuPriceLookup } from '@ai-finops/backstage-plugin-finops-guardrails';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createCostEstimateAction } from './costEstimate';
 import { createGenerateManifestsAction } from './generateManifests';
@@ -34,6 +35,12 @@ export interface FinopsActionsOptions {
   policiesDir?: string;
   /** A `resource,usd_per_unit_hour` CSV overriding prices. */
   pricesFile?: string;
+  /**
+   * GPU-hour prices asked after `pricesFile`: the module passes the price
+   * catalog's (`finops.prices.overrides`, then the embedded list prices).
+   * Default: the embedded list prices.
+   */
+  gpuPrice?: GpuPriceLookup;
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { FinopsActionsOptions } from './index';
 import { readPolicyDir, readPriceOverrides } from '../lib/workspace';
 import { readWorkspaceManifests, workspacePathInput } from './workspaceInput';
 import { examples } from './policyEvaluate.examples';
@@ -34,9 +35,7 @@ import { examples } from './policyEvaluate.examples';
  *
  * @public
  */
-export function createPolicyEvaluateAction(
-  options: { policiesDir?: string; pricesFile?: string } = {},
-) {
+export function createPolicyEvaluateAction(options: FinopsActionsOptions = {}) {
   return createTemplateAction({
     id: 'finops:policy:evaluate',
     description:
@@ -85,6 +84,7 @@ export function createPolicyEvaluateAction(
       );
       const { report } = checkGuardrails(policies, manifests.objects, {
         prices,
+        gpuPrice: options.gpuPrice,
       });
       for (const v of report.warnings) ctx.logger.warn(formatViolation(v));
       for (const v of report.denied) ctx.logger.error(formatViolation(v));

@@ -52,13 +52,6 @@ describe('PriceCatalog', () => {
         source: 'list price of aws p5.48xlarge in us-east-1',
       },
     );
-    expect(
-      catalog.instancePrice({
-        instanceType: 'Standard_ND96isr_H200_v5',
-        provider: 'Microsoft',
-      })?.usdPerHour,
-    ).toBe(84.8);
-    expect(catalog.instancePrice({ instanceType: 'm5.large' })).toBeUndefined();
     expect(catalog.gpuHourPrice({ gpuModel: 'NVIDIA-B200' })).toBeUndefined();
   });
 
@@ -82,9 +75,11 @@ describe('PriceCatalog', () => {
       basis: 'list',
       usdPerGpuHour: 6.88,
     });
-    expect(
-      learned.instancePrice({ instanceType: 'p5.48xlarge' }),
-    ).toMatchObject({ layer: 'learned', usdPerHour: 32, usdPerGpuHour: 4 });
+    expect(learned.gpuHourPrice(query)).toMatchObject({
+      layer: 'learned',
+      usdPerHour: 32,
+      usdPerGpuHour: 4,
+    });
 
     const configured = new PriceCatalog({
       learned: [learnedH100],
@@ -95,14 +90,6 @@ describe('PriceCatalog', () => {
       basis: 'configured',
       usdPerGpuHour: 3.5,
       source: 'finops.prices.overrides[0]',
-    });
-    // A per-GPU override prices the instances of that GPU too.
-    expect(
-      configured.instancePrice({ instanceType: 'p5.48xlarge' }),
-    ).toMatchObject({
-      layer: 'config',
-      usdPerHour: 28,
-      usdPerGpuHour: 3.5,
     });
     // Other GPUs still come from the lower layers.
     expect(configured.gpuHourPrice({ gpuModel: 'NVIDIA-L4' })?.layer).toBe(
@@ -136,13 +123,15 @@ describe('PriceCatalog', () => {
     expect(h100({ provider: 'aws' })).toBe(5);
     expect(h100({ provider: 'Microsoft' })).toBe(7);
     expect(h100({ provider: 'azure', region: 'eastus2' })).toBe(6);
-    // An instance override: its own price, per GPU from the machine type.
+    // An instance override prices its GPU: per GPU from the machine type.
     expect(
-      catalog.instancePrice({ instanceType: 'a3-highgpu-8g' }),
+      new PriceCatalog({
+        overrides: [{ instanceType: 'a3-highgpu-8g', usdPerHour: 60 }],
+      }).gpuHourPrice({ gpuModel: 'NVIDIA-H100-80GB-HBM3' }),
     ).toMatchObject({
       usdPerHour: 60,
       usdPerGpuHour: 7.5,
-      gpuModel: 'NVIDIA-H100-80GB-HBM3',
+      instanceType: 'a3-highgpu-8g',
     });
   });
 

@@ -107,8 +107,7 @@ export interface PriceCatalogOptions {
 
 type Layer = (
   query: Required<Pick<PriceQuery, 'basis'>> &
-    PriceQuery & { instanceType?: string; gpuModel?: string },
-  kind: 'instance' | 'gpu',
+    PriceQuery & { gpuModel: string },
 ) => PriceQuote | undefined;
 
 /**
@@ -199,18 +198,11 @@ export class PriceCatalog {
     });
   }
 
-  /** The price of one hour of an instance type. */
-  instancePrice(
-    query: PriceQuery & { instanceType: string },
-  ): PriceQuote | undefined {
-    return this.#ask({ ...query }, 'instance');
-  }
-
   /** The price of one GPU-hour of a GPU model. */
   gpuHourPrice(
     query: PriceQuery & { gpuModel: string },
   ): PriceQuote | undefined {
-    return this.#ask({ ...query }, 'gpu');
+    return this.#ask({ ...query });
   }
 
   /**
@@ -237,27 +229,24 @@ export class PriceCatalog {
     };
   }
 
-  #ask(
-    query: PriceQuery & { instanceType?: string; gpuModel?: string },
-    kind: 'instance' | 'gpu',
-  ): PriceQuote | undefined {
+  #ask(query: PriceQuery & { gpuModel: string }): PriceQuote | undefined {
     const full = { ...query, basis: query.basis ?? 'effective' } as const;
     const layers: Layer[] = [this.#config, this.#learnedLayer, this.#embedded];
     for (const layer of layers) {
-      const quote = layer(full, kind);
+      const quote = layer(full);
       if (quote) return quote;
     }
     if (full.region) {
       const anywhere = { ...full, region: undefined };
       for (const layer of layers) {
-        const quote = layer(anywhere, kind);
+        const quote = layer(anywhere);
         if (quote) return { ...quote, otherRegion: true };
       }
     }
     return undefined;
   }
 
-  #config: Layer = (query, kind) => {
+  #config: Layer = query => {
     let best: { quote: PriceQuote; score: number } | undefined;
     this.overrides.forEach((override, index) => {
       if (!sameProvider(override.provider, query.provider)) return;
@@ -266,40 +255,15 @@ export class PriceCatalog {
         ? gpuOfInstanceType(override.instanceType)
         : undefined;
       const gpuModel = override.gpuModel ?? gpu?.gpuModel;
-      let usdPerHour: number | undefined;
-      let usdPerGpuHour: number | undefined;
-      let score = 0;
-      if (kind === 'instance') {
-        const wanted = gpuOfInstanceType(query.instanceType!);
-        if (override.instanceType) {
-          if (!sameText(override.instanceType, query.instanceType)) return;
-          score += 4;
-        } else if (
-          !override.gpuModel ||
-          !wanted ||
-          !sameGpu(override.gpuModel, wanted.gpuModel)
-        ) {
-          return;
-        }
-        const count = gpu?.gpuCount ?? wanted?.gpuCount;
-        usdPerHour =
-          override.usdPerHour ??
-          (count && override.usdPerGpuHour !== undefined
-            ? override.usdPerGpuHour * count
-            : undefined);
-        if (usdPerHour === undefined) return;
-        if (count) usdPerGpuHour = usdPerHour / count;
-      } else {
-        if (!gpuModel || !sameGpu(gpuModel, query.gpuModel)) return;
-        score += override.gpuModel ? 4 : 3;
-        usdPerGpuHour =
-          override.usdPerGpuHour ??
-          (gpu?.gpuCount && override.usdPerHour !== undefined
-            ? override.usdPerHour / gpu.gpuCount
-            : undefined);
-        if (usdPerGpuHour === undefined) return;
-        if (override.usdPerHour !== undefined) usdPerHour = override.usdPerHour;
-      }
+      if (!gpuModel || !sameGpu(gpuModel, query.gpuModel)) return;
+      let score = override.gpuModel ? 4 : 3;
+      const usdPerGpuHour =
+        override.usdPerGpuHour ??
+        (gpu?.gpuCount && override.usdPerHour !== undefined
+          ? override.usdPerHour / gpu.gpuCount
+          : undefined);
+      if (usdPerGpuHour === undefined) return;
+      const usdPerHour = override.usdPerHour;
       if (override.provider && query.provider) score += 2;
       if (override.region && query.region) score += 1;
       if (best && best.score >= score) return;
@@ -312,7 +276,7 @@ export class PriceCatalog {
           usdPerGpuHour,
           provider: override.provider,
           region: override.region,
-          instanceType: override.instanceType ?? query.instanceType,
+          instanceType: override.instanceType,
           gpuModel,
           source: `finops.prices.overrides[${index}]`,
         }),
@@ -321,17 +285,14 @@ export class PriceCatalog {
     return best?.quote;
   };
 
-  #learnedLayer: Layer = (query, kind) => {
+  #learnedLayer: Layer = query => {
     const matches = this.learned.filter(
       p =>
         sameProvider(query.provider, p.provider) &&
         sameText(query.region, p.region) &&
-        (kind === 'instance'
-          ? sameText(p.instanceType, query.instanceType) &&
-            p.instanceType !== undefined
-          : p.gpuModel !== undefined &&
-            p.gpuCount !== undefined &&
-            sameGpu(p.gpuModel, query.gpuModel)),
+        p.gpuModel !== undefined &&
+        p.gpuCount !== undefined &&
+        sameGpu(p.gpuModel, query.gpuModel),
     );
     const priced = matches.filter(p =>
       query.basis === 'list' ? p.listPerHour !== undefined : true,
@@ -339,27 +300,9 @@ export class PriceCatalog {
     if (priced.length === 0) return undefined;
     const perHour = (p: LearnedPrice) =>
       query.basis === 'list' ? p.listPerHour! : p.effectivePerHour;
-    const hours = priced.reduce((sum, p) => sum + p.hours, 0);
     const skus = `${priced.length} SKU${priced.length === 1 ? '' : 's'}`;
     const regions = new Set(priced.map(p => p.region));
     const single = priced.length === 1 ? priced[0] : undefined;
-    if (kind === 'instance') {
-      const usdPerHour =
-        priced.reduce((sum, p) => sum + perHour(p) * p.hours, 0) / hours;
-      const gpuCount = single?.gpuCount;
-      return compact({
-        layer: 'learned',
-        basis: query.basis,
-        usdPerHour,
-        usdPerGpuHour: gpuCount ? usdPerHour / gpuCount : undefined,
-        provider: single?.provider,
-        region: regions.size === 1 ? priced[0].region : undefined,
-        instanceType: query.instanceType,
-        gpuModel: single?.gpuModel,
-        gpuCount,
-        source: `FOCUS: ${round(hours)} h of ${skus}`,
-      });
-    }
     const gpuHours = priced.reduce((sum, p) => sum + p.hours * p.gpuCount!, 0);
     const usdPerGpuHour =
       priced.reduce((sum, p) => sum + perHour(p) * p.hours, 0) / gpuHours;
@@ -377,20 +320,14 @@ export class PriceCatalog {
     });
   };
 
-  #embedded: Layer = (query, kind) => {
+  #embedded: Layer = query => {
     let best: GpuInstancePrice | undefined;
     for (const entry of this.embedded) {
       if (!sameProvider(query.provider, entry.provider)) continue;
       if (!sameText(query.region, entry.region)) continue;
-      if (kind === 'instance') {
-        if (entry.accelerator) continue;
-        if (!sameText(entry.instanceType, query.instanceType)) continue;
-        if (!best || entry.usdPerHour < best.usdPerHour) best = entry;
-      } else {
-        if (!sameGpu(entry.gpuModel, query.gpuModel)) continue;
-        const perGpu = entry.usdPerHour / entry.gpuCount;
-        if (!best || perGpu < best.usdPerHour / best.gpuCount) best = entry;
-      }
+      if (!sameGpu(entry.gpuModel, query.gpuModel)) continue;
+      const perGpu = entry.usdPerHour / entry.gpuCount;
+      if (!best || perGpu < best.usdPerHour / best.gpuCount) best = entry;
     }
     if (!best) return undefined;
     return compact({

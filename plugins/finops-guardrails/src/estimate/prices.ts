@@ -53,9 +53,9 @@ export interface GpuPriceQuote {
 }
 
 /**
- * Looks up the price of a GPU-hour. The backend passes the engine's layered
- * `PriceCatalog`; the CLI and the scaffolder action use
- * {@link catalogGpuPrice}.
+ * Looks up the price of a GPU-hour. The backend, the CLI and the scaffolder
+ * actions pass finops-node's layered `PriceCatalog` (`gpuPriceLookup()`);
+ * without one, the estimate uses {@link catalogGpuPrice}.
  *
  * @public
  */

@@ -33,7 +33,6 @@ import {
   type UsageSeries,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   RELATION_CHILD_OF,
   RELATION_OWNED_BY,
@@ -61,7 +60,11 @@ import {
   startOfMonth,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type { AllocationSettings, SharedCostRule } from './allocationConfig';
-import { annotationMatchers, matchesAnyGroup } from './matching';
+import {
+  annotationMatchers,
+  matchesAnyGroup,
+  ANNOTATED_ENTITY_FILTER,
+} from './matching';
 
 /** Entity kinds whose costs are those of their members. */
 const ROLLUP_KINDS = new Set(['system', 'domain', 'group']);
@@ -920,13 +923,7 @@ export class CostAllocator {
     // Entities with keys: annotated ones, and those named by rules.
     const annotated = await this.#catalog.getEntities(
       {
-        filter: [
-          KUBERNETES_ID_ANNOTATION,
-          KUBERNETES_LABEL_SELECTOR_ANNOTATION,
-          FINOPS_BILLING_TAGS_ANNOTATION,
-        ].map(annotation => ({
-          [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
-        })),
+        filter: ANNOTATED_ENTITY_FILTER,
         fields: ENTITY_FIELDS,
       },
       { credentials },

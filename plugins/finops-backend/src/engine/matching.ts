@@ -15,14 +15,31 @@
  */
 
 import {
+  FINOPS_BILLING_TAGS_ANNOTATION,
   getCostAllocationKeys,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   type CostAllocationKeys,
 } from '@ai-finops/backstage-plugin-finops-common';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import type { Entity } from '@backstage/catalog-model';
 import type {
   FinopsAllocationDimensions,
   FinopsFactMatcher,
 } from '@ai-finops/backstage-plugin-finops-node';
+
+/**
+ * The catalog filter of the entities that carry a cost allocation annotation
+ * (any one of them): the entities the allocation report and the savings
+ * roll-up look at.
+ */
+export const ANNOTATED_ENTITY_FILTER = [
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+  FINOPS_BILLING_TAGS_ANNOTATION,
+].map(annotation => ({
+  [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
+}));
 
 /**
  * Whether a group of facts satisfies every condition of `matcher`. The JS

@@ -15,10 +15,7 @@
  */
 
 import {
-  FINOPS_BILLING_TAGS_ANNOTATION,
   finopsOrganizationReadPermission,
-  KUBERNETES_ID_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   type FinopsEntitySavings,
   type FinopsRealisedSaving,
   type FinopsSavings,
@@ -28,7 +25,6 @@ import type {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
@@ -40,6 +36,7 @@ import type {
   FoundRecommendations,
   FoundRecommendationsCache,
 } from '../engine/EntityEngine';
+import { ANNOTATED_ENTITY_FILTER } from '../engine/matching';
 
 /** Default of `finops.recommendations.cacheTtl`: 15 minutes. */
 export const DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS = 15 * 60 * 1000;
@@ -145,13 +142,7 @@ export function registerSavingsRoutes(
 
     const { items } = await catalog.getEntities(
       {
-        filter: [
-          KUBERNETES_ID_ANNOTATION,
-          KUBERNETES_LABEL_SELECTOR_ANNOTATION,
-          FINOPS_BILLING_TAGS_ANNOTATION,
-        ].map(annotation => ({
-          [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
-        })),
+        filter: ANNOTATED_ENTITY_FILTER,
       },
       { credentials },
     );

@@ -181,16 +181,18 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
     );
     const baseBranch = repoInfo.default_branch;
 
+    const openFromBranch = () =>
+      call(repository, () =>
+        octokit.rest.pulls.list({
+          owner,
+          repo,
+          state: 'open',
+          head: `${owner}:${branch}`,
+          per_page: 10,
+        }),
+      );
     // Idempotent: an open pull request from the recommendation's branch is it.
-    const { data: open } = await call(repository, () =>
-      octokit.rest.pulls.list({
-        owner,
-        repo,
-        state: 'open',
-        head: `${owner}:${branch}`,
-        per_page: 10,
-      }),
-    );
+    const { data: open } = await openFromBranch();
     if (open.length > 0) {
       const pr = open[0];
       return {
@@ -341,15 +343,7 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
     } catch (error) {
       // Another request opened it meanwhile ("A pull request already exists").
       if (status(error) !== 422) throw translate(repository, error);
-      const { data: raced } = await call(repository, () =>
-        octokit.rest.pulls.list({
-          owner,
-          repo,
-          state: 'open',
-          head: `${owner}:${branch}`,
-          per_page: 10,
-        }),
-      );
+      const { data: raced } = await openFromBranch();
       if (raced.length === 0) throw translate(repository, error);
       return {
         repository,

@@ -14,26 +14,27 @@
  * limitations under the License.
  */
 
-import type { ManifestChange } from '@ai-finops/backstage-plugin-finops-common';
+import type { EntityRecommendation } from '@ai-finops/backstage-plugin-finops-common';
 
 /**
- * What a pull request says about a recommendation (the fields of the
- * backend's `EntityRecommendation` it uses).
+ * What a pull request says about a recommendation: the fields of an
+ * `EntityRecommendation` it uses.
  *
  * @public
  */
-export interface PullRequestRecommendation {
-  id: string;
-  title: string;
-  description: string;
-  monthlySavings: number;
-  monthlyCarbonSavingKg?: number;
-  risk: 'low' | 'medium' | 'high';
-  riskReason?: string;
-  confidence: number;
-  evidence?: string[];
-  changes: ManifestChange[];
-}
+export type PullRequestRecommendation = Pick<
+  EntityRecommendation,
+  | 'id'
+  | 'title'
+  | 'description'
+  | 'monthlySavings'
+  | 'monthlyCarbonSavingKg'
+  | 'risk'
+  | 'riskReason'
+  | 'confidence'
+  | 'changes'
+> &
+  Partial<Pick<EntityRecommendation, 'evidence'>>;
 
 /**
  * Title, body, commit message and labels of a recommendation's pull request.

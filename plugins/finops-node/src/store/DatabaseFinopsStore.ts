@@ -50,6 +50,7 @@ import {
   toBillingChargeRow,
   validateBillingSource,
 } from './billing';
+import { BatchInserter } from './BatchInserter';
 import { billingPeriodHours, deriveBillingFacts } from './billingFacts';
 import { PgCopyWriter } from './copy';
 import { FOCUS_WORKLOAD_COLUMNS } from '../focus/facts';
@@ -102,14 +103,6 @@ import {
 } from './tables';
 
 const migrationsDir = resolvePackagePath(import.meta.url, 'migrations');
-
-/**
- * Rows per INSERT. Knex turns a multi-row insert on SQLite into a compound
- * SELECT, which SQLite limits to 500 terms; and a cost row binds 14
- * parameters, so 500 rows (7,000 parameters) stay well below SQLite's
- * (32,766) and Postgres' (65,535) limits on bound parameters.
- */
-const INSERT_BATCH_SIZE = 500;
 
 /** Values per `where … in (…)`, to keep parameter lists short. */
 const WHERE_IN_CHUNK_SIZE = 100;
@@ -244,40 +237,19 @@ export class DatabaseFinopsStore
     records: AsyncIterable<FinopsRecord> | Iterable<FinopsRecord>,
     checksum: RecordChecksum,
   ): Promise<{ costRows: number; usageRows: number }> {
-    let costBatch: DbCostFactRow[] = [];
-    let usageBatch: DbUsageFactRow[] = [];
-    let costRows = 0;
-    let usageRows = 0;
+    const costs = new BatchInserter<DbCostFactRow>(tx, COST_FACTS_TABLE);
+    const usage = new BatchInserter<DbUsageFactRow>(tx, USAGE_FACTS_TABLE);
     let index = 0;
 
     for await (const record of records) {
       const validated = validateRecord(sourceId, window, record, index);
       index += 1;
       checksum.add(validated.canonical);
-      if (validated.type === 'cost') {
-        costBatch.push(validated.row);
-        if (costBatch.length >= INSERT_BATCH_SIZE) {
-          await tx(COST_FACTS_TABLE).insert(costBatch);
-          costRows += costBatch.length;
-          costBatch = [];
-        }
-      } else {
-        usageBatch.push(validated.row);
-        if (usageBatch.length >= INSERT_BATCH_SIZE) {
-          await tx(USAGE_FACTS_TABLE).insert(usageBatch);
-          usageRows += usageBatch.length;
-          usageBatch = [];
-        }
-      }
+      if (validated.type === 'cost') await costs.add(validated.row);
+      else await usage.add(validated.row);
     }
-    if (costBatch.length > 0) {
-      await tx(COST_FACTS_TABLE).insert(costBatch);
-      costRows += costBatch.length;
-    }
-    if (usageBatch.length > 0) {
-      await tx(USAGE_FACTS_TABLE).insert(usageBatch);
-      usageRows += usageBatch.length;
-    }
+    const costRows = await costs.finish();
+    const usageRows = await usage.finish();
     return { costRows, usageRows };
   }
 
@@ -498,8 +470,10 @@ export class DatabaseFinopsStore
     run: { source: string; runId: string; ingestedAt: Date },
     periods: Set<number | null>,
   ): Promise<number> {
-    let batch: DbBillingChargeRow[] = [];
-    let stored = 0;
+    const charges = new BatchInserter<DbBillingChargeRow>(
+      tx,
+      BILLING_CHARGES_TABLE,
+    );
     let index = 0;
     for await (const row of rows) {
       index += 1;
@@ -509,18 +483,9 @@ export class DatabaseFinopsStore
           ? null
           : (dbRow.billing_period_start as Date).getTime(),
       );
-      batch.push(dbRow);
-      if (batch.length >= INSERT_BATCH_SIZE) {
-        await tx(BILLING_CHARGES_TABLE).insert(batch);
-        stored += batch.length;
-        batch = [];
-      }
+      await charges.add(dbRow);
     }
-    if (batch.length > 0) {
-      await tx(BILLING_CHARGES_TABLE).insert(batch);
-      stored += batch.length;
-    }
-    return stored;
+    return charges.finish();
   }
 
   /**

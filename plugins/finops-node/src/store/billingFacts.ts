@@ -29,9 +29,9 @@ import {
   type DbTimestamp,
 } from './tables';
 import { ONE_HOUR_MS, toDate } from './time';
+import { BatchInserter } from './BatchInserter';
 
 /** Rows per INSERT (a cost fact binds 14 parameters). */
-const INSERT_BATCH_SIZE = 500;
 
 /**
  * The stored FOCUS columns a fact is derived from, grouped on: charges that
@@ -227,17 +227,11 @@ export async function deriveBillingFacts(
     }
   }
 
-  let batch: DbCostFactRow[] = [];
+  const inserter = new BatchInserter<DbCostFactRow>(tx, COST_FACTS_TABLE);
   for (const byKey of facts.values()) {
-    for (const fact of byKey.values()) {
-      batch.push(fact);
-      if (batch.length >= INSERT_BATCH_SIZE) {
-        await tx(COST_FACTS_TABLE).insert(batch);
-        batch = [];
-      }
-    }
+    for (const fact of byKey.values()) await inserter.add(fact);
   }
-  if (batch.length > 0) await tx(COST_FACTS_TABLE).insert(batch);
+  await inserter.finish();
 
   await rebuildDailyRollups(tx, isSqlite, {
     ...daysCovering(from, to),

@@ -20,6 +20,7 @@ export type { FinopsRecommendationStateStore } from './recommendations';
 export type {
   FinopsPullRequestStore,
   RecommendationPullRequestState,
+  RecommendationPullRequestStateUpdate,
   StoredRecommendationPullRequest,
 } from './pullRequests';
 export { BILLING_GROUP_BY_COLUMNS } from './billing';

@@ -55,6 +55,17 @@ export interface StoredRecommendationPullRequest {
 }
 
 /**
+ * A pull request's state as last read from the host.
+ *
+ * @public
+ */
+export interface RecommendationPullRequestStateUpdate {
+  state: RecommendationPullRequestState;
+  checkedAt: string;
+  closedAt?: string;
+}
+
+/**
  * Where recommendations' pull requests are tracked. Entity refs compare
  * case-insensitively.
  *
@@ -81,11 +92,7 @@ export interface FinopsPullRequestStore {
   updateRecommendationPullRequestState(
     entityRef: string,
     recommendationId: string,
-    update: {
-      state: RecommendationPullRequestState;
-      checkedAt: string;
-      closedAt?: string;
-    },
+    update: RecommendationPullRequestStateUpdate,
   ): Promise<void>;
 }
 
@@ -229,11 +236,7 @@ export async function updateRecommendationPullRequestState(
   db: Knex,
   entityRef: string,
   recommendationId: string,
-  update: {
-    state: RecommendationPullRequestState;
-    checkedAt: string;
-    closedAt?: string;
-  },
+  update: RecommendationPullRequestStateUpdate,
 ): Promise<void> {
   if (!STATES.has(update.state)) {
     throw new InputError(

@@ -39,6 +39,7 @@ import type {
 import {
   COST_DAILY_TABLE,
   COST_FACTS_TABLE,
+  FACT_DIMENSION_COLUMNS,
   USAGE_FACTS_TABLE,
   type DbTimestamp,
 } from './tables';
@@ -61,17 +62,7 @@ const DIMENSION_COLUMNS: Readonly<Record<FinopsCostGroupDimension, string>> = {
 };
 
 /** Every dimension column of a fact, for grouping usage per workload-hour. */
-const FACT_COLUMNS = [
-  'source',
-  'hour',
-  'kubernetes_id',
-  'namespace',
-  'workload',
-  'region',
-  'gpu_model',
-  'labels',
-  'tags',
-];
+const FACT_COLUMNS = ['source', 'hour', ...FACT_DIMENSION_COLUMNS];
 
 function isSqlite(db: Knex): boolean {
   return String(db.client.config.client).includes('sqlite');

@@ -20,7 +20,7 @@ import {
   finopsRecommendersExtensionPoint,
   GithubGitopsPullRequests,
   storePriceCatalog,
-  type FinopsDataSource,
+  type FinopsAnyDataSource,
   type FinopsDataSourcesExtensionPoint,
   type FinopsRecommender,
   type FinopsRecommendersExtensionPoint,
@@ -43,9 +43,11 @@ import { createRouter } from './service/router';
 class FinopsDataSourcesExtensionPointImpl
   implements FinopsDataSourcesExtensionPoint
 {
-  readonly #sources = new Array<FinopsDataSource>();
+  readonly #sources = new Array<FinopsAnyDataSource>();
 
-  addDataSource(...sources: Array<FinopsDataSource | FinopsDataSource[]>) {
+  addDataSource(
+    ...sources: Array<FinopsAnyDataSource | FinopsAnyDataSource[]>
+  ) {
     for (const source of sources.flat()) {
       if (typeof source.id !== 'string' || source.id.length === 0) {
         throw new Error('A FinOps data source must have a non-empty id');
@@ -59,7 +61,7 @@ class FinopsDataSourcesExtensionPointImpl
     }
   }
 
-  get dataSources(): FinopsDataSource[] {
+  get dataSources(): FinopsAnyDataSource[] {
     return [...this.#sources];
   }
 }

@@ -16,6 +16,7 @@
 
 import {
   finopsDataSourcesExtensionPoint,
+  type FinopsAnyDataSource,
   type FinopsDataSource,
   type FinopsReadOptions,
   type FinopsRecord,
@@ -57,7 +58,10 @@ export const component = (
 });
 
 /** A backend module that adds one data source to the finops plugin. */
-export function dataSourceModule(moduleId: string, source: FinopsDataSource) {
+export function dataSourceModule(
+  moduleId: string,
+  source: FinopsAnyDataSource,
+) {
   return createBackendModule({
     pluginId: 'finops',
     moduleId,

@@ -47,7 +47,11 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
-import { FocusReader, type FinopsRecord, type FocusRow } from '@ai-finops/backstage-plugin-finops-node';
+import {
+  FocusReader,
+  type FinopsRecord,
+  type FocusRow,
+} from '@ai-finops/backstage-plugin-finops-node';
 import { FOCUS_COLUMNS, writeFocusFile, writeLines } from './focusFile';
 
 const root = path.resolve(__dirname, '../..');

@@ -30,7 +30,10 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { forecast, scoreSeries } from '@ai-finops/backstage-plugin-finops-engine';
+import {
+  forecast,
+  scoreSeries,
+} from '@ai-finops/backstage-plugin-finops-engine';
 import { sharedDataPath } from '@ai-finops/test-utils';
 
 const arg = (name: string, fallback: string) => {

@@ -42,7 +42,10 @@
  */
 
 import { writeFileSync } from 'node:fs';
-import { gridEmissionFactor, PROVIDER_PUE } from '@ai-finops/backstage-plugin-finops-engine';
+import {
+  gridEmissionFactor,
+  PROVIDER_PUE,
+} from '@ai-finops/backstage-plugin-finops-engine';
 import {
   comparePolicies,
   readAzureLlmTrace,

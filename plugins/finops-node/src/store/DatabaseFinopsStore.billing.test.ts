@@ -231,6 +231,44 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('spreads charges that span days over every hour, a day at a time, without loss or overlap', async () => {
+      // 72 h from mid-morning (three derivation chunks, none aligned to a
+      // charge), a 30-minute charge inside one hour, and two charges of the
+      // same dimensions in the same hours that sum into one fact each.
+      await store.replaceBillingCharges('span-test', [
+        charge('2024-09-03T10:00:00Z', {
+          ChargePeriodEnd: '2024-09-06T10:00:00.000Z',
+          BilledCost: 72,
+        }),
+        charge('2024-09-04T12:00:00Z', {
+          ChargePeriodEnd: '2024-09-04T12:30:00.000Z',
+          BilledCost: 0.5,
+        }),
+        charge('2024-09-05T00:00:00Z', {
+          ChargePeriodEnd: '2024-09-05T02:00:00.000Z',
+          BilledCost: 2,
+        }),
+      ]);
+      const facts = await knex('finops_cost_facts_hourly')
+        .where('source', 'span-test')
+        .orderBy('hour');
+      expect(facts).toHaveLength(72);
+      const byHour = new Map<number, number>(
+        facts.map(f => [new Date(f.hour).getTime(), Number(f.billed_cost)]),
+      );
+      const at = (iso: string) => byHour.get(Date.parse(iso));
+      expect(at('2024-09-03T10:00:00Z')).toBeCloseTo(1, 9);
+      expect(at('2024-09-04T12:00:00Z')).toBeCloseTo(1.5, 9);
+      expect(at('2024-09-05T01:00:00Z')).toBeCloseTo(2, 9);
+      expect(at('2024-09-06T09:00:00Z')).toBeCloseTo(1, 9);
+      const total = facts.reduce((sum, f) => sum + Number(f.billed_cost), 0);
+      expect(total).toBeCloseTo(74.5, 9);
+      const [daily] = await knex('finops_cost_facts_daily')
+        .where('source', 'span-test')
+        .sum({ billed: 'billed_cost' });
+      expect(Number(daily.billed)).toBeCloseTo(74.5, 9);
+    });
+
     it('keeps other sources and the periods the new export does not carry', async () => {
       await store.replaceBillingCharges('aws', [
         charge('2024-09-05T00:00:00Z', { BilledCost: 10 }),

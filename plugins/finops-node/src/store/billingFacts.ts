@@ -24,14 +24,16 @@ import { canonicalStringMap } from './canonical';
 import { daysCovering, rebuildDailyRollups } from './rollups';
 import {
   BILLING_CHARGES_TABLE,
+  COST_FACT_COLUMNS,
   COST_FACTS_TABLE,
   type DbCostFactRow,
   type DbTimestamp,
 } from './tables';
 import { ONE_HOUR_MS, toDate } from './time';
 import { BatchInserter } from './BatchInserter';
-
-/** Rows per INSERT (a cost fact binds 14 parameters). */
+import { PgCopyWriter } from './copy';
+import { writeCostFactCopyRow } from './records';
+import { InputError } from '@backstage/errors';
 
 /**
  * The stored FOCUS columns a fact is derived from, grouped on: charges that
@@ -64,6 +66,9 @@ type GroupedCharge = Record<
   effective: number | string | null;
   list: number | string | null;
 };
+
+/** Hours derived per query: one UTC day. */
+const DERIVE_CHUNK_MS = 24 * ONE_HOUR_MS;
 
 /** Currency of facts whose charges have none: ISO 4217 "no currency". */
 const NO_CURRENCY = 'XXX';
@@ -143,6 +148,46 @@ export async function deriveBillingFacts(
     .where('hour', '<', to)
     .delete();
 
+  // A day at a time, so that memory holds one day's facts, not the
+  // export's: a charge that spans days is read once per day it touches.
+  // Each day's facts are written before the next day is read (a COPY
+  // statement holds the transaction's connection until it finishes).
+  let count = 0;
+  for (let chunkStart = start; chunkStart < end; ) {
+    const chunkEnd = Math.min(end, chunkStart + DERIVE_CHUNK_MS);
+    const facts = await deriveChunk(tx, {
+      source,
+      start: chunkStart,
+      end: chunkEnd,
+      workload,
+    });
+    count += isSqlite
+      ? await insertCostFacts(tx, facts)
+      : await copyCostFacts(tx, source, facts);
+    chunkStart = chunkEnd;
+  }
+
+  await rebuildDailyRollups(tx, isSqlite, {
+    ...daysCovering(from, to),
+    source,
+  });
+  return count;
+}
+
+/**
+ * The facts of the hours [start, end) from the charges of `source` that
+ * touch them, summed per hour and fact dimensions.
+ */
+async function deriveChunk(
+  tx: Knex.Transaction,
+  options: {
+    source: string;
+    start: number;
+    end: number;
+    workload?: FocusWorkloadColumn;
+  },
+): Promise<Iterable<DbCostFactRow>> {
+  const { source, start, end, workload } = options;
   const charges = (await tx(BILLING_CHARGES_TABLE)
     .select([...FACT_SOURCE_COLUMNS])
     .sum({
@@ -151,13 +196,12 @@ export async function deriveBillingFacts(
       list: 'list_cost',
     })
     .where('source', source)
-    .where('charge_period_start', '<', to)
-    .where('charge_period_end', '>=', from)
+    .where('charge_period_start', '<', new Date(end))
+    .where('charge_period_end', '>=', new Date(start))
     .groupBy([...FACT_SOURCE_COLUMNS])) as GroupedCharge[];
 
-  // hour → fact key → fact row
-  const facts = new Map<number, Map<string, DbCostFactRow>>();
-  let count = 0;
+  // fact key and hour → fact row
+  const facts = new Map<string, DbCostFactRow>();
   for (const charge of charges) {
     const dimensions = focusFactDimensions(
       {
@@ -204,38 +248,62 @@ export async function deriveBillingFacts(
       toDate(charge.charge_period_end as DbTimestamp).getTime(),
     )) {
       if (hour < start || hour >= end) continue;
-      let byKey = facts.get(hour);
-      if (!byKey) {
-        byKey = new Map();
-        facts.set(hour, byKey);
-      }
-      const fact = byKey.get(key);
+      const hourKey = `${hour} ${key}`;
+      const fact = facts.get(hourKey);
       if (fact) {
         fact.billed_cost += billed * share;
         fact.effective_cost += effective * share;
         fact.list_cost += list * share;
       } else {
-        byKey.set(key, {
+        facts.set(hourKey, {
           ...base,
           hour: new Date(hour),
           billed_cost: billed * share,
           effective_cost: effective * share,
           list_cost: list * share,
         });
-        count += 1;
       }
     }
   }
+  return facts.values();
+}
 
+/** SQLite: derived cost facts inserted in batches. */
+async function insertCostFacts(
+  tx: Knex.Transaction,
+  facts: Iterable<DbCostFactRow>,
+): Promise<number> {
   const inserter = new BatchInserter<DbCostFactRow>(tx, COST_FACTS_TABLE);
-  for (const byKey of facts.values()) {
-    for (const fact of byKey.values()) await inserter.add(fact);
-  }
-  await inserter.finish();
+  for (const fact of facts) await inserter.add(fact);
+  return inserter.finish();
+}
 
-  await rebuildDailyRollups(tx, isSqlite, {
-    ...daysCovering(from, to),
-    source,
-  });
-  return count;
+/** PostgreSQL: derived cost facts written with binary COPY. */
+async function copyCostFacts(
+  tx: Knex.Transaction,
+  source: string,
+  facts: Iterable<DbCostFactRow>,
+): Promise<number> {
+  const copy = new PgCopyWriter(
+    tx,
+    { [COST_FACTS_TABLE]: COST_FACT_COLUMNS },
+    (error, row) =>
+      new InputError(
+        `The cost fact #${row} derived from billing source '${source}' was refused by the database: ${error.message}`,
+      ),
+  );
+  try {
+    let row = 0;
+    for (const fact of facts) {
+      writeCostFactCopyRow(copy.buffer(COST_FACTS_TABLE), fact);
+      const pending = copy.rowWritten(COST_FACTS_TABLE, row);
+      row += 1;
+      if (pending) await pending;
+    }
+    const rows = await copy.finish();
+    return rows[COST_FACTS_TABLE];
+  } catch (error) {
+    await copy.abort();
+    throw error;
+  }
 }

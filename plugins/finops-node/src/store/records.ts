@@ -21,7 +21,7 @@ import {
 import type { FinopsWindow } from '../dataSources';
 import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from './canonical';
-import { isWholeHour } from './time';
+import { isWholeHour, toDate } from './time';
 import type { CopyRowBuffer } from './copy';
 import {
   COST_FACT_COLUMNS,
@@ -179,32 +179,49 @@ export function writeFactCopyRow(
   buffer: CopyRowBuffer,
   record: ValidatedRecord,
 ): void {
-  const r = record.row;
-  buffer.startRow(
-    record.type === 'cost'
-      ? COST_FACT_COLUMNS.length
-      : USAGE_FACT_COLUMNS.length,
-  );
-  buffer.text(r.source);
-  buffer.timestamp(r.hour.getTime());
-  buffer.text(r.kubernetes_id);
-  buffer.text(r.namespace);
-  buffer.text(r.workload);
-  buffer.text(r.region);
-  buffer.text(r.gpu_model);
-  buffer.text(r.labels);
-  buffer.text(r.tags);
   if (record.type === 'cost') {
-    const c = record.row;
-    buffer.text(c.category);
-    buffer.double(c.billed_cost);
-    buffer.double(c.effective_cost);
-    buffer.double(c.list_cost);
-    buffer.text(c.currency);
-  } else {
-    buffer.text(record.row.metric);
-    buffer.double(record.row.value);
+    writeCostFactCopyRow(buffer, record.row);
+    return;
   }
+  const r = record.row;
+  buffer.startRow(USAGE_FACT_COLUMNS.length);
+  writeFactDimensions(buffer, r);
+  buffer.text(r.metric);
+  buffer.double(r.value);
+}
+
+/**
+ * Appends a cost fact as a binary COPY row to `buffer`, fields in the order
+ * of `COST_FACT_COLUMNS`.
+ *
+ * @internal
+ */
+export function writeCostFactCopyRow(
+  buffer: CopyRowBuffer,
+  row: DbCostFactRow,
+): void {
+  buffer.startRow(COST_FACT_COLUMNS.length);
+  writeFactDimensions(buffer, row);
+  buffer.text(row.category);
+  buffer.double(row.billed_cost);
+  buffer.double(row.effective_cost);
+  buffer.double(row.list_cost);
+  buffer.text(row.currency);
+}
+
+function writeFactDimensions(
+  buffer: CopyRowBuffer,
+  row: DbCostFactRow | DbUsageFactRow,
+): void {
+  buffer.text(row.source);
+  buffer.timestamp(toDate(row.hour).getTime());
+  buffer.text(row.kubernetes_id);
+  buffer.text(row.namespace);
+  buffer.text(row.workload);
+  buffer.text(row.region);
+  buffer.text(row.gpu_model);
+  buffer.text(row.labels);
+  buffer.text(row.tags);
 }
 
 /**

@@ -269,6 +269,28 @@ describe.each(databases.eachSupportedId())(
       expect(Number(daily.billed)).toBeCloseTo(74.5, 9);
     });
 
+    it('sums resources into one fact unless the workload is named by a resource column', async () => {
+      const rows = [
+        charge('2024-09-03T10:00:00Z', { ResourceId: 'i-1', BilledCost: 2 }),
+        charge('2024-09-03T10:00:00Z', { ResourceId: 'i-2', BilledCost: 3 }),
+      ];
+      const facts = async () =>
+        (
+          await knex('finops_cost_facts_hourly')
+            .where('source', 'resource-test')
+            .orderBy('workload')
+        ).map(f => [f.workload, Number(f.billed_cost)]);
+      await store.replaceBillingCharges('resource-test', rows);
+      expect(await facts()).toEqual([['Amazon EC2', 5]]);
+      await store.replaceBillingCharges('resource-test', rows, {
+        workload: 'ResourceId',
+      });
+      expect(await facts()).toEqual([
+        ['i-1', 2],
+        ['i-2', 3],
+      ]);
+    });
+
     it('keeps other sources and the periods the new export does not carry', async () => {
       await store.replaceBillingCharges('aws', [
         charge('2024-09-05T00:00:00Z', { BilledCost: 10 }),

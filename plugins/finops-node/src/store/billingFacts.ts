@@ -37,8 +37,10 @@ import { InputError } from '@backstage/errors';
 
 /**
  * The stored FOCUS columns a fact is derived from, grouped on: charges that
- * agree on all of them and on their charge period become one sum before
- * they are spread over hours.
+ * agree on all of them and on their charge period become one sum in SQL
+ * before they are spread over hours. The resource columns join them only
+ * when they name the workload (`RESOURCE_COLUMNS`), so a bill of a million
+ * resources is summed by the database, not row by row here.
  */
 const FACT_SOURCE_COLUMNS = [
   'provider_name',
@@ -48,8 +50,6 @@ const FACT_SOURCE_COLUMNS = [
   'region_id',
   'region_name',
   'service_name',
-  'resource_id',
-  'resource_name',
   'instance_type',
   'gpu_count',
   'billing_currency',
@@ -58,14 +58,21 @@ const FACT_SOURCE_COLUMNS = [
   'charge_period_end',
 ] as const;
 
+/** The stored column of a workload column that is not always grouped on. */
+const RESOURCE_COLUMNS: Partial<Record<FocusWorkloadColumn, string>> = {
+  ResourceId: 'resource_id',
+  ResourceName: 'resource_name',
+};
+
 type GroupedCharge = Record<
   (typeof FACT_SOURCE_COLUMNS)[number],
   string | number | null
-> & {
-  billed: number | string | null;
-  effective: number | string | null;
-  list: number | string | null;
-};
+> &
+  Partial<Record<'resource_id' | 'resource_name', string | null>> & {
+    billed: number | string | null;
+    effective: number | string | null;
+    list: number | string | null;
+  };
 
 /** Hours derived per query: one UTC day. */
 const DERIVE_CHUNK_MS = 24 * ONE_HOUR_MS;
@@ -188,8 +195,12 @@ async function deriveChunk(
   },
 ): Promise<Iterable<DbCostFactRow>> {
   const { source, start, end, workload } = options;
+  const resourceColumn = workload ? RESOURCE_COLUMNS[workload] : undefined;
+  const columns: string[] = resourceColumn
+    ? [...FACT_SOURCE_COLUMNS, resourceColumn]
+    : [...FACT_SOURCE_COLUMNS];
   const charges = (await tx(BILLING_CHARGES_TABLE)
-    .select([...FACT_SOURCE_COLUMNS])
+    .select(columns)
     .sum({
       billed: 'billed_cost',
       effective: 'effective_cost',
@@ -198,7 +209,7 @@ async function deriveChunk(
     .where('source', source)
     .where('charge_period_start', '<', new Date(end))
     .where('charge_period_end', '>=', new Date(start))
-    .groupBy([...FACT_SOURCE_COLUMNS])) as GroupedCharge[];
+    .groupBy(columns)) as GroupedCharge[];
 
   // fact key and hour → fact row
   const facts = new Map<string, DbCostFactRow>();
@@ -212,8 +223,8 @@ async function deriveChunk(
         RegionId: charge.region_id as string | null,
         RegionName: charge.region_name as string | null,
         ServiceName: charge.service_name as string | null,
-        ResourceId: charge.resource_id as string | null,
-        ResourceName: charge.resource_name as string | null,
+        ResourceId: charge.resource_id ?? null,
+        ResourceName: charge.resource_name ?? null,
         instanceType: charge.instance_type as string | null,
         gpuCount: charge.gpu_count === null ? null : Number(charge.gpu_count),
       },

@@ -33,7 +33,8 @@
  * 2. Hourly facts through the store's replaceWindow (validation, checksum,
  *    COPY, daily roll-ups) for a week of N entities.
  * 3. Entity summary latency with one week vs one year of hourly cost and
- *    usage facts for N entities, through the store's getCostSummary. The
+ *    usage facts for N entities, through the backend engine's
+ *    CostAllocator.summary. The
  *    facts are bulk-loaded with COPY before the daily roll-up migration,
  *    which then fills the roll-ups from them (as on an upgraded deployment).
  *
@@ -52,6 +53,11 @@ import {
   type FinopsRecord,
   type FocusRow,
 } from '@ai-finops/backstage-plugin-finops-node';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+// The backend's entity engine composes the summary; a script may reach into
+// the plugin's source (no package may).
+import { CostAllocator } from '../../plugins/finops-backend/src/engine/CostAllocator';
 import { FOCUS_COLUMNS, writeFocusFile, writeLines } from './focusFile';
 
 const root = path.resolve(__dirname, '../..');
@@ -408,9 +414,16 @@ async function summaryDatabase(label: string, days: number) {
       1,
     )} s, daily roll-ups filled in ${rollupSeconds.toFixed(1)} s`,
   );
+  // A component's summary resolves no catalog relations and no shared costs.
+  const allocator = new CostAllocator({
+    store,
+    catalog: {} as CatalogService,
+    settings: { rules: [], sharedCosts: [] },
+    currency: 'USD',
+  });
   return {
     label,
-    store,
+    allocator,
     close: async () => {
       await knex.destroy();
       psql('postgres', `DROP DATABASE IF EXISTS ${db}`);
@@ -419,7 +432,7 @@ async function summaryDatabase(label: string, days: number) {
 }
 
 /**
- * Median getCostSummary latency on each database, sampled alternately (so
+ * Median entity summary latency (the backend engine's CostAllocator.summary) on each database, sampled alternately (so
  * that the load of a shared machine weighs on both alike), after a warm-up.
  */
 async function summaryLatencies(
@@ -430,10 +443,19 @@ async function summaryLatencies(
     const id = `svc-${(i * 37) % ENTITIES}`;
     for (const [t, target] of targets.entries()) {
       const started = performance.now();
-      const summary = await target.store.getCostSummary({
-        keys: { kubernetesId: id },
-        currency: 'USD',
-      });
+      const entity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: id,
+          annotations: { 'backstage.io/kubernetes-id': id },
+        },
+      };
+      const view = await target.allocator.resolve(
+        entity,
+        {} as BackstageCredentials,
+      );
+      const summary = await target.allocator.summary(view);
       const ms = performance.now() - started;
       if (summary.monthToDate.effectiveCost <= 0) {
         throw new Error(`no costs for ${id}`);

@@ -368,7 +368,13 @@ try {
     `allocation?from=${today.slice(0, 7)}-01&to=${today}`,
   );
   const orgTotal = usd(allocation.total.effectiveCost);
-  await visit(`${appUrl}/finops`, 'Top movers');
+  // Reached as a user would: the sidebar's FinOps item (the page's nav item).
+  const navLink = page.locator('a[href="/finops"]').first();
+  await navLink.waitFor({ timeout: 60_000 });
+  await navLink.click();
+  await page.waitForURL(/\/finops$/, { timeout: 60_000 });
+  await page.getByText('Top movers').first().waitFor({ timeout: 60_000 });
+  console.log('e2e: the sidebar item FinOps opens the organisation page');
   await page
     .getByTestId('finops-org-total')
     .getByText(orgTotal, { exact: false })

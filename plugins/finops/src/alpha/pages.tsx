@@ -14,7 +14,8 @@
  * limitations under the License.
  */
 
-import { PageBlueprint } from '@backstage/frontend-plugin-api';
+import { createRouteRef, PageBlueprint } from '@backstage/frontend-plugin-api';
+import { RiMoneyDollarCircleLine } from '@remixicon/react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { FINOPS_ENTITY_FILTER } from './entityCards';
 
@@ -38,15 +39,24 @@ export const entityFinopsContent = EntityContentBlueprint.make({
 });
 
 /**
- * The `page:finops` extension: the organisation page at `/finops`, with a
- * nav item.
+ * The route of the organisation page, the plugin's `root` route.
+ *
+ * @alpha
+ */
+export const finopsOrganizationRouteRef = createRouteRef();
+
+/**
+ * The `page:finops` extension: the organisation page at `/finops`. Its
+ * route and icon give it a nav item ("FinOps") in the app's sidebar.
  *
  * @alpha
  */
 export const finopsPage = PageBlueprint.make({
   params: {
     path: '/finops',
+    routeRef: finopsOrganizationRouteRef,
     title: 'FinOps',
+    icon: <RiMoneyDollarCircleLine />,
     loader: async () =>
       import('../components/FinopsOrganizationPage').then(m => (
         <m.FinopsOrganizationPage />

@@ -23,7 +23,11 @@ import {
   entityFinopsRecommendationsCard,
 } from './entityCards';
 import { finopsCostPreviewFormField } from './formFields';
-import { entityFinopsContent, finopsPage } from './pages';
+import {
+  entityFinopsContent,
+  finopsOrganizationRouteRef,
+  finopsPage,
+} from './pages';
 
 /**
  * The AI FinOps frontend plugin for the new frontend system. Extensions:
@@ -39,6 +43,7 @@ export default createFrontendPlugin({
   pluginId: 'finops',
   title: 'AI FinOps',
   info: { packageJson: () => import('../../package.json') },
+  routes: { root: finopsOrganizationRouteRef },
   extensions: [
     finopsApi,
     entityFinopsCostCard,

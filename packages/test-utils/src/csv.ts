@@ -23,7 +23,15 @@ import { readFileSync } from 'node:fs';
  * the product's own readers against an independent reading; small files only.
  */
 export function readCsvRecords(file: string): Array<Record<string, string>> {
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const rows = parseCsvText(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+  const [header, ...data] = rows.filter(r => r.length > 1 || r[0] !== '');
+  return data.map(cells =>
+    Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])),
+  );
+}
+
+/** The rows of a CSV text, as {@link readCsvRecords} splits them. */
+export function parseCsvText(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -58,8 +66,5 @@ export function readCsvRecords(file: string): Array<Record<string, string>> {
     row.push(field);
     rows.push(row);
   }
-  const [header, ...data] = rows.filter(r => r.length > 1 || r[0] !== '');
-  return data.map(cells =>
-    Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])),
-  );
+  return rows;
 }

@@ -14,8 +14,8 @@
  * limitations under the License.
  */
 
-// The bodies of the finops backend's `GET /savings` and `POST /estimate`, as
-// the routes send them and the frontend's FinopsClient reads them.
+// The bodies of the finops backend's `GET /savings`, `POST /estimate` and
+// `GET /costs/focus`, as the routes send them and clients read them.
 
 /**
  * A saving per month and how many recommendations make it.
@@ -174,4 +174,17 @@ export interface FinopsEstimate {
     warnings: FinopsGuardrailResult[];
   };
   notes: string[];
+}
+
+/**
+ * The body of `GET /costs/focus`: the stored FOCUS charges summed per group,
+ * with the column names `ai-finops costs` prints.
+ *
+ * @public
+ */
+export interface FinopsFocusCosts {
+  /** The group-by columns, then `billed_cost`, `effective_cost`, `list_cost`. */
+  columns: string[];
+  /** One object per group, keyed by those columns. */
+  items: Array<Record<string, string | number | null>>;
 }

@@ -25,30 +25,15 @@ import {
 } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import type { JsonObject } from '@backstage/types';
-import path from 'node:path';
 import { createGenerateManifestsAction } from './actions';
 import { scaffolderModule } from './module';
+import {
+  LIST_H100,
+  POLICIES_DIR,
+  SERVICE as service,
+} from './__testUtils__/fixtures';
 
-const POLICIES_DIR = path.resolve(__dirname, '../../../policies');
-// The embedded list price of an H100-hour: p5.48xlarge in us-east-1 ÷ 8.
-const LIST_H100 = 55.04 / 8;
 const NEGOTIATED_H100 = 3.1;
-
-const service = {
-  name: 'chat',
-  owner: 'group:default/ml-platform',
-  costCenter: 'cc-4711',
-  model: 'meta-llama/Llama-3.1-8B-Instruct',
-  runtime: 'vllm' as const,
-  gpuType: 'NVIDIA-H100-80GB-HBM3',
-  gpuCount: 2,
-  minReplicas: 2,
-  maxReplicas: 4,
-  expectedTokensPerSecond: 2500,
-  gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-  gitopsPath: 'apps/chat',
-  targetPath: 'gitops',
-};
 
 /** The module's actions, installed in a backend with this finops config. */
 async function actionsWith(finops: JsonObject) {

@@ -24,6 +24,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { startFinopsBackend } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
+import { templateForm } from '../__testUtils__/templateForm';
 
 jest.setTimeout(120_000);
 
@@ -33,26 +34,14 @@ const USER = mockCredentials.user.header('user:default/alice');
 const GPU = 'NVIDIA-L4';
 const REGION = 'us-east-1';
 
-/** What the inference-service template form holds once filled. */
-const form = (overrides: Record<string, unknown> = {}) => ({
-  name: 'chat',
-  owner: 'group:default/ml-platform',
-  costCenter: 'cc-42',
-  model: 'meta-llama/Llama-3.1-8B-Instruct',
-  runtime: 'vllm',
-  gpuType: GPU,
-  migProfile: '',
-  gpuCount: 1,
-  minReplicas: 1,
-  maxReplicas: 1,
-  autoscaler: 'keda',
-  region: REGION,
-  expectedTokensPerSecond: 1000,
-  monthlyBudget: 5000,
-  repoUrl: 'github.com?owner=acme&repo=gitops',
-  delivery: 'argocd',
-  ...overrides,
-});
+/** The template form as the tests fill it, with a monthly budget. */
+const form = (overrides: Record<string, unknown> = {}) =>
+  templateForm({
+    gpuType: GPU,
+    region: REGION,
+    monthlyBudget: 5000,
+    ...overrides,
+  });
 
 async function start(
   options: {

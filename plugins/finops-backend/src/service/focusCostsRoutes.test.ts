@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
+import {
+  describeWithSharedData,
+  parseCsvText,
+  sharedDataPath,
+} from '@ai-finops/test-utils';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Knex } from 'knex';
@@ -71,42 +75,9 @@ function postgresUrl(knex: Knex): string {
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-/** RFC 4180 fields of a CSV text (quoted fields may hold commas). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
 /** `ai-finops costs --format csv` output as objects, amounts as numbers. */
 function parseCostsCsv(text: string) {
-  const [header, ...rows] = parseCsv(text);
+  const [header, ...rows] = parseCsvText(text);
   const amounts = new Set(['billed_cost', 'effective_cost', 'list_cost']);
   return {
     columns: header,
@@ -145,7 +116,7 @@ function expectSameCosts(
 
 /** Plain sums of the sample's cost columns, optionally of some rows only. */
 function csvSums(file: string, keep: (row: Record<string, string>) => boolean) {
-  const [header, ...rows] = parseCsv(fs.readFileSync(file, 'utf8'));
+  const [header, ...rows] = parseCsvText(fs.readFileSync(file, 'utf8'));
   const sums = { billed: 0, effective: 0, list: 0, rows: 0 };
   const num = (v: string) => (v === 'NULL' || v === '' ? 0 : Number(v));
   for (const values of rows) {

@@ -14,15 +14,18 @@
  * limitations under the License.
  */
 
-import { finopsOrganizationReadPermission } from '@ai-finops/backstage-plugin-finops-common';
+import {
+  finopsOrganizationReadPermission,
+  type FinopsFocusCosts,
+} from '@ai-finops/backstage-plugin-finops-common';
 import type { FocusChargeStore } from '@ai-finops/backstage-plugin-finops-node';
 import type {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
 import type express from 'express';
+import { readDay, readOptionalString } from '../lib/params';
 
 /** The cost columns of each row, named as `ai-finops costs` prints them. */
 export const FOCUS_COST_COLUMNS = [
@@ -30,14 +33,6 @@ export const FOCUS_COST_COLUMNS = [
   'effective_cost',
   'list_cost',
 ] as const;
-
-/** The body of `GET /costs/focus`. @internal */
-export interface FocusCostsResponse {
-  /** The group-by columns, then `billed_cost`, `effective_cost`, `list_cost`. */
-  columns: string[];
-  /** One object per group, keyed by those columns. */
-  items: Array<Record<string, string | number | null>>;
-}
 
 /** What the FOCUS costs route needs from the router. @internal */
 export interface FocusCostsRouteOptions {
@@ -47,14 +42,6 @@ export interface FocusCostsRouteOptions {
     request: AuthorizePermissionRequest,
     credentials: BackstageCredentials,
   ): Promise<void>;
-}
-
-function readQueryString(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') {
-    throw new InputError(`Query parameter '${name}' must be given once`);
-  }
-  return value;
 }
 
 /**
@@ -77,17 +64,16 @@ export function registerFocusCostsRoutes(
       { permission: finopsOrganizationReadPermission },
       credentials,
     );
-    const groupByText = readQueryString(req.query.groupBy, 'groupBy') ?? '';
-    const groupBy = groupByText
+    const groupBy = (readOptionalString(req.query.groupBy, 'groupBy') ?? '')
       .split(',')
       .map(column => column.trim())
       .filter(Boolean);
-    const from = readQueryString(req.query.from, 'from');
-    const to = readQueryString(req.query.to, 'to');
-    // Unknown or repeated columns and malformed days are InputErrors (400)
-    // naming what is allowed.
+    const from = readDay(req.query.from, 'from');
+    const to = readDay(req.query.to, 'to');
+    // Unknown or repeated columns are InputErrors (400) naming what is
+    // allowed.
     const rows = await store.queryBillingCosts({ groupBy, from, to });
-    const body: FocusCostsResponse = {
+    const body: FinopsFocusCosts = {
       columns: [...groupBy, ...FOCUS_COST_COLUMNS],
       items: rows.map(row => ({
         ...row.group,

@@ -40,6 +40,7 @@ import {
   dataSourceModule,
   startFinopsBackend,
 } from '../__testUtils__/backend';
+import { templateForm } from '../__testUtils__/templateForm';
 
 // One price catalog: a FOCUS export whose effective price per GPU-hour
 // differs from the embedded list price moves both the template's cost
@@ -81,23 +82,13 @@ const entities = [
   }),
 ];
 
-const form = {
-  name: 'chat',
-  owner: 'group:default/ml-platform',
-  costCenter: 'cc-42',
-  model: 'meta-llama/Llama-3.1-8B-Instruct',
-  runtime: 'vllm',
+const form = templateForm({
   gpuType: GPU,
-  migProfile: '',
+  region: REGION,
   gpuCount: 2,
   minReplicas: 3,
   maxReplicas: 3,
-  autoscaler: 'keda',
-  region: REGION,
-  expectedTokensPerSecond: 1000,
-  repoUrl: 'github.com?owner=acme&repo=gitops',
-  delivery: 'argocd',
-};
+});
 
 interface Workload {
   namespace?: string;

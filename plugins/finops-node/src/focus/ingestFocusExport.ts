@@ -41,8 +41,6 @@ export interface FocusExportIngestionOptions {
   mode?: FocusMode;
   /** The FOCUS column that becomes a fact's workload; default `ServiceName`. */
   workload?: FocusWorkloadColumn;
-  /** Sees every row as it is read (e.g. to learn prices). */
-  onRow?: (row: FocusRow) => void;
   /**
    * Checked before each file is opened: once aborted, the ingestion fails
    * and nothing changes.
@@ -75,18 +73,13 @@ export async function ingestFocusExport(
     readers.push(reader);
     return reader.read(file);
   };
-  const { files, onRow } = options;
+  const { files } = options;
   async function* allRows(): AsyncGenerator<FocusRow> {
-    for (const file of files) {
-      for await (const row of read(file)) {
-        onRow?.(row);
-        yield row;
-      }
-    }
+    for (const file of files) yield* read(file);
   }
-  // One file without a row callback (the CLI's common case) is read without
-  // a generator around the reader's: each layer costs every row a promise.
-  const rows = files.length === 1 && !onRow ? read(files[0]) : allRows();
+  // One file (the CLI's common case) is read without a generator around the
+  // reader's: each layer costs every row a promise.
+  const rows = files.length === 1 ? read(files[0]) : allRows();
   const stored = await store.replaceBillingCharges(options.source, rows, {
     workload: options.workload,
   });

@@ -16,32 +16,17 @@
 
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import path from 'node:path';
 import { parse } from 'yaml';
 import { createCostEstimateAction } from './costEstimate';
 import { examples as estimateExamples } from './costEstimate.examples';
 import { createGenerateManifestsAction } from './generateManifests';
 import { createPolicyEvaluateAction } from './policyEvaluate';
 import { examples as evaluateExamples } from './policyEvaluate.examples';
-
-const POLICIES_DIR = path.resolve(__dirname, '../../../../policies');
-const H100 = 55.04 / 8;
-
-const service = {
-  name: 'chat',
-  owner: 'group:default/ml-platform',
-  costCenter: 'cc-4711',
-  model: 'meta-llama/Llama-3.1-8B-Instruct',
-  runtime: 'vllm' as const,
-  gpuType: 'NVIDIA-H100-80GB-HBM3',
-  gpuCount: 2,
-  minReplicas: 2,
-  maxReplicas: 4,
-  expectedTokensPerSecond: 2500,
-  gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-  gitopsPath: 'apps/chat',
-  targetPath: 'gitops',
-};
+import {
+  LIST_H100 as H100,
+  POLICIES_DIR,
+  SERVICE as service,
+} from '../__testUtils__/fixtures';
 
 describe('finops:policy:evaluate and finops:cost:estimate', () => {
   const workspace = createMockDirectory();

@@ -42,7 +42,9 @@ backend.add(
 
 // permissions: cost data is only for its owners and the FinOps admins
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(import('./modules/permissionPolicy'));
+backend.add(
+  import('@ai-finops/backstage-plugin-permission-backend-module-finops'),
+);
 
 // search (in-memory Lunr engine) over the catalog
 backend.add(import('@backstage/plugin-search-backend'));

@@ -27,10 +27,8 @@ import {
   finopsOrganizationReadPermission,
   finopsRecommendationApplyPermission,
 } from '@ai-finops/backstage-plugin-finops-common';
-import {
-  FinopsPermissionPolicy,
-  readFinopsPolicyOptions,
-} from './permissionPolicy';
+import type { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { FinopsPermissionPolicy, readFinopsPolicyOptions } from './policy';
 
 const memberships: Record<string, string[]> = {
   'user:default/ada': [
@@ -40,7 +38,7 @@ const memberships: Record<string, string[]> = {
   'user:default/bob': ['user:default/bob', 'group:default/search-ai'],
 };
 
-function policyWith(config: object = {}) {
+function policyWith(config: object = {}, fallback?: PermissionPolicy) {
   const userInfo = {
     async getUserInfo(credentials: any) {
       const ref = credentials.principal.userEntityRef;
@@ -53,6 +51,7 @@ function policyWith(config: object = {}) {
   return new FinopsPermissionPolicy(
     readFinopsPolicyOptions(new ConfigReader(config)),
     userInfo,
+    fallback,
   );
 }
 
@@ -74,6 +73,33 @@ describe('FinopsPermissionPolicy', () => {
         user('user:default/bob'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it("hands every other permission to the portal's own policy", async () => {
+    const catalogDelete = createPermission({
+      name: 'catalog.entity.delete',
+      attributes: { action: 'delete' },
+      resourceType: 'catalog-entity',
+    });
+    const seen: string[] = [];
+    const portalPolicy: PermissionPolicy = {
+      async handle(request) {
+        seen.push(request.permission.name);
+        return { result: AuthorizeResult.DENY };
+      },
+    };
+    const policy = policyWith({}, portalPolicy);
+    await expect(
+      policy.handle({ permission: catalogDelete }, user('user:default/bob')),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    // FinOps permissions stay with the FinOps rules, not the fallback.
+    await expect(
+      policy.handle(
+        { permission: finopsEstimatePermission },
+        user('user:default/bob'),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    expect(seen).toEqual(['catalog.entity.delete']);
   });
 
   it('gives admins every FinOps permission', async () => {

@@ -14,21 +14,15 @@
  * limitations under the License.
  */
 
-export interface Config {
-  permission?: {
-    /** Who may see AI FinOps cost data (read by this backend's permission policy). */
-    finops?: {
-      /**
-       * Group (or user) refs whose members administer AI FinOps and see all
-       * costs, the organisation roll-up and ingestion runs.
-       * Default: `['group:default/platform-engineering']`.
-       */
-      adminGroups?: string[];
-      /**
-       * `owners` (default): an entity's costs are visible to its owners and
-       * the admins. `all`: to every signed-in user.
-       */
-      entityCostVisibility?: 'owners' | 'all';
-    };
-  };
-}
+/**
+ * The AI FinOps permission policy for the permission backend.
+ *
+ * @packageDocumentation
+ */
+
+export { permissionModuleFinopsPolicy as default } from './module';
+export {
+  FinopsPermissionPolicy,
+  readFinopsPolicyOptions,
+  type FinopsPolicyOptions,
+} from './policy';

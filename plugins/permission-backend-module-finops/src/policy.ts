@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  coreServices,
-  createBackendModule,
-  type UserInfoService,
-} from '@backstage/backend-plugin-api';
+import type { UserInfoService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import {
   AuthorizeResult,
@@ -30,18 +26,17 @@ import type {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-} from '@backstage/plugin-catalog-backend/alpha';
 import {
   finopsEntityReadPermission,
   finopsEstimatePermission,
   finopsPermissions,
 } from '@ai-finops/backstage-plugin-finops-common';
 
-/** Who may see which costs; read from `permission.finops` in app-config. */
+/**
+ * Who may see which costs; read from `permission.finops` in app-config.
+ *
+ * @public
+ */
 export interface FinopsPolicyOptions {
   /** Members of these groups administer FinOps and see every cost. */
   adminGroups: string[];
@@ -49,6 +44,11 @@ export interface FinopsPolicyOptions {
   entityCostVisibility: 'owners' | 'all';
 }
 
+/**
+ * Reads {@link FinopsPolicyOptions} from `permission.finops`.
+ *
+ * @public
+ */
 export function readFinopsPolicyOptions(config: Config): FinopsPolicyOptions {
   const finops = config.getOptionalConfig('permission.finops');
   const visibility =
@@ -67,17 +67,39 @@ export function readFinopsPolicyOptions(config: Config): FinopsPolicyOptions {
 }
 
 /**
- * The portal's permission policy.
+ * The catalog's `IS_ENTITY_OWNER` rule as a conditional decision, written as
+ * the permission framework sends it (what `catalogConditions.isEntityOwner`
+ * of the catalog backend builds), so this package needs no backend plugin.
+ */
+function isEntityOwner(claims: string[]): PolicyDecision {
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: 'catalog-entity',
+    conditions: {
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+      params: { claims },
+    },
+  };
+}
+
+/**
+ * A permission policy for AI FinOps.
  *
  * Cost data is not public: FinOps administration and the organisation
  * roll-up are for the admin groups, and an entity's costs are for its owners
- * (or every signed-in user, when configured). Everything else in the portal
- * is allowed, as in a stock Backstage app.
+ * (or every signed-in user, when configured). Every other permission goes to
+ * `fallback`: the portal's own policy, or allow-all as in a stock Backstage
+ * app when there is none.
+ *
+ * @public
  */
 export class FinopsPermissionPolicy implements PermissionPolicy {
   constructor(
     private readonly options: FinopsPolicyOptions,
     private readonly userInfo: Pick<UserInfoService, 'getUserInfo'>,
+    private readonly fallback?: PermissionPolicy,
   ) {}
 
   async handle(
@@ -86,7 +108,9 @@ export class FinopsPermissionPolicy implements PermissionPolicy {
   ): Promise<PolicyDecision> {
     const { permission } = request;
     if (!finopsPermissions.some(p => p.name === permission.name)) {
-      return { result: AuthorizeResult.ALLOW };
+      return this.fallback
+        ? this.fallback.handle(request, user)
+        : { result: AuthorizeResult.ALLOW };
     }
     if (!user) {
       return { result: AuthorizeResult.DENY };
@@ -114,31 +138,8 @@ export class FinopsPermissionPolicy implements PermissionPolicy {
       ) {
         return { result: AuthorizeResult.ALLOW };
       }
-      return createCatalogConditionalDecision(
-        permission,
-        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
-      );
+      return isEntityOwner(ownershipEntityRefs);
     }
     return { result: AuthorizeResult.DENY };
   }
 }
-
-/** Installs {@link FinopsPermissionPolicy} in the permission backend. */
-export default createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'finops-policy',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        config: coreServices.rootConfig,
-        userInfo: coreServices.userInfo,
-      },
-      async init({ policy, config, userInfo }) {
-        policy.setPolicy(
-          new FinopsPermissionPolicy(readFinopsPolicyOptions(config), userInfo),
-        );
-      },
-    });
-  },
-});

@@ -16,7 +16,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { version } from '../package.json';
-import { addCostsCommand } from './commands/billing';
+import { addCostsCommand } from './commands/costs';
 import { addIngestCommand } from './commands/ingest';
 import { addDetectCommand } from './commands/detect';
 import { addForecastCommand } from './commands/forecast';
@@ -30,8 +30,11 @@ export const EXIT_BAD_INPUT = 2;
 
 /**
  * Builds the `ai-finops` program. Commands (forecast, detect, ingest, costs,
- * estimate, check) are added here as they land; each shares the engine and
- * guardrail code of the backend.
+ * estimate, check, simulate) are added here as they land; each shares the
+ * engine and guardrail code of the backend. Defining them loads only
+ * commander: each command's action imports its implementation (`./actions`)
+ * when it runs, so that `--help`, `--version` and bad flags start fast, and
+ * one command does not load the code of the others.
  */
 export function createProgram(): Command {
   const program = new Command('ai-finops')

@@ -14,16 +14,8 @@
  * limitations under the License.
  */
 
-import {
-  checkGuardrails,
-  formatUsd,
-  formatViolation,
-  type GuardrailCheck,
-  type PolicyViolation,
-} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { Command, CommanderError, Option } from 'commander';
-import { InputError } from '@backstage/errors';
-import { readManifests, readPolicies, readPrices } from './checkInput';
+import type { CheckOptions } from '../actions/check';
 
 /**
  * Ends `ai-finops check` with exit code 1: the input was read and a deny
@@ -33,72 +25,6 @@ export class CheckFailedError extends CommanderError {
   constructor(denied: number) {
     super(1, 'ai-finops.check.denied', `${denied} deny rule(s) failed`);
   }
-}
-
-const xml = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-
-const objectName = (o: PolicyViolation['object']) =>
-  `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-
-/**
- * The report as JUnit XML: one suite per policy, one case per object it
- * checked; a denied object is a failure, warnings go to system-out.
- */
-export function formatJunit(result: GuardrailCheck): string {
-  const { report } = result;
-  const byPolicy = new Map<string, typeof report.checks>();
-  for (const c of report.checks) {
-    byPolicy.set(c.policy, [...(byPolicy.get(c.policy) ?? []), c]);
-  }
-  const failures = (checks: typeof report.checks) =>
-    checks.filter(c => c.violations.some(v => v.actions.includes('Deny')))
-      .length;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="ai-finops check" tests="${
-      report.checks.length
-    }" failures="${failures(report.checks)}">`,
-  ];
-  for (const [policy, checks] of byPolicy) {
-    lines.push(
-      `  <testsuite name="${xml(policy)}" tests="${
-        checks.length
-      }" failures="${failures(checks)}">`,
-    );
-    for (const c of checks) {
-      lines.push(
-        `    <testcase classname="${xml(policy)}" name="${xml(
-          `${objectName(c.object)} (${c.location})`,
-        )}">`,
-      );
-      for (const v of c.violations.filter(x => x.actions.includes('Deny'))) {
-        lines.push(
-          `      <failure type="${xml(v.reason)}" message="${xml(
-            v.message,
-          )}">${xml(
-            `binding ${v.binding}; expression: ${v.expression}`,
-          )}</failure>`,
-        );
-      }
-      const warnings = c.violations.filter(x => !x.actions.includes('Deny'));
-      if (warnings.length) {
-        lines.push(
-          `      <system-out>${xml(
-            warnings.map(w => `WARN ${w.message}`).join('\n'),
-          )}</system-out>`,
-        );
-      }
-      lines.push('    </testcase>');
-    }
-    lines.push('  </testsuite>');
-  }
-  lines.push('</testsuites>');
-  return `${lines.join('\n')}\n`;
 }
 
 /** `ai-finops check <manifests> --policies <dir>` */
@@ -125,68 +51,11 @@ export function addCheckCommand(program: Command) {
         .choices(['text', 'json', 'junit'])
         .default('text'),
     )
-    .action(
-      async (
-        location: string,
-        options: { policies: string; prices?: string; format: string },
-      ) => {
-        const policies = await readPolicies(options.policies);
-        const prices = await readPrices(options.prices);
-        const manifests = await readManifests(location);
-        if (manifests.objects.length === 0) {
-          throw new InputError(`${location}: no Kubernetes objects found`);
-        }
-        const result = checkGuardrails(policies, manifests.objects, {
-          prices,
-        });
-        const { report, estimate } = result;
-        if (options.format === 'json') {
-          process.stdout.write(
-            `${JSON.stringify(
-              {
-                passed: report.passed,
-                objects: manifests.objects.length,
-                kustomizations: manifests.kustomizations,
-                policies: policies.policyNames.length,
-                checks: report.checks.length,
-                denied: report.denied,
-                warnings: report.warnings,
-                costEstimates: estimate.services,
-              },
-              null,
-              2,
-            )}\n`,
-          );
-        } else if (options.format === 'junit') {
-          process.stdout.write(formatJunit(result));
-        } else {
-          const lines = [...report.denied, ...report.warnings].map(
-            formatViolation,
-          );
-          const cost = estimate.services
-            .map(
-              s =>
-                `${s.namespace ? `${s.namespace}/` : ''}${s.name} ${formatUsd(
-                  s.monthlyCost,
-                )}/month (up to ${formatUsd(s.maxMonthlyCost)})`,
-            )
-            .join(', ');
-          lines.push(
-            `${report.passed ? 'passed' : 'failed'}: ${
-              manifests.objects.length
-            } objects${
-              manifests.kustomizations.length
-                ? ` (kustomizations ${manifests.kustomizations.join(', ')})`
-                : ''
-            }, ${policies.policyNames.length} policies, ${
-              report.checks.length
-            } checks: ${report.denied.length} denied, ${
-              report.warnings.length
-            } warnings${cost ? `; estimated ${cost}` : ''}`,
-          );
-          process.stdout.write(`${lines.join('\n')}\n`);
-        }
-        if (!report.passed) throw new CheckFailedError(report.denied.length);
-      },
-    );
+    .action(async (location: string, options: CheckOptions) => {
+      const { runCheck }: typeof import('../actions/check') =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../actions/check');
+      const { passed, denied } = await runCheck(location, options);
+      if (!passed) throw new CheckFailedError(denied);
+    });
 }

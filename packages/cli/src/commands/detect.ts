@@ -14,9 +14,8 @@
  * limitations under the License.
  */
 
-import { scoreSeries } from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
-import { csvField, formatNumber, readSeriesCsv } from './forecastInput';
+import type { DetectOptions } from '../actions/detect';
 
 /** `ai-finops detect --input F.csv --format csv` */
 export function addDetectCommand(program: Command) {
@@ -34,28 +33,10 @@ export function addDetectCommand(program: Command) {
         .choices(['csv'])
         .default('csv'),
     )
-    .action(async (options: { input: string }) => {
-      const { rows, series } = await readSeriesCsv(options.input);
-      // Each series is scored in timestamp order; rows are printed in input order.
-      const scores = new Map<number, number>();
-      for (const s of series) {
-        const points = scoreSeries(
-          s.rows.map(r => r.timestamp),
-          s.rows.map(r => r.value),
-        );
-        s.rows.forEach((r, k) => scores.set(r.row, points[k].score));
-      }
-      const out = ['series_id,timestamp,value,score'];
-      for (const r of rows) {
-        out.push(
-          [
-            csvField(r.seriesId),
-            csvField(r.timestampText),
-            csvField(r.valueText),
-            formatNumber(scores.get(r.row) ?? 0),
-          ].join(','),
-        );
-      }
-      process.stdout.write(`${out.join('\n')}\n`);
+    .action(async (options: DetectOptions) => {
+      const { runDetect }: typeof import('../actions/detect') =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../actions/detect');
+      await runDetect(options);
     });
 }

@@ -14,28 +14,8 @@
  * limitations under the License.
  */
 
-import {
-  diffCostEstimates,
-  estimateCosts,
-  formatCostEstimateMarkdown,
-} from '@ai-finops/backstage-plugin-finops-guardrails';
-import { PriceCatalog } from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
-import { openFinopsDatabase } from '../database';
-import { withStore } from './billing';
-import { readManifests, readPrices } from './checkInput';
-
-/**
- * The price catalog: the prices learned from the FOCUS charges in
- * `--database` (when given) over the embedded list prices. `--prices` is
- * asked before it (`estimateCosts`' `prices`).
- */
-async function readCatalog(database: string | undefined) {
-  if (database === undefined) return new PriceCatalog();
-  return withStore(openFinopsDatabase(database, { create: false }), store =>
-    PriceCatalog.fromStore(store),
-  );
-}
+import type { EstimateOptions } from '../actions/estimate';
 
 /** `ai-finops estimate <manifests> [--prices F] [--database D] [--base <dir>]` */
 export function addEstimateCommand(program: Command) {
@@ -65,50 +45,10 @@ export function addEstimateCommand(program: Command) {
         .choices(['json', 'markdown'])
         .default('markdown'),
     )
-    .action(
-      async (
-        location: string,
-        options: {
-          prices?: string;
-          database?: string;
-          base?: string;
-          format: string;
-        },
-      ) => {
-        const prices = await readPrices(options.prices);
-        const head = await readManifests(location);
-        const gpuPrice = (await readCatalog(options.database)).gpuPriceLookup();
-        const report = estimateCosts(head.objects, { prices, gpuPrice });
-        let diff;
-        let base;
-        if (options.base !== undefined) {
-          const baseManifests = await readManifests(options.base);
-          base = estimateCosts(baseManifests.objects, { prices, gpuPrice });
-          diff = diffCostEstimates(base, report);
-        }
-        if (options.format === 'json') {
-          process.stdout.write(
-            `${JSON.stringify(
-              {
-                ...report,
-                ...(diff && base
-                  ? {
-                      base: {
-                        monthlyCost: base.monthlyCost,
-                        maxMonthlyCost: base.maxMonthlyCost,
-                        workloads: base.workloads,
-                      },
-                      diff,
-                    }
-                  : {}),
-              },
-              null,
-              2,
-            )}\n`,
-          );
-        } else {
-          process.stdout.write(formatCostEstimateMarkdown(report, { diff }));
-        }
-      },
-    );
+    .action(async (location: string, options: EstimateOptions) => {
+      const { runEstimate }: typeof import('../actions/estimate') =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../actions/estimate');
+      await runEstimate(location, options);
+    });
 }

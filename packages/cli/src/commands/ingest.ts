@@ -14,105 +14,12 @@
  * limitations under the License.
  */
 
-import {
-  ingestFocusExport,
-  listFocusFiles,
-  type FocusFileRef,
-  FOCUS_WORKLOAD_COLUMNS,
-  type FocusMode,
-  type FocusWorkloadColumn,
-  type FocusS3Options,
-  type FocusValidationReport,
-} from '@ai-finops/backstage-plugin-finops-node';
 import { Command, Option } from 'commander';
-import fs from 'node:fs/promises';
-import { openFinopsDatabase } from '../database';
-import { InputError } from '@backstage/errors';
-import { databaseOption, withStore } from './billing';
+import type { IngestFocusOptions } from '../actions/ingest';
+import { FOCUS_WORKLOAD_COLUMNS } from './choices';
+import { databaseOption } from './costs';
 
 const DEFAULT_SOURCE = 'focus';
-const GLOB_CHARS = /[*?[\]{}]/;
-
-/** Fails early, with the file's name, when a plain local file cannot be read. */
-async function checkReadable(file: string) {
-  try {
-    const stat = await fs.stat(file);
-    if (stat.isDirectory()) return; // a folder of exports
-    if (!stat.isFile()) throw new InputError(`${file}: not a file`);
-    await fs.access(file, fs.constants.R_OK);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `${file}: cannot read the file (${
-        code === 'ENOENT' ? 'no such file' : code ?? String(error)
-      })`,
-    );
-  }
-}
-
-/**
- * The exports at a location. An http(s) URL is read as given (the reader
- * names it if it cannot be fetched); a local path is checked first; folders,
- * globs and s3:// locations are listed.
- */
-async function resolveFiles(
-  location: string,
-  s3: FocusS3Options,
-): Promise<Array<string | FocusFileRef>> {
-  if (/^https?:\/\//i.test(location)) return [location];
-  const isLocal = !/^[a-z][a-z0-9+.-]+:\/\//i.test(location);
-  if (isLocal && !GLOB_CHARS.test(location)) {
-    await checkReadable(location);
-    if (!(await fs.stat(location)).isDirectory()) return [location];
-  }
-  try {
-    return await listFocusFiles(location, { s3 });
-  } catch (error) {
-    throw new InputError(
-      error instanceof Error ? error.message : String(error),
-    );
-  }
-}
-
-function byRule(counts: Partial<Record<string, number>>): string {
-  return (
-    Object.entries(counts)
-      .filter(([, n]) => n)
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([rule, n]) => `${rule} ${n}`)
-      .join(', ') || 'none'
-  );
-}
-
-/**
- * The validation report summary `ingest focus` prints on stderr: each file's
- * report, and what was stored.
- */
-export function formatReports(
-  reports: FocusValidationReport[],
-  stored: { rows: number; billingPeriods: string[] },
-  source: string,
-): string {
-  const periods = stored.billingPeriods.map(p => p.slice(0, 10));
-  const storedLine = `stored: ${stored.rows} rows${
-    reports.length > 1 ? ` from ${reports.length} files` : ''
-  } for source '${source}', billing periods ${periods.join(', ') || 'none'}`;
-  const lines: string[] = [];
-  for (const report of reports) {
-    lines.push(
-      `${report.file}: FOCUS ${report.version}, ${report.rows} rows read (${report.mode} mode)`,
-    );
-    if (reports.length === 1) lines.push(`  ${storedLine}`);
-    lines.push(
-      `  fixed: ${byRule(report.fixed)}`,
-      `  tolerated: ${byRule(report.tolerated)}`,
-      `  extra columns (ignored): ${report.extraColumns.join(', ') || 'none'}`,
-    );
-  }
-  if (reports.length > 1) lines.push(storedLine);
-  return `${lines.join('\n')}\n`;
-}
 
 /** `ai-finops ingest focus <location>` */
 export function addIngestCommand(program: Command) {
@@ -162,40 +69,10 @@ export function addIngestCommand(program: Command) {
       '--s3-force-path-style',
       's3:// locations: address the bucket in the path (MinIO, Ceph and most S3-compatible stores)',
     )
-    .action(
-      async (
-        location: string,
-        options: {
-          database: string;
-          mode: FocusMode;
-          source: string;
-          workload: FocusWorkloadColumn;
-          s3Region?: string;
-          s3Endpoint?: string;
-          s3ForcePathStyle?: boolean;
-        },
-      ) => {
-        // Credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID,
-        // AWS_PROFILE, an instance role…), never from the command line.
-        const files = await resolveFiles(location, {
-          region: options.s3Region,
-          endpoint: options.s3Endpoint,
-          forcePathStyle: options.s3ForcePathStyle,
-        });
-        const database = openFinopsDatabase(options.database, {
-          create: true,
-        });
-        // The backend's FOCUS module stores exports through the same
-        // function: charges and the hourly facts the entity cards read.
-        const { stored, reports } = await withStore(database, store =>
-          ingestFocusExport(store, {
-            source: options.source,
-            files,
-            mode: options.mode,
-            workload: options.workload,
-          }),
-        );
-        process.stderr.write(formatReports(reports, stored, options.source));
-      },
-    );
+    .action(async (location: string, options: IngestFocusOptions) => {
+      const { runIngestFocus }: typeof import('../actions/ingest') =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../actions/ingest');
+      await runIngestFocus(location, options);
+    });
 }

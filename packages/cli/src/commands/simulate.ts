@@ -14,98 +14,9 @@
  * limitations under the License.
  */
 
-import {
-  gridEmissionFactor,
-  PROVIDER_PUE,
-} from '@ai-finops/backstage-plugin-finops-engine';
-import {
-  comparePolicies,
-  POLICY_NAMES,
-  readAzureLlmTrace,
-  readMooncakeTrace,
-  readTrace,
-  REPLICA_PROFILES,
-  type PolicyComparison,
-  type PolicyName,
-} from '@ai-finops/backstage-plugin-finops-engine';
 import { Command, Option } from 'commander';
-import { InputError } from '@backstage/errors';
-
-const CSV_COLUMNS = [
-  'trace',
-  'policy',
-  'replica',
-  'requests',
-  'gpu_hours',
-  'cost_usd',
-  'mean_replicas',
-  'max_replicas',
-  'slo_violation_rate',
-  'request_violation_rate',
-  'p95_ttft_s',
-  'p95_tpot_s',
-  'energy_kwh',
-  'carbon_kg',
-  'gco2e_per_1m_tokens',
-  'cost_per_1m_tokens',
-] as const;
-
-function positive(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (!text.trim() || !Number.isFinite(v) || v <= 0) {
-    throw new InputError(`${flag}: '${text}' is not a positive number`);
-  }
-  return v;
-}
-
-/** Parses `--policy all|name[,name]`. */
-export function parsePolicies(text: string): PolicyName[] {
-  if (text.trim() === 'all') return [...POLICY_NAMES];
-  const names = text.split(',').map(s => s.trim());
-  const unknown = names.filter(n => !POLICY_NAMES.includes(n as PolicyName));
-  if (unknown.length || !names.length) {
-    throw new InputError(
-      `--policy: unknown policy '${
-        unknown.join(',') || text
-      }' (choose all or ${POLICY_NAMES.join(', ')})`,
-    );
-  }
-  return names as PolicyName[];
-}
-
-const round = (v: number, digits = 6) =>
-  Number.isFinite(v) ? String(Number(v.toFixed(digits))) : '';
-
-/** The comparison as CSV rows, one per policy. */
-export function simulationCsv(c: PolicyComparison): string {
-  const lines: string[] = [CSV_COLUMNS.join(',')];
-  for (const r of c.results) {
-    lines.push(
-      [
-        c.trace,
-        r.policy,
-        r.profile,
-        String(r.requests),
-        round(r.gpuHours, 4),
-        round(r.cost, 2),
-        round(r.meanReplicas, 3),
-        String(r.maxReplicas),
-        round(r.slo.violationRate, 4),
-        round(r.slo.requestViolationRate, 4),
-        round(r.slo.p95TtftSeconds, 3),
-        round(r.slo.p95TpotSeconds, 4),
-        round(r.energyKwh, 3),
-        round(r.carbon.totalKg, 4),
-        round(r.carbon.gCo2ePerMillionTokens, 2),
-        round(r.costPerMillionTokens, 4),
-      ]
-        .map(f => (/[",\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f))
-        .join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
+import type { SimulateOptions } from '../actions/simulate';
+import { POLICY_NAMES, REPLICA_PROFILE_NAMES } from './choices';
 
 /**
  * `ai-finops simulate --trace F [--policy all|…] [--replica P] --format csv|json`
@@ -127,7 +38,7 @@ export function addSimulateCommand(program: Command) {
     )
     .addOption(
       new Option('--replica <profile>', 'replica profile')
-        .choices(Object.keys(REPLICA_PROFILES))
+        .choices([...REPLICA_PROFILE_NAMES])
         .default('l4-llama8b'),
     )
     .option(
@@ -166,77 +77,10 @@ export function addSimulateCommand(program: Command) {
         .choices(['csv', 'json'])
         .default('csv'),
     )
-    .action(
-      async (options: {
-        trace: string;
-        policy: string;
-        replica: string;
-        gpuPrice?: string;
-        startup?: string;
-        hours: string;
-        meanRps: string;
-        tokenMix?: string;
-        step?: string;
-        gridIntensity?: string;
-        pue?: string;
-        format: 'csv' | 'json';
-      }) => {
-        const policies = parsePolicies(options.policy);
-        const hours = positive('--hours', options.hours)!;
-        if (!Number.isInteger(hours)) {
-          throw new InputError(
-            `--hours: '${options.hours}' is not a whole number of hours`,
-          );
-        }
-        const pue = positive('--pue', options.pue) ?? PROVIDER_PUE.aws;
-        if (pue < 1) throw new InputError(`--pue: '${options.pue}' is below 1`);
-        const profile = {
-          ...REPLICA_PROFILES[options.replica],
-          ...(options.gpuPrice !== undefined
-            ? { usdPerGpuHour: positive('--gpu-price', options.gpuPrice)! }
-            : {}),
-          ...(options.startup !== undefined
-            ? { startupSeconds: positive('--startup', options.startup)! }
-            : {}),
-        };
-        let tokenMix;
-        if (options.tokenMix) {
-          const mix = /\.jsonl$/i.test(options.tokenMix)
-            ? readMooncakeTrace(options.tokenMix)
-            : readAzureLlmTrace(options.tokenMix);
-          tokenMix = [...mix.requests()];
-        }
-        const trace = readTrace(options.trace, {
-          hours,
-          meanRequestsPerSecond: positive('--mean-rps', options.meanRps),
-          tokenMix,
-        });
-        const comparison = comparePolicies(trace, {
-          profile,
-          policies,
-          stepSeconds: positive('--step', options.step),
-          pue,
-          gCo2ePerKwh:
-            positive('--grid-intensity', options.gridIntensity) ??
-            gridEmissionFactor('aws', 'us-east-1').gCo2ePerKwh,
-        });
-        if (options.format === 'json') {
-          process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
-        } else {
-          process.stdout.write(simulationCsv(comparison));
-        }
-        if (comparison.ratios) {
-          const r = comparison.ratios;
-          process.stderr.write(
-            `${trace.name}: predictive GPU-hours ${r.gpuHoursVsStatic.toFixed(
-              3,
-            )}× static peak, ${r.gpuHoursVsHpa.toFixed(
-              3,
-            )}× reactive HPA; SLO-violation rate ${(
-              r.sloViolationDeltaVsHpa * 100
-            ).toFixed(1)} points vs HPA\n`,
-          );
-        }
-      },
-    );
+    .action(async (options: SimulateOptions) => {
+      const { runSimulate }: typeof import('../actions/simulate') =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../actions/simulate');
+      await runSimulate(options);
+    });
 }

@@ -18,7 +18,6 @@ import {
   DatabaseFinopsStore,
   type FinopsBillingCostRow,
 } from '@ai-finops/backstage-plugin-finops-node';
-import { Command, Option } from 'commander';
 import { openFinopsDatabase, type FinopsDatabase } from '../database';
 import { InputError } from '@backstage/errors';
 
@@ -81,60 +80,32 @@ export function formatCostsCsv(
   return `${lines.join('\n')}\n`;
 }
 
-/** `--database`, shared with `ingest focus`. */
-export const databaseOption = () =>
-  new Option(
-    '--database <target>',
-    'SQLite file path or postgres:// URL of the AI FinOps store',
-  ).makeOptionMandatory();
+/** The options of `ai-finops costs`, as commander parses them. */
+export interface CostsOptions {
+  database: string;
+  groupBy: string;
+  from?: string;
+  to?: string;
+}
 
-/** `ai-finops costs --group-by … --format csv` */
-export function addCostsCommand(program: Command) {
-  program
-    .command('costs')
-    .description(
-      'sum BilledCost, EffectiveCost and ListCost of the stored billing data per group',
-    )
-    .addOption(databaseOption())
-    .requiredOption(
-      '--group-by <columns>',
-      'comma-separated FOCUS columns, e.g. ProviderName,ServiceCategory,ChargePeriodDay',
-    )
-    .option('--from <day>', 'first UTC day (YYYY-MM-DD) of ChargePeriodStart')
-    .option(
-      '--to <day>',
-      'last UTC day (YYYY-MM-DD, inclusive) of ChargePeriodStart',
-    )
-    .addOption(
-      new Option('--format <format>', 'output format')
-        .choices(['csv'])
-        .default('csv'),
-    )
-    .action(
-      async (options: {
-        database: string;
-        groupBy: string;
-        from?: string;
-        to?: string;
-      }) => {
-        const groupBy = options.groupBy
-          .split(',')
-          .map(column => column.trim())
-          .filter(Boolean);
-        if (groupBy.length === 0) {
-          throw new InputError('--group-by needs at least one FOCUS column');
-        }
-        const database = openFinopsDatabase(options.database, {
-          create: false,
-        });
-        const rows = await withStore(database, store =>
-          store.queryBillingCosts({
-            groupBy,
-            from: options.from,
-            to: options.to,
-          }),
-        );
-        process.stdout.write(formatCostsCsv(groupBy, rows));
-      },
-    );
+/** `ai-finops costs --group-by … --format csv`: prints the CSV on stdout. */
+export async function runCosts(options: CostsOptions) {
+  const groupBy = options.groupBy
+    .split(',')
+    .map(column => column.trim())
+    .filter(Boolean);
+  if (groupBy.length === 0) {
+    throw new InputError('--group-by needs at least one FOCUS column');
+  }
+  const database = openFinopsDatabase(options.database, {
+    create: false,
+  });
+  const rows = await withStore(database, store =>
+    store.queryBillingCosts({
+      groupBy,
+      from: options.from,
+      to: options.to,
+    }),
+  );
+  process.stdout.write(formatCostsCsv(groupBy, rows));
 }

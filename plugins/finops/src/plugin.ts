@@ -22,9 +22,16 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import {
+  createScaffolderFieldExtension,
+  type FieldExtensionComponent,
+} from '@backstage/plugin-scaffolder-react';
 import { finopsApiRef, FinopsClient } from './api';
-import { FinopsCostPreview } from './components/FinopsCostPreview';
+import {
+  FinopsCostPreview,
+  type FinopsCostPreviewUiOptions,
+  type FinopsCostPreviewValue,
+} from './components/FinopsCostPreview';
 import { rootRouteRef } from './routes';
 
 /**
@@ -156,7 +163,10 @@ export const FinopsPage = finopsPlugin.provide(
  *
  * @public
  */
-export const FinopsCostPreviewFieldExtension = finopsPlugin.provide(
+export const FinopsCostPreviewFieldExtension: FieldExtensionComponent<
+  FinopsCostPreviewValue,
+  FinopsCostPreviewUiOptions
+> = finopsPlugin.provide(
   createScaffolderFieldExtension({
     name: 'FinopsCostPreview',
     component: FinopsCostPreview,

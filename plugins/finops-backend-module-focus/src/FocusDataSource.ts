@@ -258,7 +258,11 @@ function withSignal(file: FocusFileRef, signal: AbortSignal): FocusFileRef {
   };
 }
 
-/** One line for the log: what the validator found and fixed. */
+/**
+ * One line for the log: what the validator found and fixed.
+ *
+ * @public
+ */
 export function describeReport(report: FocusValidationReport): string {
   const counts = (map: Partial<Record<string, number>>) =>
     Object.entries(map)

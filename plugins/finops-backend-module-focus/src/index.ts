@@ -18,8 +18,8 @@
  * FOCUS billing-export source for AI FinOps: stores FOCUS 1.0–1.2 exports on
  * a local path, an HTTP(S) URL or an S3-compatible bucket as FOCUS-native
  * billing charges, from which the store derives the hourly cost facts
- * (billed, effective and list cost) — the same landing as `ai-finops ingest
- * focus`.
+ * (billed, effective and list cost) — the same landing as
+ * `ai-finops ingest focus`.
  *
  * @packageDocumentation
  */

@@ -17,8 +17,8 @@
 import { fetchJson, redactUrl } from '@ai-finops/backstage-plugin-finops-node';
 
 /**
- * One series of a Prometheus range query: its labels and its `[unix seconds,
- * "value"]` points, as `/api/v1/query_range` returns them.
+ * One series of a Prometheus range query: its labels and its
+ * `[unix seconds, "value"]` points, as `/api/v1/query_range` returns them.
  *
  * @public
  */
@@ -45,8 +45,12 @@ export interface PrometheusClientOptions {
   timeoutMs?: number;
 }
 
-/** A range query: the PromQL, a name for error messages, and its span. */
-export interface RangeQuery {
+/**
+ * A range query: the PromQL, a name for error messages, and its span.
+ *
+ * @public
+ */
+export interface PrometheusRangeQuery {
   /** Names the query in errors, e.g. `tokens_input`. */
   name: string;
   query: string;
@@ -90,7 +94,7 @@ export class PrometheusClient {
   }
 
   /** Runs a range query and returns its matrix. */
-  async queryRange(query: RangeQuery): Promise<PrometheusSeries[]> {
+  async queryRange(query: PrometheusRangeQuery): Promise<PrometheusSeries[]> {
     const params = new URLSearchParams({
       query: query.query,
       start: String(query.start),

@@ -36,5 +36,6 @@ export {
 export {
   PrometheusClient,
   type PrometheusClientOptions,
+  type PrometheusRangeQuery,
   type PrometheusSeries,
 } from './PrometheusClient';

@@ -190,7 +190,7 @@ export interface EntityCostSummary {
     gpuUtilization?: number;
     tokens: number;
     requests: number;
-    /** Effective cost per million tokens (input + output), when tokens > 0. */
+    /** Effective cost per million tokens (input + output), when there are tokens. */
     costPerMillionTokens?: number;
   };
 }

@@ -32,6 +32,12 @@ import {
   type FinopsCostPreviewUiOptions,
   type FinopsCostPreviewValue,
 } from './components/FinopsCostPreview';
+import type {
+  FinopsCarbonCardProps,
+  FinopsCostCardProps,
+  FinopsEfficiencyCardProps,
+  FinopsRecommendationsCardProps,
+} from './components';
 import { rootRouteRef } from './routes';
 
 /**
@@ -60,15 +66,16 @@ export const finopsPlugin = createPlugin({
  *
  * @public
  */
-export const EntityFinopsCostCard = finopsPlugin.provide(
-  createComponentExtension({
-    name: 'EntityFinopsCostCard',
-    component: {
-      lazy: () =>
-        import('./components/FinopsCostCard').then(m => m.FinopsCostCard),
-    },
-  }),
-);
+export const EntityFinopsCostCard: (props: FinopsCostCardProps) => JSX.Element =
+  finopsPlugin.provide(
+    createComponentExtension({
+      name: 'EntityFinopsCostCard',
+      component: {
+        lazy: () =>
+          import('./components/FinopsCostCard').then(m => m.FinopsCostCard),
+      },
+    }),
+  );
 
 /**
  * The GPU efficiency card, for the legacy `EntityPage`: efficiency score,
@@ -77,7 +84,9 @@ export const EntityFinopsCostCard = finopsPlugin.provide(
  *
  * @public
  */
-export const EntityFinopsEfficiencyCard = finopsPlugin.provide(
+export const EntityFinopsEfficiencyCard: (
+  props: FinopsEfficiencyCardProps,
+) => JSX.Element = finopsPlugin.provide(
   createComponentExtension({
     name: 'EntityFinopsEfficiencyCard',
     component: {
@@ -95,7 +104,9 @@ export const EntityFinopsEfficiencyCard = finopsPlugin.provide(
  *
  * @public
  */
-export const EntityFinopsCarbonCard = finopsPlugin.provide(
+export const EntityFinopsCarbonCard: (
+  props: FinopsCarbonCardProps,
+) => JSX.Element = finopsPlugin.provide(
   createComponentExtension({
     name: 'EntityFinopsCarbonCard',
     component: {
@@ -110,7 +121,9 @@ export const EntityFinopsCarbonCard = finopsPlugin.provide(
  *
  * @public
  */
-export const EntityFinopsRecommendationsCard = finopsPlugin.provide(
+export const EntityFinopsRecommendationsCard: (
+  props: FinopsRecommendationsCardProps,
+) => JSX.Element = finopsPlugin.provide(
   createComponentExtension({
     name: 'EntityFinopsRecommendationsCard',
     component: {
@@ -128,7 +141,7 @@ export const EntityFinopsRecommendationsCard = finopsPlugin.provide(
  *
  * @public
  */
-export const EntityFinopsContent = finopsPlugin.provide(
+export const EntityFinopsContent: () => JSX.Element = finopsPlugin.provide(
   createComponentExtension({
     name: 'EntityFinopsContent',
     component: {
@@ -145,7 +158,7 @@ export const EntityFinopsContent = finopsPlugin.provide(
  *
  * @public
  */
-export const FinopsPage = finopsPlugin.provide(
+export const FinopsPage: () => JSX.Element = finopsPlugin.provide(
   createRoutableExtension({
     name: 'FinopsPage',
     component: () =>

@@ -24,7 +24,7 @@ import { mad, mean, median } from '../forecast/stats';
 export interface EsdOptions {
   /** Significance level (default 0.05). */
   alpha?: number;
-  /** Largest number of outliers tested, or a share of n when < 1 (default 0.1, as Twitter's S-H-ESD). */
+  /** Largest number of outliers tested, or a share of n when below 1 (default 0.1, as Twitter's S-H-ESD). */
   maxAnomalies?: number;
   /** Median and MAD instead of mean and standard deviation (default true: the "hybrid" ESD). */
   robust?: boolean;

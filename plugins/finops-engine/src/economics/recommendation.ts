@@ -45,7 +45,11 @@ export interface EngineRecommendation {
   changes: ManifestChange[];
 }
 
-/** Hours in a month, as the estimate uses (730). */
+/**
+ * Hours in a month, as the estimate uses (730).
+ *
+ * @public
+ */
 export const MONTH_HOURS = 730;
 
 /**

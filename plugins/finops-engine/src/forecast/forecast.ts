@@ -369,6 +369,8 @@ function clampIf(values: number[], nonNegative: boolean): number[] {
 /**
  * Ensemble weights from backtest errors: the models within 50 % of the best
  * error, weighted by inverse error. Without errors, equal weights.
+ *
+ * @public
  */
 export function ensembleWeights(errors: number[]): number[] {
   const finite = errors.filter(Number.isFinite);

@@ -41,7 +41,7 @@ export function smape(
 }
 
 /**
- * The MASE scale of a history: mean |y_t − y_{t−m}| over the in-sample
+ * The MASE scale of a history: `mean |y_t − y_{t−m}|` over the in-sample
  * seasonal differences (m = 1 without a season). Missing values are skipped.
  *
  * @public

@@ -24,6 +24,8 @@ const DAY = 24 * HOUR;
  * The daily and weekly periods (in steps) of a series sampled every
  * `stepMs`, when whole: hourly data gives [24, 168], 5-minute data
  * [288, 2016], daily data [7]. Empty for irregular or coarser steps.
+ *
+ * @public
  */
 export function calendarSeasons(stepMs: number): number[] {
   if (!(stepMs > 0)) return [];

@@ -192,7 +192,11 @@ export function readHourlySeries(file: string): number[] {
   return values;
 }
 
-/** Seeded uniform [0, 1) (mulberry32). */
+/**
+ * Seeded uniform [0, 1) (mulberry32).
+ *
+ * @public
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

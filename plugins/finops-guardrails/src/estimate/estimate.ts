@@ -65,7 +65,11 @@ export const FINOPS_EXPECTED_TOKENS_PER_SECOND_ANNOTATION =
 export const FINOPS_EXPECTED_REQUESTS_PER_SECOND_ANNOTATION =
   'ai-finops.io/expected-requests-per-second';
 
-/** The GPU Feature Discovery label naming a node's GPU model. */
+/**
+ * The GPU Feature Discovery label naming a node's GPU model.
+ *
+ * @public
+ */
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 const REGION_LABEL = 'topology.kubernetes.io/region';
 
@@ -458,7 +462,7 @@ function replicasOf(
  * of the GPU. A GPU-hour's list price already holds its share of the
  * instance's CPU and memory, so cpu and memory are priced only when
  * `options.prices` gives rates. Bad input (unknown GPU model, unparsable
- * quantity) throws one {@link InputError} naming file, object and
+ * quantity) throws one {@link @backstage/errors#InputError} naming file, object and
  * field.
  *
  * @public

@@ -68,7 +68,12 @@ function formatPercent(p: number): string {
   })} %`;
 }
 
-/** `Deployment ml/chat (overlays/prod)` */
+/**
+ * A workload's label in estimate reports, such as
+ * `Deployment ml/chat (overlays/prod)`.
+ *
+ * @public
+ */
 export function workloadLabel(w: WorkloadEstimate): string {
   return `${w.kind} ${w.namespace ? `${w.namespace}/` : ''}${w.name}${
     w.kustomization ? ` (${w.kustomization})` : ''

@@ -90,7 +90,11 @@ export function catalogGpuPrice(
   };
 }
 
-/** GPU models the embedded catalog prices, for error messages. */
+/**
+ * GPU models the embedded catalog prices, for error messages.
+ *
+ * @public
+ */
 export function knownGpuModels(
   catalog: readonly GpuInstancePrice[] = GPU_INSTANCE_PRICES,
 ): string[] {
@@ -101,7 +105,7 @@ export function knownGpuModels(
  * Reads a `--prices` CSV: header `resource,usd_per_unit_hour`, then rows
  * whose resource is `gpu:<model>` (per GPU-hour), `cpu` (per requested
  * core-hour) or `memory` (per requested GiB-hour). Bad input is one
- * {@link InputError} naming the file, row and column.
+ * {@link @backstage/errors#InputError} naming the file, row and column.
  *
  * @public
  */

@@ -111,7 +111,11 @@ const isRecord = (v: unknown): v is Record<string, any> =>
 const clone = <T>(v: T): T =>
   v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 
-/** `a/b/../c` → `a/c`; leading `./` dropped. */
+/**
+ * `a/b/../c` → `a/c`; leading `./` dropped.
+ *
+ * @public
+ */
 export function normalizePath(path: string): string {
   const out: string[] = [];
   for (const part of path.split('/')) {

@@ -88,7 +88,11 @@ export function describeLocation(m: {
   }`;
 }
 
-/** A parsed YAML document with its position. */
+/**
+ * A parsed YAML document with its position.
+ *
+ * @public
+ */
 export interface YamlDocument {
   file: string;
   line: number;
@@ -98,7 +102,7 @@ export interface YamlDocument {
 
 /**
  * Parses every YAML document of a file; a syntax error is one
- * {@link InputError} naming the file, line and column. Empty
+ * {@link @backstage/errors#InputError} naming the file, line and column. Empty
  * documents are left out.
  *
  * @public
@@ -150,7 +154,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /**
  * Checks that a parsed document is a Kubernetes object (apiVersion, kind and
  * metadata.name as strings, labels and annotations string maps); throws a
- * {@link InputError} naming the file, line and field otherwise.
+ * {@link @backstage/errors#InputError} naming the file, line and field otherwise.
  *
  * @public
  */

@@ -310,7 +310,7 @@ export class PolicySet {
 
   /**
    * Reads and compiles policies, bindings and params from YAML files. Throws
-   * one {@link InputError} for the first problem, naming the file,
+   * one {@link @backstage/errors#InputError} for the first problem, naming the file,
    * line, object and field (and the CEL expression, for one that does not
    * compile).
    */

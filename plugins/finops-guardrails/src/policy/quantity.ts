@@ -65,7 +65,7 @@ export class Quantity {
   readonly digits: bigint;
   readonly scale: number;
 
-  /** Parses a quantity; throws {@link InputError} when it is not one. */
+  /** Parses a quantity; throws {@link @backstage/errors#InputError} when it is not one. */
   static parse(text: string): Quantity {
     const match = QUANTITY_PATTERN.exec(text);
     if (!match) {

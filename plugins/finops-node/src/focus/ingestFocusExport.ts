@@ -49,9 +49,9 @@ export interface FocusExportIngestionOptions {
 }
 
 /**
- * The one landing of FOCUS billing exports, shared by `ai-finops ingest
- * focus` and the FOCUS backend module: validates the files with
- * `FocusReader` and stores them with `replaceBillingCharges` in one
+ * The one landing of FOCUS billing exports, shared by
+ * `ai-finops ingest focus` and the FOCUS backend module: validates the files
+ * with `FocusReader` and stores them with `replaceBillingCharges` in one
  * transaction, which keeps the FOCUS-native charges and derives the hourly
  * cost facts the entity cards read. Exports split into parts share billing
  * periods, so all files go into one transaction; if any row fails, nothing

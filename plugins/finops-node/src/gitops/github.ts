@@ -409,7 +409,11 @@ export class GithubGitopsPullRequests implements GitopsPullRequests {
   }
 }
 
-/** The edits as a Markdown table for the pull request body. */
+/**
+ * The edits as a Markdown table for the pull request body.
+ *
+ * @public
+ */
 export function editsTable(edits: ManifestEdit[]): string {
   const cell = (v: unknown) =>
     v === undefined

@@ -42,8 +42,9 @@ export type PriceCatalogStore = Pick<
  * logged and the catalog answers with the learned prices it last had (none
  * at first).
  *
- * The finops backend builds its catalog with this; `ai-finops estimate
- * --database` reads one with {@link PriceCatalog.fromStore}.
+ * The finops backend builds its catalog with this;
+ * `ai-finops estimate --database` reads one with
+ * {@link PriceCatalog.fromStore}.
  *
  * @public
  */

@@ -61,7 +61,7 @@ export type FinopsCostSummary = Omit<
 >;
 
 /**
- * The outcome of {@link FinopsStore.replaceBillingCharges}.
+ * The outcome of {@link FocusChargeStore.replaceBillingCharges}.
  *
  * @public
  */
@@ -75,7 +75,7 @@ export interface FinopsBillingIngestion {
   billingPeriods: string[];
   /**
    * Hourly cost facts derived again from the source's charges (see
-   * {@link FinopsStore.replaceBillingCharges}).
+   * {@link FocusChargeStore.replaceBillingCharges}).
    */
   costFacts: number;
   /** The hours (ISO-8601, [start, end)) whose facts were derived again. */
@@ -83,7 +83,7 @@ export interface FinopsBillingIngestion {
 }
 
 /**
- * How {@link FinopsStore.replaceBillingCharges} derives the hourly facts.
+ * How {@link FocusChargeStore.replaceBillingCharges} derives the hourly facts.
  *
  * @public
  */
@@ -93,7 +93,7 @@ export interface FinopsBillingIngestionOptions {
 }
 
 /**
- * What {@link FinopsStore.queryBillingCosts} sums.
+ * What {@link FocusChargeStore.queryBillingCosts} sums.
  *
  * @public
  */
@@ -149,9 +149,9 @@ export interface FocusChargeStore {
    * (source `source`) are derived again from the source's stored charges
    * over every hour the old and new charges of those periods cover, with
    * their daily roll-ups, and a succeeded ingestion run over those hours is
-   * recorded. This is the one landing of FOCUS data: `ai-finops ingest
-   * focus` and the FOCUS backend module both store exports through it
-   * (via `ingestFocusExport`).
+   * recorded. This is the one landing of FOCUS data:
+   * `ai-finops ingest focus` and the FOCUS backend module both store exports
+   * through it (via `ingestFocusExport`).
    *
    * If reading or storing any row fails (a `FocusValidationError` from the
    * reader, or an `InputError` naming the row and column), nothing changes.
@@ -307,7 +307,7 @@ export type FinopsCostGroupDimension =
 export type FinopsTimeBucket = 'hour' | 'day' | 'month';
 
 /**
- * What {@link FinopsStore.queryCostGroups} sums.
+ * What {@link FinopsFactStore.queryCostGroups} sums.
  *
  * @public
  */
@@ -358,7 +358,7 @@ export interface FinopsCostGroup extends FinopsAllocationDimensions {
 }
 
 /**
- * What {@link FinopsStore.queryUsageGroups} aggregates.
+ * What {@link FinopsFactStore.queryUsageGroups} aggregates.
  *
  * @public
  */

@@ -29,9 +29,9 @@ import { examples } from './policyEvaluate.examples';
 
 /**
  * `finops:policy:evaluate`: evaluates the guardrail policies (Kubernetes
- * ValidatingAdmissionPolicies, the same YAML the cluster and `ai-finops
- * check` enforce) on the manifests in the workspace. A deny fails the step
- * with every policy message; warnings pass and are reported.
+ * ValidatingAdmissionPolicies, the same YAML the cluster and
+ * `ai-finops check` enforce) on the manifests in the workspace. A deny fails
+ * the step with every policy message; warnings pass and are reported.
  *
  * @public
  */

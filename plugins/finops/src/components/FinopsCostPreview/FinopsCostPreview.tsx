@@ -50,7 +50,7 @@ export interface FinopsCostPreviewUiOptions {
   debounceMs?: number;
 }
 
-/** Props of {@link FinopsCostPreview}. @public */
+/** Props of the `FinopsCostPreview` scaffolder field. @public */
 export type FinopsCostPreviewProps = FieldExtensionComponentProps<
   FinopsCostPreviewValue,
   FinopsCostPreviewUiOptions

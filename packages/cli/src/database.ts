@@ -48,6 +48,23 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 const OTHER_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
+ * better-sqlite3 is a native addon: the published CLI does not bundle it (nor
+ * depend on it, so that `npx` never compiles it), and a SQLite `--database`
+ * needs it installed beside the CLI. PostgreSQL needs nothing more.
+ */
+function requireSqliteDriver(target: string) {
+  try {
+    require.resolve('better-sqlite3');
+  } catch {
+    throw new InputError(
+      `--database ${target}: a SQLite file needs the better-sqlite3 package, which is not installed beside ai-finops: ` +
+        'npm install -g @ai-finops/cli better-sqlite3, or npx --package @ai-finops/cli --package better-sqlite3 ai-finops … ' +
+        '(a postgres:// URL needs nothing more)',
+    );
+  }
+}
+
+/**
  * Opens the store the backend uses: a `postgres://` or `postgresql://` URL,
  * or the path of a SQLite file (created when `create` is set).
  */
@@ -76,6 +93,7 @@ export function openFinopsDatabase(
         `--database ${target}: no such SQLite file (ingest something first)`,
       );
     }
+    requireSqliteDriver(target);
     knex = knexFactory({
       client: 'better-sqlite3',
       connection: { filename },

@@ -17,7 +17,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const bin = path.resolve(__dirname, '../../bin/ai-finops');
+// The CLI of this repository: it runs the TypeScript sources.
+const SOURCE_BIN = path.resolve(__dirname, '../../bin/ai-finops');
 
 /** What a run of the CLI printed and how it exited. */
 export interface CliResult {
@@ -26,7 +27,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `bin/ai-finops` in a child process, as a CI pipeline would. */
+/**
+ * Runs the real `bin/ai-finops` in a child process, as a CI pipeline would
+ * (`bin`: another copy of it, e.g. the built package's).
+ */
 export function runAiFinops(
   args: string[],
   options: {
@@ -34,15 +38,20 @@ export function runAiFinops(
     cwd?: string;
     env?: NodeJS.ProcessEnv;
     timeoutMs?: number;
+    bin?: string;
   } = {},
 ): CliResult {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    timeout: options.timeoutMs ?? 90_000,
-    cwd: options.cwd,
-    env: options.env,
-    input: options.input,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [options.bin ?? SOURCE_BIN, ...args],
+    {
+      encoding: 'utf8',
+      timeout: options.timeoutMs ?? 90_000,
+      cwd: options.cwd,
+      env: options.env,
+      input: options.input,
+    },
+  );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -14,36 +14,11 @@
  * limitations under the License.
  */
 
-import {
-  DatabaseFinopsStore,
-  type FinopsBillingCostRow,
-} from '@ai-finops/backstage-plugin-finops-node';
-import { openFinopsDatabase, type FinopsDatabase } from '../database';
+import type { FinopsBillingCostRow } from '@ai-finops/backstage-plugin-finops-node';
 import { InputError } from '@backstage/errors';
+import { withStore } from '../store';
 
 const COST_COLUMNS = ['billed_cost', 'effective_cost', 'list_cost'];
-
-/** Opens the store, runs `work` on it and always closes the pool. */
-export async function withStore<T>(
-  database: FinopsDatabase,
-  work: (store: DatabaseFinopsStore) => Promise<T>,
-): Promise<T> {
-  try {
-    let store: DatabaseFinopsStore;
-    try {
-      store = await DatabaseFinopsStore.create({ database });
-    } catch (error) {
-      throw new InputError(
-        `--database ${database.target}: cannot open the store: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
-    }
-    return await work(store);
-  } finally {
-    await database.close();
-  }
-}
 
 /**
  * Sums of doubles carry noise in the last digits (0.1 + 0.2); 15 significant
@@ -97,10 +72,7 @@ export async function runCosts(options: CostsOptions) {
   if (groupBy.length === 0) {
     throw new InputError('--group-by needs at least one FOCUS column');
   }
-  const database = openFinopsDatabase(options.database, {
-    create: false,
-  });
-  const rows = await withStore(database, store =>
+  const rows = await withStore(options.database, { create: false }, store =>
     store.queryBillingCosts({
       groupBy,
       from: options.from,

@@ -20,8 +20,6 @@ import {
   formatCostEstimateMarkdown,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { PriceCatalog } from '@ai-finops/backstage-plugin-finops-node';
-import { openFinopsDatabase } from '../database';
-import { withStore } from './costs';
 import { readManifests, readPrices } from './checkInput';
 
 /**
@@ -31,7 +29,11 @@ import { readManifests, readPrices } from './checkInput';
  */
 async function readCatalog(database: string | undefined) {
   if (database === undefined) return new PriceCatalog();
-  return withStore(openFinopsDatabase(database, { create: false }), store =>
+  // Only with --database: the store (knex, pg) is not loaded otherwise.
+  const { withStore }: typeof import('../store') =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('../store');
+  return withStore(database, { create: false }, store =>
     PriceCatalog.fromStore(store),
   );
 }

@@ -24,9 +24,8 @@ import {
   type FocusValidationReport,
 } from '@ai-finops/backstage-plugin-finops-node';
 import fs from 'node:fs/promises';
-import { openFinopsDatabase } from '../database';
 import { InputError } from '@backstage/errors';
-import { withStore } from './costs';
+import { withStore } from '../store';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -137,18 +136,18 @@ export async function runIngestFocus(
     endpoint: options.s3Endpoint,
     forcePathStyle: options.s3ForcePathStyle,
   });
-  const database = openFinopsDatabase(options.database, {
-    create: true,
-  });
   // The backend's FOCUS module stores exports through the same
   // function: charges and the hourly facts the entity cards read.
-  const { stored, reports } = await withStore(database, store =>
-    ingestFocusExport(store, {
-      source: options.source,
-      files,
-      mode: options.mode,
-      workload: options.workload,
-    }),
+  const { stored, reports } = await withStore(
+    options.database,
+    { create: true },
+    store =>
+      ingestFocusExport(store, {
+        source: options.source,
+        files,
+        mode: options.mode,
+        workload: options.workload,
+      }),
   );
   process.stderr.write(formatReports(reports, stored, options.source));
 }

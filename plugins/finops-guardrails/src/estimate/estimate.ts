@@ -385,13 +385,34 @@ function positiveNumber(
   return n;
 }
 
+/**
+ * The objects that name a scale target (HPAs, KEDA ScaledObjects, …) by
+ * namespace and target name, in their order: each workload looks up its own
+ * instead of scanning every object (which made estimates quadratic).
+ */
+type ScalerIndex = Map<string | undefined, Map<string, ManifestObject[]>>;
+
+function indexScalers(objects: readonly ManifestObject[]): ScalerIndex {
+  const index: ScalerIndex = new Map();
+  for (const m of objects) {
+    const spec = m.object.spec as any;
+    if (!isRecord(spec)) continue;
+    const ref = spec.scaleTargetRef;
+    if (!isRecord(ref) || typeof ref.name !== 'string') continue;
+    const ns = m.object.metadata.namespace ?? undefined;
+    let byName = index.get(ns);
+    if (!byName) index.set(ns, (byName = new Map()));
+    const list = byName.get(ref.name);
+    if (list) list.push(m);
+    else byName.set(ref.name, [m]);
+  }
+  return index;
+}
+
 function replicasOf(
   o: KubernetesObject,
-  objects: readonly ManifestObject[],
+  scalers: ScalerIndex,
 ): { min: number; max: number; from: string } {
-  const ns = o.metadata.namespace;
-  const sameNs = (x: KubernetesObject) =>
-    (x.metadata.namespace ?? undefined) === (ns ?? undefined);
   const int = (v: unknown, field: string, fallback: number) => {
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
@@ -401,12 +422,12 @@ function replicasOf(
     }
     return v;
   };
-  for (const m of objects) {
+  const candidates =
+    scalers.get(o.metadata.namespace ?? undefined)?.get(o.metadata.name) ?? [];
+  for (const m of candidates) {
     const x = m.object;
     const spec = x.spec as any;
-    if (!isRecord(spec) || !sameNs(x)) continue;
     const ref = spec.scaleTargetRef;
-    if (!isRecord(ref) || ref.name !== o.metadata.name) continue;
     const where = `@${describeLocation(m)}: ${describeObject(x)}`;
     if (x.kind === 'HorizontalPodAutoscaler' && ref.kind === o.kind) {
       const min = int(spec.minReplicas, `${where}: spec.minReplicas`, 1);
@@ -477,6 +498,7 @@ export function estimateCosts(
   );
   const workloads: WorkloadEstimate[] = [];
   const notes: string[] = [];
+  const scalers = indexScalers(objects);
   for (const m of objects) {
     const o = m.object;
     if (isClusterScopedKind(o.kind)) continue;
@@ -503,7 +525,7 @@ export function estimateCosts(
         continue;
       }
       workloads.push(
-        estimateWorkload(m, pod, resources, objects, lookup, options.prices),
+        estimateWorkload(m, pod, resources, scalers, lookup, options.prices),
       );
     } catch (e) {
       if (e instanceof InputError) {
@@ -518,6 +540,10 @@ export function estimateCosts(
     }
   }
   const services = new Map<string, ServiceEstimate>();
+  // Unit costs at the expected load: at least one replica runs while it is
+  // served, even when the autoscaler may scale to zero. Summed here, once
+  // per workload, not by filtering all workloads for each service.
+  const servedCost = new Map<ServiceEstimate, number>();
   for (const w of workloads) {
     const key = `${w.namespace ?? ''}/${w.service}`;
     const s =
@@ -550,20 +576,18 @@ export function estimateCosts(
       );
     }
     services.set(key, s);
+    if (w.namespace === s.namespace) {
+      servedCost.set(
+        s,
+        (servedCost.get(s) ?? 0) +
+          w.hourlyCostPerReplica * Math.max(w.minReplicas, 1) * HOURS_PER_MONTH,
+      );
+    }
   }
   let tokenCost = 0;
   let tokens = 0;
   for (const s of services.values()) {
-    // Unit costs at the expected load: at least one replica runs while it is
-    // served, even when the autoscaler may scale to zero.
-    const cost = workloads
-      .filter(w => w.service === s.name && w.namespace === s.namespace)
-      .reduce(
-        (sum, w) =>
-          sum +
-          w.hourlyCostPerReplica * Math.max(w.minReplicas, 1) * HOURS_PER_MONTH,
-        0,
-      );
+    const cost = servedCost.get(s) ?? 0;
     const seconds = HOURS_PER_MONTH * 3600;
     if (s.expectedTokensPerSecond) {
       s.usdPerMillionTokens =
@@ -593,12 +617,12 @@ function estimateWorkload(
   m: ManifestObject,
   pod: PodSpecRef,
   resources: Resources,
-  objects: readonly ManifestObject[],
+  scalers: ScalerIndex,
   lookup: GpuPriceLookup,
   prices: PriceOverrides | undefined,
 ): WorkloadEstimate {
   const o = m.object;
-  const replicas = replicasOf(o, objects);
+  const replicas = replicasOf(o, scalers);
   const gpuDevices = Object.values(resources.gpu).reduce((a, b) => a + b, 0);
 
   let gpuModel: string | undefined;
@@ -750,10 +774,19 @@ function estimateWorkload(
 export function costEstimateObjects(
   report: CostEstimateReport,
 ): ManifestObject[] {
+  // The workloads of each service, grouped once (not filtered per service).
+  const serviceKey = (name: string, namespace: string | undefined) =>
+    JSON.stringify([name, namespace ?? null]);
+  const byService = new Map<string, WorkloadEstimate[]>();
+  for (const w of report.workloads) {
+    const key = serviceKey(w.service, w.namespace);
+    const list = byService.get(key);
+    if (list) list.push(w);
+    else byService.set(key, [w]);
+  }
   return report.services.map(s => {
-    const first = report.workloads.find(
-      w => w.service === s.name && w.namespace === s.namespace,
-    )!;
+    const workloads = byService.get(serviceKey(s.name, s.namespace)) ?? [];
+    const first = workloads[0]!;
     const round = (v: number) => Math.round(v * 100) / 100;
     return {
       file: first.file,
@@ -779,18 +812,16 @@ export function costEstimateObjects(
           monthlyCostUsd: round(s.monthlyCost),
           maxMonthlyCostUsd: round(s.maxMonthlyCost),
           gpus: s.gpus,
-          workloads: report.workloads
-            .filter(w => w.service === s.name && w.namespace === s.namespace)
-            .map(w => ({
-              kind: w.kind,
-              name: w.name,
-              minReplicas: w.minReplicas,
-              maxReplicas: w.maxReplicas,
-              gpuModel: w.gpuModel ?? '',
-              gpusPerReplica: w.gpusPerReplica,
-              monthlyCostUsd: round(w.monthlyCost),
-              maxMonthlyCostUsd: round(w.maxMonthlyCost),
-            })),
+          workloads: workloads.map(w => ({
+            kind: w.kind,
+            name: w.name,
+            minReplicas: w.minReplicas,
+            maxReplicas: w.maxReplicas,
+            gpuModel: w.gpuModel ?? '',
+            gpusPerReplica: w.gpusPerReplica,
+            monthlyCostUsd: round(w.monthlyCost),
+            maxMonthlyCostUsd: round(w.maxMonthlyCost),
+          })),
         },
       },
     };

@@ -132,11 +132,13 @@ export function formatPolicyReportMarkdown(report: PolicyReport): string {
     `- **${v.policy}** on ${objectText(v)} at \`${v.location}\`: ${v.message}`;
   if (report.denied.length > 0) {
     lines.push(`### ❌ Guardrails failed (${report.denied.length})`, '');
-    lines.push(...report.denied.map(item), '');
+    for (const v of report.denied) lines.push(item(v));
+    lines.push('');
   }
   if (report.warnings.length > 0) {
     lines.push(`### ⚠️ Guardrail warnings (${report.warnings.length})`, '');
-    lines.push(...report.warnings.map(item), '');
+    for (const v of report.warnings) lines.push(item(v));
+    lines.push('');
   }
   if (report.passed) {
     lines.push(

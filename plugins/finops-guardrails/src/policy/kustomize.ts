@@ -238,7 +238,7 @@ class Renderer {
       const path = join(dir, entry);
       if (this.#kustomizations.has(path)) {
         this.referencedDirs.add(path);
-        objects.push(...this.render(path, [...stack, dir]));
+        for (const o of this.render(path, [...stack, dir])) objects.push(o);
         continue;
       }
       const file = this.#files.get(path);
@@ -248,7 +248,7 @@ class Renderer {
         );
       }
       this.consumed.add(path);
-      objects.push(...parseManifestFile(file));
+      for (const o of parseManifestFile(file)) objects.push(o);
     }
     objects = objects.map(o => ({
       ...o,
@@ -928,15 +928,22 @@ export function loadManifests(files: ManifestFile[]): LoadedManifests {
     .filter(d => !renderer.referencedDirs.has(d))
     .sort();
   const objects: ManifestObject[] = [];
-  for (const root of roots) objects.push(...rendered.get(root)!);
+  // Loops, not push(...list): a spread of 150,000-odd objects overflows the
+  // stack.
+  for (const root of roots) {
+    for (const o of rendered.get(root)!) objects.push(o);
+  }
+  const inKustomization = new Set(kustomizationDirs);
   for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
     const path = normalizePath(f.path);
     if (renderer.consumed.has(path)) continue;
     if (KUSTOMIZATION_NAMES.includes(basename(path))) continue;
     // Files beside a kustomization that it does not list are not part of
     // any build; kustomize ignores them too.
-    if (kustomizationDirs.includes(dirname(path))) continue;
-    objects.push(...parseManifestFile(f, { skipNonKubernetes: true }));
+    if (inKustomization.has(dirname(path))) continue;
+    for (const o of parseManifestFile(f, { skipNonKubernetes: true })) {
+      objects.push(o);
+    }
   }
   return { objects, kustomizations: roots };
 }

@@ -94,8 +94,10 @@ function importedSpecifiers(text) {
   const patterns = [
     // import … from 'x' / export … from 'x' (ESM and .d.ts)
     /(?:^|[;}\s])(?:import|export)\s+[^;'"`]*?\bfrom\s*['"]([^'"\s]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"\s]+)['"]\s*\)/g,
-    /\brequire\s*\(\s*['"]([^'"\s]+)['"]\s*\)/g,
+    // require('x') / import('x') as code: not after a letter, quote or `[`, as
+    // in an error message that says "call [require("x")]"
+    /(?:^|[\s(=,!:?;{&|])import\s*\(\s*['"]([^'"\s]+)['"]\s*\)/gm,
+    /(?:^|[\s(=,!:?;{&|])require\s*\(\s*['"]([^'"\s]+)['"]\s*\)/gm,
     /^\s*import\s*['"]([^'"\s]+)['"]/gm,
     /\/\/\/\s*<reference\s+types\s*=\s*['"]([^'"\s]+)['"]/g,
   ];

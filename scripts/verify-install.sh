@@ -32,12 +32,14 @@
 #   installs everything once (a user installs at create-app, again at the bump and the adds).
 # - Ports: 3000 and 7007 when free, else free ones, through APP_CONFIG_* environment
 #   variables (no file is changed for them).
-# --legacy creates the legacy frontend system app instead; docs/install.md covers the new
-# frontend system, so the script stops after the build with a note of what is missing.
+# --legacy: the legacy frontend system app of create-app --legacy, wired by hand as
+# docs/install.md's legacy section says (EntityPage.tsx, App.tsx, Root.tsx; one more package,
+# @backstage/plugin-scaffolder-react); the same browser check.
 #
 # --portal DIR starts and checks a portal kept by an earlier --keep run (no pack, create, install
 # or build). Everything runs in a temporary folder, removed at the end unless --keep. Logs and
-# screenshots go to verify-install-output/ (git-ignored). Only processes this script starts
+# screenshots go to verify-install-output/<mode>/ (git-ignored; mode: new-frontend-system or
+# legacy, -as-created appended with --as-created). Only processes this script starts
 # are stopped, by their process group. Needs Debian's chromium (or CHROMIUM_PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,7 +83,9 @@ if [ ! -x "$chromium_path" ]; then
   exit 2
 fi
 
-out=$root/verify-install-output
+mode=${legacy:+legacy}
+mode=${mode:-new-frontend-system}${as_created:+-as-created}
+out=$root/verify-install-output/$mode
 rm -rf "$out"
 mkdir -p "$out/screenshots"
 work=$(mktemp -d "${TMPDIR:-/tmp}/verify-install.XXXXXX")
@@ -242,10 +246,15 @@ install_phase() {
   run yarn --cwd packages/backend add "${adds[@]}"
   run yarn --cwd packages/app add "@ai-finops/backstage-plugin-finops@^$(version_of @ai-finops/backstage-plugin-finops)"
   if [ -n "$legacy" ]; then
-    echo "--legacy: the legacy app is installed; docs/install.md's edits are for the new frontend system"
-  else
-    run node "$root/scripts/verify-install/edit-portal.mjs" "$portal"
+    # The legacy app's scaffolder routes take the field through ScaffolderFieldExtensions.
+    scaffolder_react=$(node -e '
+      const lock = require("fs").readFileSync(process.argv[1], "utf8");
+      const m = lock.match(/\n"@backstage\/plugin-scaffolder-react@npm:[^\n]*\n {2}version: ([^\n]+)/);
+      if (!m) process.exit(1);
+      console.log(m[1]);' "$root/yarn.lock")
+    run yarn --cwd packages/app add "@backstage/plugin-scaffolder-react@^$scaffolder_react"
   fi
+  run node "$root/scripts/verify-install/edit-portal.mjs" ${legacy:+--legacy} "$portal"
   cd "$root"
   end
 }
@@ -263,10 +272,6 @@ else
   create_app_phase
   install_phase
   build_phase
-fi
-if [ -n "$legacy" ]; then
-  echo "verify-install: --legacy stops after the build: docs/install.md's frontend steps are for the new frontend system"
-  exit 0
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -312,8 +317,12 @@ end
 # ---------------------------------------------------------------------------------------------
 begin browser "headless Chromium against $app_url"
 browser_rc=0
+# The stock new-frontend app mounts the catalog at / (app-config), the legacy one at /catalog.
+catalog_path=/
+[ -z "$legacy" ] || catalog_path=/catalog
 node scripts/verify-install/browser-check.mjs --portal "$portal" --app "$app_url" \
-  --backend "$backend_url" --shots "$out/screenshots" 2>&1 | tee "$out/browser.log" || browser_rc=$?
+  --backend "$backend_url" --catalog-path "$catalog_path" \
+  --shots "$out/screenshots" 2>&1 | tee "$out/browser.log" || browser_rc=$?
 # The browser's checks count one by one, in place of the phase.
 if [[ "$(tail -n 1 "$out/browser.log")" =~ ^browser:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
   passed=$((passed + BASH_REMATCH[1]))

@@ -35,6 +35,7 @@
 // `browser: N passed, M failed`; exits 1 when any failed.
 //
 //   node browser-check.mjs --portal DIR --app URL --backend URL --shots DIR
+//     [--catalog-path /catalog]   (where the app mounts the catalog; default /)
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     app: { type: 'string' },
     backend: { type: 'string' },
     shots: { type: 'string' },
+    'catalog-path': { type: 'string', default: '/' },
   },
 });
 for (const key of ['portal', 'app', 'backend', 'shots'])
@@ -221,7 +223,7 @@ try {
 
   await check('catalog', async () => {
     await visit(
-      `${appUrl}/?filters%5Bkind%5D=component&filters%5Buser%5D=all`,
+      `${appUrl}${args['catalog-path']}?filters%5Bkind%5D=component&filters%5Buser%5D=all`,
       label(component),
     );
     await page.screenshot({

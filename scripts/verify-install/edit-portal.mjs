@@ -28,14 +28,23 @@
 //
 // The frontend plugin needs no edit: the app's `app.packages: all` discovers
 // it from packages/app's dependencies. Comments of app-config.yaml are kept.
+// With --legacy (an app of create-app --legacy, the legacy frontend system)
+// also:
 //
-//   node scripts/verify-install/edit-portal.mjs <portal folder>
+// 3. EntityPage.tsx: the four cards on the overview of entities with a cost
+//    annotation and the FinOps tab on the service page; App.tsx: the /finops
+//    route and the cost preview field in the scaffolder's routes; Root.tsx: a
+//    FinOps sidebar item.
+//
+//   node scripts/verify-install/edit-portal.mjs [--legacy] <portal folder>
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 
-const portal = path.resolve(process.argv[2] ?? '.');
+const argv = process.argv.slice(2);
+const legacy = argv.includes('--legacy');
+const portal = path.resolve(argv.find(a => !a.startsWith('--')) ?? '.');
 const fail = message => {
   console.error(`edit-portal: ${message}`);
   process.exit(1);
@@ -175,6 +184,103 @@ expected.finops = finops;
 if (JSON.stringify(parse(text).toJS()) !== JSON.stringify(expected))
   fail(`${configFile}: the edited file is not the original plus the edits`);
 writeFileSync(configFile, text);
+
+// 3. The legacy frontend system's wiring, by hand.
+/** Applies [pattern, replacement] edits to a file; each pattern must match. */
+function edit(file, edits) {
+  const full = path.join(portal, file);
+  let source = readFileSync(full, 'utf8');
+  for (const [pattern, replacement] of edits) {
+    if (!source.match(pattern)) fail(`${file}: no ${pattern}`);
+    source = source.replace(pattern, replacement);
+  }
+  writeFileSync(full, source);
+}
+if (legacy) {
+  edit('packages/app/src/components/catalog/EntityPage.tsx', [
+    [
+      /\n\nconst techdocsContent = /,
+      `
+import {
+  EntityFinopsCarbonCard,
+  EntityFinopsContent,
+  EntityFinopsCostCard,
+  EntityFinopsEfficiencyCard,
+  EntityFinopsRecommendationsCard,
+  isFinopsAvailable,
+} from '@ai-finops/backstage-plugin-finops';
+
+const techdocsContent = `,
+    ],
+    [
+      /(const overviewContent = \([\s\S]*?)\n {2}<\/Grid>\n\);/,
+      `$1
+    <EntitySwitch>
+      <EntitySwitch.Case if={isFinopsAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityFinopsCostCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityFinopsEfficiencyCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityFinopsCarbonCard />
+        </Grid>
+        <Grid item md={6} xs={12}>
+          <EntityFinopsRecommendationsCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
+  </Grid>
+);`,
+    ],
+    [
+      /(const serviceEntityPage = \([\s\S]*?<\/EntityLayout\.Route>\n)/,
+      `$1
+    <EntityLayout.Route path="/finops" title="FinOps" if={isFinopsAvailable}>
+      <EntityFinopsContent />
+    </EntityLayout.Route>
+`,
+    ],
+  ]);
+  edit('packages/app/src/App.tsx', [
+    [
+      /\nimport { apis } from '\.\/apis';/,
+      `
+import { ScaffolderFieldExtensions } from '@backstage/plugin-scaffolder-react';
+import {
+  FinopsCostPreviewFieldExtension,
+  FinopsPage,
+} from '@ai-finops/backstage-plugin-finops';
+import { apis } from './apis';`,
+    ],
+    [
+      /( *)<Route path="\/create" element={<ScaffolderPage \/>} \/>\n/,
+      `$1<Route path="/create" element={<ScaffolderPage />}>
+$1  <ScaffolderFieldExtensions>
+$1    <FinopsCostPreviewFieldExtension />
+$1  </ScaffolderFieldExtensions>
+$1</Route>
+$1<Route path="/finops" element={<FinopsPage />} />
+`,
+    ],
+  ]);
+  edit('packages/app/src/components/Root/Root.tsx', [
+    [
+      /\nimport LogoFull from '\.\/LogoFull';/,
+      `
+import MoneyIcon from '@material-ui/icons/MonetizationOn';
+import LogoFull from './LogoFull';`,
+    ],
+    [
+      /( *)(<SidebarItem icon={CreateComponentIcon} to="create" text="Create\.\.\." \/>\n)/,
+      `$1$2$1<SidebarItem icon={MoneyIcon} to="finops" text="FinOps" />
+`,
+    ],
+  ]);
+}
 console.log(
-  'edit-portal: packages/backend/src/index.ts and app-config.yaml edited',
+  `edit-portal: packages/backend/src/index.ts, app-config.yaml${
+    legacy ? ', EntityPage.tsx, App.tsx and Root.tsx' : ''
+  } edited`,
 );

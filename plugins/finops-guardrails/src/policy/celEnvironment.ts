@@ -14,8 +14,15 @@
  * limitations under the License.
  */
 
-import { Environment } from '@marcbachmann/cel-js';
+import {
+  Environment,
+  type Context,
+  type EnvironmentOptions,
+  type ParseResult,
+} from '@marcbachmann/cel-js';
+import { checkValueSize, instrumentCel } from './celLimits';
 import { Quantity } from './quantity';
+import { re2Find, re2FindAll } from './regex';
 
 // The Kubernetes CEL libraries that @marcbachmann/cel-js does not carry
 // itself, as the apiserver defines them (kubernetes/website
@@ -82,26 +89,95 @@ function extreme(list: unknown[], fn: 'min' | 'max'): unknown {
   });
 }
 
-function toRegExp(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch (error) {
-    throw new Error(
-      `invalid regular expression '${pattern}': ${(error as Error).message}`,
-    );
+/** replace() of every occurrence, refused before it builds too long a string. */
+function replaceAll(s: string, from: string, to: string): string {
+  let occurrences = 0;
+  if (from === '') occurrences = s.length + 1;
+  else
+    for (let i = s.indexOf(from); i >= 0; i = s.indexOf(from, i + from.length))
+      occurrences++;
+  checkValueSize(
+    s.length + occurrences * (to.length - from.length),
+    'replace() would build a string',
+    'string',
+  );
+  return s.split(from).join(to);
+}
+
+/** A key under which CEL-equal scalars meet (1 and 1.0 too). */
+function scalarKey(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'bigint':
+    case 'number':
+      return `n${Number(v)}`;
+    case 'string':
+      return `s${v}`;
+    case 'boolean':
+      return `b${v}`;
+    default:
+      return v === null ? 'null' : undefined;
+  }
+}
+
+/** ext.Lists' distinct: first occurrences, in linear time for scalars. */
+function distinct(list: unknown[]): unknown[] {
+  const seen = new Map<string, unknown[]>();
+  const others: unknown[] = [];
+  const out: unknown[] = [];
+  for (const v of list) {
+    const key = scalarKey(v);
+    const bucket = key === undefined ? others : seen.get(key) ?? [];
+    if (bucket.some(x => celEquals(x, v))) continue;
+    bucket.push(v);
+    if (key !== undefined) seen.set(key, bucket);
+    out.push(v);
+  }
+  return out;
+}
+
+// cel-js' Environment takes its parent as a second constructor argument
+// (what clone() passes); its typings declare only the options.
+const EnvironmentBase = Environment as unknown as new (
+  opts?: EnvironmentOptions,
+  parent?: Environment,
+) => Environment;
+
+/**
+ * Every program it parses is type-checked and instrumented at once: RE2 for
+ * `matches` (cel-js' own is JavaScript's backtracking RegExp, and cannot be
+ * overridden by registering a function), literal patterns compiled, and the
+ * cost and size accounting that {@link PolicySet} limits (see celLimits.ts).
+ */
+class KubernetesCelEnvironment extends EnvironmentBase {
+  parse(expression: string): ParseResult {
+    const program = super.parse(expression);
+    if (program.check().valid) instrumentCel(program.ast);
+    return program;
+  }
+
+  evaluate(expression: string, context?: Context): any {
+    return this.parse(expression)(context);
+  }
+
+  clone(opts?: EnvironmentOptions): Environment {
+    return new KubernetesCelEnvironment(opts, this);
   }
 }
 
 /**
  * A CEL environment with the Kubernetes libraries the guardrail policies use
  * (quantity, lists, strings, regex) and optional types, in which every
- * top-level name (`object`, `params`, `variables`, …) is dynamic.
+ * top-level name (`object`, `params`, `variables`, …) is dynamic. Regular
+ * expressions (`matches`, `find`, `findAll`) are RE2, as in Kubernetes:
+ * linear-time, without backreferences or lookaround; a literal pattern RE2
+ * refuses makes `parse` throw. Programs it parses count their cost against
+ * the limits {@link PolicySet} sets (none when evaluated on their own).
  *
  * @public
  */
 export function createKubernetesCelEnvironment(): Environment {
   return (
-    new Environment({
+    new KubernetesCelEnvironment({
       unlistedVariablesAreDyn: true,
       enableOptionalTypes: true,
       homogeneousAggregateLiterals: false,
@@ -192,11 +268,14 @@ export function createKubernetesCelEnvironment(): Environment {
           return l.slice(Number(from), Number(to));
         },
       )
-      .registerFunction('list<dyn>.flatten(): list<dyn>', (l: unknown[]) =>
-        l.flatMap(v => (Array.isArray(v) ? v : [v])),
-      )
+      .registerFunction('list<dyn>.flatten(): list<dyn>', (l: unknown[]) => {
+        let size = 0;
+        for (const v of l) size += Array.isArray(v) ? v.length : 1;
+        checkValueSize(size, 'flatten() would build a list', 'list');
+        return l.flatMap(v => (Array.isArray(v) ? v : [v]));
+      })
       .registerFunction('list<dyn>.distinct(): list<dyn>', (l: unknown[]) =>
-        l.filter((v, i) => l.findIndex(x => celEquals(x, v)) === i),
+        distinct(l),
       )
       // Strings extension (what the library lacks)
       .registerFunction(
@@ -211,12 +290,12 @@ export function createKubernetesCelEnvironment(): Environment {
       )
       .registerFunction(
         'string.replace(string, string): string',
-        (s: string, from: string, to: string) => s.split(from).join(to),
+        (s: string, from: string, to: string) => replaceAll(s, from, to),
       )
       .registerFunction(
         'string.replace(string, string, int): string',
         (s: string, from: string, to: string, n: bigint) => {
-          if (n < 0n) return s.split(from).join(to);
+          if (n < 0n) return replaceAll(s, from, to);
           let out = s;
           let at = 0;
           for (let done = 0n; done < n; done++) {
@@ -231,28 +310,18 @@ export function createKubernetesCelEnvironment(): Environment {
       .registerFunction('string.reverse(): string', (s: string) =>
         Array.from(s).reverse().join(''),
       )
-      // Regex library
-      .registerFunction(
-        'string.find(string): string',
-        (s: string, pattern: string) => toRegExp(pattern).exec(s)?.[0] ?? '',
+      // Regex library (RE2; see regex.ts)
+      .registerFunction('string.find(string): string', (s: string, p: string) =>
+        re2Find(s, p),
       )
       .registerFunction(
         'string.findAll(string): list<string>',
-        (s: string, pattern: string) =>
-          Array.from(
-            s.matchAll(new RegExp(toRegExp(pattern), 'gu')),
-            m => m[0],
-          ),
+        (s: string, p: string) => re2FindAll(s, p),
       )
       .registerFunction(
         'string.findAll(string, int): list<string>',
-        (s: string, pattern: string, n: bigint) => {
-          const all = Array.from(
-            s.matchAll(new RegExp(toRegExp(pattern), 'gu')),
-            m => m[0],
-          );
-          return n < 0n ? all : all.slice(0, Number(n));
-        },
+        (s: string, p: string, n: bigint) =>
+          re2FindAll(s, p, n < 0n ? -1 : Number(n)),
       )
   );
 }

@@ -15,6 +15,8 @@
  */
 
 export { createKubernetesCelEnvironment, toCelValue } from './celEnvironment';
+export { DEFAULT_CEL_LIMITS } from './celLimits';
+export type { CelLimits } from './celLimits';
 export { loadManifests, normalizePath, strategicMerge } from './kustomize';
 export type { LoadedManifests } from './kustomize';
 export {
@@ -35,6 +37,7 @@ export type {
   PolicyCheck,
   PolicyEvaluationOptions,
   PolicyReport,
+  PolicySetOptions,
   PolicyViolation,
   ValidationAction,
 } from './policySet';

@@ -17,6 +17,17 @@
 import { InputError } from '@backstage/errors';
 import type { ASTNode, Environment, ParseResult } from '@marcbachmann/cel-js';
 import { createKubernetesCelEnvironment, toCelValue } from './celEnvironment';
+import {
+  CelMeter,
+  DEFAULT_CEL_LIMITS,
+  estimateCelCost,
+  estimateCelSize,
+  withMeter,
+  type CelCostEstimate,
+  type CelEstimateContext,
+  type CelLimitError,
+  type CelLimits,
+} from './celLimits';
 import { groupOf, isClusterScopedKind } from './kustomize';
 import {
   asKubernetesObject,
@@ -109,10 +120,24 @@ export interface PolicyEvaluationOptions {
   defaultNamespace?: string;
 }
 
+/**
+ * Options of {@link PolicySet.load}.
+ *
+ * @public
+ */
+export interface PolicySetOptions {
+  /**
+   * Limits on evaluating the policies' CEL; each one left out keeps its
+   * default ({@link DEFAULT_CEL_LIMITS}, Kubernetes' numbers).
+   */
+  limits?: Partial<CelLimits>;
+}
+
 interface Compiled {
   text: string;
   field: string;
   program: ParseResult;
+  estimate: CelCostEstimate;
 }
 
 interface LabelSelector {
@@ -293,6 +318,47 @@ function firstLine(e: unknown): string {
   return String(err?.summary ?? err?.message ?? e).split('\n')[0];
 }
 
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const power = (n: number) =>
+  String(n)
+    .split('')
+    .map(d => SUPERSCRIPTS[Number(d)])
+    .join('');
+
+function resolveLimits(limits: Partial<CelLimits> = {}): CelLimits {
+  const out = { ...DEFAULT_CEL_LIMITS };
+  for (const key of Object.keys(DEFAULT_CEL_LIMITS) as Array<keyof CelLimits>) {
+    const v = limits[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v > 0)) {
+      throw new InputError(
+        `limits.${key} must be a positive number, not ${String(v)}`,
+      );
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+/** The most items a list or map at `path` holds among params objects. */
+function paramsSizeAt(
+  params: KubernetesObject[],
+  path: string[],
+): number | undefined {
+  let max: number | undefined;
+  for (const p of params) {
+    let v: unknown = p;
+    for (const key of path) v = isRecord(v) ? v[key] : undefined;
+    let n: number | undefined;
+    if (Array.isArray(v)) n = v.length;
+    else if (isRecord(v)) n = Object.keys(v).length;
+    if (n === undefined) return undefined;
+    max = Math.max(max ?? 0, n);
+  }
+  return max;
+}
+
 /**
  * Kubernetes ValidatingAdmissionPolicies, their bindings and their params,
  * read from YAML and compiled, ready to evaluate on manifests exactly as the
@@ -304,6 +370,8 @@ function firstLine(e: unknown): string {
  */
 export class PolicySet {
   readonly #env: Environment;
+  readonly #limits: CelLimits;
+  readonly #warnings: string[] = [];
   readonly #policies = new Map<string, LoadedPolicy>();
   readonly #bindings: LoadedBinding[] = [];
   readonly #params: Array<{ object: KubernetesObject; where: string }> = [];
@@ -312,13 +380,20 @@ export class PolicySet {
    * Reads and compiles policies, bindings and params from YAML files. Throws
    * one {@link @backstage/errors#InputError} for the first problem, naming the file,
    * line, object and field (and the CEL expression, for one that does not
-   * compile).
+   * compile, uses a regular expression RE2 refuses, or may cost more than
+   * `limits.perCallLimit` with lists of known size). An expression that may
+   * cost more only when the objects' lists are long is loaded, with one of
+   * the {@link PolicySet.warnings}.
    */
-  static load(files: ManifestFile[]): PolicySet {
-    return new PolicySet(files);
+  static load(
+    files: ManifestFile[],
+    options: PolicySetOptions = {},
+  ): PolicySet {
+    return new PolicySet(files, options);
   }
 
-  private constructor(files: ManifestFile[]) {
+  private constructor(files: ManifestFile[], options: PolicySetOptions) {
+    this.#limits = resolveLimits(options.limits);
     this.#env = createKubernetesCelEnvironment();
     const policyDocs: Array<{ o: KubernetesObject; where: string }> = [];
     const bindingDocs: Array<{ o: KubernetesObject; where: string }> = [];
@@ -401,11 +476,28 @@ export class PolicySet {
     return this.#params.map(p => p.object);
   }
 
+  /** The CEL limits the policies are evaluated with. */
+  get limits(): CelLimits {
+    return { ...this.#limits };
+  }
+
+  /**
+   * What loading found worth saying without refusing the policies: each
+   * expression whose estimated cost is over `limits.perCallLimit` when the
+   * objects' lists are long (comprehensions nested over lists of unknown
+   * size), naming file, policy, field and lists. Evaluation stops such an
+   * expression at the limit and denies the object.
+   */
+  get warnings(): string[] {
+    return [...this.#warnings];
+  }
+
   #compile(
     text: unknown,
     field: string,
     owner: string,
     where: string,
+    estimateContext: CelEstimateContext,
     declaredVariables?: string[],
   ): Compiled {
     if (typeof text !== 'string' || text.trim() === '') {
@@ -446,7 +538,33 @@ export class PolicySet {
         }
       }
     }
-    return { text, field, program };
+    const estimate = estimateCelCost(program.ast, estimateContext);
+    const limit = this.#limits.perCallLimit;
+    if (estimate.cost > limit) {
+      if (estimate.degree === 0) {
+        throw new InputError(
+          `${where}: ${owner}: ${field} may cost about ${count(
+            estimate.cost,
+          )} with lists of known size (literals, params), more than the per-expression limit of ${count(
+            limit,
+          )}; expression: ${text.trim()}`,
+        );
+      }
+      this.#warnings.push(
+        `${where}: ${owner}: ${field} may cost about ${count(
+          estimate.cost,
+        )} when a list of unknown size holds ${count(
+          estimateContext.assumedListSize,
+        )} items, more than the per-expression limit of ${count(
+          limit,
+        )}: it nests comprehensions over ${estimate.unboundedLists.join(
+          ', ',
+        )} (O(n${power(
+          estimate.degree,
+        )}) in their size); evaluation stops at the limit`,
+      );
+    }
+    return { text, field, program, estimate };
   }
 
   #loadPolicy(o: KubernetesObject, where: string): LoadedPolicy {
@@ -484,6 +602,19 @@ export class PolicySet {
       throw bad('spec.matchConstraints.resourceRules', 'is required');
     }
     const declared: string[] = [];
+    // The params are loaded with the policies: their lists have known sizes.
+    const paramObjects = this.#params
+      .map(p => p.object)
+      .filter(
+        p =>
+          p.apiVersion === paramKind?.apiVersion && p.kind === paramKind?.kind,
+      );
+    const estimateContext: CelEstimateContext = {
+      assumedListSize: this.#limits.assumedListSize,
+      variables: new Map(),
+      paramsSize: path =>
+        paramObjects.length ? paramsSizeAt(paramObjects, path) : undefined,
+    };
     const list = (field: string): any[] => {
       const v = spec[field];
       if (v === undefined || v === null) return [];
@@ -504,14 +635,19 @@ export class PolicySet {
         `${field}.expression`,
         owner,
         where,
+        estimateContext,
         [...declared],
       );
       declared.push(v.name);
+      estimateContext.variables.set(v.name, {
+        estimate: expr.estimate,
+        size: estimateCelSize(expr.program.ast, estimateContext),
+      });
       return { name: v.name as string, expr };
     });
     // After the variables: every expression below sees all of them.
     const compileField = (expression: unknown, field: string) =>
-      this.#compile(expression, field, owner, where, declared);
+      this.#compile(expression, field, owner, where, estimateContext, declared);
     const matchConditions = list('matchConditions').map((m, i) => {
       const field = `spec.matchConditions[${i}]`;
       if (!isRecord(m) || typeof m.name !== 'string')
@@ -788,22 +924,29 @@ export class PolicySet {
         namespaces.set(m.object.metadata.name, m.object);
       }
     }
+    // One Namespace object per namespace, not one per binding and object.
+    const namespaceObjects = new Map<string, KubernetesObject>();
     const namespaceObject = (name: string): KubernetesObject => {
-      const ns = namespaces.get(name) ?? {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name },
-      };
-      return {
-        ...ns,
-        metadata: {
-          ...ns.metadata,
-          labels: {
-            ...ns.metadata.labels,
-            'kubernetes.io/metadata.name': name,
+      let cached = namespaceObjects.get(name);
+      if (!cached) {
+        const ns = namespaces.get(name) ?? {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name },
+        };
+        cached = {
+          ...ns,
+          metadata: {
+            ...ns.metadata,
+            labels: {
+              ...ns.metadata.labels,
+              'kubernetes.io/metadata.name': name,
+            },
           },
-        },
-      };
+        };
+        namespaceObjects.set(name, cached);
+      }
+      return cached;
     };
 
     // Each object and params object is converted to CEL values once, not
@@ -922,7 +1065,7 @@ export class PolicySet {
       object: celOf(o),
       oldObject: null,
       params: params ? celOf(params) : null,
-      namespaceObject: nsObject ? toCelValue(nsObject) : null,
+      namespaceObject: nsObject ? celOf(nsObject) : null,
       request: toCelValue({
         kind: { group, version, kind: o.kind },
         resource: { group, version, resource: resourceOfKind(o.kind) },
@@ -955,15 +1098,46 @@ export class PolicySet {
         },
       });
     }
-    const run = (c: Compiled): { value?: unknown; error?: string } => {
+    // One runtime cost budget for this evaluation of the policy (binding ×
+    // object × params), as the apiserver gives each; each expression may
+    // also spend at most perCallLimit. The variables an expression reads
+    // first are charged to it. An expression over a limit fails closed,
+    // whatever failurePolicy says (the apiserver applies failurePolicy): an
+    // object that makes a guardrail give up is not let through, and the
+    // rest of the policy is not evaluated.
+    const limits = this.#limits;
+    let budgetLeft = limits.runtimeCostBudget;
+    const run = (
+      c: Compiled,
+    ): { value?: unknown; error?: string; stop?: true } => {
+      const callLimit = Math.max(0, Math.min(limits.perCallLimit, budgetLeft));
+      const meter = new CelMeter(callLimit, limits.maxValueSize);
+      let result: { value?: unknown; error?: string };
       try {
-        return { value: c.program(context) };
+        result = { value: withMeter(meter, () => c.program(context)) };
       } catch (error) {
-        return { error: firstLine(error) };
+        result = { error: firstLine(error) };
       }
+      budgetLeft -= Math.min(meter.cost, callLimit);
+      if (!meter.failure) return result;
+      const expression = c.text.trim();
+      violation(
+        `policy ${
+          policy.name
+        }: expression '${expression}' exceeded ${limitReason(
+          meter.failure,
+          callLimit,
+          limits,
+        )}; the object is denied (CEL cost limits fail closed)`,
+        expression,
+        'Invalid',
+        true,
+      );
+      return { stop: true };
     };
     for (const mc of policy.matchConditions) {
       const r = run(mc.expr);
+      if (r.stop) return;
       if (r.error !== undefined || typeof r.value !== 'boolean') {
         if (policy.failurePolicy === 'Fail') {
           violation(
@@ -983,6 +1157,7 @@ export class PolicySet {
     }
     for (const v of policy.validations) {
       const r = run(v.expr);
+      if (r.stop) return;
       const expression = v.expr.text.trim();
       if (r.error !== undefined || typeof r.value !== 'boolean') {
         if (policy.failurePolicy === 'Fail') {
@@ -1001,6 +1176,11 @@ export class PolicySet {
       let message = v.message || `failed expression: ${expression}`;
       if (v.messageExpr) {
         const m = run(v.messageExpr);
+        if (m.stop) {
+          // The validation failed all the same.
+          violation(message, expression, v.reason);
+          return;
+        }
         if (
           typeof m.value === 'string' &&
           m.value.trim() &&
@@ -1012,8 +1192,25 @@ export class PolicySet {
       violation(message, expression, v.reason);
     }
     for (const a of policy.auditAnnotations) {
-      // Evaluated for their errors only: annotations have no place in a CI report.
-      run(a.expr);
+      // Evaluated for their limits only: annotations have no place in a CI
+      // report.
+      if (run(a.expr).stop) return;
     }
   }
+}
+
+function limitReason(
+  failure: CelLimitError,
+  callLimit: number,
+  limits: CelLimits,
+): string {
+  if (failure.limit === 'size') return failure.message;
+  if (callLimit < limits.perCallLimit) {
+    return `the runtime cost budget of ${count(
+      limits.runtimeCostBudget,
+    )} of one policy evaluation (${count(
+      callLimit,
+    )} left after the expressions before it)`;
+  }
+  return `the per-expression cost limit of ${count(limits.perCallLimit)}`;
 }

@@ -33,20 +33,6 @@ function unsupportedFeature(pattern: string): string | undefined {
 }
 
 /**
- * Why `pattern` is not an RE2 regular expression, or `undefined` when it is.
- *
- * @internal
- */
-export function re2PatternError(pattern: string): string | undefined {
-  try {
-    compileRe2(pattern);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-/**
  * The compiled RE2 program of a pattern (cached). Throws an Error naming the
  * pattern when RE2 does not accept it.
  *

@@ -106,6 +106,11 @@ export async function runCheck(
   options: CheckOptions,
 ): Promise<{ passed: boolean; denied: number }> {
   const policies = await readPolicies(options.policies);
+  // Policies that load but may hit the CEL cost limit on large objects; on
+  // stderr, so --format json and junit stay parseable.
+  for (const warning of policies.warnings) {
+    process.stderr.write(`warning: ${warning}\n`);
+  }
   const prices = await readPrices(options.prices);
   const manifests = await readManifests(location);
   if (manifests.objects.length === 0) {

@@ -162,6 +162,51 @@ describe('ai-finops check', () => {
     expect(result.stdout).toContain('0 denied, 1 warnings');
   });
 
+  it('warns on stderr about a policy that may exceed the CEL cost limit', () => {
+    const file = write('costly/deployment.yaml', deploymentYaml());
+    const policyFile = write(
+      'costly-policies/policy.yaml',
+      `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: nested
+spec:
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [apps]
+        apiVersions: [v1]
+        resources: [deployments]
+        operations: [CREATE, UPDATE]
+  validations:
+    - expression: >-
+        object.spec.template.spec.containers.all(a,
+        object.spec.template.spec.containers.all(b,
+        object.spec.template.spec.containers.all(c, a.name != '' || b.name != c.name)))
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: nested
+spec:
+  policyName: nested
+  validationActions: [Deny]
+`,
+    );
+    const result = aiFinops([
+      'check',
+      file,
+      '--policies',
+      path.dirname(policyFile),
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).passed).toBe(true);
+    expect(result.stderr).toMatch(
+      /^warning: .*policy\.yaml:1: ValidatingAdmissionPolicy nested: spec\.validations\[0\]\.expression may cost about [\d,]+ when a list of unknown size holds 1,000 items/,
+    );
+  });
+
   it('renders kustomize overlays and reads stdin', () => {
     write('kz/base/kustomization.yaml', 'resources: [deployment.yaml]\n');
     write('kz/base/deployment.yaml', deploymentYaml());

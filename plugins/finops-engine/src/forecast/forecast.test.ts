@@ -266,3 +266,20 @@ describeWithSharedData(
     });
   },
 );
+
+describe('forecast limits (the backend forecasts user input too)', () => {
+  const y = Array.from({ length: 48 }, (_, t) => 100 + daily(t));
+  it('refuses a horizon past FORECAST_LIMITS.maxHorizon', () => {
+    expect(() => forecast(y, { horizon: 100_000_000 })).toThrow(
+      'horizon 100000000: at most 8760 steps (one year of hours)',
+    );
+  });
+  it('refuses more seasonal periods than FORECAST_LIMITS.maxSeasons', () => {
+    expect(() =>
+      forecast(y, { horizon: 4, seasons: [2, 3, 5, 7, 11, 13, 17, 19, 23] }),
+    ).toThrow(/at most 3 seasonal periods/);
+    expect(() => forecast(y, { horizon: 4, seasons: [1e9] })).toThrow(
+      'season 1000000000: at most 8760 steps (one year of hours)',
+    );
+  });
+});

@@ -34,6 +34,22 @@ import { detectSeasons } from './seasonality';
 import { fillGaps, mad, normalQuantile, quantile } from './stats';
 
 /**
+ * The bounds of {@link forecast}'s options: each caps the time or memory a
+ * forecast may take. Past them, forecast throws a RangeError that names the
+ * value and the limit.
+ *
+ * @public
+ */
+export const FORECAST_LIMITS = {
+  /** Steps forecast (one year of hours). */
+  maxHorizon: 8760,
+  /** Seasonal periods given (each adds a decomposition to every model fit). */
+  maxSeasons: 3,
+  /** Steps of a seasonal period (one year of hours). */
+  maxSeasonLength: 8760,
+} as const;
+
+/**
  * Options of {@link forecast}.
  *
  * @public
@@ -159,6 +175,28 @@ export function forecast(
 ): ForecastResult {
   const horizon = Math.floor(options.horizon);
   if (!(horizon >= 1)) throw new RangeError('horizon must be at least 1');
+  if (horizon > FORECAST_LIMITS.maxHorizon) {
+    throw new RangeError(
+      `horizon ${horizon}: at most ${FORECAST_LIMITS.maxHorizon} steps (one year of hours)`,
+    );
+  }
+  if (Array.isArray(options.seasons)) {
+    if (options.seasons.length > FORECAST_LIMITS.maxSeasons) {
+      throw new RangeError(
+        `seasons ${options.seasons.join(',')}: at most ${
+          FORECAST_LIMITS.maxSeasons
+        } seasonal periods`,
+      );
+    }
+    const long = options.seasons.find(
+      m => !(m <= FORECAST_LIMITS.maxSeasonLength),
+    );
+    if (long !== undefined) {
+      throw new RangeError(
+        `season ${long}: at most ${FORECAST_LIMITS.maxSeasonLength} steps (one year of hours)`,
+      );
+    }
+  }
   const level = options.level ?? DEFAULT_LEVEL;
   const notes: string[] = [];
 

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-export { forecast, ensembleWeights } from './forecast';
+export { forecast, ensembleWeights, FORECAST_LIMITS } from './forecast';
 export type {
   ForecastOptions,
   ForecastResult,

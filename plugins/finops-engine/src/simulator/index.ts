@@ -19,3 +19,4 @@ export * from './simulate';
 export * from './policies';
 export * from './traces';
 export * from './compare';
+export { SIMULATION_LIMITS } from './limits';

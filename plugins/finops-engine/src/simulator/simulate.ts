@@ -25,6 +25,7 @@ import {
   type SimRequest,
   type SloSpec,
 } from './model';
+import { formatCount, SIMULATION_LIMITS } from './limits';
 
 /**
  * What a scaling policy sees at each control tick.
@@ -268,12 +269,24 @@ export function summarizeLoad(
     first = Math.min(first, r.arrival);
     last = Math.max(last, r.arrival);
     const m = Math.floor(r.arrival / 60);
+    if (!(m >= 0 && m <= SIMULATION_LIMITS.maxSpanSeconds / 60)) {
+      throw new RangeError(
+        `a request arrives at ${
+          r.arrival
+        } s; arrivals must lie within ${formatCount(
+          SIMULATION_LIMITS.maxSpanSeconds,
+        )} s (366 days) of the start`,
+      );
+    }
     while (perMinute.length <= m) perMinute.push(0);
     perMinute[m] += requestWork(profile, r) / 60;
     count++;
   }
   if (!count) throw new RangeError('the trace has no requests');
-  const peak = Math.max(...perMinute);
+  // A loop, not Math.max(...perMinute): a long trace has more minutes than
+  // the call stack has room for arguments.
+  let peak = 0;
+  for (const v of perMinute) if (v > peak) peak = v;
   const mean = perMinute.reduce((a, b) => a + b, 0) / perMinute.length;
   const head = perMinute.slice(0, 5);
   return {
@@ -307,6 +320,12 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const p = options.profile;
   const slo = options.slo ?? DEFAULT_SLO;
   const dt = options.stepSeconds ?? 0.1;
+  const { minStepSeconds, maxStepSeconds } = SIMULATION_LIMITS;
+  if (!(dt >= minStepSeconds && dt <= maxStepSeconds)) {
+    throw new RangeError(
+      `step ${dt} s: from ${minStepSeconds} to ${maxStepSeconds} seconds`,
+    );
+  }
   const control = options.controlSeconds ?? 15;
   const maxDrain = options.maxDrainSeconds ?? 1800;
   const { t0, t1 } = iterationTiming(p);
@@ -450,6 +469,15 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const liveCount = () => replicas.filter(r => !r.draining).length;
 
   const steps = Math.ceil((end + maxDrain) / dt);
+  if (!(steps <= SIMULATION_LIMITS.maxSteps)) {
+    throw new RangeError(
+      `step ${dt} s: replaying ${formatCount(
+        end + maxDrain,
+      )} s (trace and drain) takes ${formatCount(
+        steps,
+      )} steps; at most ${formatCount(SIMULATION_LIMITS.maxSteps)}`,
+    );
+  }
   for (let step = 0; step <= steps; step++) {
     const t = step * dt;
     // Arrivals up to now.

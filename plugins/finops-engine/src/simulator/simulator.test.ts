@@ -350,3 +350,73 @@ describeWithSharedData('azure-llm-inference-2023', 'real traces', () => {
     ).toHaveLength(8_904);
   });
 });
+
+describe('simulator limits', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sim-limits-'));
+  const azure = (name: string, rows: string[]) => {
+    const file = path.join(dir, name);
+    writeFileSync(
+      file,
+      `TIMESTAMP,ContextTokens,GeneratedTokens\n${rows.join('\n')}\n`,
+    );
+    return file;
+  };
+
+  it('refuses token counts past SIMULATION_LIMITS.maxTokensPerRequest with the row', () => {
+    const file = azure('big.csv', ['2023-11-16 18:15:46.1,1e308,20']);
+    expect(() => readAzureLlmTrace(file)).toThrow(
+      `${file}: row 2, column ContextTokens: '1e308' is more than 10,000,000, the limit`,
+    );
+  });
+
+  it('refuses a trace spanning more than 366 days, sorts one out of order', () => {
+    const wide = azure('wide.csv', [
+      '9999-01-01 00:00:00,1,1',
+      '0001-01-01 00:00:00,1,1',
+    ]);
+    expect(() => readAzureLlmTrace(wide)).toThrow(
+      /rows 3 and 2: the trace spans \d+\.\d days; at most 366 days/,
+    );
+    const unsorted = readAzureLlmTrace(
+      azure('unsorted.csv', [
+        '2023-11-16 18:00:10,1,1',
+        '2023-11-16 18:00:00,2,2',
+      ]),
+    );
+    expect([...unsorted.requests()].map(r => r.arrival)).toEqual([0, 10]);
+    expect(unsorted.spanSeconds).toBe(10);
+  });
+
+  it('refuses an empty file and a step outside 0.001–60 s', () => {
+    const empty = path.join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    expect(() => readTrace(empty)).toThrow(`${empty}: the file is empty`);
+    const trace = hourlyTrace({ name: 'h', hourly: [1, 2, 3], hours: 1 });
+    for (const stepSeconds of [1e-9, 1e308, NaN]) {
+      expect(() =>
+        comparePolicies(trace, {
+          profile: REPLICA_PROFILES['l4-llama8b'],
+          policies: ['static-peak'],
+          stepSeconds,
+        }),
+      ).toThrow(/from 0.001 to 60 seconds/);
+    }
+  });
+
+  it('refuses hourly replays past the request and hour limits', () => {
+    expect(() =>
+      hourlyTrace({ name: 'h', hourly: [1], meanRequestsPerSecond: 1e9 }),
+    ).toThrow(/at most 10,000$/);
+    expect(() =>
+      hourlyTrace({
+        name: 'h',
+        hourly: new Array(100).fill(1),
+        hours: 100,
+        meanRequestsPerSecond: 1000,
+      }),
+    ).toThrow(/about 360,000,000 requests; at most 10,000,000/);
+    expect(() => hourlyTrace({ name: 'h', hourly: [1], hours: 1e9 })).toThrow(
+      /from 1 to 8,784/,
+    );
+  });
+});

@@ -14,9 +14,10 @@
  * limitations under the License.
  */
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '@backstage/errors';
+import { formatCount, SIMULATION_LIMITS } from './limits';
 import { requestWork, type ReplicaProfile, type SimRequest } from './model';
 
 /**
@@ -37,13 +38,26 @@ export interface SimTrace {
   };
   /** Start of the replay (ms since the epoch), when the trace knows it. */
   startMs?: number;
+  /** Seconds from the first to the last arrival (hourly: the hours replayed), when known. */
+  spanSeconds?: number;
 }
 
 function readLines(file: string): string[] {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > SIMULATION_LIMITS.maxTraceBytes) {
+      throw new InputError(
+        `${file}: ${formatCount(
+          size,
+        )} bytes; a trace may have at most ${formatCount(
+          SIMULATION_LIMITS.maxTraceBytes,
+        )} (256 MiB)`,
+      );
+    }
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(
       `${file}: cannot read the trace (${(e as Error).message})`,
     );
@@ -56,6 +70,7 @@ function intOf(
   row: number,
   column: string,
   raw: string | undefined,
+  max: number = SIMULATION_LIMITS.maxTokensPerRequest,
 ): number {
   const v = Number(raw?.trim());
   if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || v < 0) {
@@ -65,7 +80,27 @@ function intOf(
       }' is not a non-negative number`,
     );
   }
+  if (v > max) {
+    throw new InputError(
+      `${file}: row ${row}, column ${column}: '${raw.trim()}' is more than ${formatCount(
+        max,
+      )}, the limit`,
+    );
+  }
   return v;
+}
+
+type Row = { t: number; input: number; output: number; row: number };
+
+function pushRow(file: string, rows: Row[], row: Row) {
+  if (rows.length >= SIMULATION_LIMITS.maxRequests) {
+    throw new InputError(
+      `${file}: row ${row.row}: more than ${formatCount(
+        SIMULATION_LIMITS.maxRequests,
+      )} requests, the limit of a trace`,
+    );
+  }
+  rows.push(row);
 }
 
 /**
@@ -76,7 +111,7 @@ function intOf(
  */
 export function readAzureLlmTrace(file: string): SimTrace {
   const lines = readLines(file);
-  const header = lines[0].split(',').map(h => h.trim());
+  const header = (lines[0] ?? '').split(',').map(h => h.trim());
   const col = (name: string) => {
     const i = header.indexOf(name);
     if (i < 0) {
@@ -93,7 +128,7 @@ export function readAzureLlmTrace(file: string): SimTrace {
     col('ContextTokens'),
     col('GeneratedTokens'),
   ];
-  const rows: Array<{ t: number; input: number; output: number }> = [];
+  const rows: Row[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     const f = lines[i].split(',');
@@ -110,13 +145,14 @@ export function readAzureLlmTrace(file: string): SimTrace {
         }' is not a timestamp like 2023-11-16 18:15:46.6805900`,
       );
     }
-    rows.push({
+    pushRow(file, rows, {
       t: ms,
       input: intOf(file, i + 1, 'ContextTokens', f[ctx]),
       output: intOf(file, i + 1, 'GeneratedTokens', f[gen]),
+      row: i + 1,
     });
   }
-  return fromRows(path.basename(file, path.extname(file)), rows);
+  return fromRows(file, rows);
 }
 
 /**
@@ -127,7 +163,7 @@ export function readAzureLlmTrace(file: string): SimTrace {
  */
 export function readMooncakeTrace(file: string): SimTrace {
   const lines = readLines(file);
-  const rows: Array<{ t: number; input: number; output: number }> = [];
+  const rows: Row[] = [];
   lines.forEach((line, i) => {
     if (!line.trim()) return;
     let o: any;
@@ -136,23 +172,39 @@ export function readMooncakeTrace(file: string): SimTrace {
     } catch {
       throw new InputError(`${file}: row ${i + 1}: not a JSON object`);
     }
-    rows.push({
-      t: intOf(file, i + 1, 'timestamp', String(o?.timestamp)),
+    pushRow(file, rows, {
+      t: intOf(
+        file,
+        i + 1,
+        'timestamp',
+        String(o?.timestamp),
+        Number.MAX_SAFE_INTEGER,
+      ),
       input: intOf(file, i + 1, 'input_length', String(o?.input_length)),
       output: intOf(file, i + 1, 'output_length', String(o?.output_length)),
+      row: i + 1,
     });
   });
-  return fromRows(path.basename(file, path.extname(file)), rows, false);
+  return fromRows(file, rows, false);
 }
 
-function fromRows(
-  name: string,
-  rows: Array<{ t: number; input: number; output: number }>,
-  epoch = true,
-): SimTrace {
-  if (!rows.length) throw new InputError(`${name}: the trace has no requests`);
-  rows.sort((a, b) => a.t - b.t);
+function fromRows(file: string, rows: Row[], epoch = true): SimTrace {
+  const name = path.basename(file, path.extname(file));
+  if (!rows.length) throw new InputError(`${file}: the trace has no requests`);
+  // Rows may come in any order: sort them (an iterative sort, no recursion).
+  rows.sort((a, b) => a.t - b.t || a.row - b.row);
   const t0 = rows[0].t;
+  const last = rows[rows.length - 1];
+  const spanSeconds = (last.t - t0) / 1000;
+  if (spanSeconds > SIMULATION_LIMITS.maxSpanSeconds) {
+    throw new InputError(
+      `${file}: rows ${rows[0].row} and ${last.row}: the trace spans ${(
+        spanSeconds / 86_400
+      ).toFixed(1)} days; at most ${
+        SIMULATION_LIMITS.maxSpanSeconds / 86_400
+      } days`,
+    );
+  }
   const requests: SimRequest[] = rows.map(r => ({
     arrival: (r.t - t0) / 1000,
     inputTokens: r.input,
@@ -162,6 +214,7 @@ function fromRows(
     name,
     kind: 'requests',
     requests: () => requests,
+    spanSeconds,
     ...(epoch ? { startMs: t0 } : {}),
   };
 }
@@ -174,6 +227,7 @@ function fromRows(
  */
 export function readHourlySeries(file: string): number[] {
   const lines = readLines(file).filter(l => l.trim());
+  if (!lines.length) throw new InputError(`${file}: the file is empty`);
   const header = lines[0].split(',');
   const values: number[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -188,7 +242,8 @@ export function readHourlySeries(file: string): number[] {
     }
     values.push(v);
   }
-  if (!values.length) throw new InputError(`${file}: no values`);
+  if (!values.length)
+    throw new InputError(`${file}: no values after the header row`);
   return values;
 }
 
@@ -243,14 +298,38 @@ export interface HourlyTraceOptions {
  * @public
  */
 export function hourlyTrace(options: HourlyTraceOptions): SimTrace {
+  const L = SIMULATION_LIMITS;
+  if (
+    options.hours !== undefined &&
+    !(options.hours >= 1 && options.hours <= L.maxHours)
+  ) {
+    throw new InputError(
+      `hours ${options.hours}: from 1 to ${formatCount(L.maxHours)} (366 days)`,
+    );
+  }
+  const rps = options.meanRequestsPerSecond ?? 5;
+  if (!(rps > 0 && rps <= L.maxMeanRequestsPerSecond)) {
+    throw new InputError(
+      `mean requests per second ${rps}: more than 0 and at most ${formatCount(
+        L.maxMeanRequestsPerSecond,
+      )}`,
+    );
+  }
   const hours = Math.min(options.hours ?? 168, options.hourly.length);
   if (hours < 1) throw new InputError(`${options.name}: no hours to replay`);
+  if (rps * hours * 3600 > L.maxRequests) {
+    throw new InputError(
+      `mean requests per second ${rps} over ${hours} hours: about ${formatCount(
+        rps * hours * 3600,
+      )} requests; at most ${formatCount(L.maxRequests)}`,
+    );
+  }
   const replay = options.hourly.slice(options.hourly.length - hours);
   const before = options.hourly.slice(0, options.hourly.length - hours);
   const mean = replay.reduce((a, b) => a + b, 0) / replay.length;
   if (!(mean > 0))
     throw new InputError(`${options.name}: the replayed hours are all zero`);
-  const scale = (options.meanRequestsPerSecond ?? 5) / mean;
+  const scale = rps / mean;
   const mix = options.tokenMix?.length
     ? options.tokenMix
     : [AZURE_CONV_MEAN_TOKENS];
@@ -295,6 +374,7 @@ export function hourlyTrace(options: HourlyTraceOptions): SimTrace {
     name: options.name,
     kind: 'hourly',
     requests: generate,
+    spanSeconds: hours * 3600,
     history: {
       stepSeconds: 3600,
       load: profile => before.map(v => v * scale * meanWork(profile)),

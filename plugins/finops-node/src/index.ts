@@ -31,5 +31,6 @@ export * from './prices';
 export * from './gitops';
 export * from './store';
 export { delay } from './util/delay';
-export { fetchJson, redactUrl } from './util/fetchJson';
+export { fetchJson } from './util/fetchJson';
+export { redactSecrets, redactUrl } from './util/redact';
 export type { FetchJsonFailure, FetchJsonOptions } from './util/fetchJson';

@@ -16,7 +16,8 @@
 
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { fetchJson, redactUrl } from '../util/fetchJson';
+import { fetchJson } from '../util/fetchJson';
+import { redactUrl } from '../util/redact';
 
 const HOUR_MS = 3_600_000;
 

@@ -16,7 +16,8 @@
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fetchJson, redactUrl } from './fetchJson';
+import { fetchJson } from './fetchJson';
+import { redactUrl } from './redact';
 
 interface Answer {
   status?: number;

@@ -23,6 +23,7 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { delay } from './delay';
+import { redactUrl } from './redact';
 
 /** How much of an error body a message quotes. */
 const MESSAGE_LIMIT = 500;
@@ -82,24 +83,6 @@ export interface FetchJsonOptions {
     describe: string;
     reason: string;
   }) => string;
-}
-
-/**
- * `url` without user info and, unless `query` is set, without its query
- * string: what messages may show of it.
- *
- * @public
- */
-export function redactUrl(url: string, options: { query?: boolean } = {}) {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return '<invalid URL>';
-  }
-  return `${parsed.origin}${parsed.pathname}${
-    options.query ? parsed.search : ''
-  }`;
 }
 
 /**
@@ -184,7 +167,7 @@ export async function fetchJson<T = unknown>(
 }
 
 /** fetch cannot send user info in a URL: it goes as basic authentication. */
-function withoutUserInfo(
+export function withoutUserInfo(
   url: string,
   headers: Record<string, string>,
 ): { target: string; headers: Record<string, string> } {

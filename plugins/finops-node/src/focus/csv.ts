@@ -29,28 +29,76 @@ const LF = 10;
 const CR = 13;
 
 /**
- * A CSV syntax error: `record` counts records from 0 (the header), `line`
- * counts physical lines from 1.
+ * How long a record, a field and the header (record 0) may be, in
+ * characters. A record that goes on past a limit is refused as soon as the
+ * limit is passed: memory holds one record at most.
+ */
+export interface CsvLimits {
+  maxRecordChars: number;
+  maxFieldChars: number;
+  maxHeaderChars: number;
+}
+
+const NO_LIMITS: CsvLimits = {
+  maxRecordChars: Infinity,
+  maxFieldChars: Infinity,
+  maxHeaderChars: Infinity,
+};
+
+/**
+ * A CSV syntax error, or a record past a limit (`limit` names it): `record`
+ * counts records from 0 (the header), `line` counts physical lines from 1.
  */
 export class CsvSyntaxError extends Error {
   readonly name = 'CsvSyntaxError';
-  constructor(message: string, readonly record: number, readonly line: number) {
-    super(`${message} on line ${line}`);
+  constructor(
+    message: string,
+    readonly record: number,
+    readonly line: number,
+    readonly limit?: keyof CsvLimits,
+  ) {
+    super(limit ? message : `${message} on line ${line}`);
   }
 }
+
+// Where the scan of an unfinished record stands.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+/** A quote inside a quoted field: the closing one, or the first of `""`. */
+const QUOTE_IN_QUOTED = 3;
+/** The characters that end an unquoted run. */
+const SPECIAL = /[",\n\r]/g;
 
 /**
  * Splits text, fed in chunks of any size, into records of fields. Records
  * complete in what was fed are returned at once; the rest waits for the next
- * chunk. Stops at the first syntax error, after returning the records before
- * it; the error is then in `error`.
+ * chunk. Stops at the first syntax error or limit, after returning the
+ * records before it; the error is then in `error`.
+ *
+ * A record split across chunks is kept as a list of pieces, and each new
+ * piece is only scanned (with the state the scan of the earlier pieces left)
+ * for the end of the record; the record is parsed once, when that end
+ * arrives. So every character is looked at a bounded number of times, however
+ * many chunks a record spans.
  */
 export class CsvTokenizer {
-  #rest = '';
+  readonly #limits: CsvLimits;
+  /** The pieces of the unfinished record, and their total length. */
+  #pending: string[] = [];
+  #pendingLength = 0;
+  /** Whether the pending pieces hold the end of a record already. */
+  #complete = false;
+  #scanState = FIELD_START;
+  #fieldLength = 0;
   #line = 1;
   #records = 0;
   #started = false;
   error?: CsvSyntaxError;
+
+  constructor(limits: Partial<CsvLimits> = {}) {
+    this.#limits = { ...NO_LIMITS, ...limits };
+  }
 
   /** Appends the complete records of `text` (after what was left over) to `out`. */
   push(text: string, out: string[][]): void {
@@ -61,22 +109,147 @@ export class CsvTokenizer {
       this.#started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    this.#parse(this.#rest.length > 0 ? this.#rest + chunk : chunk, false, out);
+    if (chunk.length === 0) return;
+    if (this.#pendingLength === 0) {
+      this.#parse(chunk, false, out);
+      return;
+    }
+    if (!this.#complete && !this.#scan(chunk, this.#pendingLength)) {
+      if (this.error) return;
+      this.#pending.push(chunk);
+      this.#pendingLength += chunk.length;
+      return;
+    }
+    this.#pending.push(chunk);
+    this.#parse(this.#takePending(), false, out);
   }
 
   /** The end of input: appends the last record, or sets `error` for an unclosed quote. */
   end(out: string[][]): void {
-    if (this.error || this.#rest.length === 0) return;
-    const last = this.#rest.charCodeAt(this.#rest.length - 1);
-    this.#parse(
-      last === LF || last === CR ? this.#rest : `${this.#rest}\n`,
-      true,
-      out,
-    );
+    if (this.error || this.#pendingLength === 0) return;
+    const rest = this.#takePending();
+    const last = rest.charCodeAt(rest.length - 1);
+    this.#parse(last === LF || last === CR ? rest : `${rest}\n`, true, out);
+  }
+
+  #takePending(): string {
+    const text =
+      this.#pending.length === 1 ? this.#pending[0] : this.#pending.join('');
+    this.#pending = [];
+    this.#pendingLength = 0;
+    this.#complete = false;
+    return text;
+  }
+
+  /** Keeps the unfinished record that starts `rest`, scanned. */
+  #keep(rest: string): void {
+    this.#pending = [rest];
+    this.#pendingLength = rest.length;
+    this.#scanState = FIELD_START;
+    this.#fieldLength = 0;
+    this.#complete = this.#scan(rest, 0);
+    if (this.error) this.#pending = [];
+  }
+
+  /**
+   * Scans `text`, which continues the unfinished record `offset` characters
+   * in, for the end of the record or a syntax error (then `true`: the
+   * record can be parsed, and `#parse` reports the error with its line), and
+   * checks the limits on the way.
+   */
+  #scan(text: string, offset: number): boolean {
+    const maxRecord =
+      this.#records === 0
+        ? this.#limits.maxHeaderChars
+        : this.#limits.maxRecordChars;
+    const maxField = this.#limits.maxFieldChars;
+    const len = text.length;
+    let state = this.#scanState;
+    let field = this.#fieldLength;
+    let i = 0;
+    let found = false;
+    while (i < len) {
+      if (state === QUOTED) {
+        const close = text.indexOf('"', i);
+        const end = close === -1 ? len : close;
+        field += end - i;
+        i = end;
+        if (field > maxField || offset + i > maxRecord) break;
+        if (close === -1) break;
+        state = QUOTE_IN_QUOTED;
+        i += 1;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (state === QUOTE_IN_QUOTED) {
+        if (c === QUOTE) {
+          state = QUOTED;
+          field += 1;
+          i += 1;
+          continue;
+        }
+        if (c !== COMMA && c !== LF && c !== CR) {
+          found = true; // a syntax error, for #parse to name
+          break;
+        }
+      } else if (state === FIELD_START && c === QUOTE) {
+        state = QUOTED;
+        i += 1;
+        continue;
+      } else if (c === QUOTE) {
+        found = true; // a quote inside an unquoted field
+        break;
+      } else if (c !== COMMA && c !== LF && c !== CR) {
+        // An unquoted run: skipped to the next special character.
+        SPECIAL.lastIndex = i;
+        const next = SPECIAL.exec(text);
+        const end = next ? next.index : len;
+        state = UNQUOTED;
+        field += end - i;
+        i = end;
+        if (field > maxField || offset + i > maxRecord) break;
+        continue;
+      }
+      if (c === COMMA) {
+        state = FIELD_START;
+        field = 0;
+      } else {
+        found = true; // LF or CR: the end of the record
+        break;
+      }
+      i += 1;
+    }
+    this.#scanState = state;
+    this.#fieldLength = field;
+    if (!found) this.#checkLimits(field, offset + i);
+    return found;
+  }
+
+  #checkLimits(field: number, record: number) {
+    const header = this.#records === 0;
+    const maxRecord = header
+      ? this.#limits.maxHeaderChars
+      : this.#limits.maxRecordChars;
+    if (record > maxRecord) {
+      this.#fail(
+        `${
+          header ? 'the header' : 'the record'
+        } is longer than ${maxRecord} characters`,
+        this.#line,
+        header ? 'maxHeaderChars' : 'maxRecordChars',
+      );
+    } else if (field > this.#limits.maxFieldChars) {
+      this.#fail(
+        `a field is longer than ${this.#limits.maxFieldChars} characters`,
+        this.#line,
+        'maxFieldChars',
+      );
+    }
   }
 
   #parse(s: string, final: boolean, out: string[][]): void {
     const len = s.length;
+    const maxField = this.#limits.maxFieldChars;
     let pos = 0;
     let recordStart = 0;
     let fields: string[] = [];
@@ -94,8 +267,9 @@ export class CsvTokenizer {
           if (close === -1 || (close + 1 >= len && !final)) {
             if (final) {
               this.#fail('unclosed quoted field', this.#line + quotedLines);
+              return;
             }
-            this.#rest = s.slice(recordStart);
+            this.#keep(s.slice(recordStart));
             return;
           }
           if (s.charCodeAt(close + 1) !== QUOTE) break;
@@ -144,6 +318,10 @@ export class CsvTokenizer {
         pos = end;
         lastQuoted = false;
       }
+      if (value.length > maxField) {
+        this.#checkLimits(value.length, 0);
+        return;
+      }
       fields.push(value);
       if (c === COMMA) {
         pos += 1;
@@ -156,6 +334,8 @@ export class CsvTokenizer {
       } else {
         pos += 1;
       }
+      this.#checkLimits(0, pos - recordStart);
+      if (this.error) return;
       this.#line += 1 + quotedLines;
       quotedLines = 0;
       if (fields.length === 1 && value === '' && !lastQuoted) {
@@ -167,11 +347,12 @@ export class CsvTokenizer {
       fields = [];
       recordStart = pos;
     }
-    this.#rest = recordStart < len ? s.slice(recordStart) : '';
+    if (recordStart < len) this.#keep(s.slice(recordStart));
   }
 
-  #fail(message: string, line: number) {
-    this.error = new CsvSyntaxError(message, this.#records, line);
-    this.#rest = '';
+  #fail(message: string, line: number, limit?: keyof CsvLimits) {
+    this.error = new CsvSyntaxError(message, this.#records, line, limit);
+    this.#pending = [];
+    this.#pendingLength = 0;
   }
 }

@@ -15,17 +15,24 @@
  */
 
 import { createReadStream } from 'node:fs';
-import { pipeline, Readable } from 'node:stream';
+import fs from 'node:fs/promises';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
+import { InputError } from '@backstage/errors';
+import { quoteInput, redactSecrets } from '../util/redact';
 import { CsvTokenizer } from './csv';
+import { ISO_4217_CURRENCY_CODES } from './currencies';
 import {
   focusFileFormat,
   httpFileRef,
   localFileRef,
+  openHttp,
   type FocusFileRef,
 } from './locations';
 import {
+  checkParquetMagic,
+  FocusLimitError,
   openParquet,
   ParquetSourceError,
   PARQUET_MAGIC,
@@ -41,10 +48,14 @@ import {
 
 /**
  * `lenient` normalises the quirks real exports carry (literal `NULL`,
- * `YYYY-MM-DD HH:mm:ss` datetimes, wrong-case enum values, `$1,234.50`
- * amounts) and counts each fix; `strict` rejects the file at the first issue.
- * Values that cannot be fixed (a non-numeric cost, an unknown enum value, a
- * missing mandatory column) reject the file in both modes.
+ * `YYYY-MM-DD HH:mm:ss` datetimes, wrong-case enum values and currency
+ * codes, `$1,234.50` amounts) and counts each fix; `strict` rejects the file
+ * at the first issue. Values that cannot be fixed (a non-numeric cost, a
+ * date that is not in the calendar such as `2024-02-30`, a cost beyond
+ * `maxAbsAmount`, a `BillingCurrency` that is not three letters, an unknown
+ * enum value, a missing mandatory column) and input past a limit of
+ * {@link FocusReadLimits} reject the file in both modes; lenient never
+ * invents a value.
  *
  * @public
  */
@@ -69,7 +80,11 @@ export type FocusRule =
   | 'not-csv'
   | 'not-parquet'
   | 'unreadable'
-  | 'enum-value';
+  | 'enum-value'
+  | 'not-currency'
+  | 'unknown-currency'
+  | 'out-of-range'
+  | 'limit-exceeded';
 
 /** Rules a lenient read fixes; the others reject the file. */
 const FIXABLE_RULES: ReadonlySet<FocusRule> = new Set([
@@ -90,7 +105,9 @@ export interface FocusIssue {
   row: number;
   column?: string;
   rule: FocusRule;
+  /** The value, shortened to 80 characters (then ending in `…`). */
   value?: string;
+  /** One line; input it quotes is shortened to 80 characters and escaped. */
   message: string;
   /** Whether the lenient mode fixed it (or, for extra columns, kept it aside). */
   fixed: boolean;
@@ -102,13 +119,14 @@ export interface FocusIssue {
  * @public
  */
 export interface FocusValidationReport {
+  /** The file, path or URL, with secrets in it redacted (see `redactSecrets`). */
   file: string;
   mode: FocusMode;
   /** The newest FOCUS version whose columns the header carries: `1.0`, `1.1` or `1.2`. */
   version: string;
   /** Data rows read. */
   rows: number;
-  /** Columns that are neither FOCUS columns nor custom `x_` columns. */
+  /** Columns that are neither FOCUS columns nor custom `x_` columns (names shortened to 80 characters). */
   extraColumns: string[];
   /** How many values the lenient mode fixed, by rule. */
   fixed: Partial<Record<FocusRule, number>>;
@@ -172,7 +190,97 @@ const ISO_DATETIME =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const SPACE_DATETIME =
   /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:?\d{2}| ?UTC)?$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** The parts of a date-time in either form, for the calendar check. */
+const DATETIME_PARTS =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z| ?UTC|[+-](\d{2}):?(\d{2}))?$/;
+// Unambiguous, so that a long run of digits fails in linear time (the
+// former `\d+\.?\d*` backtracked quadratically: 40k digits took 4 s).
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const CURRENCY_SHAPE = /^[A-Za-z]{3}$/;
+/** The deepest nesting a Tags value may have (JSON.stringify recurses). */
+const MAX_JSON_DEPTH = 64;
+/** Cached JSON keys are at most this long, and this many characters in all. */
+const JSON_CACHE_KEY_CHARS = 4096;
+const JSON_CACHE_CHARS = 8 << 20;
+/** Parquet timestamps the reader accepts: years 0001 to 9999. */
+const MIN_TIME = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z
+const MAX_TIME = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Why the parts of a date-time are not a moment of the calendar
+ * (`2024-02-30`, hour 25, offset +24:00), or undefined. The end of a day
+ * may be written `24:00:00`.
+ */
+function calendarProblem(parts: RegExpExecArray): string | undefined {
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const hour = Number(parts[4]);
+  const minute = Number(parts[5]);
+  const second = Number(parts[6] ?? 0);
+  const fraction = Number(parts[7] ?? 0);
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  if (day < 1) return `there is no day ${day}`;
+  const days = daysInMonth(year, month);
+  if (day > days) {
+    return `${MONTHS[month - 1]} ${parts[1]} has ${days} days`;
+  }
+  if (hour > 24) return `there is no hour ${hour}`;
+  if (hour === 24 && (minute > 0 || second > 0 || fraction > 0)) {
+    return 'there is no hour 24 but 24:00:00, the end of the day';
+  }
+  if (minute > 59) return `there is no minute ${minute}`;
+  if (second > 59) return `there is no second ${second}`;
+  if (parts[9] !== undefined) {
+    const offsetHours = Number(parts[9]);
+    const offsetMinutes = Number(parts[10]);
+    if (offsetHours > 23 || offsetMinutes > 59) {
+      return `there is no UTC offset ${parts[8]}`;
+    }
+  }
+  return undefined;
+}
+
+/** How deep `value` nests, counted up to `max + 1`. */
+function depthExceeds(value: unknown, max: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > max) return true;
+    const next: unknown[] = [];
+    for (const item of level) {
+      if (item && typeof item === 'object') {
+        for (const child of Object.values(item)) {
+          if (child && typeof child === 'object') next.push(child);
+        }
+      }
+    }
+    level = next;
+  }
+  return false;
+}
 
 function versionOf(columns: string[]): string {
   const introduced = columns
@@ -192,6 +300,105 @@ function mandatoryColumns(version: string): FocusColumnSpec[] {
 }
 
 /**
+ * Limits of one FOCUS file, so that hostile input is refused in bounded time
+ * and memory: each is refused with a one-line {@link FocusValidationError}
+ * (rule `limit-exceeded`, or `out-of-range` for values) that names the
+ * limit, the file and the row. Unset limits take the defaults in
+ * {@link FOCUS_READ_LIMITS}; `Infinity` turns one off.
+ *
+ * @public
+ */
+export interface FocusReadLimits {
+  /** The longest CSV data row, in characters, its line break included. Default 1 MiB (1,048,576). */
+  maxRecordChars?: number;
+  /** The longest CSV field or Parquet text cell, in characters. Default 256 KiB (262,144). */
+  maxFieldChars?: number;
+  /** The longest CSV header row, in characters. Default 64 KiB (65,536). */
+  maxHeaderChars?: number;
+  /** The most columns of a header. Default 1,024. */
+  maxColumns?: number;
+  /** The most data rows of one file. Default 100,000,000. */
+  maxRows?: number;
+  /**
+   * The most bytes of CSV text read from one file, after decompression (so
+   * plain CSV too); also the largest uncompressed size a Parquet footer may
+   * declare, and the largest Parquet file copied to a temporary file when its
+   * location serves no byte ranges. Default 16 GiB (17,179,869,184).
+   */
+  maxDecompressedBytes?: number;
+  /**
+   * How many times its compressed size a gzip file may decompress to,
+   * checked once 16 MiB are out (real FOCUS exports compress 5 to 30
+   * times; a gzip bomb a thousand times); also the ratio of the
+   * uncompressed size a Parquet footer declares to the file's size. Default
+   * 200.
+   */
+  maxCompressionRatio?: number;
+  /**
+   * The most rows of a Parquet row group without offset indexes, which is
+   * decoded whole. Default 8,388,608.
+   */
+  maxRowGroupRows?: number;
+  /**
+   * The largest absolute value of a cost or price column (`…Cost`,
+   * `…UnitPrice`); non-finite values are refused whatever the limit.
+   * Default 1e15.
+   */
+  maxAbsAmount?: number;
+  /** The largest absolute value of a quantity column (`…Quantity`). Default 1e18. */
+  maxAbsQuantity?: number;
+}
+
+/**
+ * The defaults of {@link FocusReadLimits}.
+ *
+ * @public
+ */
+export const FOCUS_READ_LIMITS: Readonly<Required<FocusReadLimits>> =
+  Object.freeze({
+    maxRecordChars: 1 << 20,
+    maxFieldChars: 256 << 10,
+    maxHeaderChars: 64 << 10,
+    maxColumns: 1024,
+    maxRows: 100_000_000,
+    maxDecompressedBytes: 16 * 2 ** 30,
+    maxCompressionRatio: 200,
+    maxRowGroupRows: 8 << 20,
+    maxAbsAmount: 1e15,
+    maxAbsQuantity: 1e18,
+  });
+
+/** Output a gzip file may reach before its compression ratio is checked. */
+const RATIO_GRACE_BYTES = 16 << 20;
+
+/** The limits with defaults, checked. */
+function resolveLimits(
+  limits: FocusReadLimits = {},
+): Readonly<Required<FocusReadLimits>> {
+  const resolved = { ...FOCUS_READ_LIMITS };
+  for (const [key, value] of Object.entries(limits)) {
+    if (value === undefined) continue;
+    if (!(key in FOCUS_READ_LIMITS)) {
+      throw new InputError(`limits.${key} is not a FOCUS reader limit`);
+    }
+    if (typeof value !== 'number' || !(value > 0)) {
+      throw new InputError(
+        `limits.${key} must be a positive number, got ${String(value)}`,
+      );
+    }
+    resolved[key as keyof FocusReadLimits] = value;
+  }
+  return resolved;
+}
+
+/** A limit, as messages show it. */
+function showLimit(value: number): string {
+  return value >= 1e6 && Number.isFinite(value)
+    ? value.toExponential()
+    : String(value);
+}
+
+/**
  * Options of {@link FocusReader}.
  *
  * @public
@@ -201,6 +408,8 @@ export interface FocusReaderOptions {
   mode?: FocusMode;
   /** How many issues of each rule the report lists (default 100); all are counted. */
   maxIssues?: number;
+  /** Limits of each file read; see {@link FOCUS_READ_LIMITS} for the defaults. */
+  limits?: FocusReadLimits;
 }
 
 // How the reader treats a column of the file.
@@ -209,6 +418,7 @@ const KIND_ENUM = 1;
 const KIND_DECIMAL = 2;
 const KIND_DATETIME = 3;
 const KIND_JSON = 4;
+const KIND_CURRENCY = 5;
 
 /** One FOCUS column of the file, resolved once from the header. */
 interface ColumnPlan {
@@ -222,9 +432,15 @@ interface ColumnPlan {
   /** Allowed values by lower case, for enum columns. */
   allowed?: Map<string, string>;
   canonical?: Set<string>;
+  /** For decimal columns: the largest absolute value, and its limit's name. */
+  maxAbs: number;
+  maxAbsLimit?: 'maxAbsAmount' | 'maxAbsQuantity';
 }
 
-function columnPlan(header: string[]): ColumnPlan[] {
+function columnPlan(
+  header: string[],
+  limits: Readonly<Required<FocusReadLimits>>,
+): ColumnPlan[] {
   const plan: ColumnPlan[] = [];
   header.forEach((name, index) => {
     const spec = SPEC_BY_NAME.get(name);
@@ -235,6 +451,8 @@ function columnPlan(header: string[]): ColumnPlan[] {
     else if (spec.type === 'datetime') kind = KIND_DATETIME;
     else if (spec.type === 'json') kind = KIND_JSON;
     else if (allowed) kind = KIND_ENUM;
+    else if (name === 'BillingCurrency') kind = KIND_CURRENCY;
+    const quantity = /Quantity$/.test(name);
     plan.push({
       index,
       name,
@@ -244,6 +462,8 @@ function columnPlan(header: string[]): ColumnPlan[] {
       empty: spec.type === 'string' && !spec.nullable ? '' : null,
       allowed,
       canonical: allowed ? new Set(allowed.values()) : undefined,
+      maxAbs: quantity ? limits.maxAbsQuantity : limits.maxAbsAmount,
+      maxAbsLimit: quantity ? 'maxAbsQuantity' : 'maxAbsAmount',
     });
   });
   return plan;
@@ -296,15 +516,20 @@ const CACHE_LIMIT = 20_000;
 export class FocusReader {
   readonly #mode: FocusMode;
   readonly #maxIssues: number;
+  readonly #limits: Readonly<Required<FocusReadLimits>>;
   #report?: FocusValidationReport;
   #listed = new Map<FocusRule, number>();
   #datetimes = new Map<string, string>();
+  /** Date-times lenient mode reads after a fix, which is counted each time. */
+  #lenientDatetimes = new Map<string, string>();
   #json = new Map<string, Record<string, string> | null>();
+  #jsonChars = 0;
   #dates = new Map<number, string>();
 
   constructor(options: FocusReaderOptions = {}) {
     this.#mode = options.mode ?? 'lenient';
     this.#maxIssues = options.maxIssues ?? 100;
+    this.#limits = resolveLimits(options.limits);
   }
 
   /** The report of the last (or current) read. */
@@ -318,13 +543,15 @@ export class FocusReader {
    * {@link listFocusFiles}). Names ending in `.parquet` are read as Parquet,
    * names ending in `.gz` are decompressed; so is content that starts with the
    * gzip magic bytes, and content that starts with `PAR1` is read as Parquet.
+   * Messages and the report name the source with secrets (user info,
+   * signatures, tokens) redacted.
    */
   async *read(
     source: string | Readable | FocusFileRef,
     name: string = sourceName(source),
   ): AsyncGenerator<FocusRow> {
     const report: FocusValidationReport = {
-      file: name,
+      file: quoteInput(redactSecrets(name), 2048),
       mode: this.#mode,
       version: '1.0',
       rows: 0,
@@ -337,12 +564,15 @@ export class FocusReader {
     this.#report = report;
     this.#listed = new Map();
     this.#datetimes = new Map();
+    this.#lenientDatetimes = new Map();
     this.#json = new Map();
+    this.#jsonChars = 0;
     this.#dates = new Map();
+    const limits = this.#limits;
 
     let input: Input;
     try {
-      input = await openInput(source);
+      input = await openInput(source, limits.maxDecompressedBytes);
     } catch (error) {
       throw this.#unreadable(report, error);
     }
@@ -353,14 +583,15 @@ export class FocusReader {
 
     // CSV, read here rather than in a generator of its own: every layer of
     // async generators costs each row a promise and microtask turns.
-    const stream = input.stream;
-    const tokenizer = new CsvTokenizer();
+    const { stream, compressedBytes } = input;
+    const tokenizer = new CsvTokenizer(limits);
     const decoder = new StringDecoder('utf8');
     const iterator = stream[Symbol.asyncIterator]();
     const batch: string[][] = [];
     let plan: ColumnPlan[] | undefined;
     let shape: RowShape = rowShape([]);
     let width = 0;
+    let bytes = 0;
     let done = false;
     try {
       while (!done) {
@@ -372,6 +603,27 @@ export class FocusReader {
             tokenizer.end(batch);
           } else {
             const chunk = next.value;
+            bytes += chunk.length;
+            if (bytes > limits.maxDecompressedBytes) {
+              this.#limit(
+                report,
+                report.rows + 1,
+                `more than ${limits.maxDecompressedBytes} bytes of CSV text`,
+                'maxDecompressedBytes',
+              );
+            }
+            if (
+              compressedBytes &&
+              bytes > RATIO_GRACE_BYTES &&
+              bytes > limits.maxCompressionRatio * compressedBytes()
+            ) {
+              this.#limit(
+                report,
+                report.rows + 1,
+                `decompresses to more than ${limits.maxCompressionRatio} times its compressed size`,
+                'maxCompressionRatio',
+              );
+            }
             tokenizer.push(
               typeof chunk === 'string' ? chunk : decoder.write(chunk),
               batch,
@@ -385,7 +637,7 @@ export class FocusReader {
           if (!plan) {
             const header = record.map(h => h.trim());
             this.#checkHeader(header, report);
-            plan = columnPlan(header);
+            plan = columnPlan(header, limits);
             shape = rowShape(plan);
             width = header.length;
             continue;
@@ -398,15 +650,19 @@ export class FocusReader {
               fixed: false,
             });
           }
+          if (report.rows >= limits.maxRows) this.#tooManyRows(report);
           report.rows += 1;
           yield this.#normalise(record, plan, shape, report);
         }
         batch.length = 0;
-        if (tokenizer.error) {
+        const error = tokenizer.error;
+        if (error?.limit) {
+          this.#limit(report, error.record, error.message, error.limit);
+        } else if (error) {
           this.#fail(report, {
-            row: tokenizer.error.record,
+            row: error.record,
             rule: 'not-csv',
-            message: `not readable as CSV: ${tokenizer.error.message}`,
+            message: `not readable as CSV: ${error.message}`,
             fixed: false,
           });
         }
@@ -421,16 +677,70 @@ export class FocusReader {
     parquet: ParquetSource,
     report: FocusValidationReport,
   ): AsyncGenerator<FocusRow> {
+    const limits = this.#limits;
     try {
       let file: Awaited<ReturnType<typeof parquetRows>>;
+      let magic: string | undefined;
       try {
-        file = await parquetRows(parquet.buffer);
+        magic = await checkParquetMagic(parquet.buffer);
       } catch (error) {
         throw this.#notParquet(report, 0, error);
       }
+      if (magic) {
+        throw this.#issueError(report, {
+          row: 0,
+          rule: 'not-parquet',
+          message: `not a Parquet file: ${magic}`,
+          fixed: false,
+        });
+      }
+      try {
+        file = await parquetRows(parquet.buffer, {
+          maxPageValues: limits.maxRowGroupRows,
+          maxCompressionRatio: limits.maxCompressionRatio,
+        });
+      } catch (error) {
+        throw this.#notParquet(report, 0, error);
+      }
+      if (file.rows > limits.maxRows) {
+        this.#limit(
+          report,
+          0,
+          `its footer declares ${file.rows} rows, more than ${limits.maxRows}`,
+          'maxRows',
+        );
+      }
+      if (file.largestWholeGroup > limits.maxRowGroupRows) {
+        this.#limit(
+          report,
+          0,
+          `a row group of ${file.largestWholeGroup} rows without offset indexes, more than ${limits.maxRowGroupRows}`,
+          'maxRowGroupRows',
+        );
+      }
+      if (file.uncompressedBytes > limits.maxDecompressedBytes) {
+        this.#limit(
+          report,
+          0,
+          `its footer declares ${file.uncompressedBytes} uncompressed bytes, more than ${limits.maxDecompressedBytes}`,
+          'maxDecompressedBytes',
+        );
+      }
+      if (
+        file.uncompressedBytes > RATIO_GRACE_BYTES &&
+        file.uncompressedBytes >
+          limits.maxCompressionRatio * parquet.buffer.byteLength
+      ) {
+        this.#limit(
+          report,
+          0,
+          `its footer declares more than ${limits.maxCompressionRatio} times its size uncompressed`,
+          'maxCompressionRatio',
+        );
+      }
       const header = file.columns.map(h => h.trim());
       this.#checkHeader(header, report);
-      const plan = columnPlan(header);
+      const plan = columnPlan(header, limits);
       const shape = rowShape(plan);
       const groups = file.rowGroups();
       for (;;) {
@@ -438,10 +748,14 @@ export class FocusReader {
         try {
           next = await groups.next();
         } catch (error) {
+          if (error instanceof FocusLimitError) {
+            this.#limit(report, report.rows + 1, error.message, error.limit);
+          }
           throw this.#notParquet(report, report.rows + 1, error);
         }
         if (next.done) break;
         for (const record of next.value) {
+          if (report.rows >= limits.maxRows) this.#tooManyRows(report);
           report.rows += 1;
           yield this.#normalise(record, plan, shape, report);
         }
@@ -453,9 +767,20 @@ export class FocusReader {
   }
 
   #checkHeader(header: string[], report: FocusValidationReport) {
+    if (header.length > this.#limits.maxColumns) {
+      this.#limit(
+        report,
+        0,
+        `the header has ${header.length} columns, more than ${
+          this.#limits.maxColumns
+        }`,
+        'maxColumns',
+      );
+    }
     report.version = versionOf(header);
-    for (const column of header) {
-      if (!SPEC_BY_NAME.has(column) && !column.startsWith('x_')) {
+    for (const name of header) {
+      if (!SPEC_BY_NAME.has(name) && !name.startsWith('x_')) {
+        const column = quoteInput(name);
         report.extraColumns.push(column);
         this.#note(report, 0, column, 'extra-column', undefined, () => ({
           message: `'${column}' is not a FOCUS ${report.version} column (custom columns start with x_); it is ignored`,
@@ -501,22 +826,42 @@ export class FocusReader {
         raw = cell;
       } else if (cell === null || cell === undefined) {
         raw = null;
-      } else if (
-        typeof cell === 'number' &&
-        column.kind === KIND_DECIMAL &&
-        Number.isFinite(cell)
-      ) {
-        values[c] = cell;
+      } else if (typeof cell === 'number' && column.kind === KIND_DECIMAL) {
+        values[c] =
+          cell <= column.maxAbs && cell >= -column.maxAbs
+            ? cell
+            : this.#outOfRange(String(cell), cell, row, column, report);
         continue;
       } else if (cell instanceof Date && column.kind === KIND_DATETIME) {
         const time = cell.getTime();
-        if (!Number.isNaN(time)) {
+        if (time >= MIN_TIME && time <= MAX_TIME) {
           values[c] = this.#dates.get(time) ?? this.#date(time);
           continue;
+        }
+        if (!Number.isNaN(time)) {
+          const year = String(cell.getUTCFullYear());
+          this.#fail(report, {
+            row,
+            column: name,
+            rule: 'not-datetime',
+            value: year,
+            message: `a date-time in the year ${year}, outside 0001 to 9999`,
+            fixed: false,
+          });
         }
         raw = String(cell);
       } else {
         raw = cellText(cell);
+      }
+      // CSV fields are held to the limit as they are read; Parquet cells here.
+      if (raw !== null && raw.length > this.#limits.maxFieldChars) {
+        this.#limit(
+          report,
+          row,
+          `a field is longer than ${this.#limits.maxFieldChars} characters`,
+          'maxFieldChars',
+          name,
+        );
       }
 
       if (raw === 'NULL') {
@@ -541,15 +886,34 @@ export class FocusReader {
             ? raw
             : this.#enum(raw, row, column, report);
           break;
-        case KIND_DECIMAL:
-          values[c] = DECIMAL.test(raw)
+        case KIND_DECIMAL: {
+          const value = DECIMAL.test(raw)
             ? Number(raw)
             : this.#decimal(raw, row, name, report);
-          break;
-        case KIND_DATETIME:
           values[c] =
-            this.#datetimes.get(raw) ?? this.#datetime(raw, row, name, report);
+            value <= column.maxAbs && value >= -column.maxAbs
+              ? value
+              : this.#outOfRange(raw, value, row, column, report);
           break;
+        }
+        case KIND_CURRENCY:
+          values[c] = ISO_4217_CURRENCY_CODES.has(raw)
+            ? raw
+            : this.#currency(raw, row, name, report);
+          break;
+        case KIND_DATETIME: {
+          const iso = this.#datetimes.get(raw);
+          if (iso !== undefined) {
+            values[c] = iso;
+            break;
+          }
+          const lenient = this.#lenientDatetimes.get(raw);
+          values[c] =
+            lenient === undefined
+              ? this.#datetime(raw, row, name, report)
+              : this.#lenientDatetime(raw, lenient, row, name, report);
+          break;
+        }
         default: {
           let parsed = this.#json.get(raw);
           if (parsed === undefined)
@@ -593,7 +957,7 @@ export class FocusReader {
     if (DECIMAL.test(unformatted)) {
       const value = Number(unformatted);
       this.#note(report, row, column, 'number-format', raw, () => ({
-        message: `'${raw}' read as ${value}`,
+        message: `'${quoteInput(raw)}' read as ${value}`,
       }));
       return value;
     }
@@ -602,9 +966,78 @@ export class FocusReader {
       column,
       rule: 'not-numeric',
       value: raw,
-      message: `'${raw}' is not a decimal number`,
+      message: `'${quoteInput(raw)}' is not a decimal number`,
       fixed: false,
     });
+  }
+
+  /** A number that is not finite, or beyond its column's limit: refused. */
+  #outOfRange(
+    raw: string,
+    value: number,
+    row: number,
+    column: ColumnPlan,
+    report: FocusValidationReport,
+  ): never {
+    return this.#fail(report, {
+      row,
+      column: column.name,
+      rule: 'out-of-range',
+      value: raw,
+      message: Number.isFinite(value)
+        ? `'${quoteInput(raw)}' is beyond ±${showLimit(column.maxAbs)} (limit ${
+            column.maxAbsLimit
+          })`
+        : `'${quoteInput(raw)}' is not a finite number`,
+      fixed: false,
+    });
+  }
+
+  /**
+   * A BillingCurrency that is not an active ISO 4217 code as written: three
+   * letters in the wrong case are fixed when lenient; a well-formed code
+   * missing from ISO_4217_CURRENCY_CODES is kept and counted when lenient;
+   * anything else is refused.
+   */
+  #currency(
+    raw: string,
+    row: number,
+    column: string,
+    report: FocusValidationReport,
+  ): string {
+    if (!CURRENCY_SHAPE.test(raw)) {
+      return this.#fail(report, {
+        row,
+        column,
+        rule: 'not-currency',
+        value: raw,
+        message: `'${quoteInput(
+          raw,
+        )}' is not an ISO 4217 currency code (three letters)`,
+        fixed: false,
+      });
+    }
+    const code = raw.toUpperCase();
+    if (code !== raw) {
+      this.#note(report, row, column, 'enum-case', raw, () => ({
+        message: `'${raw}' read as '${code}'`,
+      }));
+    }
+    if (!ISO_4217_CURRENCY_CODES.has(code)) {
+      const issue: FocusIssue = {
+        row,
+        column,
+        rule: 'unknown-currency',
+        value: raw,
+        message: `'${raw}' is not an active ISO 4217 currency code`,
+        fixed: false,
+      };
+      if (this.#mode === 'strict') this.#fail(report, issue);
+      report.tolerated['unknown-currency'] =
+        (report.tolerated['unknown-currency'] ?? 0) + 1;
+      if (this.#listable(report, 'unknown-currency')) report.issues.push(issue);
+    }
+    return code;
   }
 
   #datetime(
@@ -613,7 +1046,22 @@ export class FocusReader {
     column: string,
     report: FocusValidationReport,
   ): string {
-    if (ISO_DATETIME.test(raw)) {
+    const text = raw.trim();
+    const parts = DATETIME_PARTS.exec(text);
+    const problem = parts && calendarProblem(parts);
+    if (problem) {
+      // Never a date the calendar does not have, in either mode: Date would
+      // read 2024-02-30 as 2024-03-01.
+      return this.#fail(report, {
+        row,
+        column,
+        rule: 'not-datetime',
+        value: raw,
+        message: `'${quoteInput(raw)}' is not a calendar date-time: ${problem}`,
+        fixed: false,
+      });
+    }
+    if (parts && ISO_DATETIME.test(raw)) {
       const time = Date.parse(raw);
       if (!Number.isNaN(time)) {
         const iso = new Date(time).toISOString();
@@ -622,15 +1070,17 @@ export class FocusReader {
         return iso;
       }
     }
-    const match = SPACE_DATETIME.exec(raw.trim());
+    const match = parts && SPACE_DATETIME.exec(text);
     if (match) {
       const zone = !match[5] || match[5].trim() === 'UTC' ? 'Z' : match[5];
       const date = new Date(`${match[1]}T${match[2]}${zone}`);
       if (!Number.isNaN(date.getTime())) {
-        this.#note(report, row, column, 'datetime-format', raw, () => ({
-          message: `'${raw}' is not ISO 8601; read as UTC`,
-        }));
-        return date.toISOString();
+        const iso = date.toISOString();
+        if (this.#lenientDatetimes.size >= CACHE_LIMIT) {
+          this.#lenientDatetimes.clear();
+        }
+        this.#lenientDatetimes.set(detached(raw), iso);
+        return this.#lenientDatetime(raw, iso, row, column, report);
       }
     }
     return this.#fail(report, {
@@ -638,9 +1088,23 @@ export class FocusReader {
       column,
       rule: 'not-datetime',
       value: raw,
-      message: `'${raw}' is not a date-time`,
+      message: `'${quoteInput(raw)}' is not a date-time`,
       fixed: false,
     });
+  }
+
+  /** A date-time in a form lenient mode fixes: counted (or refused) each time. */
+  #lenientDatetime(
+    raw: string,
+    iso: string,
+    row: number,
+    column: string,
+    report: FocusValidationReport,
+  ): string {
+    this.#note(report, row, column, 'datetime-format', raw, () => ({
+      message: `'${quoteInput(raw)}' is not ISO 8601; read as UTC`,
+    }));
+    return iso;
   }
 
   /** A Parquet timestamp, as ISO 8601 UTC. */
@@ -661,7 +1125,7 @@ export class FocusReader {
     const canonical = allowed.get(raw.toLowerCase());
     if (canonical) {
       this.#note(report, row, column.name, 'enum-case', raw, () => ({
-        message: `'${raw}' read as '${canonical}'`,
+        message: `'${quoteInput(raw)}' read as '${canonical}'`,
       }));
       return canonical;
     }
@@ -670,7 +1134,7 @@ export class FocusReader {
       column: column.name,
       rule: 'enum-value',
       value: raw,
-      message: `'${raw}' is not an allowed ${column.name} (${[
+      message: `'${quoteInput(raw)}' is not an allowed ${column.name} (${[
         ...allowed.values(),
       ].join(', ')})`,
       fixed: false,
@@ -693,21 +1157,52 @@ export class FocusReader {
         column,
         rule: 'not-json',
         value: raw,
-        message: `'${raw.slice(0, 80)}' is not valid JSON`,
+        message: `'${quoteInput(raw)}' is not valid JSON`,
         fixed: false,
       });
     }
-    const entry =
-      parsed && typeof parsed === 'object'
-        ? Object.fromEntries(
-            Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [
-              k,
-              typeof v === 'string' ? v : JSON.stringify(v),
-            ]),
-          )
-        : null;
-    if (this.#json.size >= CACHE_LIMIT) this.#json.clear();
-    this.#json.set(detached(raw), entry);
+    let entry: Record<string, string> | null = null;
+    if (parsed && typeof parsed === 'object') {
+      const entries: Array<[string, string]> = [];
+      for (const [key, value] of Object.entries(
+        parsed as Record<string, unknown>,
+      )) {
+        if (
+          typeof value !== 'string' &&
+          depthExceeds(value, MAX_JSON_DEPTH - 2)
+        ) {
+          this.#fail(report, {
+            row,
+            column,
+            rule: 'not-json',
+            value: raw,
+            message: `'${quoteInput(
+              raw,
+            )}' nests deeper than ${MAX_JSON_DEPTH} levels`,
+            fixed: false,
+          });
+        }
+        entries.push([
+          key,
+          typeof value === 'string' ? value : JSON.stringify(value),
+        ]);
+      }
+      // fromEntries defines properties: a "__proto__" tag stays a tag.
+      entry = Object.fromEntries(entries);
+    }
+    // Long values are not cached, and the cache holds a bounded number of
+    // characters, so that distinct long Tags cannot fill the heap.
+    if (raw.length <= JSON_CACHE_KEY_CHARS) {
+      if (
+        this.#json.size >= CACHE_LIMIT ||
+        this.#jsonChars + raw.length > JSON_CACHE_CHARS
+      ) {
+        this.#json.clear();
+        this.#jsonChars = 0;
+      }
+      this.#json.set(detached(raw), entry);
+      this.#jsonChars += raw.length;
+    }
     return entry;
   }
 
@@ -727,7 +1222,7 @@ export class FocusReader {
       row,
       column,
       rule,
-      ...(value === undefined ? {} : { value }),
+      ...(value === undefined ? {} : { value: quoteInput(value) }),
       message: describe().message,
       fixed: true,
     });
@@ -738,13 +1233,43 @@ export class FocusReader {
     if (this.#listable(report, rule)) report.issues.push(issue());
   }
 
-  #fail(report: FocusValidationReport, issue: FocusIssue): never {
+  #fail(report: FocusValidationReport, failed: FocusIssue): never {
+    const issue =
+      failed.value !== undefined && failed.value.length > 80
+        ? { ...failed, value: quoteInput(failed.value) }
+        : failed;
     if (this.#listable(report, issue.rule)) report.issues.push(issue);
     throw new FocusValidationError(
       this.#mode === 'strict' && FIXABLE_RULES.has(issue.rule)
         ? { ...issue, message: `${issue.message} (rejected in strict mode)` }
         : issue,
       report,
+    );
+  }
+
+  /** Input past a limit: refused, naming the limit. */
+  #limit(
+    report: FocusValidationReport,
+    row: number,
+    what: string,
+    limit: string,
+    column?: string,
+  ): never {
+    return this.#fail(report, {
+      row,
+      ...(column ? { column } : {}),
+      rule: 'limit-exceeded',
+      message: `${what} (limit ${limit})`,
+      fixed: false,
+    });
+  }
+
+  #tooManyRows(report: FocusValidationReport): never {
+    return this.#limit(
+      report,
+      report.rows + 1,
+      `more than ${this.#limits.maxRows} data rows`,
+      'maxRows',
     );
   }
 
@@ -769,11 +1294,18 @@ export class FocusReader {
   /** An error opening, downloading or decompressing the source. */
   #unreadable(report: FocusValidationReport, error: unknown): Error {
     if (error instanceof FocusValidationError) return error;
-    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof FocusLimitError) {
+      return this.#issueError(report, {
+        row: report.rows,
+        rule: 'limit-exceeded',
+        message: `${error.message} (limit ${error.limit})`,
+        fixed: false,
+      });
+    }
     return this.#issueError(report, {
       row: report.rows,
       rule: 'unreadable',
-      message: `cannot be read: ${message.replace(/^Error: /, '')}`,
+      message: `cannot be read: ${errorText(error).replace(/^Error: /, '')}`,
       fixed: false,
     });
   }
@@ -782,11 +1314,10 @@ export class FocusReader {
     if (error instanceof ParquetSourceError) {
       return this.#unreadable(report, error.cause);
     }
-    const message = error instanceof Error ? error.message : String(error);
     return this.#issueError(report, {
       row,
       rule: 'not-parquet',
-      message: `not readable as Parquet: ${message}`,
+      message: `not readable as Parquet: ${errorText(error)}`,
       fixed: false,
     });
   }
@@ -795,6 +1326,12 @@ export class FocusReader {
     if (this.#listable(report, issue.rule)) report.issues.push(issue);
     return new FocusValidationError(issue, report);
   }
+}
+
+/** An error's message for a one-line report: secrets redacted, shortened. */
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return quoteInput(redactSecrets(message), 300);
 }
 
 /**
@@ -821,8 +1358,13 @@ function cellText(cell: unknown): string {
 }
 
 type Input =
-  | { parquet: ParquetSource; stream?: undefined }
-  | { parquet?: undefined; stream: Readable };
+  | { parquet: ParquetSource; stream?: undefined; compressedBytes?: undefined }
+  | {
+      parquet?: undefined;
+      stream: Readable;
+      /** For gzip: the compressed bytes read so far. */
+      compressedBytes?: () => number;
+    };
 
 function isFileRef(source: unknown): source is FocusFileRef {
   return (
@@ -842,6 +1384,7 @@ const isHttp = (source: string) => /^https?:\/\//i.test(source);
 
 async function openInput(
   source: string | Readable | FocusFileRef,
+  maxSpoolBytes: number,
 ): Promise<Input> {
   let ref: FocusFileRef | undefined;
   if (isFileRef(source)) {
@@ -855,7 +1398,9 @@ async function openInput(
       ? await httpFileRef(source)
       : await localFileRef(source);
   }
-  if (ref?.format === 'parquet') return { parquet: await openParquet(ref) };
+  if (ref?.format === 'parquet') {
+    return { parquet: await openParquet(ref, maxSpoolBytes) };
+  }
 
   let stream: Readable;
   let gzip = false;
@@ -865,27 +1410,26 @@ async function openInput(
   } else if (typeof source !== 'string') {
     stream = source as Readable;
   } else if (isHttp(source)) {
-    const response = await fetch(source);
-    if (!response.ok || !response.body) {
-      throw new Error(
-        `GET ${source} failed: ${response.status} ${response.statusText}`,
-      );
-    }
-    stream = Readable.fromWeb(response.body as any);
+    stream = await openHttp(source);
     gzip = new URL(source).pathname.endsWith('.gz');
   } else {
+    // A FIFO or device would block the read forever.
+    const stat = await fs.stat(source);
+    if (!stat.isFile()) {
+      throw new Error('not a regular file (a folder, FIFO, socket or device)');
+    }
     stream = createReadStream(source);
     gzip = source.endsWith('.gz');
   }
-  if (gzip) return { stream: gunzip(stream) };
-  return sniff(stream);
+  if (gzip) return gunzip(stream);
+  return sniff(stream, maxSpoolBytes);
 }
 
 /**
  * Looks at the first bytes: gzip is decompressed, Parquet copied to a
  * temporary file to be read by ranges, anything else read as CSV.
  */
-async function sniff(stream: Readable): Promise<Input> {
+async function sniff(stream: Readable, maxSpoolBytes: number): Promise<Input> {
   const iterator = stream[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let length = 0;
@@ -920,19 +1464,32 @@ async function sniff(stream: Readable): Promise<Input> {
     })(),
     { objectMode: false },
   );
-  if (start[0] === 0x1f && start[1] === 0x8b) return { stream: gunzip(rest) };
+  if (start[0] === 0x1f && start[1] === 0x8b) return gunzip(rest);
   if (start.subarray(0, 4).equals(PARQUET_MAGIC)) {
-    return { parquet: await spoolParquet(rest) };
+    return { parquet: await spoolParquet(rest, maxSpoolBytes) };
   }
   return { stream: rest };
 }
 
 /**
- * Decompresses a stream: the source's errors end the output, and destroying
- * the output (the reader stopping early) closes the source.
+ * Decompresses a stream, counting the compressed bytes it reads (for the
+ * ratio limit): the source's errors end the output, and destroying the
+ * output (the reader stopping early) closes the source.
  */
-function gunzip(stream: Readable): Readable {
+function gunzip(stream: Readable): Input {
+  let compressed = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      compressed += chunk.length;
+      callback(null, chunk);
+    },
+  });
   const output = createGunzip();
-  pipeline(stream, output, () => {});
-  return output;
+  pipeline(stream, counter, output, () => {});
+  // Less what waits in gunzip's buffer: what zlib has been handed, so the
+  // ratio is never overestimated, and a bomb is caught past the grace bytes.
+  return {
+    stream: output,
+    compressedBytes: () => compressed - output.writableLength,
+  };
 }

@@ -23,6 +23,8 @@ export {
   type FocusFileRef,
   type FocusLocationOptions,
   type FocusS3Options,
+  type FocusSkippedPath,
 } from './locations';
+export { ISO_4217_CURRENCY_CODES } from './currencies';
 export * from './facts';
 export * from './ingestFocusExport';

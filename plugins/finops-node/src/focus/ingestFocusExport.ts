@@ -14,14 +14,19 @@
  * limitations under the License.
  */
 
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '@backstage/errors';
 import type {
   FinopsBillingIngestion,
   FocusChargeStore,
 } from '../store/FinopsStore';
+import { redactSecrets } from '../util/redact';
 import type { FocusWorkloadColumn } from './facts';
 import {
   FocusReader,
   type FocusMode,
+  type FocusReadLimits,
   type FocusRow,
   type FocusValidationReport,
 } from './FocusReader';
@@ -35,10 +40,16 @@ import type { FocusFileRef } from './locations';
 export interface FocusExportIngestionOptions {
   /** The billing source id; its billing periods in the files are replaced. */
   source: string;
-  /** The export files, read in order as one stream of rows. */
+  /**
+   * The export files, read in order as one stream of rows. The same file
+   * twice (the same URI, or the same local file by device and inode) is
+   * refused: its charges would be summed twice.
+   */
   files: ReadonlyArray<string | FocusFileRef>;
   /** Default `lenient`. */
   mode?: FocusMode;
+  /** Limits of each file; see `FOCUS_READ_LIMITS` for the defaults. */
+  limits?: FocusReadLimits;
   /** The FOCUS column that becomes a fact's workload; default `ServiceName`. */
   workload?: FocusWorkloadColumn;
   /**
@@ -66,10 +77,14 @@ export async function ingestFocusExport(
   stored: FinopsBillingIngestion;
   reports: FocusValidationReport[];
 }> {
+  await assertDistinct(options.files);
   const readers: FocusReader[] = [];
   const read = (file: string | FocusFileRef) => {
     options.signal?.throwIfAborted();
-    const reader = new FocusReader({ mode: options.mode ?? 'lenient' });
+    const reader = new FocusReader({
+      mode: options.mode ?? 'lenient',
+      limits: options.limits,
+    });
     readers.push(reader);
     return reader.read(file);
   };
@@ -84,4 +99,31 @@ export async function ingestFocusExport(
     workload: options.workload,
   });
   return { stored, reports: readers.map(r => r.report) };
+}
+
+/** What identifies a file: device and inode for local files, else its URI. */
+async function fileIdentity(file: string | FocusFileRef): Promise<string> {
+  const uri = typeof file === 'string' ? file : file.uri;
+  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(uri)) return uri;
+  const stat = await fs.stat(uri).catch(() => undefined);
+  return stat ? `${stat.dev}:${stat.ino}` : path.resolve(uri);
+}
+
+async function assertDistinct(
+  files: ReadonlyArray<string | FocusFileRef>,
+): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const uri = typeof file === 'string' ? file : file.uri;
+    const identity = await fileIdentity(file);
+    const first = seen.get(identity);
+    if (first !== undefined) {
+      throw new InputError(
+        `${redactSecrets(uri)} is listed twice${
+          first === uri ? '' : ` (also as ${redactSecrets(first)})`
+        }: each file is read once, or its charges would be summed twice`,
+      );
+    }
+    seen.set(identity, uri);
+  }
 }

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent, type Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,6 +26,8 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { withoutUserInfo } from '../util/fetchJson';
+import { redactSecrets } from '../util/redact';
 
 /**
  * How a FOCUS export is encoded, from its name: `.parquet`, `.gz` (gzip
@@ -86,6 +88,20 @@ export interface FocusS3Options {
 }
 
 /**
+ * A path {@link listFocusFiles} did not list although its name is that of a
+ * FOCUS export or it leads to a folder: a link to a folder already listed
+ * (a link loop, or a second way to the same folder), a second name of a
+ * file already listed (a link or a hard link), a broken link, or something
+ * that is not a regular file (a FIFO, socket or device).
+ *
+ * @public
+ */
+export interface FocusSkippedPath {
+  path: string;
+  reason: string;
+}
+
+/**
  * Options of {@link listFocusFiles}.
  *
  * @public
@@ -93,6 +109,11 @@ export interface FocusS3Options {
 export interface FocusLocationOptions {
   s3?: FocusS3Options;
   signal?: AbortSignal;
+  /**
+   * Told about each path of a local location that was not listed, and why,
+   * so that callers can say what was skipped.
+   */
+  onSkip?: (skipped: FocusSkippedPath) => void;
 }
 
 /**
@@ -124,13 +145,18 @@ export function focusFileFormat(name: string): FocusFileFormat | undefined {
  * Lists the FOCUS exports at a location, sorted by URI:
  *
  * - a local file, folder (every `.csv`, `.csv.gz` and `.parquet` below it),
- *   glob (`exports/**\/*.csv.gz`) or `file://` URL;
+ *   glob (`exports/**\/*.csv.gz`) or `file://` URL. Each real file is listed
+ *   once, by its path without links where it has one: links are followed,
+ *   but a link to a folder already listed (a loop such as `d/loop -> .`) is
+ *   not entered, and a second name of a file (a link or hard link: same
+ *   device and inode) is not listed again; `onSkip` is told about both, and
+ *   about broken links and special files;
  * - an `http(s)://` URL of one file;
  * - `s3://bucket/key`, `s3://bucket/prefix/` (every export below the prefix)
  *   or `s3://bucket/prefix/**\/*.parquet`, on AWS or any S3-compatible store.
  *
- * Fails, naming the location, when it does not exist, is not allowed, or
- * holds no FOCUS export.
+ * Fails, naming the location (secrets in it redacted), when it does not
+ * exist, is not allowed, or holds no FOCUS export.
  *
  * @public
  */
@@ -150,12 +176,15 @@ export async function listFocusFiles(
     !/^file:/i.test(trimmed)
   ) {
     throw new InputError(
-      `${location}: unsupported location; use a path, glob, file://, http(s):// or s3:// URL`,
+      `${redactSecrets(
+        location,
+      )}: unsupported location; use a path, glob, file://, http(s):// or s3:// URL`,
     );
   } else {
     refs = await listLocal(
       /^file:/i.test(trimmed) ? fileURLToPath(trimmed) : trimmed,
-      location,
+      redactSecrets(location),
+      options.onSkip ?? (() => {}),
     );
   }
   return refs.sort((a, b) => byCodeUnits(a.uri, b.uri));
@@ -221,23 +250,160 @@ export function httpFileRef(url: string): Promise<FocusFileRef> {
   return httpFile(url);
 }
 
+/** What identifies a file or folder, whatever the path to it. */
+function fileKey(stat: { dev: number; ino: number }): string {
+  return `${stat.dev}:${stat.ino}`;
+}
+
+interface LocalFile {
+  file: string;
+  stat: Stats;
+}
+
+/**
+ * The regular files among `candidates`, each real file once (by device and
+ * inode): the first path without a link wins, else the first path.
+ */
+async function distinctFiles(
+  candidates: string[],
+  onSkip: (skipped: FocusSkippedPath) => void,
+): Promise<LocalFile[]> {
+  const found: Array<LocalFile & { link: boolean }> = [];
+  for (const file of candidates) {
+    let lstat;
+    try {
+      lstat = await fs.lstat(file);
+    } catch {
+      continue; // gone since it was listed
+    }
+    const link = lstat.isSymbolicLink();
+    const stat = link ? await fs.stat(file).catch(() => undefined) : lstat;
+    if (!stat) {
+      onSkip({ path: path.resolve(file), reason: 'a broken link' });
+    } else if (stat.isFile()) {
+      found.push({ file, stat, link });
+    } else if (!stat.isDirectory()) {
+      onSkip({
+        path: path.resolve(file),
+        reason: 'not a regular file (a FIFO, socket or device)',
+      });
+    }
+  }
+  // Stable: within each kind, the order of `candidates`.
+  found.sort((a, b) => Number(a.link) - Number(b.link));
+  const kept = new Map<string, LocalFile>();
+  for (const entry of found) {
+    const key = fileKey(entry.stat);
+    const first = kept.get(key);
+    if (first) {
+      onSkip({
+        path: path.resolve(entry.file),
+        reason: `the same file as ${path.resolve(first.file)}`,
+      });
+    } else kept.set(key, { file: entry.file, stat: entry.stat });
+  }
+  return [...kept.values()];
+}
+
+/**
+ * The paths below a folder whose names are those of FOCUS exports, in a
+ * stable order: the tree without links first (depth first, names sorted),
+ * then what links lead to, each folder entered once (by device and inode).
+ */
+async function walkFolder(
+  root: string,
+  rootStat: Stats,
+  location: string,
+  onSkip: (skipped: FocusSkippedPath) => void,
+): Promise<string[]> {
+  const entered = new Map<string, string>([
+    [fileKey(rootStat), path.resolve(root)],
+  ]);
+  const files: string[] = [];
+  const links: string[] = [];
+
+  async function walk(folder: string) {
+    let entries: Dirent[];
+    try {
+      entries = await fs.readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      throw localError(`${location} (${folder})`, error);
+    }
+    entries.sort((a, b) => byCodeUnits(a.name, b.name));
+    for (const entry of entries) {
+      const full = path.join(folder, entry.name);
+      if (entry.isSymbolicLink()) {
+        links.push(full);
+      } else if (entry.isDirectory()) {
+        const stat = await fs.stat(full);
+        const already = entered.get(fileKey(stat));
+        if (already) {
+          // A bind mount of a folder already listed.
+          onSkip({
+            path: path.resolve(full),
+            reason: `the same folder as ${already}`,
+          });
+          continue;
+        }
+        entered.set(fileKey(stat), path.resolve(full));
+        await walk(full);
+      } else if (focusFileFormat(entry.name)) {
+        files.push(full);
+      }
+    }
+  }
+
+  await walk(root);
+  // Links last, so that a file or folder is listed by its path without
+  // links where it has one; links met inside a linked folder join the queue.
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i];
+    const stat = await fs.stat(link).catch(() => undefined);
+    if (!stat) {
+      if (focusFileFormat(link)) files.push(link); // reported as broken
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      if (focusFileFormat(link)) files.push(link);
+      continue;
+    }
+    const already = entered.get(fileKey(stat));
+    if (already) {
+      const resolved = path.resolve(link);
+      const loop =
+        resolved === already || resolved.startsWith(`${already}${path.sep}`);
+      onSkip({
+        path: resolved,
+        reason: `a link to a folder already listed (${already}${
+          loop ? ', a link loop' : ''
+        })`,
+      });
+      continue;
+    }
+    entered.set(fileKey(stat), path.resolve(link));
+    await walk(link);
+  }
+  return files;
+}
+
 async function listLocal(
   target: string,
   location: string,
+  onSkip: (skipped: FocusSkippedPath) => void,
 ): Promise<FocusFileRef[]> {
   if (GLOB_CHARS.test(target)) {
-    const refs: FocusFileRef[] = [];
+    const matches: string[] = [];
     for await (const match of fs.glob(target)) {
-      if (!focusFileFormat(match)) continue;
-      const stat = await fs.stat(match).catch(() => undefined);
-      if (stat?.isFile()) refs.push(localFile(match, stat));
+      if (focusFileFormat(match)) matches.push(match);
     }
-    if (refs.length === 0) {
+    matches.sort(byCodeUnits);
+    const files = await distinctFiles(matches, onSkip);
+    if (files.length === 0) {
       throw new NotFoundError(
         `${location}: no FOCUS export (.csv, .csv.gz, .parquet) matches`,
       );
     }
-    return refs;
+    return files.map(f => localFile(f.file, f.stat));
   }
   let stat;
   try {
@@ -248,25 +414,16 @@ async function listLocal(
   if (stat.isFile()) return [localFile(target, stat)];
   if (!stat.isDirectory())
     throw new InputError(`${location}: not a file or folder`);
-  const refs: FocusFileRef[] = [];
-  let entries: string[];
-  try {
-    entries = await fs.readdir(target, { recursive: true, encoding: 'utf8' });
-  } catch (error) {
-    throw localError(location, error);
-  }
-  for (const entry of entries) {
-    if (!focusFileFormat(entry)) continue;
-    const file = path.join(target, entry);
-    const entryStat = await fs.stat(file).catch(() => undefined);
-    if (entryStat?.isFile()) refs.push(localFile(file, entryStat));
-  }
-  if (refs.length === 0) {
+  const files = await distinctFiles(
+    await walkFolder(target, stat, location, onSkip),
+    onSkip,
+  );
+  if (files.length === 0) {
     throw new NotFoundError(
       `${location}: the folder holds no FOCUS export (.csv, .csv.gz, .parquet)`,
     );
   }
-  return refs;
+  return files.map(f => localFile(f.file, f.stat));
 }
 
 function localError(location: string, error: unknown): Error {
@@ -291,8 +448,9 @@ function httpStatusError(
   method: string,
   response: Response,
 ): Error {
-  const message =
-    `${location}: ${method} failed: ${response.status} ${response.statusText}`.trim();
+  const message = `${redactSecrets(location)}: ${method} failed: ${
+    response.status
+  } ${response.statusText}`.trim();
   if (response.status === 404 || response.status === 410)
     return new NotFoundError(message);
   if (response.status === 401 || response.status === 403)
@@ -301,21 +459,37 @@ function httpStatusError(
   return new InputError(message);
 }
 
+/**
+ * fetch, with user info in the URL sent as basic authentication (fetch
+ * refuses URLs with credentials), failing with the location redacted.
+ */
 async function httpFetch(
   location: string,
-  init: RequestInit & { method: string },
+  init: RequestInit & { method: string; headers?: Record<string, string> },
 ): Promise<Response> {
   try {
-    return await fetch(location, init);
+    const { target, headers } = withoutUserInfo(location, init.headers ?? {});
+    return await fetch(target, { ...init, headers });
   } catch (error) {
     if ((error as Error)?.name === 'AbortError') throw error;
     const cause = (error as { cause?: { message?: string } })?.cause?.message;
     throw new ServiceUnavailableError(
-      `${location}: ${init.method} failed: ${
-        cause ?? (error as Error).message
-      }`,
+      `${redactSecrets(location)}: ${init.method} failed: ${redactSecrets(
+        cause ?? (error as Error).message,
+      )}`,
     );
   }
+}
+
+/** GETs an http(s) URL as a stream, failing with the location redacted. */
+export async function openHttp(
+  location: string,
+  signal?: AbortSignal,
+): Promise<Readable> {
+  const response = await httpFetch(location, { method: 'GET', signal });
+  if (!response.ok || !response.body)
+    throw httpStatusError(location, 'GET', response);
+  return Readable.fromWeb(response.body as any);
 }
 
 async function httpFile(
@@ -350,15 +524,7 @@ async function httpFile(
     size,
     version,
     format: focusFileFormat(new URL(location).pathname) ?? 'csv',
-    async open(openSignal) {
-      const response = await httpFetch(location, {
-        method: 'GET',
-        signal: openSignal,
-      });
-      if (!response.ok || !response.body)
-        throw httpStatusError(location, 'GET', response);
-      return Readable.fromWeb(response.body as any);
-    },
+    open: openSignal => openHttp(location, openSignal),
   };
   if (ranges) {
     ref.readRange = async (start, end, rangeSignal) => {
@@ -371,7 +537,7 @@ async function httpFile(
         await response.body?.cancel();
         if (!response.ok) throw httpStatusError(location, 'GET', response);
         throw new InputError(
-          `${location}: the server ignored a byte range request`,
+          `${redactSecrets(location)}: the server ignored a byte range request`,
         );
       }
       return new Uint8Array(await response.arrayBuffer());
@@ -385,19 +551,26 @@ async function httpFile(
 
 function parseS3(location: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/i.exec(location);
-  if (!match) throw new InputError(`${location}: expected s3://bucket/prefix/`);
+  if (!match) {
+    throw new InputError(
+      `${redactSecrets(location)}: expected s3://bucket/prefix/`,
+    );
+  }
   return { bucket: match[1], key: decodeURIComponent(match[2]) };
 }
 
 /** The SDK's errors, as errors that name the location. */
-function s3Error(location: string, bucket: string, error: unknown): Error {
+function s3Error(uri: string, bucket: string, error: unknown): Error {
   if ((error as Error)?.name === 'AbortError') return error as Error;
+  const location = redactSecrets(uri);
   const name = (error as { name?: string })?.name ?? '';
   const status =
     error instanceof awsS3().S3ServiceException
       ? error.$metadata?.httpStatusCode
       : undefined;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = redactSecrets(
+    error instanceof Error ? error.message : String(error),
+  );
   if (name === 'NoSuchBucket') {
     return new NotFoundError(`${location}: bucket '${bucket}' does not exist`);
   }
@@ -483,8 +656,12 @@ async function listS3(
   if (chosen.length === 0) {
     throw new NotFoundError(
       pattern
-        ? `${location}: no FOCUS export (.csv, .csv.gz, .parquet) matches`
-        : `${location}: no FOCUS export (.csv, .csv.gz, .parquet) in the bucket at this key or prefix`,
+        ? `${redactSecrets(
+            location,
+          )}: no FOCUS export (.csv, .csv.gz, .parquet) matches`
+        : `${redactSecrets(
+            location,
+          )}: no FOCUS export (.csv, .csv.gz, .parquet) in the bucket at this key or prefix`,
     );
   }
   return chosen.map(object => s3File(client, bucket, object));

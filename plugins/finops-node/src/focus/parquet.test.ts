@@ -21,7 +21,11 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
+import {
+  asyncBufferFromFile,
+  parquetMetadata,
+  parquetMetadataAsync,
+} from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
   csvQuote,
@@ -36,7 +40,7 @@ import {
   type FocusValidationReport,
 } from './FocusReader';
 import { listFocusFiles } from './locations';
-import { PARQUET_ROW_WINDOW } from './parquet';
+import { PARQUET_ROW_WINDOW, readPageHeader } from './parquet';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-parquet-'));
 
@@ -278,12 +282,7 @@ describe('FocusReader on Parquet', () => {
     writeFileSync(truncated, bytes.subarray(0, bytes.length - 20));
     const reader = new FocusReader();
     await expect(readAll(reader, truncated)).rejects.toThrow(
-      new RegExp(
-        `^${truncated.replace(
-          /[.]/g,
-          '\\.',
-        )}: row 0: not readable as Parquet: `,
-      ),
+      `${truncated}: row 0: not a Parquet file: it does not end with the magic number PAR1`,
     );
     expect(reader.report.issues).toMatchObject([
       { row: 0, rule: 'not-parquet', fixed: false },
@@ -292,12 +291,63 @@ describe('FocusReader on Parquet', () => {
     const csvText = path.join(dir, 'text.parquet');
     writeFileSync(csvText, 'BilledCost\n1\n');
     await expect(readAll(new FocusReader(), csvText)).rejects.toThrow(
-      /text\.parquet: row 0: not readable as Parquet: /,
+      /text\.parquet: row 0: not a Parquet file: it does not start with the magic number PAR1$/,
+    );
+    // The footer cut, both magic numbers in place.
+    const footless = path.join(dir, 'footless.parquet');
+    writeFileSync(
+      footless,
+      Buffer.concat([bytes.subarray(0, 4), bytes.subarray(bytes.length - 20)]),
+    );
+    await expect(readAll(new FocusReader(), footless)).rejects.toThrow(
+      /footless\.parquet: row 0: not readable as Parquet: /,
     );
 
     const missing = path.join(dir, 'missing.parquet');
     await expect(readAll(new FocusReader(), missing)).rejects.toThrow(
       /missing\.parquet: row 0: cannot be read: ENOENT/,
+    );
+  });
+
+  it('refuses pages whose headers or runs declare more values than their column chunk holds', async () => {
+    // hyparquet trusts both: a data page header declaring a billion values,
+    // or a run of a billion values in a few bytes of levels, made it fill
+    // arrays that long, synchronously (found by FocusReader.fuzz.test.ts).
+    const { parquet } = await sameRowsBothWays('pages', [goodRow, goodRow]);
+    const bytes = readFileSync(parquet);
+    const metadata = parquetMetadata(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    );
+    const chunk = metadata.row_groups[0].columns.find(
+      c => c.meta_data?.path_in_schema[0] === 'BilledCost',
+    )!.meta_data!;
+    const page = Number(chunk.data_page_offset);
+    const header = readPageHeader(bytes, page);
+    expect(header).toMatchObject({ numValues: 2, definitionBytes: 2 });
+    // The definition levels: one bit-packed group of 8 (header 1 << 1 | 1),
+    // bits 11.
+    const levels = page + header.length;
+    expect([...bytes.subarray(levels, levels + 2)]).toEqual([3, 3]);
+
+    const longRun = Buffer.from(bytes);
+    longRun[levels] = 63 << 1; // a run of 63 levels of 1, in the same 2 bytes
+    longRun[levels + 1] = 1;
+    const runFile = path.join(dir, 'long-run.parquet');
+    writeFileSync(runFile, longRun);
+    await expect(readAll(new FocusReader(), runFile)).rejects.toThrow(
+      `${runFile}: row 1: not readable as Parquet: column BilledCost: a data page with a run of 63 values, more than the 2 left`,
+    );
+
+    // num_values is the first field of data_page_header_v2: 2 → 63.
+    const values = Buffer.from(bytes);
+    const at = values.indexOf(Buffer.from([0x15, 0x04]), page);
+    expect(at).toBeGreaterThan(page);
+    expect(at).toBeLessThan(levels);
+    values[at + 1] = 0x7e;
+    const valuesFile = path.join(dir, 'many-values.parquet');
+    writeFileSync(valuesFile, values);
+    await expect(readAll(new FocusReader(), valuesFile)).rejects.toThrow(
+      `${valuesFile}: row 1: not readable as Parquet: column BilledCost: a data page declares 63 values, more than the 2 of its column chunk`,
     );
   });
 

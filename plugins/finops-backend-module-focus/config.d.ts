@@ -70,6 +70,42 @@ export interface Config {
          */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
         /**
+         * Limits of each file read, so that a hostile or broken export is
+         * refused (naming the limit, the file and the row) in bounded time
+         * and memory. Unset limits keep their defaults, shown here.
+         */
+        limits?: {
+          /** The longest CSV data row, in characters. Default 1048576 (1 MiB). */
+          maxRecordChars?: number;
+          /** The longest CSV field or Parquet text cell, in characters. Default 262144 (256 KiB). */
+          maxFieldChars?: number;
+          /** The longest CSV header row, in characters. Default 65536 (64 KiB). */
+          maxHeaderChars?: number;
+          /** The most columns of a header. Default 1024. */
+          maxColumns?: number;
+          /** The most data rows of one file. Default 100000000. */
+          maxRows?: number;
+          /**
+           * The most bytes of CSV text of one file after decompression, the
+           * largest uncompressed size a Parquet footer may declare, and the
+           * largest Parquet file copied to a temporary file. Default
+           * 17179869184 (16 GiB).
+           */
+          maxDecompressedBytes?: number;
+          /**
+           * How many times its compressed size a gzip file may decompress
+           * to, checked once 16 MiB are out (a Parquet file: its declared
+           * uncompressed size). Default 200.
+           */
+          maxCompressionRatio?: number;
+          /** The most rows of a Parquet row group without offset indexes. Default 8388608. */
+          maxRowGroupRows?: number;
+          /** The largest absolute value of a cost or price column. Default 1e15. */
+          maxAbsAmount?: number;
+          /** The largest absolute value of a quantity column. Default 1e18. */
+          maxAbsQuantity?: number;
+        };
+        /**
          * The FOCUS column that becomes a fact's workload: `ServiceName`
          * (default), `ResourceId`, `ResourceName` or `none`. Per
          * resource gives the most detail and the most facts.

@@ -14,7 +14,13 @@
  * limitations under the License.
  */
 
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -24,6 +30,7 @@ import {
   type FocusFileRef,
 } from '@ai-finops/backstage-plugin-finops-node';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { csvQuote, FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
 import type { Knex } from 'knex';
 import { FocusDataSource } from './FocusDataSource';
@@ -312,6 +319,68 @@ describe('FocusDataSource', () => {
       location: path.join(dir, 'nowhere', '*.csv'),
     });
     await expect(source.ingest({ store, logger })).rejects.toThrow(/nowhere/);
+  });
+
+  it('stores a folder with a link loop once and warns about what it skipped', async () => {
+    const folder = path.join(dir, 'looped');
+    mkdirSync(folder);
+    writeExport('looped/a.csv', [charge({})]);
+    symlinkSync('.', path.join(folder, 'loop'));
+    const { store, logger } = await setup();
+    const source = new FocusDataSource({ location: folder });
+    expect(await source.ingest({ store, logger })).toMatchObject({ rows: 1 });
+    expect(await billedTotal(store)).toBe(6);
+    expect(logger.warn).toHaveBeenCalledWith(
+      `FOCUS source 'focus': skipped ${path.join(
+        folder,
+        'loop',
+      )} at ${folder}: a link to a folder already listed (${folder}, a link loop)`,
+    );
+  });
+
+  it('reads limits from config and refuses input past them', async () => {
+    const file = writeExport('limited.csv', [charge({}), charge({})]);
+    const config = (limits: object) =>
+      new ConfigReader({
+        finops: { focus: { exports: [{ location: file, limits }] } },
+      });
+    const [source] = FocusDataSource.fromConfig(config({ maxRows: 1 }));
+    expect(source.limits).toEqual({ maxRows: 1 });
+    const { store, logger } = await setup();
+    await expect(source.ingest({ store, logger })).rejects.toThrow(
+      `${file}: row 2: more than 1 data rows (limit maxRows)`,
+    );
+    expect(await billedTotal(store)).toBe(0);
+    expect(() => FocusDataSource.fromConfig(config({ maxRow: 1 }))).toThrow(
+      /finops\.focus\.exports\[0\]\.limits\.maxRow is not a FOCUS reader limit; use one of maxRecordChars, /,
+    );
+    expect(() => FocusDataSource.fromConfig(config({ maxRows: 0 }))).toThrow(
+      'finops.focus.exports[0].limits.maxRows must be a positive number, got 0',
+    );
+  });
+
+  it('keeps credentials in its location out of logs and errors', async () => {
+    const { store, logger } = await setup();
+    const source = new FocusDataSource({
+      location: 'http://alice:s3cret@127.0.0.1:1/focus.csv?X-Amz-Signature=abc',
+      listFiles: async () => [],
+    });
+    await source.ingest({ store, logger }).catch(() => undefined);
+    const logged = JSON.stringify([
+      logger.info.mock.calls,
+      logger.warn.mock.calls,
+    ]);
+    expect(logged).toContain('http://***@127.0.0.1:1/focus.csv');
+    expect(logged).not.toMatch(/alice|s3cret|=abc/);
+
+    const direct = new FocusDataSource({
+      location: 'http://alice:s3cret@127.0.0.1:1/focus.csv?X-Amz-Signature=abc',
+    });
+    const error = await direct.ingest({ store, logger }).catch(e => e);
+    expect(error.message).toMatch(
+      /^http:\/\/\*\*\*@127\.0\.0\.1:1\/focus\.csv/,
+    );
+    expect(error.message).not.toMatch(/alice|s3cret|=abc/);
   });
 
   it('stores nothing once its task is aborted', async () => {

@@ -15,15 +15,18 @@
  */
 
 import {
+  FOCUS_READ_LIMITS,
   FOCUS_WORKLOAD_COLUMNS,
   ingestFocusExport,
   listFocusFiles,
+  redactSecrets,
   type FinopsBillingExportIngestOptions,
   type FinopsBillingExportSource,
   type FinopsBillingIngestion,
   type FocusFileRef,
   type FocusLocationOptions,
   type FocusMode,
+  type FocusReadLimits,
   type FocusS3Options,
   type FocusValidationReport,
   type FocusWorkloadColumn,
@@ -58,6 +61,8 @@ export interface FocusDataSourceOptions {
   schedule?: SchedulerServiceTaskScheduleDefinition;
   /** The FOCUS column that becomes a fact's workload. Default `ServiceName`. */
   workload?: FocusWorkloadColumn;
+  /** Limits of each file read; unset ones keep `FOCUS_READ_LIMITS`. */
+  limits?: FocusReadLimits;
   /** Lists the files at the location; default `listFocusFiles`. */
   listFiles?: (
     location: string,
@@ -103,6 +108,7 @@ export class FocusDataSource implements FinopsBillingExportSource {
   readonly mode: FocusMode;
   readonly schedule?: SchedulerServiceTaskScheduleDefinition;
   readonly workload: FocusWorkloadColumn;
+  readonly limits?: FocusReadLimits;
   /** The validation report of each file, from its last read. */
   readonly reports = new Map<string, FocusValidationReport>();
   /** What the last run did. */
@@ -152,6 +158,27 @@ export class FocusDataSource implements FinopsBillingExportSource {
       }
       const s3 = entry.getOptionalConfig('s3');
       const credentials = s3?.getOptionalConfig('credentials');
+      const limitsConfig = entry.getOptionalConfig('limits');
+      let limits: FocusReadLimits | undefined;
+      if (limitsConfig) {
+        limits = {};
+        for (const key of limitsConfig.keys()) {
+          if (!(key in FOCUS_READ_LIMITS)) {
+            throw new InputError(
+              `${where}.limits.${key} is not a FOCUS reader limit; use one of ${Object.keys(
+                FOCUS_READ_LIMITS,
+              ).join(', ')}`,
+            );
+          }
+          const value = limitsConfig.getNumber(key);
+          if (!(value > 0)) {
+            throw new InputError(
+              `${where}.limits.${key} must be a positive number, got ${value}`,
+            );
+          }
+          limits[key as keyof FocusReadLimits] = value;
+        }
+      }
       return new FocusDataSource({
         ...sourceOptions,
         id:
@@ -160,6 +187,7 @@ export class FocusDataSource implements FinopsBillingExportSource {
         location: entry.getString('location'),
         mode,
         workload: workload as FocusWorkloadColumn,
+        limits,
         s3: s3 && {
           region: s3.getOptionalString('region'),
           endpoint: s3.getOptionalString('endpoint'),
@@ -193,6 +221,7 @@ export class FocusDataSource implements FinopsBillingExportSource {
     this.mode = options.mode ?? 'lenient';
     this.schedule = options.schedule;
     this.workload = options.workload ?? 'ServiceName';
+    this.limits = options.limits;
     this.#s3 = options.s3;
     this.#listFiles = options.listFiles ?? listFocusFiles;
   }
@@ -201,9 +230,14 @@ export class FocusDataSource implements FinopsBillingExportSource {
     options: FinopsBillingExportIngestOptions,
   ): Promise<FinopsBillingIngestion | undefined> {
     const { store, logger, signal } = options;
+    const location = redactSecrets(this.location);
     const files = await this.#listFiles(this.location, {
       s3: this.#s3,
       signal,
+      onSkip: ({ path, reason }) =>
+        logger.warn(
+          `FOCUS source '${this.id}': skipped ${path} at ${location}: ${reason}`,
+        ),
     });
     const versions = files.every(f => f.version !== undefined)
       ? JSON.stringify(files.map(f => [f.uri, f.version]).sort())
@@ -211,7 +245,7 @@ export class FocusDataSource implements FinopsBillingExportSource {
     if (versions !== undefined && versions === this.#storedVersions) {
       this.lastIngest = { files: files.length, unchanged: true };
       logger.info(
-        `FOCUS source '${this.id}': the ${files.length} file(s) at ${this.location} are unchanged since they were stored`,
+        `FOCUS source '${this.id}': the ${files.length} file(s) at ${location} are unchanged since they were stored`,
       );
       return undefined;
     }
@@ -222,6 +256,7 @@ export class FocusDataSource implements FinopsBillingExportSource {
       files: signal ? files.map(file => withSignal(file, signal)) : files,
       mode: this.mode,
       workload: this.workload,
+      limits: this.limits,
       signal,
     });
     for (const report of reports) {
@@ -231,9 +266,9 @@ export class FocusDataSource implements FinopsBillingExportSource {
     this.#storedVersions = versions;
     this.lastIngest = { files: files.length, unchanged: false, stored };
     logger.info(
-      `FOCUS source '${this.id}': ${files.length} file(s) at ${
-        this.location
-      }, ${stored.rows} charges stored for billing period(s) ${
+      `FOCUS source '${this.id}': ${files.length} file(s) at ${location}, ${
+        stored.rows
+      } charges stored for billing period(s) ${
         stored.billingPeriods.map(p => p.slice(0, 10)).join(', ') || 'none'
       }; ${stored.costFacts} hourly cost facts derived${
         stored.hours ? ` for [${stored.hours.start}, ${stored.hours.end})` : ''

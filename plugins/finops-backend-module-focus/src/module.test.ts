@@ -144,6 +144,7 @@ describe('finopsModuleFocus', () => {
         },
       },
       signal: undefined,
+      onSkip: expect.any(Function),
     });
   });
 

@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import { createFinopsDataSourceModule } from '@ai-finops/backstage-plugin-finops-node';
+import {
+  createFinopsDataSourceModule,
+  redactSecrets,
+} from '@ai-finops/backstage-plugin-finops-node';
 import { FocusDataSource } from './FocusDataSource';
 
 /**
@@ -39,7 +42,9 @@ export const finopsModuleFocus = createFinopsDataSourceModule({
     dataSources.addDataSource(sources);
     for (const source of sources) {
       logger.info(
-        `AI FinOps FOCUS source '${source.id}' reads ${source.location} (${source.mode})`,
+        `AI FinOps FOCUS source '${source.id}' reads ${redactSecrets(
+          source.location,
+        )} (${source.mode})`,
       );
     }
   },

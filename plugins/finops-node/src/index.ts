@@ -32,5 +32,5 @@ export * from './gitops';
 export * from './store';
 export { delay } from './util/delay';
 export { fetchJson } from './util/fetchJson';
-export { redactSecrets, redactUrl } from './util/redact';
+export { quoteInput, redactSecrets, redactUrl } from './util/redact';
 export type { FetchJsonFailure, FetchJsonOptions } from './util/fetchJson';

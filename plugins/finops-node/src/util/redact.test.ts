@@ -98,6 +98,11 @@ describe('redactSecrets', () => {
       "--database 'postgresql://u:p@h/x?password=q' failed: connect ECONNREFUSED; retrying https://t@h/y?sig=z",
       "--database 'postgresql://***@h/x?password=***' failed: connect ECONNREFUSED; retrying https://***@h/y?sig=***",
     ],
+    // A message that names a location redacted already keeps its colon.
+    [
+      'https://***@h/x.csv?X-Amz-Signature=***: GET failed: 404',
+      'https://***@h/x.csv?X-Amz-Signature=***: GET failed: 404',
+    ],
   ])('%s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
     expect(redactSecrets(expected)).toBe(expected);

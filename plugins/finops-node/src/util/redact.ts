@@ -71,7 +71,8 @@ const BEARER = /\b(bearer\s+)[\w.~+/=-]+/gi;
 const AUTHORIZATION_BASIC = /\b(authorization\s*[:=]\s*basic\s+)[\w.~+/=-]+/gi;
 
 function maskValue(value: string): string {
-  if (value === '' || value === MASK) return value;
+  // Empty, or redacted already ('***', or '***:' before a message's colon).
+  if (value === '' || value.startsWith(MASK)) return value;
   const first = value[0];
   if (first === "'" || first === '"') return `${first}${MASK}${first}`;
   return MASK;
@@ -137,7 +138,11 @@ export const MESSAGE_INPUT_LIMIT = 80;
 /**
  * Input quoted in a one-line message: control characters (line breaks,
  * terminal escapes, bidirectional overrides) escaped, and at most `max`
- * characters, followed by `…` when cut.
+ * characters (default 80), followed by `…` when cut. The FOCUS reader's
+ * messages quote values this way; use it for messages of your own that echo
+ * a value, a header or a file name.
+ *
+ * @public
  */
 export function quoteInput(text: string, max = MESSAGE_INPUT_LIMIT): string {
   let head = text.length > max ? text.slice(0, max) : text;

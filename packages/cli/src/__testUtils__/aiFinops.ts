@@ -25,6 +25,8 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The signal that ended the process (a timeout, an out-of-memory abort). */
+  signal?: NodeJS.Signals | null;
 }
 
 /**
@@ -39,11 +41,13 @@ export function runAiFinops(
     env?: NodeJS.ProcessEnv;
     timeoutMs?: number;
     bin?: string;
+    /** Options for node itself, e.g. ['--max-old-space-size=256']. */
+    nodeArgs?: string[];
   } = {},
 ): CliResult {
   const result = spawnSync(
     process.execPath,
-    [options.bin ?? SOURCE_BIN, ...args],
+    [...(options.nodeArgs ?? []), options.bin ?? SOURCE_BIN, ...args],
     {
       encoding: 'utf8',
       timeout: options.timeoutMs ?? 90_000,
@@ -52,7 +56,13 @@ export function runAiFinops(
       input: options.input,
     },
   );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    // Only when a signal ended it, so that results compare as before.
+    ...(result.signal ? { signal: result.signal } : {}),
+  };
 }
 
 /**

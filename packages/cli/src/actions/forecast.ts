@@ -24,6 +24,14 @@ import {
   readSeriesCsv,
   type InputSeries,
 } from './forecastInput';
+import {
+  FORECAST_OPTION_LIMITS as LIMITS,
+  formatCount,
+  MAX_FORECAST_ROWS,
+  MAX_SERIES_STEPS,
+  MAX_TOTAL_STEPS,
+  numberOption,
+} from './limitsInput';
 
 /** Parses `--season auto|N[,N]`. */
 export function parseSeasonOption(text: string): 'auto' | number[] {
@@ -34,7 +42,47 @@ export function parseSeasonOption(text: string): 'auto' | number[] {
       `--season: '${text}' is not 'auto' or a list of whole periods of at least 2 steps (e.g. 24,168)`,
     );
   }
+  if (periods.length > LIMITS.seasons) {
+    throw new InputError(
+      `--season ${text}: at most ${LIMITS.seasons} periods (${periods.length} given)`,
+    );
+  }
+  for (const p of periods) {
+    const period = Number(p);
+    if (period > LIMITS.season.max) {
+      throw new InputError(
+        `--season ${text}: period ${p} is more than ${formatCount(
+          LIMITS.season.max,
+        )} steps (${LIMITS.season.why})`,
+      );
+    }
+  }
   return periods.map(Number);
+}
+
+/**
+ * The slots of a series' regular grid (first to last timestamp); refuses
+ * more than MAX_SERIES_STEPS with the rows that span them.
+ */
+export function gridSlots(
+  series: InputSeries,
+  stepMs: number,
+  file = 'input',
+): number {
+  const first = series.rows[0].timestamp;
+  const lastRow = series.rows[series.rows.length - 1];
+  const slots =
+    stepMs > 0 ? Math.round((lastRow.timestamp - first) / stepMs) + 1 : 1;
+  if (!(slots <= MAX_SERIES_STEPS)) {
+    throw new InputError(
+      `${file}: rows ${series.rows[0].row} and ${lastRow.row}: series '${
+        series.id
+      }' spans ${formatCount(slots)} steps of ${formatCount(
+        stepMs,
+      )} ms; at most ${formatCount(MAX_SERIES_STEPS)}`,
+    );
+  }
+  return slots;
 }
 
 /**
@@ -42,10 +90,13 @@ export function parseSeasonOption(text: string): 'auto' | number[] {
  * timestamp, missing slots NaN (gaps), off-grid stamps rounded to the
  * nearest slot, values sharing a slot (duplicate timestamps) averaged.
  */
-export function regularise(series: InputSeries, stepMs: number) {
+export function regularise(
+  series: InputSeries,
+  stepMs: number,
+  file = 'input',
+) {
   const first = series.rows[0].timestamp;
-  const last = series.rows[series.rows.length - 1].timestamp;
-  const slots = stepMs > 0 ? Math.round((last - first) / stepMs) + 1 : 1;
+  const slots = gridSlots(series, stepMs, file);
   const sum = new Array<number>(slots).fill(0);
   const count = new Array<number>(slots).fill(0);
   const seen = new Array<boolean>(slots).fill(false);
@@ -78,16 +129,22 @@ export interface ForecastOptions {
  * prints the forecasts on stdout and one line per series on stderr.
  */
 export async function runForecast(options: ForecastOptions) {
-  if (!/^\d+$/.test(options.horizon.trim()) || Number(options.horizon) < 1) {
-    throw new InputError(
-      `--horizon: '${options.horizon}' is not a positive whole number of steps`,
-    );
-  }
-  const horizon = Number(options.horizon);
+  const horizon = numberOption('--horizon', options.horizon, LIMITS.horizon);
   const seasons = parseSeasonOption(options.season);
   const { series } = await readSeriesCsv(options.input);
-  const out = ['series_id,timestamp,forecast,lower,upper'];
-  for (const s of series) {
+  if (series.length * horizon > MAX_FORECAST_ROWS) {
+    throw new InputError(
+      `--horizon ${options.horizon}: ${formatCount(
+        series.length,
+      )} series × ${formatCount(horizon)} steps is ${formatCount(
+        series.length * horizon,
+      )} forecast rows; at most ${formatCount(MAX_FORECAST_ROWS)}`,
+    );
+  }
+  // Every series is checked before any is forecast, so that bad input is
+  // one line on stderr and nothing else.
+  let totalSlots = 0;
+  const grids = series.map(s => {
     const stepMs = medianStep(s.rows);
     if (!s.rows.some(r => Number.isFinite(r.value))) {
       throw new InputError(
@@ -104,7 +161,22 @@ export async function runForecast(options: ForecastOptions) {
         `${options.input}: row ${s.rows[1].row}, column timestamp: series '${s.id}' repeats its timestamps, so it has no time step`,
       );
     }
-    const { first, values, shared } = regularise(s, stepMs);
+    totalSlots += gridSlots(s, stepMs, options.input);
+    if (totalSlots > MAX_TOTAL_STEPS) {
+      throw new InputError(
+        `${options.input}: row ${
+          s.rows[0].row
+        }: the series span more than ${formatCount(
+          MAX_TOTAL_STEPS,
+        )} time steps in all, the limit`,
+      );
+    }
+    return { s, stepMs };
+  });
+  const out = ['series_id,timestamp,forecast,lower,upper'];
+  const summaries: string[] = [];
+  for (const { s, stepMs } of grids) {
+    const { first, values, shared } = regularise(s, stepMs, options.input);
     const result = forecast(values, { horizon, seasons, stepMs });
     const last = first + (values.length - 1) * stepMs;
     for (let j = 0; j < horizon; j++) {
@@ -134,7 +206,7 @@ export async function runForecast(options: ForecastOptions) {
         `${shared} rows shared a time step with another row and were averaged`,
       );
     }
-    process.stderr.write(
+    summaries.push(
       `${s.id}: seasons ${
         result.seasons.join(',') || 'none'
       }; ${accuracy}; ensemble ${models}${
@@ -143,4 +215,5 @@ export async function runForecast(options: ForecastOptions) {
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
+  process.stderr.write(summaries.join(''));
 }

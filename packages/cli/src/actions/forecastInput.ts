@@ -17,6 +17,7 @@
 import { splitCsvLine } from '@ai-finops/backstage-plugin-finops-engine';
 import fs from 'node:fs/promises';
 import { InputError } from '@backstage/errors';
+import { formatCount, MAX_SERIES, MAX_SERIES_FILE_BYTES } from './limitsInput';
 
 // The long CSV that `ai-finops forecast` and `ai-finops detect` read:
 // `series_id,timestamp,value` (header row required, other columns ignored),
@@ -87,8 +88,17 @@ export async function readSeriesCsv(file: string): Promise<{
 }> {
   let text: string;
   try {
+    const { size } = await fs.stat(file);
+    if (size > MAX_SERIES_FILE_BYTES) {
+      throw new InputError(
+        `${file}: ${formatCount(size)} bytes; at most ${formatCount(
+          MAX_SERIES_FILE_BYTES,
+        )} (256 MiB)`,
+      );
+    }
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(
       `${file}: cannot read the file (${
@@ -150,7 +160,16 @@ export async function readSeriesCsv(file: string): Promise<{
     };
     rows.push(parsed);
     let list = bySeries.get(seriesId);
-    if (!list) bySeries.set(seriesId, (list = []));
+    if (!list) {
+      if (bySeries.size >= MAX_SERIES) {
+        throw new InputError(
+          `${file}: row ${row}, column series_id: more than ${formatCount(
+            MAX_SERIES,
+          )} series, the limit`,
+        );
+      }
+      bySeries.set(seriesId, (list = []));
+    }
     list.push(parsed);
   }
   const series: InputSeries[] = [];

@@ -29,6 +29,12 @@ import {
   type PolicyName,
 } from '@ai-finops/backstage-plugin-finops-engine';
 import { InputError } from '@backstage/errors';
+import {
+  checkGeneratedRequests,
+  checkSimulationSteps,
+  numberOption,
+  SIMULATE_OPTION_LIMITS as LIMITS,
+} from './limitsInput';
 
 const CSV_COLUMNS = [
   'trace',
@@ -49,13 +55,12 @@ const CSV_COLUMNS = [
   'cost_per_1m_tokens',
 ] as const;
 
-function positive(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (!text.trim() || !Number.isFinite(v) || v <= 0) {
-    throw new InputError(`${flag}: '${text}' is not a positive number`);
-  }
-  return v;
+function optional(
+  flag: string,
+  text: string | undefined,
+  limits: Parameters<typeof numberOption>[2],
+): number | undefined {
+  return text === undefined ? undefined : numberOption(flag, text, limits);
 }
 
 /** Parses `--policy all|name[,name]`. */
@@ -128,21 +133,35 @@ export interface SimulateOptions {
  */
 export async function runSimulate(options: SimulateOptions) {
   const policies = parsePolicies(options.policy);
-  const hours = positive('--hours', options.hours)!;
-  if (!Number.isInteger(hours)) {
-    throw new InputError(
-      `--hours: '${options.hours}' is not a whole number of hours`,
-    );
-  }
-  const pue = positive('--pue', options.pue) ?? PROVIDER_PUE.aws;
-  if (pue < 1) throw new InputError(`--pue: '${options.pue}' is below 1`);
+  const hours = numberOption('--hours', options.hours, LIMITS.hours);
+  const pue = optional('--pue', options.pue, LIMITS.pue) ?? PROVIDER_PUE.aws;
+  const meanRps = optional('--mean-rps', options.meanRps, LIMITS.meanRps);
+  const step = optional('--step', options.step, LIMITS.step);
+  checkGeneratedRequests(options.meanRps, meanRps, hours);
+  const gridIntensity = optional(
+    '--grid-intensity',
+    options.gridIntensity,
+    LIMITS.gridIntensity,
+  );
   const profile = {
     ...REPLICA_PROFILES[options.replica],
     ...(options.gpuPrice !== undefined
-      ? { usdPerGpuHour: positive('--gpu-price', options.gpuPrice)! }
+      ? {
+          usdPerGpuHour: numberOption(
+            '--gpu-price',
+            options.gpuPrice,
+            LIMITS.gpuPrice,
+          ),
+        }
       : {}),
     ...(options.startup !== undefined
-      ? { startupSeconds: positive('--startup', options.startup)! }
+      ? {
+          startupSeconds: numberOption(
+            '--startup',
+            options.startup,
+            LIMITS.startup,
+          ),
+        }
       : {}),
   };
   let tokenMix;
@@ -154,17 +173,18 @@ export async function runSimulate(options: SimulateOptions) {
   }
   const trace = readTrace(options.trace, {
     hours,
-    meanRequestsPerSecond: positive('--mean-rps', options.meanRps),
+    meanRequestsPerSecond: meanRps,
     tokenMix,
   });
+  const stepSeconds = step ?? (trace.kind === 'hourly' ? 0.5 : 0.1);
+  checkSimulationSteps(options.step, stepSeconds, trace.spanSeconds);
   const comparison = comparePolicies(trace, {
     profile,
     policies,
-    stepSeconds: positive('--step', options.step),
+    stepSeconds,
     pue,
     gCo2ePerKwh:
-      positive('--grid-intensity', options.gridIntensity) ??
-      gridEmissionFactor('aws', 'us-east-1').gCo2ePerKwh,
+      gridIntensity ?? gridEmissionFactor('aws', 'us-east-1').gCo2ePerKwh,
   });
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);

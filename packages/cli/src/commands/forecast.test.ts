@@ -169,7 +169,7 @@ describe('ai-finops forecast', () => {
     ]);
     expect(
       expectBadInput(aiFinops('forecast', '--input', file, '--horizon', 'x')),
-    ).toContain("--horizon: 'x'");
+    ).toContain('--horizon x: not a whole number');
     expect(
       expectBadInput(
         aiFinops(

@@ -136,7 +136,7 @@ describe('ai-finops simulate', () => {
       expectBadInput(
         aiFinops('simulate', '--trace', mooncake(), '--gpu-price', '-1'),
       ),
-    ).toMatch(/--gpu-price: '-1' is not a positive number/);
+    ).toMatch(/--gpu-price -1: more than 0$/);
     expect(
       expectBadInput(
         aiFinops('simulate', '--trace', mooncake(), '--replica', 'tpu'),

@@ -30,8 +30,8 @@ export const SIMULATION_LIMITS = {
   maxTokensPerRequest: 10_000_000,
   /** Seconds from the first to the last arrival (366 days). */
   maxSpanSeconds: 366 * 86_400,
-  /** Hours of an hourly series replayed (366 days). */
-  maxHours: 366 * 24,
+  /** Hours of an hourly series replayed (31 days: the predictive policy refits its forecast every hour, ~0.1 s each). */
+  maxHours: 31 * 24,
   /** Mean requests per second of a replayed hourly series. */
   maxMeanRequestsPerSecond: 10_000,
   /** Smallest simulation step, seconds. */
@@ -40,6 +40,8 @@ export const SIMULATION_LIMITS = {
   maxStepSeconds: 60,
   /** Simulation steps of one replay ((span + drain) / step). */
   maxSteps: 10_000_000,
+  /** Forecast refits of the predictive policy in one replay (a week of one-minute refits). */
+  maxForecastFits: 10_080,
 } as const;
 
 /** `1234567` → `1,234,567`. */

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { formatCount, SIMULATION_LIMITS } from './limits';
 import { forecast, type ForecastResult } from '../forecast/forecast';
 import { HpaController, type HpaMetricInput } from '../economics/scaling';
 import type { ReplicaProfile } from './model';
@@ -205,6 +206,16 @@ export class PredictivePolicy implements ScalingPolicy {
   }
 
   start(load: LoadSummary, profile: ReplicaProfile): number {
+    const fits = Math.ceil((load.perMinute.length * 60) / this.refit);
+    if (fits > SIMULATION_LIMITS.maxForecastFits) {
+      throw new RangeError(
+        `predictive policy: a trace of ${(load.perMinute.length / 1440).toFixed(
+          1,
+        )} days refits its forecast about ${formatCount(fits)} times (every ${
+          this.refit
+        } s); at most ${formatCount(SIMULATION_LIMITS.maxForecastFits)}`,
+      );
+    }
     this.lead = profile.startupSeconds + 15;
     this.horizon = Math.max(
       2,

@@ -403,6 +403,21 @@ describe('simulator limits', () => {
     }
   });
 
+  it('refuses the predictive policy past SIMULATION_LIMITS.maxForecastFits refits', () => {
+    const trace = readAzureLlmTrace(
+      azure('long.csv', ['2023-06-01 00:00:00,1,1', '2023-12-01 00:00:00,1,1']),
+    );
+    expect(() =>
+      comparePolicies(trace, {
+        profile: REPLICA_PROFILES['l4-llama8b'],
+        policies: ['predictive'],
+        stepSeconds: 60,
+      }),
+    ).toThrow(
+      /refits its forecast about 263,521 times \(every 60 s\); at most 10,080/,
+    );
+  });
+
   it('refuses hourly replays past the request and hour limits', () => {
     expect(() =>
       hourlyTrace({ name: 'h', hourly: [1], meanRequestsPerSecond: 1e9 }),
@@ -416,7 +431,7 @@ describe('simulator limits', () => {
       }),
     ).toThrow(/about 360,000,000 requests; at most 10,000,000/);
     expect(() => hourlyTrace({ name: 'h', hourly: [1], hours: 1e9 })).toThrow(
-      /from 1 to 8,784/,
+      /from 1 to 744 \(31 days\)/,
     );
   });
 });

@@ -304,7 +304,7 @@ export function hourlyTrace(options: HourlyTraceOptions): SimTrace {
     !(options.hours >= 1 && options.hours <= L.maxHours)
   ) {
     throw new InputError(
-      `hours ${options.hours}: from 1 to ${formatCount(L.maxHours)} (366 days)`,
+      `hours ${options.hours}: from 1 to ${formatCount(L.maxHours)} (31 days)`,
     );
   }
   const rps = options.meanRequestsPerSecond ?? 5;

@@ -104,7 +104,7 @@ describe('limits: every number that drives work is bounded', () => {
     ['--step', '1e-9', 'at least 0.001'],
     ['--step', '1e308', 'at most 60'],
     ['--mean-rps', '1e9', 'at most 10,000'],
-    ['--hours', '100000000', 'at most 8,784 (366 days)'],
+    ['--hours', '100000000', 'at most 744 (31 days)'],
     ['--pue', 'Infinity', 'not a number'],
     ['--gpu-price', '-1', 'more than 0'],
   ])('refuses simulate %s %s (was: past 60 s or 2 GB)', (flag, value, why) => {
@@ -161,6 +161,18 @@ describe('limits: every number that drives work is bounded', () => {
     const header = write('header.csv', AZURE);
     expect(expectBadInput(bounded('simulate', '--trace', header))).toBe(
       `ai-finops: ${header}: the trace has no requests`,
+    );
+  });
+
+  it('refuses the predictive policy on a trace too long to refit every minute (was: past 60 s)', () => {
+    const trace = write(
+      'long.csv',
+      `${AZURE}2023-06-01 00:00:00,100,20\n2023-12-01 00:00:00,100,20\n`,
+    );
+    expect(
+      expectBadInput(bounded('simulate', '--trace', trace, '--step', '60')),
+    ).toBe(
+      'ai-finops: --policy all: the predictive policy refits its forecast every 60 s, about 263,521 times over a trace of 183.0 days; at most 10,080 (leave predictive out or replay a shorter trace)',
     );
   });
 

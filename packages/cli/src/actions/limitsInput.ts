@@ -86,7 +86,7 @@ export const SIMULATE_OPTION_LIMITS = {
     min: 1,
     max: SIMULATION_LIMITS.maxHours,
     integer: true,
-    why: '366 days',
+    why: '31 days',
   },
   meanRps: {
     min: 0,
@@ -167,6 +167,33 @@ export function checkGeneratedRequests(
       `--mean-rps ${rpsText}: over --hours ${hours} that is about ${fmt(
         requests,
       )} requests; at most ${fmt(SIMULATION_LIMITS.maxRequests)}`,
+    );
+  }
+}
+
+/**
+ * `--policy` with predictive: it refits its forecast every forecast step
+ * (60 s for request traces, an hour for hourly series); refuses more than
+ * SIMULATION_LIMITS.maxForecastFits refits.
+ */
+export function checkPredictiveFits(
+  policyText: string,
+  policies: readonly string[],
+  kind: 'requests' | 'hourly',
+  spanSeconds: number | undefined,
+) {
+  if (!policies.includes('predictive') || spanSeconds === undefined) return;
+  const refit = kind === 'hourly' ? 3600 : 60;
+  const fits = Math.ceil(((Math.floor(spanSeconds / 60) + 1) * 60) / refit);
+  if (fits > SIMULATION_LIMITS.maxForecastFits) {
+    throw new InputError(
+      `--policy ${policyText}: the predictive policy refits its forecast every ${refit} s, about ${fmt(
+        fits,
+      )} times over a trace of ${(spanSeconds / 86_400).toFixed(
+        1,
+      )} days; at most ${fmt(
+        SIMULATION_LIMITS.maxForecastFits,
+      )} (leave predictive out or replay a shorter trace)`,
     );
   }
 }

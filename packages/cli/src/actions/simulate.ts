@@ -31,6 +31,7 @@ import {
 import { InputError } from '@backstage/errors';
 import {
   checkGeneratedRequests,
+  checkPredictiveFits,
   checkSimulationSteps,
   numberOption,
   SIMULATE_OPTION_LIMITS as LIMITS,
@@ -178,6 +179,7 @@ export async function runSimulate(options: SimulateOptions) {
   });
   const stepSeconds = step ?? (trace.kind === 'hourly' ? 0.5 : 0.1);
   checkSimulationSteps(options.step, stepSeconds, trace.spanSeconds);
+  checkPredictiveFits(options.policy, policies, trace.kind, trace.spanSeconds);
   const comparison = comparePolicies(trace, {
     profile,
     policies,

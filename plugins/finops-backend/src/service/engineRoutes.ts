@@ -28,11 +28,15 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import { InputError, NotImplementedError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  NotImplementedError,
+} from '@backstage/errors';
 import type express from 'express';
 import type { AllocationTarget } from '../engine/CostAllocator';
 import type { DayRange, EntityEngine } from '../engine/EntityEngine';
-import { readChoice, readDay } from '../lib/params';
+import { parseIsoTime, readChoice, readDay } from '../lib/params';
 
 /**
  * What the engine routes need from the router.
@@ -107,12 +111,7 @@ function readSnoozeUntil(body: unknown, now: Date): string {
   const b = (body ?? {}) as { until?: unknown; days?: unknown };
   let until: Date;
   if (b.until !== undefined) {
-    until = new Date(typeof b.until === 'string' ? b.until : NaN);
-    if (Number.isNaN(until.getTime())) {
-      throw new InputError(
-        `Invalid 'until' ${JSON.stringify(b.until)}; expected an ISO-8601 time`,
-      );
-    }
+    until = parseIsoTime(b.until, 'until');
   } else {
     const days = b.days ?? 7;
     if (
@@ -239,9 +238,26 @@ export function registerEngineRoutes(
     }> =>
     async (req, res) => {
       const credentials = await httpAuth.credentials(req);
-      const { target } = await resolveEntity(entityParams(req), credentials);
+      const { entity, target } = await resolveEntity(
+        entityParams(req),
+        credentials,
+      );
       await options.authorizeApply?.(target.entityRef, credentials);
       const id = req.params.id;
+      // Read the body before anything is stored; then only a recommendation
+      // the entity has (shown or hidden) may be dismissed or snoozed.
+      // Reopening an id that no longer exists forgets its stale decision.
+      const reason = action === 'dismiss' ? readReason(req.body) : undefined;
+      const until =
+        action === 'snooze' ? readSnoozeUntil(req.body, now()) : undefined;
+      if (action !== 'reopen') {
+        const { items, hidden } = await engine.recommendations(entity, target);
+        if (!items.some(r => r.id === id) && !hidden.some(r => r.id === id)) {
+          throw new NotFoundError(
+            `No recommendation '${id}' for ${target.entityRef}`,
+          );
+        }
+      }
       const by =
         credentials.principal &&
         (credentials.principal as { type?: string }).type === 'user'
@@ -250,12 +266,15 @@ export function registerEngineRoutes(
       const at = now().toISOString();
       let state: RecommendationState;
       if (action === 'dismiss') {
-        const reason = readReason(req.body);
-        state = { status: 'dismissed', reason, at, ...(by ? { by } : {}) };
+        state = {
+          status: 'dismissed',
+          reason: reason!,
+          at,
+          ...(by ? { by } : {}),
+        };
         await engine.decide(target, id, state);
       } else if (action === 'snooze') {
-        const until = readSnoozeUntil(req.body, now());
-        state = { status: 'snoozed', until, at, ...(by ? { by } : {}) };
+        state = { status: 'snoozed', until: until!, at, ...(by ? { by } : {}) };
         await engine.decide(target, id, state);
       } else {
         await engine.decide(target, id, undefined);
@@ -268,13 +287,26 @@ export function registerEngineRoutes(
   router.post(`${base}/recommendations/:id/snooze`, decide('snooze'));
   router.post(`${base}/recommendations/:id/reopen`, decide('reopen'));
 
+  // Without GitOps, reading a recommendation's pull request answers the
+  // same JSON 501 as opening one, not the router's empty 404.
+  router.get(
+    `${base}/recommendations/:id/pull-request`,
+    async (req: express.Request<{ id: string } & EntityParams>, _res) => {
+      const credentials = await httpAuth.credentials(req);
+      const { target } = await resolveEntity(entityParams(req), credentials);
+      throw new NotImplementedError(
+        `Pull requests are not available: GitOps is not configured (the GitOps integration needs integrations.github). No pull request is tracked for '${req.params.id}' on ${target.entityRef}.`,
+      );
+    },
+  );
+
   router.post(
     `${base}/recommendations/:id/pull-request`,
     async (req: express.Request<{ id: string } & EntityParams>, _res) => {
       const credentials = await httpAuth.credentials(req);
       const { target } = await resolveEntity(entityParams(req), credentials);
       throw new NotImplementedError(
-        `Opening pull requests is not available yet: the GitOps integration is not installed. Apply the manifest changes of '${req.params.id}' on ${target.entityRef} by hand in the meantime.`,
+        `Opening pull requests is not available: GitOps is not configured (the GitOps integration needs integrations.github). Apply the manifest changes of '${req.params.id}' on ${target.entityRef} by hand in the meantime.`,
       );
     },
   );

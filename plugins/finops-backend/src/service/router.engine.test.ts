@@ -32,6 +32,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import {
   component,
@@ -106,20 +107,24 @@ const BASE = '/api/finops/entities/component/default';
 
 describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let firstKnex: Knex | undefined;
 
   async function start(
     result:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY
       | ((permission: string) => AuthorizeResult) = AuthorizeResult.ALLOW,
+    /** Reuse the first backend's ingested database (no trigger needed). */
+    shared = false,
   ) {
-    const knex = await databases.init(databaseId);
+    const knex = shared ? firstKnex! : await databases.init(databaseId);
+    firstKnex ??= knex;
     const backend = await startFinopsBackend({
       knex,
       features: [engineSourceModule],
       entities,
       permissions: typeof result === 'function' ? result : () => result,
-      trigger: { source: 'engine', user: USER },
+      ...(shared ? {} : { trigger: { source: 'engine', user: USER } }),
     });
     return backend.server;
   }
@@ -354,6 +359,59 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
     expect(pr.body.error.message).toContain('GitOps');
   });
 
+  it('refuses a snooze until a day the calendar does not have, naming the field', async () => {
+    const id = encodeURIComponent(
+      `carbon-region:${NAMESPACE}/Deployment/chat-llm`,
+    );
+    const year = new Date().getUTCFullYear() + 1;
+    for (const until of [
+      `${year}-02-30`,
+      `${year}-02-30T00:00:00Z`,
+      `${year}-13-01`,
+      `${year}-01-01T24:00:00Z`,
+      `${year}-01-01T12:00:00`,
+      'tomorrow',
+    ]) {
+      const res = await request(server)
+        .post(`${BASE}/chat-llm/recommendations/${id}/snooze`)
+        .set('Authorization', USER)
+        .send({ until });
+      expect(res.status).toBe(400);
+      expectMatchesSpec(res);
+      expect(res.body.error.message).toContain(
+        `Invalid 'until' ${JSON.stringify(until)}`,
+      );
+    }
+    const ok = await request(server)
+      .post(`${BASE}/chat-llm/recommendations/${id}/snooze`)
+      .set('Authorization', USER)
+      .send({ until: new Date(Date.now() + 3 * DAY).toISOString() });
+    expect(ok.status).toBe(200);
+    await request(server)
+      .post(`${BASE}/chat-llm/recommendations/${id}/reopen`)
+      .set('Authorization', USER);
+  });
+
+  it('answers 404 naming the id when dismissing or snoozing a recommendation the entity does not have, and stores nothing', async () => {
+    for (const [action, body] of [
+      ['dismiss', { reason: 'no' }],
+      ['snooze', { days: 7 }],
+    ] as const) {
+      const res = await request(server)
+        .post(`${BASE}/chat-llm/recommendations/no-such-id/${action}`)
+        .set('Authorization', USER)
+        .send(body);
+      expect(res.status).toBe(404);
+      expectMatchesSpec(res);
+      expect(res.body.error.message).toBe(
+        "No recommendation 'no-such-id' for component:default/chat-llm",
+      );
+    }
+    const list = (await get('chat-llm/recommendations'))
+      .body as EntityRecommendations;
+    expect(list.hidden.find(r => r.id === 'no-such-id')).toBeUndefined();
+  });
+
   it('answers 404 for an entity without allocation keys', async () => {
     for (const route of [
       'forecast',
@@ -400,12 +458,17 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
       .set('Authorization', USER);
     expect(list.status).toBe(200);
 
-    const applier = await start(name =>
-      name === 'finops.admin' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+    // On the first backend's data: only a recommendation the entity has
+    // may be dismissed.
+    const applier = await start(
+      name =>
+        name === 'finops.admin' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      true,
     );
     const dismissed = await post(applier, 'dismiss', { reason: 'later' });
     expect(dismissed.status).toBe(200);
     expect(dismissed.body.state.status).toBe('dismissed');
+    expect((await post(applier, 'reopen')).status).toBe(200);
   });
 
   it('answers 403 without finops.entity.read', async () => {

@@ -2431,7 +2431,7 @@ export const spec = {
             allowReserved: true,
             required: false,
             description:
-              'Metric names, comma-separated (e.g. gpu_utilization,tokens_output); default every metric stored.',
+              'Metric names, comma-separated (e.g. gpu_utilization,tokens_output), at most 50 (400 beyond); default every metric stored. A name not stored for the entity in the range has an empty series.',
             schema: {
               type: 'string',
             },
@@ -3017,7 +3017,8 @@ export const spec = {
                 properties: {
                   until: {
                     type: 'string',
-                    description: 'ISO-8601 time, at most 365 days ahead.',
+                    description:
+                      'ISO-8601 time on a real calendar day (2026-03-01 or 2026-03-01T12:00:00Z), at most 365 days ahead.',
                   },
                   days: {
                     type: 'integer',
@@ -3097,7 +3098,7 @@ export const spec = {
       get: {
         operationId: 'GetRecommendationPullRequest',
         description:
-          'The pull request opened for a recommendation and its state as last read from the host (finops.entity.read on the entity).',
+          'The pull request opened for a recommendation and its state as last read from the host (finops.entity.read on the entity). Answers 501 when the GitOps integration is not installed.',
         security: [
           {
             JWT: [],

@@ -651,11 +651,14 @@ export class CostAllocator {
             to: end,
           });
     const metrics = options.metrics ?? availableMetrics;
+    // A name no fact of the view carries in the range has an empty series:
+    // only stored metrics cost a query.
+    const stored = new Set(availableMetrics);
 
     const series = await Promise.all(
       metrics.map(async (metric): Promise<UsageSeries> => {
         const groups =
-          target.matchers.length === 0
+          target.matchers.length === 0 || !stored.has(metric)
             ? []
             : await this.#store.queryUsageGroups({
                 metric,

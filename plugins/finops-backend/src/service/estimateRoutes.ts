@@ -43,6 +43,7 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { readBoundedNumber } from '../lib/params';
 import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
 import type express from 'express';
 import fs from 'node:fs/promises';
@@ -99,17 +100,25 @@ function optionalString(
   return value;
 }
 
+/**
+ * The numbers `POST /estimate` accepts: beyond them a form value is a typo
+ * or an attack, and the cost would overflow to Infinity (JSON null).
+ */
+export const ESTIMATE_LIMITS = {
+  gpuCount: { min: 1, max: 64, integer: true },
+  minReplicas: { min: 0, max: 1000, integer: true },
+  maxReplicas: { min: 1, max: 1000, integer: true },
+  expectedRequestsPerSecond: { min: 0, max: 1e9 },
+  expectedTokensPerSecond: { min: 0, max: 1e12 },
+  latencySloMs: { min: 1, max: 86_400_000, integer: true },
+  monthlyBudget: { min: 0, max: 1e12 },
+} as const;
+
 function optionalNumber(
   body: Record<string, unknown>,
-  field: string,
+  field: keyof typeof ESTIMATE_LIMITS,
 ): number | undefined {
-  const value = body[field];
-  if (value === undefined || value === null || value === '') return undefined;
-  const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n)) {
-    throw new InputError(`Field '${field}' must be a number`);
-  }
-  return n;
+  return readBoundedNumber(body, field, ESTIMATE_LIMITS[field]);
 }
 
 /**
@@ -122,7 +131,7 @@ export function specFromFormValues(
   body: Record<string, unknown>,
 ): InferenceServiceSpec {
   const s = (f: string) => optionalString(body, f);
-  const n = (f: string) => optionalNumber(body, f);
+  const n = (f: keyof typeof ESTIMATE_LIMITS) => optionalNumber(body, f);
   const gpuType = s('gpuType');
   if (!gpuType) {
     throw new InputError(`Field 'gpuType' is required`);
@@ -146,6 +155,13 @@ export function specFromFormValues(
     );
   }
   const name = s('name') ?? PREVIEW_DEFAULTS.name;
+  const minReplicas = n('minReplicas') ?? PREVIEW_DEFAULTS.minReplicas;
+  const maxReplicas = n('maxReplicas') ?? PREVIEW_DEFAULTS.maxReplicas;
+  if (maxReplicas < minReplicas) {
+    throw new InputError(
+      `Field 'maxReplicas' (${maxReplicas}) must be at least 'minReplicas' (${minReplicas})`,
+    );
+  }
   return {
     name,
     description: s('description'),
@@ -161,8 +177,8 @@ export function specFromFormValues(
     gpuCount: n('gpuCount') ?? PREVIEW_DEFAULTS.gpuCount,
     cpu: s('cpu'),
     memory: s('memory'),
-    minReplicas: n('minReplicas') ?? PREVIEW_DEFAULTS.minReplicas,
-    maxReplicas: n('maxReplicas') ?? PREVIEW_DEFAULTS.maxReplicas,
+    minReplicas,
+    maxReplicas,
     autoscaler: autoscaler as InferenceServiceSpec['autoscaler'],
     expectedRequestsPerSecond: n('expectedRequestsPerSecond'),
     expectedTokensPerSecond: n('expectedTokensPerSecond'),
@@ -286,6 +302,20 @@ export function registerEstimateRoutes(
       }));
     } else {
       estimate = estimateCosts(objects, { prices, gpuPrice });
+    }
+
+    // Bounded inputs keep the costs finite; a price from configuration
+    // could still overflow, and JSON would turn that into null.
+    const costs = [
+      estimate.monthlyCost,
+      estimate.maxMonthlyCost,
+      estimate.usdPerMillionTokens ?? 0,
+      ...estimate.workloads.flatMap(w => [w.monthlyCost, w.maxMonthlyCost]),
+    ];
+    if (!costs.every(Number.isFinite)) {
+      throw new InputError(
+        'The estimate is not a finite number: lower gpuCount, maxReplicas or the configured prices',
+      );
     }
 
     const budget = spec.monthlyBudget;

@@ -38,7 +38,7 @@ import {
   AuthorizeResult,
   type AuthorizePermissionRequest,
 } from '@backstage/plugin-permission-common';
-import type express from 'express';
+import express from 'express';
 import type {
   FinopsIngestionRun,
   FinopsStore,
@@ -109,6 +109,47 @@ const COST_GROUP_BY = [
 const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.]*$/;
 
 /**
+ * The most metric names one usage request may ask for. The data sources
+ * emit about a dozen (GPU-hours, utilisation, power, tokens, requests...);
+ * each name asked for is one more series to aggregate and return.
+ */
+export const MAX_USAGE_METRICS = 50;
+
+/**
+ * The largest JSON body a route reads. The bodies are form values, a reason
+ * or an overlay name: a few KB.
+ */
+export const MAX_JSON_BODY = '100kb';
+
+/**
+ * The body parser's errors as the status they carry. The OpenAPI router
+ * turns every error that reaches its validator's error handler into a 400,
+ * so a body over {@link MAX_JSON_BODY} would answer 400 instead of 413:
+ * answer here, in Backstage's error shape (never with a stack).
+ */
+const bodyErrors: express.ErrorRequestHandler = (error, req, res, next) => {
+  const e = error as { type?: unknown; status?: unknown };
+  if (e?.type === 'entity.too.large') {
+    const statusCode = 413;
+    res.status(statusCode).json({
+      error: {
+        name: 'PayloadTooLargeError',
+        message: `Request body too large: a JSON body may be at most ${MAX_JSON_BODY}`,
+      },
+      request: { method: req.method, url: req.originalUrl },
+      response: { statusCode },
+    });
+    return;
+  }
+  if (typeof e?.type === 'string' && e.status === 400) {
+    // Malformed JSON and the like: a 400 without the parser's stack.
+    next(new InputError(`Invalid JSON body: ${(error as Error).message}`));
+    return;
+  }
+  next(error);
+};
+
+/**
  * The FinOps REST API, validated against `src/schema/openapi.yaml`. Every
  * route but `/health` requires credentials (the plugin registers the auth
  * policy) and checks a permission.
@@ -123,7 +164,12 @@ export async function createRouter(
   const { currency } = engine.options;
   const now = () => engine.options.now();
 
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({
+    middleware: [
+      express.json({ limit: MAX_JSON_BODY }),
+      bodyErrors as unknown as express.RequestHandler,
+    ],
+  });
 
   async function authorize(
     request: AuthorizePermissionRequest,
@@ -322,6 +368,11 @@ function readMetrics(value: unknown): string[] | undefined {
   const text = readOptionalString(value, 'metric');
   if (text === undefined) return undefined;
   const metrics = [...new Set(text.split(',').map(m => m.trim()))];
+  if (metrics.length > MAX_USAGE_METRICS) {
+    throw new InputError(
+      `Too many metrics: ${metrics.length} names in 'metric'; at most ${MAX_USAGE_METRICS} per request`,
+    );
+  }
   for (const metric of metrics) {
     if (!METRIC_NAME.test(metric)) {
       throw new InputError(

@@ -23,7 +23,10 @@
 #   scripts/verify-install/bump-release.mjs does the same from this repository's yarn.lock
 #   (and, for @backstage packages the repository does not use, the registry's publication
 #   dates). --as-created skips it: the portal stays on 1.55.0, below the suite's supported
-#   range (its @backstage ranges start at 1.57), to see what happens there.
+#   range (its @backstage ranges start at 1.57). On this registry the stock packages' own
+#   ranges already mix releases there (two copies of frontend-plugin-api; signals-backend of
+#   1.57 on backend-defaults 0.18), and the backend does not start: "httpRouter.
+#   addWebSocketHandler is not a function".
 # - Registry form: the suite is not in the registry, so the root package.json gets one
 #   `resolutions` entry per tarball ("@ai-finops/x": "file:<tgz>"; they depend on each other
 #   with ^ ranges) and `yarn add` names an explicit range; docs/install.md shows plain
@@ -158,7 +161,9 @@ finish() {
   fi
   echo "verify-install: logs and screenshots in ${out#"$root"/}/"
   if [ "$rc" -ne 0 ]; then
-    echo "verify-install: FAILED in phase '$phase' (exit $rc); see ${out#"$root"/}/$phase.log"
+    local log=$out/$phase.log
+    [ "$phase" != start ] || log=$out/portal.log
+    echo "verify-install: FAILED in phase '$phase' (exit $rc); see ${log#"$root"/}"
   fi
   echo "verify-install: $passed passed, $failed failed"
   exit "$rc"
@@ -294,9 +299,11 @@ portal_pgid=$!
 wait_for() {
   local url=$1 deadline=$((SECONDS + $2))
   until curl -fs -o /dev/null "$url"; do
-    if ! kill -0 -- "-$portal_pgid" 2>/dev/null; then
-      echo "the portal exited; last lines of ${out#"$root"/}/portal.log:"
-      tail -n 40 "$out/portal.log"
+    # yarn start keeps the frontend running when the backend fails to start.
+    if ! kill -0 -- "-$portal_pgid" 2>/dev/null ||
+      grep -q 'Backend startup failed' "$out/portal.log"; then
+      echo "the portal did not start; from ${out#"$root"/}/portal.log:"
+      grep -m 5 -A 2 'startup failed' "$out/portal.log" || tail -n 40 "$out/portal.log"
       return 1
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then

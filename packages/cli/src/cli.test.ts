@@ -44,4 +44,23 @@ describe('ai-finops', () => {
     expect(stderr).toContain("unknown option '--no-such-flag'");
     expect(stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('never prints a --database password, in the URL or its query', () => {
+    for (const database of [
+      // Nothing listens on port 1: the store cannot be opened.
+      'postgresql://bob:hunter2@127.0.0.1:1/finops?sslpassword=s3cret&password=hunter2',
+      'mysql://bob:hunter2@db.example.com/finops?password=hunter2',
+    ]) {
+      const { code, stderr } = aiFinops(
+        'costs',
+        '--database',
+        database,
+        '--group-by',
+        'SkuId',
+      );
+      expect(code).toBe(2);
+      expect(stderr).toContain('--database ');
+      expect(stderr).not.toMatch(/hunter2|s3cret/);
+    }
+  });
 });

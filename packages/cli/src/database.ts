@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { InputError } from '@backstage/errors';
+import { redactSecrets } from '@ai-finops/backstage-plugin-finops-node';
 
 /**
  * A connection to the AI FinOps store, shaped like the backend's
@@ -57,7 +58,9 @@ function requireSqliteDriver(target: string) {
     require.resolve('better-sqlite3');
   } catch {
     throw new InputError(
-      `--database ${target}: a SQLite file needs the better-sqlite3 package, which is not installed beside ai-finops: ` +
+      `--database ${redact(
+        target,
+      )}: a SQLite file needs the better-sqlite3 package, which is not installed beside ai-finops: ` +
         'npm install -g @ai-finops/cli better-sqlite3, or npx --package @ai-finops/cli --package better-sqlite3 ai-finops … ' +
         '(a postgres:// URL needs nothing more)',
     );
@@ -90,7 +93,9 @@ export function openFinopsDatabase(
     const filename = path.resolve(target);
     if (!options.create && !fs.existsSync(filename)) {
       throw new InputError(
-        `--database ${target}: no such SQLite file (ingest something first)`,
+        `--database ${redact(
+          target,
+        )}: no such SQLite file (ingest something first)`,
       );
     }
     requireSqliteDriver(target);
@@ -109,7 +114,10 @@ export function openFinopsDatabase(
   };
 }
 
-/** Hides the password of a database URL in messages. */
+/**
+ * Hides secrets of a `--database` value in messages: the user info of a URL
+ * and password-like query parameters (`?password=`, `sslpassword=`, …).
+ */
 export function redact(target: string): string {
-  return target.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  return redactSecrets(target);
 }

@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import {
+  DatabaseFinopsStore,
+  redactSecrets,
+} from '@ai-finops/backstage-plugin-finops-node';
 import { InputError } from '@backstage/errors';
 import { openFinopsDatabase } from './database';
 
@@ -42,9 +45,9 @@ export async function withStore<T>(
       store = await DatabaseFinopsStore.create({ database });
     } catch (error) {
       throw new InputError(
-        `--database ${database.target}: cannot open the store: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
+        `--database ${database.target}: cannot open the store: ${redactSecrets(
+          error instanceof Error ? error.message : String(error),
+        )}`,
       );
     }
     return await work(store);

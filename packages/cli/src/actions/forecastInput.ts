@@ -15,6 +15,7 @@
  */
 
 import { splitCsvLine } from '@ai-finops/backstage-plugin-finops-engine';
+import { quoteInput } from '@ai-finops/backstage-plugin-finops-node';
 import fs from 'node:fs/promises';
 import { InputError } from '@backstage/errors';
 import { formatCount, MAX_SERIES, MAX_SERIES_FILE_BYTES } from './limitsInput';
@@ -114,7 +115,9 @@ export async function readSeriesCsv(file: string): Promise<{
     index[column] = header.indexOf(column);
     if (index[column] < 0) {
       throw new InputError(
-        `${file}: row 1: missing column '${column}' (header: ${lines[0].trim()}; expected series_id,timestamp,value)`,
+        `${file}: row 1: missing column '${column}' (header: ${quoteInput(
+          lines[0].trim(),
+        )}; expected series_id,timestamp,value)`,
       );
     }
   }
@@ -137,7 +140,9 @@ export async function readSeriesCsv(file: string): Promise<{
     const timestamp = parseTimestamp(stamp);
     if (Number.isNaN(timestamp)) {
       throw new InputError(
-        `${file}: row ${row}, column timestamp: '${stamp}' is not an ISO-8601 timestamp`,
+        `${file}: row ${row}, column timestamp: '${quoteInput(
+          stamp,
+        )}' is not an ISO-8601 timestamp`,
       );
     }
     const valueText = cells[index.value].trim();
@@ -146,7 +151,9 @@ export async function readSeriesCsv(file: string): Promise<{
       value = Number(valueText);
       if (!Number.isFinite(value)) {
         throw new InputError(
-          `${file}: row ${row}, column value: '${valueText}' is not a number`,
+          `${file}: row ${row}, column value: '${quoteInput(
+            valueText,
+          )}' is not a number`,
         );
       }
     }

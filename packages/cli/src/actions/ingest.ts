@@ -63,7 +63,12 @@ async function resolveFiles(
     if (!(await fs.stat(location)).isDirectory()) return [location];
   }
   try {
-    return await listFocusFiles(location, { s3 });
+    return await listFocusFiles(location, {
+      s3,
+      // Links that loop or name a file twice are read once; say what was skipped.
+      onSkip: skipped =>
+        process.stderr.write(`skipped ${skipped.path}: ${skipped.reason}\n`),
+    });
   } catch (error) {
     throw new InputError(
       error instanceof Error ? error.message : String(error),

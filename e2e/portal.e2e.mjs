@@ -168,7 +168,7 @@ try {
     for (let attempt = 1; ; attempt++) {
       await page.goto(url);
       const enter = page.getByRole('button', { name: /^enter$/i });
-      const target = page.getByText(text).first();
+      const target = page.getByText(text).filter({ visible: true }).first();
       try {
         await enter.or(target).first().waitFor({ timeout: 60_000 });
         if (await enter.isVisible()) await enter.click();
@@ -270,9 +270,13 @@ try {
     );
   const cardTexts = textsFor(forecastData, efficiency, carbon, recommendations);
   for (const [what, text] of Object.entries(cardTexts)) {
-    await page.getByText(text, { exact: false }).first().waitFor({
-      timeout: 60_000,
-    });
+    await page
+      .getByText(text, { exact: false })
+      .filter({ visible: true })
+      .first()
+      .waitFor({
+        timeout: 60_000,
+      });
     console.log(`e2e: card shows ${what}: ${text}`);
   }
   await page.screenshot({
@@ -310,9 +314,13 @@ try {
       texts['month to date'],
     );
     for (const text of Object.values(texts)) {
-      await page.getByText(text, { exact: false }).first().waitFor({
-        timeout: 60_000,
-      });
+      await page
+        .getByText(text, { exact: false })
+        .filter({ visible: true })
+        .first()
+        .waitFor({
+          timeout: 60_000,
+        });
     }
     console.log(`e2e: ${name} shows ${Object.values(texts).join(' | ')}`);
   }
@@ -373,11 +381,16 @@ try {
   await navLink.waitFor({ timeout: 60_000 });
   await navLink.click();
   await page.waitForURL(/\/finops$/, { timeout: 60_000 });
-  await page.getByText('Top movers').first().waitFor({ timeout: 60_000 });
+  await page
+    .getByText('Top movers')
+    .filter({ visible: true })
+    .first()
+    .waitFor({ timeout: 60_000 });
   console.log('e2e: the sidebar item FinOps opens the organisation page');
   await page
     .getByTestId('finops-org-total')
     .getByText(orgTotal, { exact: false })
+    .filter({ visible: true })
     .waitFor({ timeout: 60_000 });
   await page.getByTestId('finops-unallocated').waitFor({ timeout: 60_000 });
   // The anomaly feed and budgets ask each large entity; wait for both.
@@ -385,6 +398,7 @@ try {
   await page
     .getByTestId('finops-budgets')
     .getByText(component.metadata.name, { exact: false })
+    .filter({ visible: true })
     .first()
     .waitFor({ timeout: 120_000 });
   // Savings found: the backend's own figure, in the Savings panel.
@@ -393,6 +407,7 @@ try {
   await page
     .getByTestId('finops-savings-found')
     .getByText(found, { exact: false })
+    .filter({ visible: true })
     .waitFor({ timeout: 120_000 });
   console.log(
     `e2e: organisation page shows ${found} a month in savings found across ${savings.found.entities} entities`,
@@ -491,6 +506,7 @@ try {
   await preview
     .getByTestId('finops-preview-monthly-cost')
     .getByText(monthly, { exact: false })
+    .filter({ visible: true })
     .waitFor({ timeout: 60_000 });
   const { guardrails } = first.estimate;
   if (!guardrails.configured)
@@ -501,12 +517,14 @@ try {
         `Guardrails passed: ${guardrails.checks} checks of ${guardrails.policies} policies`,
         { exact: false },
       )
+      .filter({ visible: true })
       .waitFor({ timeout: 60_000 });
   } else {
     for (const d of guardrails.denied)
       await preview
         .getByRole('list', { name: 'Denied by the guardrails' })
         .getByText(d.message, { exact: false })
+        .filter({ visible: true })
         .first()
         .waitFor({ timeout: 60_000 });
   }
@@ -539,6 +557,7 @@ try {
   const denial = preview
     .getByRole('list', { name: 'Denied by the guardrails' })
     .getByText('at most 4 GPUs per container', { exact: false })
+    .filter({ visible: true })
     .first();
   await denial.waitFor({ timeout: 60_000 });
   if (
@@ -555,6 +574,7 @@ try {
   await preview
     .getByTestId('finops-preview-monthly-cost')
     .getByText(eightMonthly, { exact: false })
+    .filter({ visible: true })
     .waitFor({ timeout: 60_000 });
   await page.screenshot({
     path: path.join(shots, 'scaffolder-cost-preview.png'),

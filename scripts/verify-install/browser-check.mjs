@@ -204,7 +204,7 @@ try {
     for (let attempt = 1; ; attempt++) {
       await page.goto(url);
       const enter = page.getByRole('button', { name: /^enter$/i });
-      const target = page.getByText(text).first();
+      const target = page.getByText(text).filter({ visible: true }).first();
       try {
         await enter.or(target).first().waitFor({ timeout: 60_000 });
         if (await enter.isVisible()) await enter.click();
@@ -285,6 +285,7 @@ try {
     for (const text of Object.values(texts))
       await page
         .getByText(text, { exact: false })
+        .filter({ visible: true })
         .first()
         .waitFor({ timeout: 60_000 });
     await page.screenshot({
@@ -331,6 +332,7 @@ try {
     await page
       .getByTestId('finops-org-total')
       .getByText(total, { exact: false })
+      .filter({ visible: true })
       .waitFor({ timeout: 60_000 });
     // The panels that ask each large entity: anomalies, budgets, savings.
     const savings = usd((await api('savings')).found.monthlySavings);
@@ -338,11 +340,13 @@ try {
     await page
       .getByTestId('finops-budgets')
       .getByText(component.metadata.name, { exact: false })
+      .filter({ visible: true })
       .first()
       .waitFor({ timeout: 120_000 });
     await page
       .getByTestId('finops-savings-found')
       .getByText(savings, { exact: false })
+      .filter({ visible: true })
       .waitFor({ timeout: 120_000 });
     await page.screenshot({
       path: path.join(shots, 'finops-organisation.png'),
@@ -411,6 +415,7 @@ try {
     await preview
       .getByTestId('finops-preview-monthly-cost')
       .getByText(monthly, { exact: false })
+      .filter({ visible: true })
       .waitFor({ timeout: 60_000 });
     const { guardrails } = one.estimate;
     if (!guardrails.configured)
@@ -434,6 +439,7 @@ try {
     await preview
       .getByRole('list', { name: 'Denied by the guardrails' })
       .getByText(denial, { exact: false })
+      .filter({ visible: true })
       .first()
       .waitFor({ timeout: 60_000 });
     await page.screenshot({

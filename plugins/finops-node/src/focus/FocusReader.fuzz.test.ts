@@ -35,6 +35,7 @@ import {
   FOCUS_1_0_TEST_HEADER,
   seededNoise,
 } from '@ai-finops/test-utils';
+import { FOCUS_TEST_ROW_2024 } from './__testUtils__/focusTestRows';
 
 const hasControlCharacter = (text: string) =>
   [...text].some(c => c.charCodeAt(0) < 0x20);
@@ -193,30 +194,7 @@ class FuzzRunner {
   }
 }
 
-const goodRow: Record<string, string> = {
-  BilledCost: '12.5',
-  BillingAccountId: 'acct-1',
-  BillingAccountName: 'Acme',
-  BillingCurrency: 'USD',
-  BillingPeriodEnd: '2024-03-01T00:00:00Z',
-  BillingPeriodStart: '2024-02-01T00:00:00Z',
-  ChargeCategory: 'Usage',
-  ChargeDescription: 'p5.48xlarge',
-  ChargeFrequency: 'Usage-Based',
-  ChargePeriodEnd: '2024-02-02T01:00:00Z',
-  ChargePeriodStart: '2024-02-02T00:00:00Z',
-  ContractedCost: '12.5',
-  EffectiveCost: '10',
-  InvoiceIssuerName: 'AWS',
-  ListCost: '13',
-  PricingQuantity: '1',
-  PricingUnit: 'Hours',
-  ProviderName: 'AWS',
-  PublisherName: 'AWS',
-  ServiceCategory: 'Compute',
-  ServiceName: 'Amazon EC2',
-  Tags: '{"app":"chat-llm"}',
-};
+const goodRow: Record<string, string> = { ...FOCUS_TEST_ROW_2024 };
 
 function csvText(rows: Array<Record<string, string>>, eol = '\n'): string {
   return `${[

@@ -34,36 +34,13 @@ import {
   type FocusRow,
 } from './FocusReader';
 import type { FocusFileRef } from './locations';
+import { FOCUS_TEST_ROW } from './__testUtils__/focusTestRows';
 
 function csvLine(values: Record<string, string>): string {
   return FOCUS_1_0_TEST_HEADER.map(h => csvQuote(values[h] ?? '')).join(',');
 }
 
-const goodRow: Record<string, string> = {
-  BilledCost: '12.5',
-  BillingAccountId: 'acct-1',
-  BillingAccountName: 'Acme',
-  BillingCurrency: 'USD',
-  BillingPeriodEnd: '2026-12-01T00:00:00Z',
-  BillingPeriodStart: '2026-11-01T00:00:00Z',
-  ChargeCategory: 'Usage',
-  ChargeClass: '',
-  ChargeDescription: 'p5.48xlarge',
-  ChargeFrequency: 'Usage-Based',
-  ChargePeriodEnd: '2026-11-02T01:00:00Z',
-  ChargePeriodStart: '2026-11-02T00:00:00Z',
-  ContractedCost: '12.5',
-  EffectiveCost: '10',
-  InvoiceIssuerName: 'AWS',
-  ListCost: '13',
-  PricingQuantity: '1',
-  PricingUnit: 'Hours',
-  ProviderName: 'AWS',
-  PublisherName: 'AWS',
-  ServiceCategory: 'Compute',
-  ServiceName: 'Amazon EC2',
-  Tags: '{"app":"chat-llm","team":"assistant"}',
-};
+const goodRow: Record<string, string> = { ...FOCUS_TEST_ROW };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-'));
 function file(

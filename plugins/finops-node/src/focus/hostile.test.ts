@@ -43,33 +43,11 @@ import {
 } from './FocusReader';
 import { ingestFocusExport } from './ingestFocusExport';
 import { listFocusFiles, type FocusSkippedPath } from './locations';
+import { FOCUS_TEST_ROW_2024 } from './__testUtils__/focusTestRows';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-hostile-'));
 
-const goodRow: Record<string, string> = {
-  BilledCost: '12.5',
-  BillingAccountId: 'acct-1',
-  BillingAccountName: 'Acme',
-  BillingCurrency: 'USD',
-  BillingPeriodEnd: '2024-03-01T00:00:00Z',
-  BillingPeriodStart: '2024-02-01T00:00:00Z',
-  ChargeCategory: 'Usage',
-  ChargeDescription: 'p5.48xlarge',
-  ChargeFrequency: 'Usage-Based',
-  ChargePeriodEnd: '2024-02-02T01:00:00Z',
-  ChargePeriodStart: '2024-02-02T00:00:00Z',
-  ContractedCost: '12.5',
-  EffectiveCost: '10',
-  InvoiceIssuerName: 'AWS',
-  ListCost: '13',
-  PricingQuantity: '1',
-  PricingUnit: 'Hours',
-  ProviderName: 'AWS',
-  PublisherName: 'AWS',
-  ServiceCategory: 'Compute',
-  ServiceName: 'Amazon EC2',
-  Tags: '{"app":"chat-llm"}',
-};
+const goodRow: Record<string, string> = { ...FOCUS_TEST_ROW_2024 };
 
 const headerLine = FOCUS_1_0_TEST_HEADER.map(csvQuote).join(',');
 const line = (row: Record<string, string>) =>

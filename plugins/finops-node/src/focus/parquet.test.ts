@@ -41,6 +41,7 @@ import {
 } from './FocusReader';
 import { listFocusFiles } from './locations';
 import { PARQUET_ROW_WINDOW, readPageHeader } from './parquet';
+import { FOCUS_TEST_ROW } from './__testUtils__/focusTestRows';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'focus-parquet-'));
 
@@ -94,31 +95,7 @@ const withoutFile = (report: FocusValidationReport) => ({
   file: undefined,
 });
 
-const goodRow: Record<string, string> = {
-  BilledCost: '12.5',
-  BillingAccountId: 'acct-1',
-  BillingAccountName: 'Acme',
-  BillingCurrency: 'USD',
-  BillingPeriodEnd: '2026-12-01T00:00:00Z',
-  BillingPeriodStart: '2026-11-01T00:00:00Z',
-  ChargeCategory: 'Usage',
-  ChargeClass: '',
-  ChargeDescription: 'p5.48xlarge',
-  ChargeFrequency: 'Usage-Based',
-  ChargePeriodEnd: '2026-11-02T01:00:00Z',
-  ChargePeriodStart: '2026-11-02T00:00:00Z',
-  ContractedCost: '12.5',
-  EffectiveCost: '10',
-  InvoiceIssuerName: 'AWS',
-  ListCost: '13',
-  PricingQuantity: '1',
-  PricingUnit: 'Hours',
-  ProviderName: 'AWS',
-  PublisherName: 'AWS',
-  ServiceCategory: 'Compute',
-  ServiceName: 'Amazon EC2',
-  Tags: '{"app":"chat-llm","team":"assistant"}',
-};
+const goodRow: Record<string, string> = { ...FOCUS_TEST_ROW };
 
 /** The same rows as a CSV file and as a Parquet file of text columns. */
 async function sameRowsBothWays(

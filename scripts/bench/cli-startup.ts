@@ -43,10 +43,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  knownGpuModels,
-  renderInferenceService,
-} from '@ai-finops/backstage-plugin-finops-guardrails';
+import { writeInferenceService } from '../../packages/cli/src/__testUtils__/inferenceService';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI_DIR = path.join(ROOT, 'packages/cli');
@@ -62,38 +59,7 @@ const jsonOut = arg('json', '');
 const renderOnly = arg('render', '');
 
 /** The inference-service template's manifests, written under `dir`. */
-function renderTemplate(dir: string): string[] {
-  const files = renderInferenceService(
-    {
-      name: 'chat',
-      description: 'The assistant chat model',
-      owner: 'group:default/ml-platform',
-      costCenter: 'cc-4711',
-      model: 'meta-llama/Llama-3.1-8B-Instruct',
-      runtime: 'vllm',
-      gpuType: 'NVIDIA-H100-80GB-HBM3',
-      gpuCount: 2,
-      minReplicas: 1,
-      maxReplicas: 3,
-      autoscaler: 'keda',
-      expectedRequestsPerSecond: 5,
-      expectedTokensPerSecond: 2000,
-      latencySloMs: 800,
-      region: 'us-east-1',
-      monthlyBudget: 40000,
-      gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-      gitopsPath: 'apps/chat',
-      delivery: 'argocd',
-    },
-    knownGpuModels(),
-  );
-  for (const file of files) {
-    const target = path.join(dir, file.path);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.content);
-  }
-  return files.map(f => f.path);
-}
+const renderTemplate = (dir: string) => writeInferenceService(dir);
 
 if (renderOnly) {
   const files = renderTemplate(path.resolve(renderOnly));

@@ -14,10 +14,6 @@
  * limitations under the License.
  */
 
-import {
-  knownGpuModels,
-  renderInferenceService,
-} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { focusGpuInstanceCsv } from '@ai-finops/test-utils';
 import knexFactory from 'knex';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { version } from '../package.json';
 import { createProgram } from './program';
+import { writeInferenceService } from './__testUtils__/inferenceService';
 import {
   expectBadInput,
   runAiFinops,
@@ -104,33 +101,9 @@ function write(rel: string, content: string): string {
   return file;
 }
 
-/** The inference-service template's manifests, as its dry run renders them. */
+/** The inference-service template's manifests under `work/<folder>`. */
 function renderTemplate(folder: string, gpuCount: number, maxReplicas: number) {
-  const files = renderInferenceService(
-    {
-      name: 'chat',
-      description: 'The assistant chat model',
-      owner: 'group:default/ml-platform',
-      costCenter: 'cc-4711',
-      model: 'meta-llama/Llama-3.1-8B-Instruct',
-      runtime: 'vllm',
-      gpuType: 'NVIDIA-H100-80GB-HBM3',
-      gpuCount,
-      minReplicas: 1,
-      maxReplicas,
-      autoscaler: 'keda',
-      expectedRequestsPerSecond: 5,
-      expectedTokensPerSecond: 2000,
-      latencySloMs: 800,
-      region: 'us-east-1',
-      monthlyBudget: 40000,
-      gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-      gitopsPath: 'apps/chat',
-      delivery: 'argocd',
-    },
-    knownGpuModels(),
-  );
-  for (const file of files) write(path.join(folder, file.path), file.content);
+  writeInferenceService(path.join(work, folder), { gpuCount, maxReplicas });
   return path.join(work, folder);
 }
 

@@ -18,7 +18,12 @@ import { splitCsvLine } from '@ai-finops/backstage-plugin-finops-engine';
 import { quoteInput } from '@ai-finops/backstage-plugin-finops-node';
 import fs from 'node:fs/promises';
 import { InputError } from '@backstage/errors';
-import { formatCount, MAX_SERIES, MAX_SERIES_FILE_BYTES } from './limitsInput';
+import {
+  formatCount,
+  MAX_SERIES,
+  MAX_SERIES_FILE_BYTES,
+  unreadableFile,
+} from './limitsInput';
 
 // The long CSV that `ai-finops forecast` and `ai-finops detect` read:
 // `series_id,timestamp,value` (header row required, other columns ignored),
@@ -99,13 +104,7 @@ export async function readSeriesCsv(file: string): Promise<{
     }
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `${file}: cannot read the file (${
-        code === 'ENOENT' ? 'no such file' : code ?? String(error)
-      })`,
-    );
+    throw unreadableFile(file, error);
   }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = splitCsvLine(lines[0] ?? '').map(h => h.trim().toLowerCase());

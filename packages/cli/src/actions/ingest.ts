@@ -26,6 +26,7 @@ import {
 import fs from 'node:fs/promises';
 import { InputError } from '@backstage/errors';
 import { withStore } from '../store';
+import { unreadableFile } from './limitsInput';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -37,13 +38,7 @@ async function checkReadable(file: string) {
     if (!stat.isFile()) throw new InputError(`${file}: not a file`);
     await fs.access(file, fs.constants.R_OK);
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(
-      `${file}: cannot read the file (${
-        code === 'ENOENT' ? 'no such file' : code ?? String(error)
-      })`,
-    );
+    throw unreadableFile(file, error);
   }
 }
 

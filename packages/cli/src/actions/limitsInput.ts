@@ -26,6 +26,20 @@ import { InputError } from '@backstage/errors';
 // error names the option.
 
 /** Bytes of a series CSV that forecast and detect read (256 MiB). */
+/**
+ * The one-line error for an input file the CLI cannot read: an `InputError`
+ * as it is, otherwise `<file>: cannot read the file (<reason>)`.
+ */
+export function unreadableFile(file: string, error: unknown): InputError {
+  if (error instanceof InputError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  return new InputError(
+    `${file}: cannot read the file (${
+      code === 'ENOENT' ? 'no such file' : code ?? String(error)
+    })`,
+  );
+}
+
 export const MAX_SERIES_FILE_BYTES = 256 * 1024 * 1024;
 /** Series in one forecast or detect input. */
 export const MAX_SERIES = 10_000;

@@ -23,6 +23,7 @@ import {
   type LoadedManifests,
   type ManifestFile,
   type PriceOverrides,
+  type SkippedManifestPath,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { InputError, isError } from '@backstage/errors';
 import fs from 'node:fs/promises';
@@ -39,6 +40,14 @@ function readError(file: string, error: unknown): InputError {
   else if (code === 'EACCES') reason = 'permission denied';
   return new InputError(`${file}: cannot read it (${reason})`);
 }
+
+/**
+ * Tells, on stderr, of a path of a folder that was not read: a second name of
+ * a file already read (a link or hard link), a link loop, a broken link.
+ * stderr, so that --format json and junit stay parseable.
+ */
+const reportSkipped = (skipped: SkippedManifestPath) =>
+  process.stderr.write(`skipped ${skipped.path}: ${skipped.reason}\n`);
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -69,7 +78,9 @@ export async function readManifests(
     throw readError(location, error);
   }
   if (stat.isDirectory()) {
-    const files = await readManifestFiles(location);
+    const files = await readManifestFiles(location, {
+      onSkip: reportSkipped,
+    });
     // Paths stay relative to the directory (so that two trees compare), and
     // messages name files as the user typed the directory.
     const prefix =
@@ -112,7 +123,10 @@ export async function readPolicies(location: string): Promise<PolicySet> {
   let files: ManifestFile[];
   if (stat.isDirectory()) {
     files = (
-      await readManifestFiles(location, { label: `--policies ${location}` })
+      await readManifestFiles(location, {
+        label: `--policies ${location}`,
+        onSkip: reportSkipped,
+      })
     ).map(f => ({
       ...f,
       path: path.join(location, f.path),

@@ -56,6 +56,37 @@ spec:
             limits: {nvidia.com/gpu: "2"}
 `;
 
+describe('ai-finops estimate <folder>', () => {
+  it('counts a manifest with a hard link and a symbolic link once, and says which names it skipped', () => {
+    const folder = path.join(dir, 'linked');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'deployment.yaml'), DEPLOYMENT);
+    fs.linkSync(
+      path.join(folder, 'deployment.yaml'),
+      path.join(folder, 'hard.yaml'),
+    );
+    fs.symlinkSync('deployment.yaml', path.join(folder, 'alias.yaml'));
+    fs.symlinkSync('.', path.join(folder, 'loop'));
+    const once = JSON.parse(
+      aiFinops('estimate', write('once.yaml', DEPLOYMENT), '--format', 'json')
+        .stdout,
+    );
+    const result = aiFinops('estimate', 'linked', '--format', 'json');
+    expect(result.stderr).toBe(
+      [
+        'skipped linked/hard.yaml: the same file as linked/deployment.yaml',
+        'skipped linked/alias.yaml: the same file as linked/deployment.yaml',
+        'skipped linked/loop: a link to a folder already read (linked, a link loop)',
+        '',
+      ].join('\n'),
+    );
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.workloads).toHaveLength(1);
+    expect(report.monthlyCost).toBe(once.monthlyCost);
+  });
+});
+
 describe('ai-finops estimate --database', () => {
   it('prices GPUs at what the stored FOCUS charges show was paid; --prices still wins', () => {
     const manifest = write('deployment.yaml', DEPLOYMENT);

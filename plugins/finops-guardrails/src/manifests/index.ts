@@ -17,4 +17,7 @@
 export { gitopsCloneUrl, renderInferenceService } from './inferenceService';
 export type { InferenceServiceSpec, RenderedFile } from './inferenceService';
 export { readManifestFiles } from './readManifestFiles';
-export type { ReadManifestFilesOptions } from './readManifestFiles';
+export type {
+  ReadManifestFilesOptions,
+  SkippedManifestPath,
+} from './readManifestFiles';

@@ -63,6 +63,64 @@ describe('readManifestFiles', () => {
     expect(files.map(f => f.path)).toEqual(['d/app.yaml', 'top.yaml']);
   });
 
+  it('reads a file with two hard links once, by its first name, and says which name it skipped', async () => {
+    await write({ 'a/deploy.yaml': 'deploy', 'b.yaml': 'b' });
+    await fs.link(path.join(dir, 'a/deploy.yaml'), path.join(dir, 'c.yaml'));
+    await fs.link(path.join(dir, 'b.yaml'), path.join(dir, 'a/b-copy.yml'));
+    const skipped: Array<{ path: string; reason: string }> = [];
+    const files = await readManifestFiles(dir, {
+      label: 'gitops',
+      onSkip: s => skipped.push(s),
+    });
+    expect(files).toEqual([
+      { path: 'a/b-copy.yml', content: 'b' },
+      { path: 'a/deploy.yaml', content: 'deploy' },
+    ]);
+    expect(skipped).toEqual([
+      { path: 'gitops/b.yaml', reason: 'the same file as gitops/a/b-copy.yml' },
+      {
+        path: 'gitops/c.yaml',
+        reason: 'the same file as gitops/a/deploy.yaml',
+      },
+    ]);
+  });
+
+  it('reads a linked file by its name without links, even when the link sorts first, and reports the link and the loop', async () => {
+    await write({ 'd/app.yaml': 'app', 'top.yaml': 'top' });
+    await fs.symlink('top.yaml', path.join(dir, 'a-alias.yaml'));
+    await fs.symlink('.', path.join(dir, 'd/loop'));
+    await fs.symlink('d', path.join(dir, 'b-dir'));
+    const skipped: Array<{ path: string; reason: string }> = [];
+    const files = await readManifestFiles(dir, {
+      label: 'gitops',
+      onSkip: s => skipped.push(s),
+    });
+    expect(files.map(f => f.path)).toEqual(['d/app.yaml', 'top.yaml']);
+    expect(skipped).toEqual([
+      {
+        path: 'gitops/a-alias.yaml',
+        reason: 'the same file as gitops/top.yaml',
+      },
+      {
+        path: 'gitops/b-dir',
+        reason: 'a link to a folder already read (gitops/d)',
+      },
+      {
+        path: 'gitops/d/loop',
+        reason: 'a link to a folder already read (gitops/d, a link loop)',
+      },
+    ]);
+  });
+
+  it('counts a file with several names once against the limits', async () => {
+    await write({ 'a.yaml': 'x'.repeat(40) });
+    await fs.link(path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml'));
+    await fs.symlink('a.yaml', path.join(dir, 'c.yaml'));
+    await expect(
+      readManifestFiles(dir, { maxFiles: 1, maxTotalBytes: 50 }),
+    ).resolves.toEqual([{ path: 'a.yaml', content: 'x'.repeat(40) }]);
+  });
+
   it('does not follow links out of the folder, nor dangling ones', async () => {
     const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'outside-'));
     try {
@@ -74,8 +132,17 @@ describe('readManifestFiles', () => {
         path.join(dir, 'app/secret.yaml'),
       );
       await fs.symlink('missing.yaml', path.join(dir, 'app/dangling.yaml'));
-      const files = await readManifestFiles(path.join(dir, 'app'));
+      const skipped: Array<{ path: string; reason: string }> = [];
+      const files = await readManifestFiles(path.join(dir, 'app'), {
+        label: 'app',
+        onSkip: s => skipped.push(s),
+      });
       expect(files).toEqual([{ path: 'app.yaml', content: 'app' }]);
+      expect(skipped).toEqual([
+        { path: 'app/dangling.yaml', reason: 'a broken link' },
+        { path: 'app/out', reason: 'a link out of the folder' },
+        { path: 'app/secret.yaml', reason: 'a link out of the folder' },
+      ]);
     } finally {
       await fs.rm(outside, { recursive: true, force: true });
     }

@@ -196,6 +196,35 @@ describe.each(databases.eachSupportedId())('router (%s)', databaseId => {
     expect(res.body.error.name).toBe('NotFoundError');
   });
 
+  // Found by router.fuzz.test.ts: these answered 404 with an empty body.
+  it('answers a JSON 404 in the error shape for a path or method no route serves', async () => {
+    const server = await startBackend();
+    for (const [method, path] of [
+      ['put', '/api/finops/health'],
+      ['delete', '/api/finops/ingestion/runs'],
+      ['get', '/api/finops/entities//default/chat-llm/summary'],
+      ['get', '/api/finops/no-such-route'],
+    ] as const) {
+      const res = await request(server)
+        [method](path)
+        .set('Authorization', USER);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({
+        error: expect.objectContaining({
+          name: 'NotFoundError',
+          message: `No route for ${method.toUpperCase()} ${path.slice(
+            '/api/finops'.length,
+          )}`,
+        }),
+        request: { method: method.toUpperCase(), url: expect.any(String) },
+        response: { statusCode: 404 },
+      });
+    }
+    // Credentials are still checked first.
+    const anonymous = await request(server).get('/api/finops/no-such-route');
+    expect(anonymous.status).toBe(401);
+  });
+
   it('answers 404 naming the annotations for an entity without allocation keys', async () => {
     const server = await startBackend();
     const res = await request(server)

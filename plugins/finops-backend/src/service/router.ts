@@ -347,6 +347,12 @@ export async function createRouter(
     cacheTtlMs: options.recommendationsCacheTtlMs,
   });
 
+  // A path or method no route serves: a JSON 404 in Backstage's error shape,
+  // not the root router's empty one.
+  (router as unknown as express.Router).use((req, _res, next) => {
+    next(new NotFoundError(`No route for ${req.method} ${req.path}`));
+  });
+
   return router as unknown as express.Router;
 }
 

@@ -64,6 +64,28 @@ const series48 = () =>
     }).join('\n')}\n`,
   );
 
+/** A Deployment of 3 replicas of 2 H100s, named `chat<i>`. */
+const deployment = (i: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: chat${i}, namespace: team-ml}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: chat}}
+  template:
+    metadata: {labels: {app: chat}}
+    spec:
+      nodeSelector: {nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3}
+      containers:
+        - name: vllm
+          image: docker.io/vllm/vllm-openai:v0.6.3
+          resources:
+            limits: {nvidia.com/gpu: "2"}
+`;
+/** 60,000 Deployments: 25.6 MB of YAML. */
+const manyDeployments = () =>
+  Array.from({ length: 60_000 }, (_, i) => deployment(i)).join('---\n');
+const POLICIES = path.resolve(__dirname, '../../../policies');
+
 describe('limits: every number that drives work is bounded', () => {
   it('refuses a trace row with 1e308 tokens (was: heap out of memory, exit 134)', () => {
     const trace = write(
@@ -196,6 +218,79 @@ describe('limits: every number that drives work is bounded', () => {
     expect(a.stdout.replace(/^unsorted,/m, 'x,')).toBe(
       b.stdout.replace(/^sorted,/m, 'x,'),
     );
+  });
+
+  it('refuses a manifest file of 25.6 MB (was: heap out of memory, signal 6, after 10 s)', () => {
+    const big = write('big.yaml', manyDeployments());
+    const size = fs.statSync(big).size.toLocaleString('en-US');
+    expect(expectBadInput(bounded('estimate', big, '--format', 'json'))).toBe(
+      `ai-finops: ${big}: ${size} bytes; at most 5,242,880 (5 MiB)`,
+    );
+    expect(expectBadInput(bounded('check', big, '--policies', POLICIES))).toBe(
+      `ai-finops: ${big}: ${size} bytes; at most 5,242,880 (5 MiB)`,
+    );
+  });
+
+  it('refuses more than 5 MiB of manifests on stdin (was: heap out of memory, signal 6)', () => {
+    const result = runAiFinops(['check', '-', '--policies', POLICIES], {
+      input: manyDeployments(),
+      nodeArgs: ['--max-old-space-size=256'],
+      timeoutMs: 20_000,
+    });
+    expect(expectBadInput(result)).toBe(
+      'ai-finops: <stdin>: more than 5,242,880 bytes (5 MiB), the limit',
+    );
+  });
+
+  it('refuses a --policies file over 5 MiB', () => {
+    const small = write('one.yaml', deployment(0));
+    const big = write('policies.yaml', manyDeployments());
+    const size = fs.statSync(big).size.toLocaleString('en-US');
+    expect(expectBadInput(bounded('check', small, '--policies', big))).toBe(
+      `ai-finops: --policies ${big}: ${size} bytes; at most 5,242,880 (5 MiB)`,
+    );
+  });
+
+  it('refuses a --prices CSV over 1 MiB (was: heap out of memory, signal 6)', () => {
+    const small = write('one.yaml', deployment(0));
+    const prices = write(
+      'prices.csv',
+      `resource,usd_per_unit_hour\n${Array.from(
+        { length: 3_000_000 },
+        (_, i) => `gpu:M${i},1`,
+      ).join('\n')}\n`,
+    );
+    const size = fs.statSync(prices).size.toLocaleString('en-US');
+    for (const command of ['estimate', 'check']) {
+      const args = command === 'check' ? ['--policies', POLICIES] : [];
+      expect(
+        expectBadInput(bounded(command, small, ...args, '--prices', prices)),
+      ).toBe(
+        `ai-finops: --prices ${prices}: ${size} bytes; at most 1,048,576 (1 MiB)`,
+      );
+    }
+  });
+
+  it('refuses a FOCUS location of more than 10,000 files before reading any', () => {
+    const exports = path.join(dir, 'exports');
+    fs.mkdirSync(exports);
+    for (let i = 0; i <= 10_000; i++) {
+      fs.writeFileSync(path.join(exports, `part-${i}.csv`), '');
+    }
+    expect(
+      expectBadInput(
+        bounded(
+          'ingest',
+          'focus',
+          exports,
+          '--database',
+          path.join(dir, 'focus.sqlite'),
+        ),
+      ),
+    ).toBe(
+      `ai-finops: ${exports}: 10,001 FOCUS exports; at most 10,000 in one ingestion (name a smaller folder or glob)`,
+    );
+    expect(fs.existsSync(path.join(dir, 'focus.sqlite'))).toBe(false);
   });
 
   it('refuses a series spanning years on an hourly step with its rows (was: "Invalid array length")', () => {

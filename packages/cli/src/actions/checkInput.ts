@@ -28,6 +28,11 @@ import {
 import { InputError, isError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import {
+  MAX_MANIFEST_FILE_BYTES,
+  MAX_PRICES_FILE_BYTES,
+  readTextAtMost,
+} from './limitsInput';
 
 // Reading what `ai-finops check` and `estimate` are given: a manifest file, a
 // directory of them (kustomizations rendered), or `-` for stdin (e.g. the
@@ -49,10 +54,25 @@ function readError(file: string, error: unknown): InputError {
 const reportSkipped = (skipped: SkippedManifestPath) =>
   process.stderr.write(`skipped ${skipped.path}: ${skipped.reason}\n`);
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The text of a file (or stdin, `-`) of at most `maxBytes`; `name` is how
+ * messages call it.
+ */
+async function readText(
+  name: string,
+  file: string,
+  maxBytes: number,
+): Promise<string> {
+  try {
+    return await readTextAtMost(
+      name,
+      file === '-' ? process.stdin : file,
+      maxBytes,
+    );
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw readError(name, error);
+  }
 }
 
 /**
@@ -64,7 +84,7 @@ export async function readManifests(
   location: string,
 ): Promise<LoadedManifests & { files: number }> {
   if (location === '-') {
-    const content = await readStdin();
+    const content = await readText('<stdin>', '-', MAX_MANIFEST_FILE_BYTES);
     return {
       objects: parseManifestFile({ path: '<stdin>', content }),
       kustomizations: [],
@@ -79,6 +99,7 @@ export async function readManifests(
   }
   if (stat.isDirectory()) {
     const files = await readManifestFiles(location, {
+      maxFileBytes: MAX_MANIFEST_FILE_BYTES,
       onSkip: reportSkipped,
     });
     // Paths stay relative to the directory (so that two trees compare), and
@@ -99,12 +120,7 @@ export async function readManifests(
     for (const o of loaded.objects) o.file = `${prefix}${o.file}`;
     return { ...loaded, files: files.length };
   }
-  let content: string;
-  try {
-    content = await fs.readFile(location, 'utf8');
-  } catch (error) {
-    throw readError(location, error);
-  }
+  const content = await readText(location, location, MAX_MANIFEST_FILE_BYTES);
   return {
     objects: parseManifestFile({ path: location, content }),
     kustomizations: [],
@@ -125,6 +141,7 @@ export async function readPolicies(location: string): Promise<PolicySet> {
     files = (
       await readManifestFiles(location, {
         label: `--policies ${location}`,
+        maxFileBytes: MAX_MANIFEST_FILE_BYTES,
         onSkip: reportSkipped,
       })
     ).map(f => ({
@@ -132,13 +149,16 @@ export async function readPolicies(location: string): Promise<PolicySet> {
       path: path.join(location, f.path),
     }));
   } else {
-    try {
-      files = [
-        { path: location, content: await fs.readFile(location, 'utf8') },
-      ];
-    } catch (error) {
-      throw readError(location, error);
-    }
+    files = [
+      {
+        path: location,
+        content: await readText(
+          `--policies ${location}`,
+          location,
+          MAX_MANIFEST_FILE_BYTES,
+        ),
+      },
+    ];
   }
   if (files.length === 0) {
     throw new InputError(
@@ -153,11 +173,10 @@ export async function readPrices(
   file: string | undefined,
 ): Promise<PriceOverrides | undefined> {
   if (file === undefined) return undefined;
-  let content: string;
-  try {
-    content = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw readError(`--prices ${file}`, error);
-  }
+  const content = await readText(
+    `--prices ${file}`,
+    file,
+    MAX_PRICES_FILE_BYTES,
+  );
   return parsePriceCsv({ path: file, content });
 }

@@ -17,6 +17,7 @@
 import {
   ingestFocusExport,
   listFocusFiles,
+  redactSecrets,
   type FocusFileRef,
   type FocusMode,
   type FocusWorkloadColumn,
@@ -26,7 +27,7 @@ import {
 import fs from 'node:fs/promises';
 import { InputError } from '@backstage/errors';
 import { withStore } from '../store';
-import { unreadableFile } from './limitsInput';
+import { formatCount, MAX_FOCUS_FILES, unreadableFile } from './limitsInput';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -57,8 +58,9 @@ async function resolveFiles(
     await checkReadable(location);
     if (!(await fs.stat(location)).isDirectory()) return [location];
   }
+  let files: FocusFileRef[];
   try {
-    return await listFocusFiles(location, {
+    files = await listFocusFiles(location, {
       s3,
       // Links that loop or name a file twice are read once; say what was skipped.
       onSkip: skipped =>
@@ -69,6 +71,16 @@ async function resolveFiles(
       error instanceof Error ? error.message : String(error),
     );
   }
+  if (files.length > MAX_FOCUS_FILES) {
+    throw new InputError(
+      `${redactSecrets(location)}: ${formatCount(
+        files.length,
+      )} FOCUS exports; at most ${formatCount(
+        MAX_FOCUS_FILES,
+      )} in one ingestion (name a smaller folder or glob)`,
+    );
+  }
+  return files;
 }
 
 function byRule(counts: Partial<Record<string, number>>): string {

@@ -19,13 +19,14 @@ import {
   SIMULATION_LIMITS,
 } from '@ai-finops/backstage-plugin-finops-engine';
 import { InputError } from '@backstage/errors';
+import { createReadStream } from 'node:fs';
+import fsPromises from 'node:fs/promises';
 
 // The limits of the CLI's options and inputs (packages/cli/README.md,
 // "Limits"). The engine enforces its own (forecast horizon and seasons,
 // trace size, span, tokens, step); the CLI checks them first so that the
 // error names the option.
 
-/** Bytes of a series CSV that forecast and detect read (256 MiB). */
 /**
  * The one-line error for an input file the CLI cannot read: an `InputError`
  * as it is, otherwise `<file>: cannot read the file (<reason>)`.
@@ -40,7 +41,19 @@ export function unreadableFile(file: string, error: unknown): InputError {
   );
 }
 
-export const MAX_SERIES_FILE_BYTES = 256 * 1024 * 1024;
+const MIB = 1024 * 1024;
+
+/** Bytes of a series CSV that forecast and detect read (256 MiB). */
+export const MAX_SERIES_FILE_BYTES = 256 * MIB;
+/**
+ * Bytes of a manifest file, of stdin and of a `--policies` file that check
+ * and estimate read: 5 MiB, as each file of a folder (`readManifestFiles`).
+ */
+export const MAX_MANIFEST_FILE_BYTES = 5 * MIB;
+/** Bytes of a `--prices` CSV (1 MiB: a row per GPU model, cpu and memory). */
+export const MAX_PRICES_FILE_BYTES = 1 * MIB;
+/** FOCUS exports `ingest focus` reads from one location (folder, glob, prefix). */
+export const MAX_FOCUS_FILES = 10_000;
 /** Series in one forecast or detect input. */
 export const MAX_SERIES = 10_000;
 /** Time steps of one series on its regular grid (first to last timestamp). */
@@ -51,6 +64,47 @@ export const MAX_TOTAL_STEPS = 10_000_000;
 export const MAX_FORECAST_ROWS = 1_000_000;
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The text of a file, or of a stream such as stdin, of at most `maxBytes`
+ * (a whole number of MiB). A larger one is refused as
+ * `<name>: N bytes; at most M (X MiB)`, before it is read when its size is
+ * known; a stream (stdin, a FIFO such as `<(kustomize build)`) is read up to
+ * the limit only. File system errors are thrown as they are.
+ */
+export async function readTextAtMost(
+  name: string,
+  source: string | NodeJS.ReadableStream,
+  maxBytes: number,
+): Promise<string> {
+  const limit = `${fmt(maxBytes)} (${maxBytes / MIB} MiB)`;
+  let stream = source;
+  if (typeof source === 'string') {
+    const stat = await fsPromises.stat(source);
+    if (stat.isFile() && stat.size > maxBytes) {
+      throw new InputError(
+        `${name}: ${fmt(stat.size)} bytes; at most ${limit}`,
+      );
+    }
+    stream = createReadStream(source);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    total += bytes.length;
+    if (total > maxBytes) {
+      // Leaving the loop destroys the stream: the rest is not read.
+      throw new InputError(
+        `${name}: more than ${fmt(maxBytes)} bytes (${
+          maxBytes / MIB
+        } MiB), the limit`,
+      );
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /**
  * A number option: finite and within [min, max] (`exclusiveMin`: above min),

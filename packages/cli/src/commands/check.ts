@@ -36,15 +36,15 @@ export function addCheckCommand(program: Command) {
     )
     .argument(
       '<manifests>',
-      'a manifest file, a directory (kustomizations are rendered) or - for stdin',
+      'a manifest file, a directory (kustomizations are rendered) or - for stdin; at most 5 MiB a file or stdin, 10,000 files and 100 MiB a directory',
     )
     .requiredOption(
       '--policies <dir>',
-      'directory of policies, bindings and params',
+      'directory of policies, bindings and params (or one file); at most 5 MiB a file, 10,000 files and 100 MiB a directory',
     )
     .option(
       '--prices <file>',
-      'CSV resource,usd_per_unit_hour overriding GPU, cpu and memory prices for the cost rules',
+      'CSV resource,usd_per_unit_hour overriding GPU, cpu and memory prices for the cost rules; at most 1 MiB',
     )
     .addOption(
       new Option('--format <format>', 'output format')

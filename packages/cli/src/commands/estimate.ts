@@ -26,11 +26,11 @@ export function addEstimateCommand(program: Command) {
     )
     .argument(
       '<manifests>',
-      'a manifest file, a directory (kustomizations are rendered) or - for stdin',
+      'a manifest file, a directory (kustomizations are rendered) or - for stdin; at most 5 MiB a file or stdin, 10,000 files and 100 MiB a directory',
     )
     .option(
       '--prices <file>',
-      'CSV resource,usd_per_unit_hour (gpu:<model>, cpu, memory) overriding the price catalog',
+      'CSV resource,usd_per_unit_hour (gpu:<model>, cpu, memory) overriding the price catalog; at most 1 MiB',
     )
     .option(
       '--database <target>',
@@ -38,7 +38,7 @@ export function addEstimateCommand(program: Command) {
     )
     .option(
       '--base <manifests>',
-      'the manifests before the change (e.g. the target branch checked out elsewhere)',
+      'the manifests before the change (e.g. the target branch checked out elsewhere); the same limits as <manifests>',
     )
     .addOption(
       new Option('--format <format>', 'output format')

@@ -33,7 +33,7 @@ export function addIngestCommand(program: Command) {
     )
     .argument(
       '<location>',
-      'a .csv, .csv.gz or .parquet file, a folder or glob of them (quote it), an http(s):// URL, or s3://bucket/prefix/',
+      'a .csv, .csv.gz or .parquet file, a folder or glob of them (quote it), an http(s):// URL, or s3://bucket/prefix/; at most 10,000 files',
     )
     .addOption(databaseOption())
     .addOption(

@@ -126,9 +126,9 @@ async function facts(knex: Knex, source = 'focus') {
     )
       .toISOString()
       .slice(11, 13),
-    Number(r.billed_cost),
-    Number(r.effective_cost),
-    Number(r.list_cost),
+    Number(r.billed_cost_nanos) / 1e9,
+    Number(r.effective_cost_nanos) / 1e9,
+    Number(r.list_cost_nanos) / 1e9,
   ]);
 }
 

@@ -21,11 +21,12 @@ import { withStore } from '../store';
 const COST_COLUMNS = ['billed_cost', 'effective_cost', 'list_cost'];
 
 /**
- * Sums of doubles carry noise in the last digits (0.1 + 0.2); 15 significant
- * digits is what a double holds exactly.
+ * The store sums money in integer nano-units and hands out the number
+ * nearest the exact decimal, so its shortest text is that decimal (up to
+ * 15 significant digits) and the same on every run.
  */
 function formatAmount(amount: number): string {
-  return String(Number(amount.toPrecision(15)));
+  return String(amount);
 }
 
 function csvField(value: string | number | null): string {

@@ -48,6 +48,7 @@ import type {
   FinopsCostGroupDimension,
   FinopsCostSummary,
   FinopsFactMatcher,
+  FinopsUsageGroup,
   FinopsStore,
 } from '@ai-finops/backstage-plugin-finops-node';
 import {
@@ -655,43 +656,49 @@ export class CostAllocator {
     // only stored metrics cost a query.
     const stored = new Set(availableMetrics);
 
-    const series = await Promise.all(
-      metrics.map(async (metric): Promise<UsageSeries> => {
-        const groups =
-          target.matchers.length === 0 || !stored.has(metric)
-            ? []
-            : await this.#store.queryUsageGroups({
-                metric,
-                from: start,
-                to: end,
-                bucket,
-                filter: target.matchers,
-              });
-        const gauge = GAUGE_METRICS.has(metric);
-        const acc = buckets.map(() => ({ sum: 0, n: 0, w: 0, ws: 0 }));
-        const all = { sum: 0, n: 0, w: 0, ws: 0 };
-        for (const group of groups) {
-          if (!matchesAnyGroup(group, target.matchers)) continue;
-          for (const a of [acc[index.get(group.bucket!)!], all]) {
-            a.sum += group.sum;
-            a.n += group.samples;
-            a.w += group.weight;
-            a.ws += group.weightedSum;
-          }
+    // One query for every stored metric asked for.
+    const queried = metrics.filter(metric => stored.has(metric));
+    const groupsByMetric = new Map<string, FinopsUsageGroup[]>();
+    if (target.matchers.length > 0 && queried.length > 0) {
+      for (const group of await this.#store.queryUsageGroups({
+        metrics: queried,
+        from: start,
+        to: end,
+        bucket,
+        filter: target.matchers,
+      })) {
+        const list = groupsByMetric.get(group.metric);
+        if (list) list.push(group);
+        else groupsByMetric.set(group.metric, [group]);
+      }
+    }
+
+    const series = metrics.map((metric): UsageSeries => {
+      const groups = groupsByMetric.get(metric) ?? [];
+      const gauge = GAUGE_METRICS.has(metric);
+      const acc = buckets.map(() => ({ sum: 0, n: 0, w: 0, ws: 0 }));
+      const all = { sum: 0, n: 0, w: 0, ws: 0 };
+      for (const group of groups) {
+        if (!matchesAnyGroup(group, target.matchers)) continue;
+        for (const a of [acc[index.get(group.bucket!)!], all]) {
+          a.sum += group.sum;
+          a.n += group.samples;
+          a.w += group.weight;
+          a.ws += group.weightedSum;
         }
-        const value = (a: typeof all): number | null => {
-          if (!gauge) return a.sum;
-          if (a.n === 0) return null;
-          return a.w > 0 ? a.ws / a.w : a.sum / a.n;
-        };
-        return {
-          metric,
-          aggregation: gauge ? 'mean' : 'sum',
-          total: value(all),
-          points: buckets.map((b, i) => ({ bucket: b, value: value(acc[i]) })),
-        };
-      }),
-    );
+      }
+      const value = (a: typeof all): number | null => {
+        if (!gauge) return a.sum;
+        if (a.n === 0) return null;
+        return a.w > 0 ? a.ws / a.w : a.sum / a.n;
+      };
+      return {
+        metric,
+        aggregation: gauge ? 'mean' : 'sum',
+        total: value(all),
+        points: buckets.map((b, i) => ({ bucket: b, value: value(acc[i]) })),
+      };
+    });
 
     return {
       entityRef: target.entityRef,
@@ -869,33 +876,32 @@ export class CostAllocator {
   }
 
   async #usageTotals(target: AllocationTarget, start: Date, end: Date) {
-    const totals = async (metric: string) => {
-      if (target.matchers.length === 0 || start >= end) {
-        return { sum: 0, weight: 0, weightedSum: 0 };
-      }
-      const groups = await this.#store.queryUsageGroups({
-        metric,
+    const metrics = [
+      'gpu_hours',
+      'gpu_utilization',
+      'tokens_input',
+      'tokens_output',
+      'requests',
+    ];
+    const totals = new Map(
+      metrics.map(m => [m, { sum: 0, weight: 0, weightedSum: 0 }]),
+    );
+    if (target.matchers.length > 0 && start < end) {
+      for (const group of await this.#store.queryUsageGroups({
+        metrics,
         from: start,
         to: end,
         filter: target.matchers,
-      });
-      const acc = { sum: 0, weight: 0, weightedSum: 0 };
-      for (const group of groups) {
+      })) {
         if (!matchesAnyGroup(group, target.matchers)) continue;
+        const acc = totals.get(group.metric)!;
         acc.sum += group.sum;
         acc.weight += group.weight;
         acc.weightedSum += group.weightedSum;
       }
-      return acc;
-    };
-    const [gpuHours, utilization, input, output, requests] = await Promise.all(
-      [
-        'gpu_hours',
-        'gpu_utilization',
-        'tokens_input',
-        'tokens_output',
-        'requests',
-      ].map(totals),
+    }
+    const [gpuHours, utilization, input, output, requests] = metrics.map(
+      m => totals.get(m)!,
     );
     return {
       gpuHours: gpuHours.sum,

@@ -194,8 +194,8 @@ describe.each(databases.eachSupportedId())(
     const costFacts = async () => {
       const [{ count, total }] = await knex('finops_cost_facts_hourly')
         .count({ count: '*' })
-        .sum({ total: 'effective_cost' });
-      return { count: Number(count), total: Number(total ?? 0) };
+        .sum({ total: 'effective_cost_nanos' });
+      return { count: Number(count), total: Number(total ?? 0) / 1e9 };
     };
 
     function setup<S extends FinopsDataSource = HourlySource>(
@@ -380,13 +380,13 @@ describe.each(databases.eachSupportedId())(
 
       // Idempotent: the same run again changes nothing.
       const before = await knex('finops_cost_facts_hourly')
-        .select('hour', 'effective_cost')
+        .select('hour', 'effective_cost_nanos')
         .orderBy('hour');
       await ingestion.ingest('billing');
       await ingestion.ingest('billing');
       await expect(
         knex('finops_cost_facts_hourly')
-          .select('hour', 'effective_cost')
+          .select('hour', 'effective_cost_nanos')
           .orderBy('hour'),
       ).resolves.toEqual(before);
       const runs = await store.listIngestionRuns({ sourceId: 'billing' });

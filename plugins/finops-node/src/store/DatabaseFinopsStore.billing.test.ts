@@ -146,9 +146,9 @@ describe.each(databases.eachSupportedId())(
         provider_name: 'AWS',
         region_id: 'us-west-2',
         charge_class: null,
-        billed_cost: 2.5,
         tags: '{"app":"chat","team":"search"}',
       });
+      expect(String(row.billed_cost_nanos)).toBe('2500000000');
       await expect(
         store.queryBillingCosts({
           groupBy: [
@@ -197,15 +197,15 @@ describe.each(databases.eachSupportedId())(
       const factTotal = async () => {
         const [row] = await knex('finops_cost_facts_hourly')
           .where('source', 'facts-test')
-          .sum({ billed: 'billed_cost' })
+          .sum({ billed: 'billed_cost_nanos' })
           .count({ n: '*' });
         const [daily] = await knex('finops_cost_facts_daily')
           .where('source', 'facts-test')
-          .sum({ billed: 'billed_cost' });
+          .sum({ billed: 'billed_cost_nanos' });
         return {
-          billed: Number(row.billed),
+          billed: Number(row.billed) / 1e9,
           facts: Number(row.n),
-          daily: Number(daily.billed),
+          daily: Number(daily.billed) / 1e9,
         };
       };
       // Two hours, then the same period again moved to other days: the old
@@ -254,19 +254,25 @@ describe.each(databases.eachSupportedId())(
         .orderBy('hour');
       expect(facts).toHaveLength(72);
       const byHour = new Map<number, number>(
-        facts.map(f => [new Date(f.hour).getTime(), Number(f.billed_cost)]),
+        facts.map(f => [
+          new Date(f.hour).getTime(),
+          Number(f.billed_cost_nanos) / 1e9,
+        ]),
       );
       const at = (iso: string) => byHour.get(Date.parse(iso));
       expect(at('2024-09-03T10:00:00Z')).toBeCloseTo(1, 9);
       expect(at('2024-09-04T12:00:00Z')).toBeCloseTo(1.5, 9);
       expect(at('2024-09-05T01:00:00Z')).toBeCloseTo(2, 9);
       expect(at('2024-09-06T09:00:00Z')).toBeCloseTo(1, 9);
-      const total = facts.reduce((sum, f) => sum + Number(f.billed_cost), 0);
+      const total = facts.reduce(
+        (sum, f) => sum + Number(f.billed_cost_nanos) / 1e9,
+        0,
+      );
       expect(total).toBeCloseTo(74.5, 9);
       const [daily] = await knex('finops_cost_facts_daily')
         .where('source', 'span-test')
-        .sum({ billed: 'billed_cost' });
-      expect(Number(daily.billed)).toBeCloseTo(74.5, 9);
+        .sum({ billed: 'billed_cost_nanos' });
+      expect(Number(daily.billed) / 1e9).toBe(74.5);
     });
 
     it('sums resources into one fact unless the workload is named by a resource column', async () => {
@@ -279,7 +285,7 @@ describe.each(databases.eachSupportedId())(
           await knex('finops_cost_facts_hourly')
             .where('source', 'resource-test')
             .orderBy('workload')
-        ).map(f => [f.workload, Number(f.billed_cost)]);
+        ).map(f => [f.workload, Number(f.billed_cost_nanos) / 1e9]);
       await store.replaceBillingCharges('resource-test', rows);
       expect(await facts()).toEqual([['Amazon EC2', 5]]);
       await store.replaceBillingCharges('resource-test', rows, {

@@ -124,14 +124,15 @@ describe.each(databases.eachSupportedId())(
           row.category,
           row.currency,
         ]);
+        // Nano-units, summed as integers: the roll-up must equal them exactly.
         const sum = costs.get(key) ?? {
-          billed_cost: 0,
-          effective_cost: 0,
-          list_cost: 0,
+          billed_cost_nanos: 0n,
+          effective_cost_nanos: 0n,
+          list_cost_nanos: 0n,
         };
-        sum.billed_cost += row.billed_cost;
-        sum.effective_cost += row.effective_cost;
-        sum.list_cost += row.list_cost;
+        sum.billed_cost_nanos += BigInt(row.billed_cost_nanos);
+        sum.effective_cost_nanos += BigInt(row.effective_cost_nanos);
+        sum.list_cost_nanos += BigInt(row.list_cost_nanos);
         costs.set(key, sum);
       }
 
@@ -197,8 +198,12 @@ describe.each(databases.eachSupportedId())(
         expect(toDate(row.day).getTime() % DAY).toBe(0);
         const sum = expected.costs.get(key);
         expect(sum).toBeDefined();
-        for (const column of ['billed_cost', 'effective_cost', 'list_cost']) {
-          if (!close(row[column], sum![column])) {
+        for (const column of [
+          'billed_cost_nanos',
+          'effective_cost_nanos',
+          'list_cost_nanos',
+        ]) {
+          if (BigInt(row[column]) !== sum![column]) {
             throw new Error(
               `${column} of ${key}: roll-up ${row[column]}, hourly sum ${
                 sum![column]

@@ -119,15 +119,20 @@ describe.each(databases.eachSupportedId())(
         expect(row).toMatchObject({
           source: 'focus',
           category: 'gpu',
-          billed_cost: 3,
-          effective_cost: 2,
-          list_cost: 4,
           currency: 'USD',
           kubernetes_id: 'chat',
           namespace: null,
           labels: '{"app":"chat","tier":"inference"}',
           tags: '{"team":"search"}',
         });
+        // Money in nano-units (PostgreSQL hands bigint out as text).
+        expect(
+          [
+            row.billed_cost_nanos,
+            row.effective_cost_nanos,
+            row.list_cost_nanos,
+          ].map(String),
+        ).toEqual(['3000000000', '2000000000', '4000000000']);
 
         await expect(store.listIngestionRuns()).resolves.toEqual([
           expect.objectContaining({

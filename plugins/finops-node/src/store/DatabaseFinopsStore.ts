@@ -53,6 +53,13 @@ import {
 import { BatchInserter } from './BatchInserter';
 import { billingPeriodHours, deriveBillingFacts } from './billingFacts';
 import { PgCopyWriter } from './copy';
+import {
+  addNanos,
+  fromNanos,
+  parseNanos,
+  sumNanosAs,
+  type Nanos,
+} from './money';
 import { FOCUS_WORKLOAD_COLUMNS } from '../focus/facts';
 import { queryLearnedPrices } from './learnedPrices';
 import type { LearnedPrice } from '../prices/learn';
@@ -551,11 +558,11 @@ export class DatabaseFinopsStore
     // fold the groups in JS: portable across SQLite and Postgres, and the
     // folding is over groups, not rows.
     const columns = [...new Set(dimensions.map(d => d.column))];
-    const query = this.#db(BILLING_CHARGES_TABLE).sum({
-      billedCost: 'billed_cost',
-      effectiveCost: 'effective_cost',
-      listCost: 'list_cost',
-    });
+    const query = this.#db(BILLING_CHARGES_TABLE).select(
+      sumNanosAs(this.#db, 'billed_cost_nanos', 'billedCost'),
+      sumNanosAs(this.#db, 'effective_cost_nanos', 'effectiveCost'),
+      sumNanosAs(this.#db, 'list_cost_nanos', 'listCost'),
+    );
     if (columns.length > 0) {
       query.select(columns).groupBy(columns);
     }
@@ -565,13 +572,18 @@ export class DatabaseFinopsStore
 
     const rows = (await query) as Array<
       Record<string, DbTimestamp | null> & {
-        billedCost: number | string | null;
-        effectiveCost: number | string | null;
-        listCost: number | string | null;
+        /** Sums of nano-units, as text. */
+        billedCost: string | null;
+        effectiveCost: string | null;
+        listCost: string | null;
       }
     >;
 
-    const groups = new Map<string, FinopsBillingCostRow>();
+    // Groups fold in nano-units: exact, whatever the order of the rows.
+    const groups = new Map<
+      string,
+      { group: FinopsBillingCostRow['group']; sums: [Nanos, Nanos, Nanos] }
+    >();
     for (const row of rows) {
       const values = dimensions.map(d =>
         formatBillingDimension(d, row[d.column]),
@@ -583,24 +595,30 @@ export class DatabaseFinopsStore
           group: Object.fromEntries(
             dimensions.map((d, i) => [d.name, values[i]]),
           ),
-          billedCost: 0,
-          effectiveCost: 0,
-          listCost: 0,
+          sums: [0, 0, 0],
         };
         groups.set(key, group);
       }
-      group.billedCost += Number(row.billedCost ?? 0);
-      group.effectiveCost += Number(row.effectiveCost ?? 0);
-      group.listCost += Number(row.listCost ?? 0);
+      const { sums } = group;
+      sums[0] = addNanos(sums[0], parseNanos(row.billedCost));
+      sums[1] = addNanos(sums[1], parseNanos(row.effectiveCost));
+      sums[2] = addNanos(sums[2], parseNanos(row.listCost));
     }
     // Without group-by columns the result is one total (0 when there are no
     // rows: SQL sums nothing to one null row).
-    return [...groups.values()].sort((a, b) =>
-      compareGroups(
-        dimensions.map(d => a.group[d.name]),
-        dimensions.map(d => b.group[d.name]),
-      ),
-    );
+    return [...groups.values()]
+      .map(({ group, sums }) => ({
+        group,
+        billedCost: fromNanos(sums[0]),
+        effectiveCost: fromNanos(sums[1]),
+        listCost: fromNanos(sums[2]),
+      }))
+      .sort((a, b) =>
+        compareGroups(
+          dimensions.map(d => a.group[d.name]),
+          dimensions.map(d => b.group[d.name]),
+        ),
+      );
   }
 
   async queryLearnedPrices(): Promise<LearnedPrice[]> {

@@ -236,8 +236,8 @@ export interface FinopsFactStore {
   queryCostGroups(options: FinopsCostGroupsOptions): Promise<FinopsCostGroup[]>;
 
   /**
-   * Aggregates one usage metric per group of allocation dimensions and time
-   * bucket, keeping what is needed to sum it (counters) or to average it
+   * Aggregates usage metrics (one, or several in one query) per metric,
+   * group of allocation dimensions and time bucket, keeping what is needed to sum it (counters) or to average it
    * weighted by the GPU-hours of the same workload and hour (gauges).
    */
   queryUsageGroups(
@@ -363,7 +363,13 @@ export interface FinopsCostGroup extends FinopsAllocationDimensions {
  * @public
  */
 export interface FinopsUsageGroupsOptions {
-  metric: string;
+  /** The metric to aggregate, unless `metrics` is given. */
+  metric?: string;
+  /**
+   * Several metrics aggregated in one query (at most 100); each group
+   * names its metric.
+   */
+  metrics?: readonly string[];
   /** First hour (inclusive). */
   from: Date;
   /** End (exclusive). */
@@ -378,6 +384,8 @@ export interface FinopsUsageGroupsOptions {
  * @public
  */
 export interface FinopsUsageGroup extends FinopsAllocationDimensions {
+  /** The metric the group aggregates. */
+  metric: string;
   bucket?: string;
   /** Sum of the values. */
   sum: number;

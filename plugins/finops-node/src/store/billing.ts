@@ -20,6 +20,7 @@ import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from './canonical';
 import { ONE_DAY_MS, toDate } from './time';
 import { CopyRowBuffer } from './copy';
+import { MAX_ABS_MONEY, MONEY_LIMIT_TEXT, toNanos, type Nanos } from './money';
 import type { DbBillingChargeRow, DbTimestamp } from './tables';
 
 /** How a group-by column is read back from its database column. */
@@ -168,9 +169,16 @@ export function validateBillingSource(source: string) {
 type BillingField = {
   column: keyof DbBillingChargeRow;
   focus: string;
-  kind: 'text' | 'number' | 'date';
+  /** `money` is a number stored in nano-units (see `money.ts`). */
+  kind: 'text' | 'number' | 'money' | 'date';
   required: boolean;
 };
+
+const money = (
+  column: keyof DbBillingChargeRow,
+  focus: string,
+  required: boolean,
+): BillingField => ({ column, focus, kind: 'money', required });
 
 const text = (
   column: keyof DbBillingChargeRow,
@@ -229,25 +237,10 @@ const BILLING_FIELDS: readonly BillingField[] = [
     kind: 'number',
     required: false,
   },
-  {
-    column: 'billed_cost',
-    focus: 'BilledCost',
-    kind: 'number',
-    required: true,
-  },
-  {
-    column: 'effective_cost',
-    focus: 'EffectiveCost',
-    kind: 'number',
-    required: true,
-  },
-  { column: 'list_cost', focus: 'ListCost', kind: 'number', required: false },
-  {
-    column: 'contracted_cost',
-    focus: 'ContractedCost',
-    kind: 'number',
-    required: false,
-  },
+  money('billed_cost_nanos', 'BilledCost', true),
+  money('effective_cost_nanos', 'EffectiveCost', true),
+  money('list_cost_nanos', 'ListCost', false),
+  money('contracted_cost_nanos', 'ContractedCost', false),
 ];
 
 /**
@@ -282,12 +275,12 @@ function readBillingField(
   values: FocusRow['values'],
   field: BillingField,
   index: number,
-): string | number | Date | null {
+): string | Nanos | Date | null {
   const value = values[field.focus];
   if (
     value === null ||
     value === undefined ||
-    (value === '' && field.kind !== 'number')
+    (value === '' && field.kind !== 'number' && field.kind !== 'money')
   ) {
     if (field.required) {
       throw new InputError(
@@ -306,6 +299,13 @@ function readBillingField(
         );
       }
       return value;
+    case 'money':
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new InputError(
+          `row ${index}, column ${field.focus}: '${value}' is not a finite number`,
+        );
+      }
+      return moneyNanos(value, field, index);
     default: {
       const parsed = typeof value === 'string' ? new Date(value) : undefined;
       if (!parsed || Number.isNaN(parsed.getTime())) {
@@ -316,6 +316,16 @@ function readBillingField(
       return parsed;
     }
   }
+}
+
+/** An amount in nano-units; throws an `InputError` beyond what the store keeps. */
+function moneyNanos(value: number, field: BillingField, index: number): Nanos {
+  if (Math.abs(value) > MAX_ABS_MONEY) {
+    throw new InputError(
+      `row ${index}, column ${field.focus}: ${value} is beyond ±${MAX_ABS_MONEY}, ${MONEY_LIMIT_TEXT}`,
+    );
+  }
+  return toNanos(value);
 }
 
 /**
@@ -507,18 +517,23 @@ export class BillingCopyEncoder {
           else if (field.column === 'charge_period_end') chargeEnd = time;
           continue;
         }
-      } else if (
-        typeof value === 'number' &&
-        field.kind === 'number' &&
-        Number.isFinite(value)
-      ) {
-        buffer.double(value);
-        continue;
+      } else if (typeof value === 'number' && Number.isFinite(value)) {
+        if (field.kind === 'money') {
+          buffer.int64(moneyNanos(value, field, index));
+          continue;
+        }
+        if (field.kind === 'number') {
+          buffer.double(value);
+          continue;
+        }
       }
       const checked = readBillingField(values, field, index);
       if (checked === null) buffer.text(null);
-      else if (typeof checked === 'number') buffer.double(checked);
-      else if (checked instanceof Date) {
+      else if (typeof checked === 'bigint') buffer.int64(checked);
+      else if (typeof checked === 'number') {
+        if (field.kind === 'money') buffer.int64(checked);
+        else buffer.double(checked);
+      } else if (checked instanceof Date) {
         buffer.timestamp(checked.getTime());
         if (field.column === 'charge_period_start') {
           chargeStart = checked.getTime();

@@ -15,11 +15,7 @@
  */
 
 import type { Knex } from 'knex';
-import {
-  focusFactDimensions,
-  spreadOverHours,
-  type FocusWorkloadColumn,
-} from '../focus/facts';
+import { focusFactDimensions, type FocusWorkloadColumn } from '../focus/facts';
 import { canonicalStringMap } from './canonical';
 import { daysCovering, rebuildDailyRollups } from './rollups';
 import {
@@ -34,6 +30,13 @@ import { BatchInserter } from './BatchInserter';
 import { PgCopyWriter } from './copy';
 import { writeCostFactCopyRow } from './records';
 import { InputError } from '@backstage/errors';
+import {
+  addNanos,
+  parseNanos,
+  spreadNanosOverHours,
+  sumNanosAs,
+  type Nanos,
+} from './money';
 
 /**
  * The stored FOCUS columns a fact is derived from, grouped on: charges that
@@ -69,9 +72,10 @@ type GroupedCharge = Record<
   string | number | null
 > &
   Partial<Record<'resource_id' | 'resource_name', string | null>> & {
-    billed: number | string | null;
-    effective: number | string | null;
-    list: number | string | null;
+    /** Sums of nano-units, as text. */
+    billed: string | null;
+    effective: string | null;
+    list: string | null;
   };
 
 /** Hours derived per query: one UTC day. */
@@ -130,7 +134,7 @@ export async function billingPeriodHours(
  * [start, end) from its stored FOCUS charges: the source's facts in those
  * hours are deleted, every charge of the source (of any billing period)
  * that touches them is spread over its hours by time (see
- * `spreadOverHours`) with the dimensions of `focusFactDimensions`, and the
+ * `spreadNanosOverHours`) with the dimensions of `focusFactDimensions`, and the
  * daily roll-ups of the days are rebuilt. The facts of a billing source are
  * thus always a function of its charges, whatever was re-ingested.
  *
@@ -201,11 +205,11 @@ async function deriveChunk(
     : [...FACT_SOURCE_COLUMNS];
   const charges = (await tx(BILLING_CHARGES_TABLE)
     .select(columns)
-    .sum({
-      billed: 'billed_cost',
-      effective: 'effective_cost',
-      list: 'list_cost',
-    })
+    .select(
+      sumNanosAs(tx, 'billed_cost_nanos', 'billed'),
+      sumNanosAs(tx, 'effective_cost_nanos', 'effective'),
+      sumNanosAs(tx, 'list_cost_nanos', 'list'),
+    )
     .where('source', source)
     .where('charge_period_start', '<', new Date(end))
     .where('charge_period_end', '>=', new Date(start))
@@ -251,27 +255,42 @@ async function deriveChunk(
       base.category,
       base.currency,
     ]);
-    const billed = Number(charge.billed ?? 0);
-    const effective = Number(charge.effective ?? 0);
-    const list = Number(charge.list ?? 0);
-    for (const { hour, share } of spreadOverHours(
-      toDate(charge.charge_period_start as DbTimestamp).getTime(),
-      toDate(charge.charge_period_end as DbTimestamp).getTime(),
-    )) {
+    // Each amount is spread in whole nano-units that add up to it exactly.
+    const chargeStart = toDate(
+      charge.charge_period_start as DbTimestamp,
+    ).getTime();
+    const chargeEnd = toDate(charge.charge_period_end as DbTimestamp).getTime();
+    const spread = (sum: string | null) =>
+      spreadNanosOverHours(parseNanos(sum), chargeStart, chargeEnd);
+    const billed = spread(charge.billed);
+    const effective = spread(charge.effective);
+    const list = spread(charge.list);
+    for (;;) {
+      const b = billed.next();
+      if (b.done) break;
+      const { hour } = b.value;
+      const e = effective.next().value as { nanos: Nanos };
+      const l = list.next().value as { nanos: Nanos };
       if (hour < start || hour >= end) continue;
       const hourKey = `${hour} ${key}`;
       const fact = facts.get(hourKey);
       if (fact) {
-        fact.billed_cost += billed * share;
-        fact.effective_cost += effective * share;
-        fact.list_cost += list * share;
+        fact.billed_cost_nanos = addNanos(
+          fact.billed_cost_nanos,
+          b.value.nanos,
+        );
+        fact.effective_cost_nanos = addNanos(
+          fact.effective_cost_nanos,
+          e.nanos,
+        );
+        fact.list_cost_nanos = addNanos(fact.list_cost_nanos, l.nanos);
       } else {
         facts.set(hourKey, {
           ...base,
           hour: new Date(hour),
-          billed_cost: billed * share,
-          effective_cost: effective * share,
-          list_cost: list * share,
+          billed_cost_nanos: b.value.nanos,
+          effective_cost_nanos: e.nanos,
+          list_cost_nanos: l.nanos,
         });
       }
     }

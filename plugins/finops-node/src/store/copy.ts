@@ -123,6 +123,24 @@ export class CopyRowBuffer {
     this.#offset += 12;
   }
 
+  /** A bigint field from a safe integer or a bigint, or NULL. */
+  int64(value: number | bigint | null): void {
+    if (value === null) {
+      this.#null();
+      return;
+    }
+    this.#reserve(12);
+    this.#length(8);
+    if (typeof value === 'bigint') {
+      this.#buffer.writeBigInt64BE(value, this.#offset + 4);
+    } else {
+      const high = Math.floor(value / TWO_32);
+      this.#buffer.writeInt32BE(high, this.#offset + 4);
+      this.#buffer.writeUInt32BE(value - high * TWO_32, this.#offset + 8);
+    }
+    this.#offset += 12;
+  }
+
   /** A timestamptz field from Unix milliseconds, or NULL. */
   timestamp(milliseconds: number | null): void {
     if (milliseconds === null) {

@@ -17,6 +17,7 @@
 import type { Knex } from 'knex';
 import { learnedPrices, type BilledUsage, type LearnedPrice } from '../prices';
 import { BILLING_CHARGES_TABLE } from './tables';
+import { fromNanos, sumNanosAs } from './money';
 
 /**
  * The prices the stored FOCUS charges show were paid, per provider, region,
@@ -43,17 +44,17 @@ export async function queryLearnedPrices(db: Knex): Promise<LearnedPrice[]> {
     .select(
       db.raw('coalesce(sku_id, instance_type) as ??', ['skuId']),
       db.raw(
-        'sum(case when list_cost is not null then consumed_quantity else 0 end) as ??',
+        'sum(case when list_cost_nanos is not null then consumed_quantity else 0 end) as ??',
         ['listQuantity'],
       ),
     )
     .max({ instanceType: 'instance_type', gpuCount: 'gpu_count' })
     .count({ rows: '*' })
-    .sum({
-      quantity: 'consumed_quantity',
-      effectiveCost: 'effective_cost',
-      listCost: 'list_cost',
-    })
+    .sum({ quantity: 'consumed_quantity' })
+    .select(
+      sumNanosAs(db, 'effective_cost_nanos', 'effectiveCost'),
+      sumNanosAs(db, 'list_cost_nanos', 'listCost'),
+    )
     .groupBy(
       'provider_name',
       'region_id',
@@ -77,9 +78,9 @@ export async function queryLearnedPrices(db: Knex): Promise<LearnedPrice[]> {
       gpuCount: row.gpuCount === null ? undefined : Number(row.gpuCount),
       rows: Number(row.rows),
       quantity: Number(row.quantity ?? 0),
-      effectiveCost: Number(row.effectiveCost ?? 0),
+      effectiveCost: fromNanos(row.effectiveCost),
       listQuantity: Number(row.listQuantity ?? 0),
-      listCost: Number(row.listCost ?? 0),
+      listCost: fromNanos(row.listCost),
     });
   }
   return learnedPrices(usage);

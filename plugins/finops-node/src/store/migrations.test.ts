@@ -275,4 +275,83 @@ describe.each(databases.eachSupportedId())('migrations (%s)', databaseId => {
     const [{ n }] = await knex('finops_cost_facts_hourly').count({ n: '*' });
     expect(Number(n)).toBe(3);
   });
+
+  it('20261207000000_money_in_nanos.js turns the money columns into nano-units and back, keeping indexes', async () => {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({
+      directory: migrationsDir,
+      loadExtensions: ['.js'],
+    });
+    await migrateDownOnce(knex, '20261207000000_money_in_nanos.js');
+
+    await knex('finops_cost_facts_hourly').insert({
+      source: 'opencost',
+      hour: new Date('2026-11-03T10:00:00Z'),
+      kubernetes_id: 'chat',
+      labels: '{}',
+      tags: '{}',
+      category: 'gpu',
+      billed_cost: 5401.99158552,
+      effective_cost: 0.1,
+      list_cost: -0.000000001,
+      currency: 'USD',
+    });
+    await knex('finops_billing_charges').insert({
+      source: 'aws',
+      run_id: '00000000-0000-0000-0000-000000000000',
+      ingested_at: new Date(),
+      charge_period_start: new Date('2026-11-03T10:00:00Z'),
+      charge_period_end: new Date('2026-11-03T11:00:00Z'),
+      billed_cost: 0.0000008,
+      effective_cost: 1e9,
+      list_cost: null,
+      contracted_cost: 2.25,
+      tags: '{}',
+    });
+
+    await migrateUpOnce(knex, '20261207000000_money_in_nanos.js');
+    const [fact] = await knex('finops_cost_facts_hourly').select('*');
+    expect(fact.billed_cost).toBeUndefined();
+    expect(
+      ['billed_cost_nanos', 'effective_cost_nanos', 'list_cost_nanos'].map(c =>
+        String(fact[c]),
+      ),
+    ).toEqual(['5401991585520', '100000000', '-1']);
+    const [charge] = await knex('finops_billing_charges').select('*');
+    expect(
+      [
+        'billed_cost_nanos',
+        'effective_cost_nanos',
+        'list_cost_nanos',
+        'contracted_cost_nanos',
+      ].map(c => (charge[c] === null ? null : String(charge[c]))),
+    ).toEqual(['800', '1000000000000000000', null, '2250000000']);
+    // The indexes the queries rely on survive the column changes (SQLite
+    // rebuilds the table to drop a column).
+    const index = 'finops_cost_facts_kubernetes_id_hour_idx';
+    const indexes = databaseId.startsWith('SQLITE')
+      ? await knex.raw(
+          `SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?`,
+          [index],
+        )
+      : (
+          await knex.raw(
+            `SELECT indexname FROM pg_indexes WHERE indexname = ?`,
+            [index],
+          )
+        ).rows;
+    expect(indexes).toHaveLength(1);
+
+    await migrateDownOnce(knex, '20261207000000_money_in_nanos.js');
+    const [back] = await knex('finops_cost_facts_hourly').select(
+      'billed_cost',
+      'effective_cost',
+      'list_cost',
+    );
+    expect(back).toEqual({
+      billed_cost: 5401.99158552,
+      effective_cost: 0.1,
+      list_cost: -0.000000001,
+    });
+  });
 });

@@ -23,6 +23,7 @@ import { InputError } from '@backstage/errors';
 import { canonicalStringMap } from './canonical';
 import { isWholeHour, toDate } from './time';
 import type { CopyRowBuffer } from './copy';
+import { MAX_ABS_MONEY, MONEY_LIMIT_TEXT, toNanos } from './money';
 import {
   COST_FACT_COLUMNS,
   USAGE_FACT_COLUMNS,
@@ -107,9 +108,9 @@ export function validateRecord(
         )}`,
       );
     }
-    const billedCost = readFiniteNumber(r, 'billedCost', fail);
-    const effectiveCost = readFiniteNumber(r, 'effectiveCost', fail);
-    const listCost = readFiniteNumber(r, 'listCost', fail);
+    const billedCost = readMoney(r, 'billedCost', fail);
+    const effectiveCost = readMoney(r, 'effectiveCost', fail);
+    const listCost = readMoney(r, 'listCost', fail);
     if (typeof r.currency !== 'string' || !/^[A-Z]{3}$/.test(r.currency)) {
       fail(
         'currency',
@@ -119,9 +120,9 @@ export function validateRecord(
     const row = {
       ...dimensions,
       category: r.category as string,
-      billed_cost: billedCost,
-      effective_cost: effectiveCost,
-      list_cost: listCost,
+      billed_cost_nanos: toNanos(billedCost),
+      effective_cost_nanos: toNanos(effectiveCost),
+      list_cost_nanos: toNanos(listCost),
       currency: r.currency as string,
     };
     return {
@@ -203,9 +204,9 @@ export function writeCostFactCopyRow(
   buffer.startRow(COST_FACT_COLUMNS.length);
   writeFactDimensions(buffer, row);
   buffer.text(row.category);
-  buffer.double(row.billed_cost);
-  buffer.double(row.effective_cost);
-  buffer.double(row.list_cost);
+  buffer.int64(row.billed_cost_nanos);
+  buffer.int64(row.effective_cost_nanos);
+  buffer.int64(row.list_cost_nanos);
   buffer.text(row.currency);
 }
 
@@ -241,9 +242,9 @@ export const FACT_COLUMN_FIELDS: Readonly<Record<string, string>> = {
   labels: 'labels',
   tags: 'tags',
   category: 'category',
-  billed_cost: 'billedCost',
-  effective_cost: 'effectiveCost',
-  list_cost: 'listCost',
+  billed_cost_nanos: 'billedCost',
+  effective_cost_nanos: 'effectiveCost',
+  list_cost_nanos: 'listCost',
   currency: 'currency',
   metric: 'metric',
   value: 'value',
@@ -325,6 +326,19 @@ function readFiniteNumber(
   const value = record[field];
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return fail(field, `must be a finite number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A finite amount the store can keep (see {@link MAX_ABS_MONEY}). */
+function readMoney(
+  record: Record<string, unknown>,
+  field: string,
+  fail: Fail,
+): number {
+  const value = readFiniteNumber(record, field, fail);
+  if (Math.abs(value) > MAX_ABS_MONEY) {
+    fail(field, `${value} is beyond ±${MAX_ABS_MONEY}, ${MONEY_LIMIT_TEXT}`);
   }
   return value;
 }

@@ -77,9 +77,10 @@ export async function rebuildDailyRollups(
 
   await db.raw(
     `INSERT INTO ${COST_DAILY_TABLE}
-      (source, day, ${dims}, category, currency, billed_cost, effective_cost, list_cost)
+      (source, day, ${dims}, category, currency,
+       billed_cost_nanos, effective_cost_nanos, list_cost_nanos)
     SELECT source, ${day}, ${dims}, category, currency,
-      sum(billed_cost), sum(effective_cost), sum(list_cost)
+      sum(billed_cost_nanos), sum(effective_cost_nanos), sum(list_cost_nanos)
     FROM ${COST_FACTS_TABLE}
     WHERE ${where}
     GROUP BY source, ${day}, ${dims}, category, currency`,

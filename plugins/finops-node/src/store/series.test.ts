@@ -390,6 +390,41 @@ describe.each(databases.eachSupportedId())('series (%s)', databaseId => {
         weight: 0,
       });
     });
+
+    it('aggregates several metrics in one query, each group as its own query gives it', async () => {
+      const metrics = [
+        'gpu_utilization',
+        'tokens_output',
+        'gpu_power_watts',
+        'gpu_hours',
+        'not_stored',
+      ];
+      for (const bucket of [undefined, 'hour', 'day'] as const) {
+        const options = {
+          from: new Date(NOV_3),
+          to: new Date(NOV_5),
+          bucket,
+        };
+        const key = (g: { metric: string; bucket?: string }) =>
+          JSON.stringify(g);
+        const together = await store.queryUsageGroups({ ...options, metrics });
+        const apart = [];
+        for (const metric of metrics) {
+          apart.push(...(await store.queryUsageGroups({ ...options, metric })));
+        }
+        expect(together.map(key).sort()).toEqual(apart.map(key).sort());
+        expect(new Set(together.map(g => g.metric))).toEqual(
+          new Set(metrics.slice(0, 4)),
+        );
+      }
+      await expect(
+        store.queryUsageGroups({
+          from: new Date(NOV_3),
+          to: new Date(NOV_5),
+          metrics: Array.from({ length: 101 }, (_, i) => `m${i}`),
+        }),
+      ).rejects.toThrow('Too many usage metrics: 101; at most 100 per query');
+    });
   });
 
   it('lists the stored usage metrics of the matching facts', async () => {

@@ -26,6 +26,7 @@ import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { canonicalPair, escapeLike } from './canonical';
 import { ONE_DAY_MS, toDate } from './time';
+import { fromNanos, sumNanosAs } from './money';
 import type {
   FinopsAllocationDimensions,
   FinopsCostGroup,
@@ -261,11 +262,11 @@ export async function queryCostGroups(
     .where(time, '>=', from)
     .where(time, '<', to)
     .select(columns)
-    .sum({
-      billedCost: 'billed_cost',
-      effectiveCost: 'effective_cost',
-      listCost: 'list_cost',
-    })
+    .select(
+      sumNanosAs(db, 'billed_cost_nanos', 'billedCost'),
+      sumNanosAs(db, 'effective_cost_nanos', 'effectiveCost'),
+      sumNanosAs(db, 'list_cost_nanos', 'listCost'),
+    )
     .groupBy(columns);
   whereMatchesAny(db, query, filter);
   if (bucket) {
@@ -281,18 +282,19 @@ export async function queryCostGroups(
     DbAllocationRow &
       Record<string, string | null> & {
         bucket?: DbTimestamp;
-        billedCost: number | string | null;
-        effectiveCost: number | string | null;
-        listCost: number | string | null;
+        /** Sums of nano-units, as text. */
+        billedCost: string | null;
+        effectiveCost: string | null;
+        listCost: string | null;
       }
   >;
   const cache = new JsonMapCache();
   return rows.map(row => {
     const group: FinopsCostGroup = {
       ...toAllocationDimensions(row, cache),
-      billedCost: Number(row.billedCost ?? 0),
-      effectiveCost: Number(row.effectiveCost ?? 0),
-      listCost: Number(row.listCost ?? 0),
+      billedCost: fromNanos(row.billedCost),
+      effectiveCost: fromNanos(row.effectiveCost),
+      listCost: fromNanos(row.listCost),
     };
     if (bucket) {
       group.bucket = formatBucket(bucket, row.bucket);
@@ -304,10 +306,14 @@ export async function queryCostGroups(
   });
 }
 
+/** Most metric names one {@link queryUsageGroups} aggregates. @internal */
+export const MAX_USAGE_GROUP_METRICS = 100;
+
 /**
- * Aggregates one usage metric per allocation dimensions and bucket. The
- * inner query folds the metric and the GPU-hours of each workload-hour
- * together, so that gauges can be weighted by GPU-hours.
+ * Aggregates usage metrics per metric, allocation dimensions and bucket, in
+ * one query however many metrics are asked for. The inner query sums each
+ * metric per workload-hour beside the GPU-hours of the same workload-hour
+ * (a window over the groups), so that gauges can be weighted by GPU-hours.
  *
  * @internal
  */
@@ -315,36 +321,52 @@ export async function queryUsageGroups(
   db: Knex,
   options: FinopsUsageGroupsOptions,
 ): Promise<FinopsUsageGroup[]> {
-  const { metric, from, to, bucket, filter } = options;
+  const { from, to, bucket, filter } = options;
   validateRange(from, to);
-  if (typeof metric !== 'string' || metric.length === 0) {
+  const metrics = [
+    ...new Set(options.metrics ?? (options.metric ? [options.metric] : [])),
+  ];
+  if (
+    metrics.length === 0 ||
+    metrics.some(m => typeof m !== 'string' || m.length === 0)
+  ) {
     throw new InputError('A usage metric name is required');
+  }
+  if (metrics.length > MAX_USAGE_GROUP_METRICS) {
+    throw new InputError(
+      `Too many usage metrics: ${metrics.length}; at most ${MAX_USAGE_GROUP_METRICS} per query`,
+    );
   }
 
   const perWorkloadHour = db(USAGE_FACTS_TABLE)
     .where('hour', '>=', from)
     .where('hour', '<', to)
-    .whereIn('metric', [metric, 'gpu_hours'])
+    .whereIn('metric', [...new Set([...metrics, 'gpu_hours'])])
     .select(FACT_COLUMNS)
     .select(
-      db.raw('sum(case when metric = ? then value end) as v', [metric]),
-      db.raw('count(case when metric = ? then 1 end) as n', [metric]),
-      db.raw("sum(case when metric = 'gpu_hours' then value else 0 end) as gh"),
+      'metric',
+      db.raw('sum(value) as v'),
+      db.raw('count(*) as n'),
+      db.raw(
+        `sum(sum(case when metric = 'gpu_hours' then value else 0 end)) over (partition by ${FACT_COLUMNS.join(
+          ', ',
+        )}) as gh`,
+      ),
     )
-    .groupBy(FACT_COLUMNS);
+    .groupBy([...FACT_COLUMNS, 'metric']);
   whereMatchesAny(db, perWorkloadHour, filter);
 
   const query = db
     .from(perWorkloadHour.as('per_workload_hour'))
-    .where('n', '>', 0)
-    .select([...ALLOCATION_COLUMNS])
+    .whereIn('metric', metrics)
+    .select(['metric', ...ALLOCATION_COLUMNS])
     .select(
       db.raw('sum(v) as total'),
       db.raw('sum(n) as samples'),
       db.raw('sum(gh * v / n) as weighted'),
       db.raw('sum(gh) as weight'),
     )
-    .groupBy([...ALLOCATION_COLUMNS]);
+    .groupBy(['metric', ...ALLOCATION_COLUMNS]);
   if (bucket) {
     const expression = bucketExpression(db, bucket);
     if (expression) {
@@ -356,6 +378,7 @@ export async function queryUsageGroups(
 
   const rows = (await query) as Array<
     DbAllocationRow & {
+      metric: string;
       bucket?: DbTimestamp;
       total: number | string | null;
       samples: number | string | null;
@@ -365,6 +388,7 @@ export async function queryUsageGroups(
   >;
   const cache = new JsonMapCache();
   return rows.map(row => ({
+    metric: row.metric,
     ...toAllocationDimensions(row, cache),
     ...(bucket ? { bucket: formatBucket(bucket, row.bucket) } : {}),
     sum: Number(row.total ?? 0),

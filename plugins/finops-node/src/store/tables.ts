@@ -19,6 +19,8 @@
  * `Date` on Postgres and epoch milliseconds (or text) on SQLite.
  */
 
+import type { Nanos } from './money';
+
 /** @internal */
 export type DbTimestamp = string | number | Date;
 
@@ -40,9 +42,10 @@ export interface DbFactDimensionsRow {
 /** A row of `finops_cost_facts_hourly`, without its id. @internal */
 export interface DbCostFactRow extends DbFactDimensionsRow {
   category: string;
-  billed_cost: number;
-  effective_cost: number;
-  list_cost: number;
+  /** Amounts in nano-units (see `money.ts`). */
+  billed_cost_nanos: Nanos;
+  effective_cost_nanos: Nanos;
+  list_cost_nanos: Nanos;
   currency: string;
 }
 
@@ -96,9 +99,9 @@ export const COST_FACT_COLUMNS = [
   'hour',
   ...FACT_DIMENSION_COLUMNS,
   'category',
-  'billed_cost',
-  'effective_cost',
-  'list_cost',
+  'billed_cost_nanos',
+  'effective_cost_nanos',
+  'list_cost_nanos',
   'currency',
 ] as const satisfies ReadonlyArray<keyof DbCostFactRow>;
 
@@ -141,10 +144,11 @@ export interface DbBillingChargeRow {
   billing_currency: string | null;
   consumed_unit: string | null;
   consumed_quantity: number | null;
-  billed_cost: number;
-  effective_cost: number;
-  list_cost: number | null;
-  contracted_cost: number | null;
+  /** Amounts in nano-units (see `money.ts`). */
+  billed_cost_nanos: Nanos;
+  effective_cost_nanos: Nanos;
+  list_cost_nanos: Nanos | null;
+  contracted_cost_nanos: Nanos | null;
   /** Canonical JSON, sorted keys. */
   tags: string;
   /** The instance type the row is for (see `focusRowInstanceType`). */

@@ -23,6 +23,7 @@ export {
   asKubernetesObject,
   describeObject,
   looksLikeKubernetesObject,
+  MAX_YAML_DEPTH,
   parseManifestFile,
   parseYamlDocuments,
 } from './manifests';

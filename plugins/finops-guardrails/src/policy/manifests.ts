@@ -89,6 +89,101 @@ export function describeLocation(m: {
 }
 
 /**
+ * The deepest nesting of collections a manifest may have. Kubernetes objects
+ * stay within a few dozen levels (a CRD's schema nests two per property
+ * level); the YAML parser recurses per level and runs out of stack at a
+ * few thousand.
+ *
+ * @public
+ */
+export const MAX_YAML_DEPTH = 128;
+
+/** A block scalar header (`|`, `>-`, `|2+`) ending a line, maybe with a comment. */
+const BLOCK_SCALAR_HEADER = /(?:^|[\s:-])[|>][0-9+-]{0,2}\s*(?:#.*)?$/;
+
+function yamlTooDeep(file: ManifestFile, line: number, column: number) {
+  return new InputError(
+    `${file.path}:${line}:${column}: YAML nested more than ${MAX_YAML_DEPTH} levels deep (the limit)`,
+  );
+}
+
+/**
+ * Refuses a YAML text nested deeper than {@link MAX_YAML_DEPTH}, before it
+ * is parsed, by a scan that keeps no stack per level: block levels are the
+ * indentation steps of the lines (and `- ` entries on one line), flow levels
+ * the `[` and `{` that open a value, outside quotes, comments and block
+ * scalars. Brackets inside plain scalars (`a[b`) do not count.
+ */
+function checkYamlDepth(file: ManifestFile): void {
+  const text = file.content;
+  const indents: number[] = [];
+  let flow = 0;
+  /** Lines indented more than this belong to a block scalar. */
+  let blockScalarIndent = -1;
+  let line = 0;
+  for (let start = 0; start <= text.length; ) {
+    line += 1;
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    const indent = i - start;
+    const blank = i >= end || text[i] === '#' || text[i] === '\r';
+    if (blockScalarIndent >= 0 && (blank || indent > blockScalarIndent)) {
+      start = end + 1;
+      continue;
+    }
+    blockScalarIndent = -1;
+    if (!blank && flow === 0) {
+      if (text.startsWith('---', i) || text.startsWith('...', i)) {
+        indents.length = 0;
+      } else {
+        while (indents.length > 0 && indents[indents.length - 1] >= indent) {
+          indents.pop();
+        }
+        indents.push(indent);
+        // `- - x` and `- key:` open levels on the same line.
+        while (text[i] === '-' && (text[i + 1] === ' ' || i + 1 === end)) {
+          indents.push(++i - start);
+          while (i < end && text[i] === ' ') i++;
+        }
+        if (indents.length > MAX_YAML_DEPTH) {
+          throw yamlTooDeep(file, line, i - start + 1);
+        }
+      }
+    }
+    let quote = '';
+    let previous = ' ';
+    for (let k = i; k < end; k++) {
+      const c = text[k];
+      if (quote) {
+        if (c === quote) {
+          // '' inside a single-quoted scalar is a quote, not the end.
+          if (quote === "'" && text[k + 1] === "'") k++;
+          else quote = '';
+        } else if (c === '\\' && quote === '"') k++;
+        continue;
+      }
+      if (c === '#' && (previous === ' ' || previous === '\t')) break;
+      const opensValue = ' \t:-,[{'.includes(previous);
+      if ((c === '"' || c === "'") && opensValue) quote = c;
+      else if ((c === '[' || c === '{') && (opensValue || flow > 0)) {
+        flow += 1;
+        if (indents.length + flow > MAX_YAML_DEPTH) {
+          throw yamlTooDeep(file, line, k - start + 1);
+        }
+      } else if ((c === ']' || c === '}') && flow > 0) flow -= 1;
+      // A bracket inside a plain scalar is text: what follows it is too.
+      previous = (c === '[' || c === '{') && flow === 0 ? 'a' : c;
+    }
+    if (flow === 0 && BLOCK_SCALAR_HEADER.test(text.slice(i, end))) {
+      blockScalarIndent = indent;
+    }
+    start = end + 1;
+  }
+}
+
+/**
  * A parsed YAML document with its position.
  *
  * @public
@@ -108,6 +203,7 @@ export interface YamlDocument {
  * @public
  */
 export function parseYamlDocuments(file: ManifestFile): YamlDocument[] {
+  checkYamlDepth(file);
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(file.content, {
     lineCounter,
@@ -133,9 +229,11 @@ export function parseYamlDocuments(file: ManifestFile): YamlDocument[] {
       value = document.toJS({ maxAliasCount: 1000 });
     } catch (e) {
       const { line } = lineCounter.linePos(contents.range?.[0] ?? 0);
-      throw new InputError(
-        `${file.path}:${line}: invalid YAML: ${(e as Error).message}`,
-      );
+      const message =
+        e instanceof RangeError && /call stack/.test(e.message)
+          ? `nested too deeply to read (at most ${MAX_YAML_DEPTH} levels)`
+          : (e as Error).message;
+      throw new InputError(`${file.path}:${line}: invalid YAML: ${message}`);
     }
     if (value === null || value === undefined) continue;
     out.push({

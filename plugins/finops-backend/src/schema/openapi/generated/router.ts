@@ -2245,6 +2245,9 @@ export const spec = {
               },
             },
           },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
         },
       },
     },
@@ -2568,12 +2571,13 @@ export const spec = {
                           oneOf: [
                             {
                               type: 'string',
+                              nullable: true,
                             },
                             {
                               type: 'number',
+                              nullable: true,
                             },
                           ],
-                          nullable: true,
                         },
                       },
                     },

@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expectBadInput, runAiFinops } from './__testUtils__/aiFinops';
+import { h100Deployment } from './__testUtils__/manifests';
 
 // Each hostile input of the reliability review, run with a time and heap
 // limit so that a regression fails fast instead of hanging or swapping:
@@ -65,22 +66,7 @@ const series48 = () =>
   );
 
 /** A Deployment of 3 replicas of 2 H100s, named `chat<i>`. */
-const deployment = (i: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: chat${i}, namespace: team-ml}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: chat}}
-  template:
-    metadata: {labels: {app: chat}}
-    spec:
-      nodeSelector: {nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3}
-      containers:
-        - name: vllm
-          image: docker.io/vllm/vllm-openai:v0.6.3
-          resources:
-            limits: {nvidia.com/gpu: "2"}
-`;
+const deployment = (i: number) => h100Deployment(`chat${i}`);
 /** 60,000 Deployments: 25.6 MB of YAML. */
 const manyDeployments = () =>
   Array.from({ length: 60_000 }, (_, i) => deployment(i)).join('---\n');

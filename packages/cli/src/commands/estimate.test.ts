@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { focusGpuInstanceCsv } from '@ai-finops/test-utils';
 import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
+import { h100Deployment } from '../__testUtils__/manifests';
 
 jest.setTimeout(120_000);
 
@@ -39,22 +40,7 @@ function write(rel: string, content: string): string {
 }
 
 /** 3 replicas of 2 H100s. */
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: chat, namespace: team-ml}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: chat}}
-  template:
-    metadata: {labels: {app: chat}}
-    spec:
-      nodeSelector: {nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3}
-      containers:
-        - name: vllm
-          image: docker.io/vllm/vllm-openai:v0.6.3
-          resources:
-            limits: {nvidia.com/gpu: "2"}
-`;
+const DEPLOYMENT = h100Deployment();
 
 describe('ai-finops estimate <folder>', () => {
   it('counts a manifest with a hard link and a symbolic link once, and says which names it skipped', () => {

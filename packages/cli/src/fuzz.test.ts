@@ -94,7 +94,8 @@ const err = process.stderr.write.bind(process.stderr);
     const ms = performance.now() - start;
     process.stdout.write = out;
     process.stderr.write = err;
-    results.push({ args, code, ms, stderr, stdoutBytes: stdout.length });
+    const heap = process.memoryUsage().heapUsed;
+    results.push({ args, code, ms, heap, stderr, stdoutBytes: stdout.length });
   }
   fs.writeFileSync(outFile, JSON.stringify(results));
 })();
@@ -294,20 +295,31 @@ describe('CLI fuzz', () => {
       args: string[];
       code: number | string;
       ms: number;
+      /** Heap in use after the case, bytes. */
+      heap: number;
       stderr: string;
     }> = JSON.parse(fs.readFileSync(outFile, 'utf8'));
     expect(results).toHaveLength(cases.length);
 
     const codes: Record<string, number> = {};
     let maxMs = 0;
+    let peakHeap = 0;
+    let crashes = 0;
+    let hangs = 0;
     const problems: string[] = [];
     for (const r of results) {
       codes[r.code] = (codes[r.code] ?? 0) + 1;
       maxMs = Math.max(maxMs, r.ms);
+      peakHeap = Math.max(peakHeap, r.heap);
       const shown = `${r.args.join(' ')} → ${r.code}: ${r.stderr}`;
-      if (![0, 1, 2].includes(r.code as number)) problems.push(shown);
-      if (r.ms > CASE_LIMIT_MS)
+      if (![0, 1, 2].includes(r.code as number)) {
+        crashes += 1;
+        problems.push(shown);
+      }
+      if (r.ms > CASE_LIMIT_MS) {
+        hangs += 1;
         problems.push(`${Math.round(r.ms)} ms: ${shown}`);
+      }
       if (r.code === 2) {
         const lines = r.stderr.trim().split('\n');
         if (lines.length !== 1 || /\n\s+at /.test(r.stderr))
@@ -325,7 +337,11 @@ describe('CLI fuzz', () => {
     console.log(
       `CLI fuzz: ${results.length} cases, exit codes ${JSON.stringify(
         codes,
-      )}, max ${Math.round(maxMs)} ms per case, ${wallMs} ms in all`,
+      )}, ${crashes} crashes, ${hangs} hangs (over ${CASE_LIMIT_MS} ms), max ${Math.round(
+        maxMs,
+      )} ms per case, peak heap ${Math.round(
+        peakHeap / 2 ** 20,
+      )} MiB (cap ${HEAP_MB} MiB), ${wallMs} ms in all`,
     );
     expect(problems).toEqual([]);
   });

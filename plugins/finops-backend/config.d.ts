@@ -118,20 +118,37 @@ export interface Config {
       }>;
     };
 
-    /**
-     * Pull requests for recommendations, opened in the entity's GitOps
-     * repository (`ai-finops.io/gitops-repo`) through `integrations.github`.
-     */
     /** Recommendations across the organisation (`GET /savings`). */
     recommendations?: {
       /**
-       * How long an entity's computed recommendations are reused by
-       * `GET /savings`, e.g. `15m` or `{ minutes: 15 }`. Dismissals,
-       * snoozes and pull requests are always read fresh. Default: 15 minutes.
+       * @deprecated Unused: found recommendations are stored per entity with
+       * the data version they came from (see `finops.precompute`).
        */
       cacheTtl?: string | HumanDuration;
     };
 
+    /**
+     * Engine results computed ahead of requests: a task (once across
+     * replicas, `finops-precompute-results`) recomputes the found
+     * recommendations of every annotated entity whose stored ones came from
+     * older data, an earlier UTC day or other `finops` settings; the
+     * entity and `GET /savings` routes read the stored ones and compute
+     * only what is stale. Dismissals, snoozes and pull requests are always
+     * read fresh.
+     */
+    precompute?: {
+      /** Run the task. Default: true (routes still store what they compute). */
+      enabled?: boolean;
+      /** How often the task looks for stale results. Default: 5 minutes. */
+      frequency?: string | HumanDuration;
+      /** Entities computed at once. Default: 2, at most 16. */
+      concurrency?: number;
+    };
+
+    /**
+     * Pull requests for recommendations, opened in the entity's GitOps
+     * repository (`ai-finops.io/gitops-repo`) through `integrations.github`.
+     */
     gitops?: {
       /**
        * How often the state of open pull requests is read from the host

@@ -96,6 +96,11 @@ describe('finopsPlugin', () => {
         scope: 'global',
       }),
       expect.objectContaining({ id: 'finops-retention', scope: 'global' }),
+      expect.objectContaining({
+        id: 'finops-precompute-results',
+        frequency: { minutes: 5 },
+        scope: 'global',
+      }),
     ]);
   });
 

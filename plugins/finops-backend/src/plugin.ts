@@ -39,6 +39,11 @@ import { readAllocationSettings } from './engine/allocationConfig';
 import { EntityEngine } from './engine/EntityEngine';
 import { schedulePullRequestRefresh } from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
+import {
+  createStoredRecommendationsCache,
+  scheduleResultsPrecompute,
+  settingsFingerprint,
+} from './engine/storedResults';
 
 class FinopsDataSourcesExtensionPointImpl
   implements FinopsDataSourcesExtensionPoint
@@ -109,6 +114,7 @@ export const finopsPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
@@ -120,6 +126,7 @@ export const finopsPlugin = createBackendPlugin({
         logger,
         database,
         scheduler,
+        auth,
         httpRouter,
         httpAuth,
         permissions,
@@ -182,6 +189,36 @@ export const finopsPlugin = createBackendPlugin({
           pullRequests: gitops && store,
         });
 
+        // Found recommendations are stored per entity with the data version
+        // they came from; a global task recomputes what new data made stale.
+        const foundRecommendations = createStoredRecommendationsCache({
+          store,
+          settings: settingsFingerprint(config),
+          now: () => new Date(),
+          logger,
+        });
+        if (config.getOptionalBoolean('finops.precompute.enabled') ?? true) {
+          await scheduleResultsPrecompute({
+            scheduler,
+            catalog,
+            auth,
+            allocator: engine,
+            findRecommendations: (entity, target) =>
+              engine.findRecommendations(entity, target),
+            cache: foundRecommendations,
+            store,
+            logger,
+            concurrency: config.getOptionalNumber(
+              'finops.precompute.concurrency',
+            ),
+            frequency: config.has('finops.precompute.frequency')
+              ? readDurationFromConfig(config, {
+                  key: 'finops.precompute.frequency',
+                })
+              : undefined,
+          });
+        }
+
         httpRouter.use(
           await createRouter({
             engine,
@@ -208,6 +245,7 @@ export const finopsPlugin = createBackendPlugin({
                 )
               : undefined,
             pullRequests: gitops && { store, gitops },
+            foundRecommendations,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

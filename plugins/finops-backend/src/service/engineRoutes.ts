@@ -35,7 +35,11 @@ import {
 } from '@backstage/errors';
 import type express from 'express';
 import type { AllocationTarget } from '../engine/CostAllocator';
-import type { DayRange, EntityEngine } from '../engine/EntityEngine';
+import type {
+  DayRange,
+  EntityEngine,
+  FoundRecommendationsCache,
+} from '../engine/EntityEngine';
 import { parseIsoTime, readChoice, readDay } from '../lib/params';
 
 /**
@@ -59,6 +63,8 @@ export interface EngineRouteOptions {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<void>;
+  /** Where found recommendations are kept between requests (stored results). */
+  foundRecommendations?: FoundRecommendationsCache;
 }
 
 const MAX_SNOOZE_DAYS = 365;
@@ -223,6 +229,7 @@ export function registerEngineRoutes(
     const body: EntityRecommendations = await engine.recommendations(
       entity,
       target,
+      options.foundRecommendations,
     );
     res.json(body);
   });

@@ -52,7 +52,10 @@ import {
 } from '@ai-finops/backstage-plugin-finops-node';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AllocationTarget } from '../engine/CostAllocator';
-import type { EntityEngine } from '../engine/EntityEngine';
+import type {
+  EntityEngine,
+  FoundRecommendationsCache,
+} from '../engine/EntityEngine';
 import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
@@ -86,6 +89,12 @@ export interface RouterOptions {
   pullRequests?: Pick<PullRequestRouteOptions, 'store' | 'gitops'>;
   /** `finops.recommendations.cacheTtl` in ms, for `GET /savings`. */
   recommendationsCacheTtlMs?: number;
+  /**
+   * Where found recommendations are kept between requests (the stored
+   * results the precompute task fills); without it `GET /savings` keeps
+   * them in memory for `recommendationsCacheTtlMs`.
+   */
+  foundRecommendations?: FoundRecommendationsCache;
 }
 
 const MAX_RUNS = 1000;
@@ -319,6 +328,7 @@ export async function createRouter(
   // Forecast, anomalies, efficiency, carbon and recommendations.
   registerEngineRoutes(router as unknown as express.Router, {
     engine,
+    foundRecommendations: options.foundRecommendations,
     httpAuth,
     resolveEntity,
     authorizeApply: (entityRef, credentials) =>
@@ -345,6 +355,7 @@ export async function createRouter(
       engine.recommendations(entity, target, cache),
     pullRequests: options.pullRequests?.store,
     cacheTtlMs: options.recommendationsCacheTtlMs,
+    foundRecommendations: options.foundRecommendations,
   });
 
   // A path or method no route serves: a JSON 404 in Backstage's error shape,

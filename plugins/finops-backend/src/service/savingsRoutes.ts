@@ -62,6 +62,8 @@ export interface SavingsRouteOptions {
   pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
   /** How long an entity's found recommendations are reused, in ms. */
   cacheTtlMs?: number;
+  /** Where found recommendations are kept; replaces the in-memory cache. */
+  foundRecommendations?: FoundRecommendationsCache;
 }
 
 /**
@@ -128,10 +130,12 @@ export function registerSavingsRoutes(
   options: SavingsRouteOptions,
 ) {
   const { httpAuth, catalog, allocator, authorize, logger, currency } = options;
-  const cache = createFoundRecommendationsCache(
-    options.cacheTtlMs ?? DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS,
-    options.now,
-  );
+  const cache =
+    options.foundRecommendations ??
+    createFoundRecommendationsCache(
+      options.cacheTtlMs ?? DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS,
+      options.now,
+    );
 
   router.get('/savings', async (req, res) => {
     const credentials = await httpAuth.credentials(req);

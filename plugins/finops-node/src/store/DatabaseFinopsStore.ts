@@ -54,6 +54,13 @@ import { BatchInserter } from './BatchInserter';
 import { billingPeriodHours, deriveBillingFacts } from './billingFacts';
 import { PgCopyWriter } from './copy';
 import {
+  getDataVersion,
+  getEntityResult,
+  getEntityResults,
+  putEntityResult,
+  type FinopsEntityResultStore,
+} from './entityResults';
+import {
   addNanos,
   fromNanos,
   parseNanos,
@@ -126,7 +133,8 @@ export class DatabaseFinopsStore
   implements
     FinopsStore,
     FinopsRecommendationStateStore,
-    FinopsPullRequestStore
+    FinopsPullRequestStore,
+    FinopsEntityResultStore
 {
   readonly #db: Knex;
   readonly #isSqlite: boolean;
@@ -671,6 +679,29 @@ export class DatabaseFinopsStore
 
   async clearRecommendationState(entityRef: string, recommendationId: string) {
     return clearRecommendationState(this.#db, entityRef, recommendationId);
+  }
+
+  // Engine results computed ahead of requests: see ./entityResults.ts.
+
+  async getDataVersion() {
+    return getDataVersion(this.#db);
+  }
+
+  async getEntityResult<T = unknown>(entityRef: string, kind: string) {
+    return getEntityResult<T>(this.#db, entityRef, kind);
+  }
+
+  async getEntityResults<T = unknown>(
+    kind: string,
+    entityRefs: readonly string[],
+  ) {
+    return getEntityResults<T>(this.#db, kind, entityRefs);
+  }
+
+  async putEntityResult(
+    ...args: Parameters<FinopsEntityResultStore['putEntityResult']>
+  ) {
+    return putEntityResult(this.#db, ...args);
   }
 
   // Recommendation pull requests (GitOps): see ./pullRequests.ts.

@@ -17,6 +17,11 @@
 export * from './FinopsStore';
 export { DatabaseFinopsStore } from './DatabaseFinopsStore';
 export type { FinopsRecommendationStateStore } from './recommendations';
+export { MAX_ENTITY_RESULT_CHARS } from './entityResults';
+export type {
+  FinopsEntityResultStore,
+  StoredEntityResult,
+} from './entityResults';
 export type {
   FinopsPullRequestStore,
   RecommendationPullRequestState,

@@ -15,9 +15,3 @@
  */
 
 import '@testing-library/jest-dom';
-import { configure } from '@testing-library/react';
-
-// Rendering the charts takes seconds on a loaded 2-core CI machine: wait up
-// to 5 s for what a test finds (1 s by default) and 20 s per test (5 s).
-configure({ asyncUtilTimeout: 5_000 });
-jest.setTimeout(20_000);

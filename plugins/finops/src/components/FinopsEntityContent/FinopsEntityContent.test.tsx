@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { configure, fireEvent, screen, waitFor } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { finopsApiRef, type FinopsApi } from '../../api';
@@ -28,6 +28,12 @@ import {
 } from '../../__fixtures__/engine';
 import { FinopsEntityContent } from './FinopsEntityContent';
 import { clampRange, presetRange, validateRange } from './timeRange';
+
+// The tab renders several charts: on a loaded 2-core CI machine that takes
+// seconds, so wait up to 5 s for what a test finds (1 s by default) and 20 s
+// per test (5 s).
+configure({ asyncUtilTimeout: 5_000 });
+jest.setTimeout(20_000);
 
 function api(overrides: Partial<FinopsApi> = {}): Partial<FinopsApi> {
   return {

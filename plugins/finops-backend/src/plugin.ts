@@ -40,7 +40,8 @@ import { EntityEngine } from './engine/EntityEngine';
 import { schedulePullRequestRefresh } from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
 import {
-  createStoredRecommendationsCache,
+  createStoredResults,
+  defaultRange,
   scheduleResultsPrecompute,
   settingsFingerprint,
 } from './engine/storedResults';
@@ -189,9 +190,9 @@ export const finopsPlugin = createBackendPlugin({
           pullRequests: gitops && store,
         });
 
-        // Found recommendations are stored per entity with the data version
-        // they came from; a global task recomputes what new data made stale.
-        const foundRecommendations = createStoredRecommendationsCache({
+        // Engine results are stored per entity with the data version they
+        // came from; a global task recomputes what new data made stale.
+        const storedResults = createStoredResults({
           store,
           settings: settingsFingerprint(config),
           now: () => new Date(),
@@ -205,7 +206,21 @@ export const finopsPlugin = createBackendPlugin({
             allocator: engine,
             findRecommendations: (entity, target) =>
               engine.findRecommendations(entity, target),
-            cache: foundRecommendations,
+            stored: storedResults,
+            // What the entity routes serve for their default ranges.
+            also: {
+              forecast: (entity, target) => engine.forecast(entity, target),
+              'anomalies-daily': (_entity, target) =>
+                engine.anomalies(target, defaultRange(90), 'daily'),
+              efficiency: async (entity, target) =>
+                (
+                  await engine.efficiency(entity, target, defaultRange(30))
+                ).result,
+              carbon: async (entity, target) =>
+                (
+                  await engine.carbon(entity, target, defaultRange(30))
+                ).result,
+            },
             store,
             logger,
             concurrency: config.getOptionalNumber(
@@ -245,7 +260,7 @@ export const finopsPlugin = createBackendPlugin({
                 )
               : undefined,
             pullRequests: gitops && { store, gitops },
-            foundRecommendations,
+            storedResults,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

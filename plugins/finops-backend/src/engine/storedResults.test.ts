@@ -20,7 +20,7 @@ import { ConfigReader } from '@backstage/config';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import type { Entity } from '@backstage/catalog-model';
 import {
-  createStoredRecommendationsCache,
+  createStoredResults,
   precomputeRecommendations,
   settingsFingerprint,
 } from './storedResults';
@@ -64,13 +64,14 @@ describe('stored results', () => {
     now = new Date('2026-11-03T10:00:00Z');
   });
 
-  const newCache = (settings = 'a') =>
-    createStoredRecommendationsCache({
+  const newStored = (settings = 'a') =>
+    createStoredResults({
       store,
       settings,
       now: () => now,
       logger: mockServices.logger.mock(),
     });
+  const newCache = (settings = 'a') => newStored(settings).recommendations;
   const ingest = (value: number) =>
     store.replaceWindow('src', WINDOW, [
       {
@@ -145,7 +146,8 @@ describe('stored results', () => {
         component('no-annotations', false),
       ],
     });
-    const cache = newCache('precompute');
+    const stored = newStored('precompute');
+    let forecasts = 0;
     const computed: string[] = [];
     const run = () =>
       precomputeRecommendations({
@@ -166,7 +168,13 @@ describe('stored results', () => {
           }
           return { items: [], notes: [] };
         },
-        cache,
+        stored,
+        also: {
+          forecast: async () => {
+            forecasts += 1;
+            return { mean: [1] };
+          },
+        },
         store,
         logger: mockServices.logger.mock(),
       });
@@ -177,6 +185,12 @@ describe('stored results', () => {
       failed: 0,
     });
     expect(computed.sort()).toEqual(['chat-llm', 'embedder']);
+    expect(forecasts).toBe(2);
+    await expect(
+      stored.get('forecast', 'component:default/chat-llm', async () => {
+        throw new Error('not stored');
+      }),
+    ).resolves.toEqual({ mean: [1] });
     await expect(run()).resolves.toEqual({
       entities: 2,
       computed: 0,

@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   formatDay,
+  ONE_DAY_MS,
   type FinopsEntityResultStore,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type { CostAllocator } from './CostAllocator';
@@ -52,24 +53,55 @@ export function settingsFingerprint(config: Config): string {
     .slice(0, 16);
 }
 
+/**
+ * The `days` UTC days up to today, the range an entity route serves when
+ * asked without one.
+ *
+ * @internal
+ */
+export function defaultRange(
+  days: number,
+  now: Date = new Date(),
+): { from: string; to: string } {
+  return {
+    from: formatDay(new Date(now.getTime() - (days - 1) * ONE_DAY_MS)),
+    to: formatDay(now),
+  };
+}
+
 /** How long the store's data version is reused before it is read again. */
 const VERSION_TTL_MS = 1000;
 
 /**
- * Found recommendations kept in the store (shared by every replica), valid
+ * Engine results kept in the store (shared by every replica), each valid
  * while the data version, the UTC day and the engine's settings are those
- * they were computed with; a stale or missing result is computed, stored
- * and served. Concurrent callers for the same entity share one computation.
+ * it was computed with; a stale or missing result is computed, stored and
+ * served. Concurrent callers for the same entity and kind share one
+ * computation.
  *
  * @internal
  */
-export function createStoredRecommendationsCache(options: {
+export interface StoredResults {
+  /** The result of `kind` for the entity: stored, or computed and stored. */
+  get<T>(
+    kind: string,
+    entityRef: string,
+    compute: () => Promise<T>,
+  ): Promise<T>;
+  /** Found recommendations through {@link StoredResults.get}. */
+  recommendations: FoundRecommendationsCache;
+  /** The version results are computed for now. */
+  version(): Promise<string>;
+}
+
+/** @internal */
+export function createStoredResults(options: {
   store: FinopsEntityResultStore;
-  /** What else the result depends on (settings), in the version. */
+  /** What else the results depend on (settings), in the version. */
   settings: string;
   now: () => Date;
   logger: LoggerService;
-}): FoundRecommendationsCache & { version(): Promise<string> } {
+}): StoredResults {
   const { store, settings, now, logger } = options;
   let cached: { at: number; value: Promise<string> } | undefined;
   const version = () => {
@@ -84,50 +116,49 @@ export function createStoredRecommendationsCache(options: {
     }
     return cached.value;
   };
-  const inFlight = new Map<string, Promise<FoundRecommendations>>();
-  const lookUp = async (
-    key: string,
-    entityRef: string,
-    compute: () => Promise<FoundRecommendations>,
-  ): Promise<FoundRecommendations> => {
+  const inFlight = new Map<string, Promise<unknown>>();
+  const lookUp = async <T>(
+    kind: string,
+    ref: string,
+    compute: () => Promise<T>,
+  ): Promise<T> => {
     const dataVersion = await version();
-    const stored = await store.getEntityResult<FoundRecommendations>(
-      key,
-      RECOMMENDATIONS_RESULT,
-    );
+    const stored = await store.getEntityResult<T>(ref, kind);
     if (stored?.dataVersion === dataVersion) return stored.result;
     const result = await compute();
     try {
-      await store.putEntityResult(key, RECOMMENDATIONS_RESULT, {
-        dataVersion,
-        result,
-      });
+      await store.putEntityResult(ref, kind, { dataVersion, result });
     } catch (error) {
-      logger.warn(
-        `FinOps could not store the recommendations of ${entityRef}: ${error}`,
-      );
+      logger.warn(`FinOps could not store the ${kind} of ${ref}: ${error}`);
     }
     return result;
   };
-  const cache = async (
+  const get = <T>(
+    kind: string,
     entityRef: string,
-    compute: () => Promise<FoundRecommendations>,
-  ): Promise<FoundRecommendations> => {
-    const key = entityRef.toLocaleLowerCase('en-US');
-    let running = inFlight.get(key);
+    compute: () => Promise<T>,
+  ): Promise<T> => {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    const key = `${kind} ${ref}`;
+    let running = inFlight.get(key) as Promise<T> | undefined;
     if (!running) {
-      running = lookUp(key, entityRef, compute);
-      inFlight.set(key, running);
-      const settled = running;
-      settled
+      const started = lookUp(kind, ref, compute);
+      running = started;
+      inFlight.set(key, started);
+      started
         .catch(() => undefined)
         .then(() => {
-          if (inFlight.get(key) === settled) inFlight.delete(key);
+          if (inFlight.get(key) === started) inFlight.delete(key);
         });
     }
     return running;
   };
-  return Object.assign(cache, { version });
+  return {
+    get,
+    recommendations: (entityRef, compute) =>
+      get(RECOMMENDATIONS_RESULT, entityRef, compute),
+    version,
+  };
 }
 
 /**
@@ -144,19 +175,24 @@ export async function precomputeRecommendations(options: {
   findRecommendations: (
     ...args: Parameters<FoundRecommendationsFinder>
   ) => Promise<FoundRecommendations>;
-  cache: ReturnType<typeof createStoredRecommendationsCache>;
+  stored: StoredResults;
+  /** The other results to compute ahead for each stale entity, by kind. */
+  also?: Record<
+    string,
+    (...args: Parameters<FoundRecommendationsFinder>) => Promise<unknown>
+  >;
   store: FinopsEntityResultStore;
   logger: LoggerService;
   concurrency?: number;
   signal?: AbortSignal;
 }): Promise<{ entities: number; computed: number; failed: number }> {
-  const { catalog, auth, allocator, cache, store, logger } = options;
+  const { catalog, auth, allocator, stored: results, store, logger } = options;
   const credentials = await auth.getOwnServiceCredentials();
   const { items } = await catalog.getEntities(
     { filter: ANNOTATED_ENTITY_FILTER },
     { credentials },
   );
-  const version = await cache.version();
+  const version = await results.version();
   const stored = await store.getEntityResults(
     RECOMMENDATIONS_RESULT,
     items.map(e => stringifyEntityRef(e)),
@@ -178,7 +214,12 @@ export async function precomputeRecommendations(options: {
         if (target.matchers.length === 0 && target.shared.length === 0) {
           continue;
         }
-        await cache(ref, () => options.findRecommendations(entity, target));
+        await results.recommendations(ref, () =>
+          options.findRecommendations(entity, target),
+        );
+        for (const [kind, compute] of Object.entries(options.also ?? {})) {
+          await results.get(kind, ref, () => compute(entity, target));
+        }
         computed += 1;
       } catch (error) {
         failed += 1;

@@ -35,11 +35,8 @@ import {
 } from '@backstage/errors';
 import type express from 'express';
 import type { AllocationTarget } from '../engine/CostAllocator';
-import type {
-  DayRange,
-  EntityEngine,
-  FoundRecommendationsCache,
-} from '../engine/EntityEngine';
+import type { DayRange, EntityEngine } from '../engine/EntityEngine';
+import type { StoredResults } from '../engine/storedResults';
 import { parseIsoTime, readChoice, readDay } from '../lib/params';
 
 /**
@@ -63,8 +60,11 @@ export interface EngineRouteOptions {
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<void>;
-  /** Where found recommendations are kept between requests (stored results). */
-  foundRecommendations?: FoundRecommendationsCache;
+  /**
+   * Results kept between requests: the forecast, and the anomalies,
+   * efficiency and carbon of the default ranges, and found recommendations.
+   */
+  storedResults?: StoredResults;
 }
 
 const MAX_SNOOZE_DAYS = 365;
@@ -157,8 +157,21 @@ export function registerEngineRoutes(
   router: express.Router,
   options: EngineRouteOptions,
 ) {
-  const { httpAuth, resolveEntity, engine } = options;
+  const { httpAuth, resolveEntity, engine, storedResults } = options;
   const now = () => engine.options.now();
+  /**
+   * The stored result of `kind` when the request asks for the defaults (no
+   * range), else computed.
+   */
+  const storedIf = <T>(
+    req: { query: Record<string, unknown> },
+    kind: string,
+    entityRef: string,
+    compute: () => Promise<T>,
+  ): Promise<T> =>
+    storedResults && req.query.from === undefined && req.query.to === undefined
+      ? storedResults.get(kind, entityRef, compute)
+      : compute();
   const base = '/entities/:kind/:namespace/:name';
 
   router.get(`${base}/forecast`, async (req, res) => {
@@ -167,7 +180,12 @@ export function registerEngineRoutes(
       entityParams(req),
       credentials,
     );
-    const body: EntityCostForecast = await engine.forecast(entity, target);
+    const body: EntityCostForecast = await storedIf(
+      req,
+      'forecast',
+      target.entityRef,
+      () => engine.forecast(entity, target),
+    );
     res.json(body);
   });
 
@@ -186,10 +204,11 @@ export function registerEngineRoutes(
       granularity === 'daily' ? 366 : 31,
     );
     const { target } = await resolveEntity(entityParams(req), credentials);
-    const body: EntityCostAnomalies = await engine.anomalies(
-      target,
-      range,
-      granularity,
+    const body: EntityCostAnomalies = await storedIf(
+      req,
+      `anomalies-${granularity}`,
+      target.entityRef,
+      () => engine.anomalies(target, range, granularity),
     );
     res.json(body);
   });
@@ -201,9 +220,12 @@ export function registerEngineRoutes(
       entityParams(req),
       credentials,
     );
-    const body: EntityGpuEfficiency = (
-      await engine.efficiency(entity, target, range)
-    ).result;
+    const body: EntityGpuEfficiency = await storedIf(
+      req,
+      'efficiency',
+      target.entityRef,
+      async () => (await engine.efficiency(entity, target, range)).result,
+    );
     res.json(body);
   });
 
@@ -214,9 +236,12 @@ export function registerEngineRoutes(
       entityParams(req),
       credentials,
     );
-    const body: EntityCarbonFootprint = (
-      await engine.carbon(entity, target, range)
-    ).result;
+    const body: EntityCarbonFootprint = await storedIf(
+      req,
+      'carbon',
+      target.entityRef,
+      async () => (await engine.carbon(entity, target, range)).result,
+    );
     res.json(body);
   });
 
@@ -229,7 +254,7 @@ export function registerEngineRoutes(
     const body: EntityRecommendations = await engine.recommendations(
       entity,
       target,
-      options.foundRecommendations,
+      storedResults?.recommendations,
     );
     res.json(body);
   });

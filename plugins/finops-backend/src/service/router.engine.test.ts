@@ -136,6 +136,38 @@ describe.each(databases.eachSupportedId())('engine routes (%s)', databaseId => {
   const get = (path: string) =>
     request(server).get(`${BASE}/${path}`).set('Authorization', USER);
 
+  it('stores the results of the default ranges per entity and serves them again; a range asked for is computed', async () => {
+    const kinds = async () =>
+      (
+        await firstKnex!('finops_entity_results')
+          .where('entity_ref', 'component:default/chat-llm')
+          .select('kind')
+      )
+        .map(r => r.kind)
+        .sort();
+    const before = await kinds();
+    const first = await get(
+      'chat-llm/efficiency?from=2026-11-01&to=2026-11-02',
+    );
+    expect(first.status).toBe(200);
+    expect(await kinds()).toEqual(before);
+    for (const path of ['forecast', 'efficiency', 'carbon', 'anomalies']) {
+      const a = await get(`chat-llm/${path}`);
+      expect(a.status).toBe(200);
+      expectMatchesSpec(a);
+      const b = await get(`chat-llm/${path}`);
+      expect(b.body).toEqual(a.body);
+    }
+    expect(await kinds()).toEqual(
+      expect.arrayContaining([
+        'anomalies-daily',
+        'carbon',
+        'efficiency',
+        'forecast',
+      ]),
+    );
+  });
+
   it('forecasts the month end with an interval around the flat run rate', async () => {
     const res = await get('chat-llm/forecast');
     expect(res.status).toBe(200);

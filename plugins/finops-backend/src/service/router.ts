@@ -52,10 +52,8 @@ import {
 } from '@ai-finops/backstage-plugin-finops-node';
 import { createOpenApiRouter } from '../schema/openapi';
 import type { AllocationTarget } from '../engine/CostAllocator';
-import type {
-  EntityEngine,
-  FoundRecommendationsCache,
-} from '../engine/EntityEngine';
+import type { EntityEngine } from '../engine/EntityEngine';
+import type { StoredResults } from '../engine/storedResults';
 import type { FinopsIngestion } from './FinopsIngestion';
 import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
@@ -90,11 +88,11 @@ export interface RouterOptions {
   /** `finops.recommendations.cacheTtl` in ms, for `GET /savings`. */
   recommendationsCacheTtlMs?: number;
   /**
-   * Where found recommendations are kept between requests (the stored
-   * results the precompute task fills); without it `GET /savings` keeps
-   * them in memory for `recommendationsCacheTtlMs`.
+   * Results kept between requests (the stored results the precompute task
+   * fills); without it `GET /savings` keeps found recommendations in memory
+   * for `recommendationsCacheTtlMs` and the entity routes compute each time.
    */
-  foundRecommendations?: FoundRecommendationsCache;
+  storedResults?: StoredResults;
 }
 
 const MAX_RUNS = 1000;
@@ -328,7 +326,7 @@ export async function createRouter(
   // Forecast, anomalies, efficiency, carbon and recommendations.
   registerEngineRoutes(router as unknown as express.Router, {
     engine,
-    foundRecommendations: options.foundRecommendations,
+    storedResults: options.storedResults,
     httpAuth,
     resolveEntity,
     authorizeApply: (entityRef, credentials) =>
@@ -355,7 +353,7 @@ export async function createRouter(
       engine.recommendations(entity, target, cache),
     pullRequests: options.pullRequests?.store,
     cacheTtlMs: options.recommendationsCacheTtlMs,
-    foundRecommendations: options.foundRecommendations,
+    foundRecommendations: options.storedResults?.recommendations,
   });
 
   // A path or method no route serves: a JSON 404 in Backstage's error shape,

@@ -20,10 +20,15 @@ import { forecast } from './forecast';
 import { mase, maseScale } from './metrics';
 import {
   createFitContext,
+  directModel,
   fourierModel,
+  mstlArModel,
+  mstlAriModel,
+  mstlEtsModel,
   profileLagModel,
   seasonalNaiveModel,
   seasonalProfile,
+  thetaModel,
 } from './models';
 
 const shape = (t: number) =>
@@ -102,4 +107,48 @@ describe('fourierModel', () => {
     // The trend is halved beyond the window: allow for that drift.
     out.forEach((v, j) => expect(Math.abs(v - f(n + j))).toBeLessThan(0.2));
   });
+});
+
+describe('state reused across backtest origins (FitContext.reuse)', () => {
+  const reusing = [
+    directModel,
+    profileLagModel,
+    mstlArModel,
+    mstlAriModel,
+    mstlEtsModel,
+    thetaModel,
+    fourierModel,
+  ];
+  const seasons = [24, 168];
+  const y = profilePlusAr1(24 * 7 * 12, 7);
+  const first = 24 * 7 * 11;
+  const later = first + 60;
+
+  it.each(reusing.map(m => [m.name, m]))(
+    '%s: fits as without reuse at the first origin, keeps that state, and forecasts from it at a later origin',
+    (_, model) => {
+      const reuse = new Map<string, unknown>();
+      const fresh = model.fit(createFitContext(y.slice(0, first), seasons))(48);
+      const atFirst = model.fit(
+        createFitContext(y.slice(0, first), seasons, reuse),
+      )(48);
+      expect(atFirst).toEqual(fresh);
+      expect([...reuse.keys()]).toEqual([model.name]);
+      const state = reuse.get(model.name);
+
+      const history = y.slice(0, later);
+      const reused = model.fit(createFitContext(history, seasons, reuse))(48);
+      // The same state object: nothing was fitted again.
+      expect(reuse.get(model.name)).toBe(state);
+      // Forecast from the later origin's data (with the first origin's
+      // parameters, or the same grid choice): close to a fresh fit there.
+      const refit = model.fit(createFitContext(history, seasons))(48);
+      const gap = (a: number[], b: number[]) =>
+        a.reduce((sum, v, j) => sum + Math.abs(v - b[j]), 0) / a.length;
+      expect(gap(reused, refit)).toBeLessThan(8);
+      // The seasonal pattern lines up with the later origin's phase.
+      const shifted = Array.from({ length: 48 }, (__, j) => shape(later + j));
+      expect(gap(reused, shifted)).toBeLessThan(gap(atFirst, shifted));
+    },
+  );
 });

@@ -33,10 +33,15 @@ export function mean(values: ArrayLike<number>): number {
 
 /** Linear-interpolated quantile (type 7, as R and numpy) of the finite values. */
 export function quantile(values: ArrayLike<number>, p: number): number {
-  const sorted = Array.from(values)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
-  return sortedQuantile(sorted, p);
+  // A typed array sorts numerically without a comparator callback: several
+  // times faster than Array#sort((a, b) => a - b), same order.
+  const sorted = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) sorted[n++] = v;
+  }
+  return sortedQuantile(sorted.subarray(0, n).sort(), p);
 }
 
 /** Quantile of an already ascending-sorted array. */

@@ -200,6 +200,21 @@ describe('the built package', () => {
     expect(forecast.code).toBe(0);
     expect(forecast.stdout.trim().split('\n')).toHaveLength(13);
     expect(expectSameAsSource(['detect', '--input', series]).code).toBe(0);
+    // On worker threads (dist/seriesWorker.cjs), as on the main thread.
+    const threaded = ['--workers', '2'];
+    expect(
+      expectSameAsSource([
+        'forecast',
+        '--input',
+        series,
+        '--horizon',
+        '12',
+        ...threaded,
+      ]),
+    ).toEqual(forecast);
+    expect(
+      expectSameAsSource(['detect', '--input', series, ...threaded]).code,
+    ).toBe(0);
 
     const trace = write(
       'trace.jsonl',

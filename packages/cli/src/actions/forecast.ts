@@ -14,16 +14,18 @@
  * limitations under the License.
  */
 
-import { forecast } from '@ai-finops/backstage-plugin-finops-engine';
 import { InputError } from '@backstage/errors';
 import {
-  csvField,
-  formatNumber,
-  formatTimestamp,
   medianStep,
+  parseWorkersOption,
   readSeriesCsv,
   type InputSeries,
 } from './forecastInput';
+import {
+  poolForFile,
+  type ForecastTask,
+  type ForecastTaskResult,
+} from '../seriesTasks';
 import {
   FORECAST_OPTION_LIMITS as LIMITS,
   formatCount,
@@ -69,13 +71,15 @@ export function gridSlots(
   stepMs: number,
   file = 'input',
 ): number {
-  const first = series.rows[0].timestamp;
-  const lastRow = series.rows[series.rows.length - 1];
+  const n = series.rows.length;
+  const first = series.timestamps[0];
   const slots =
-    stepMs > 0 ? Math.round((lastRow.timestamp - first) / stepMs) + 1 : 1;
+    stepMs > 0
+      ? Math.round((series.timestamps[n - 1] - first) / stepMs) + 1
+      : 1;
   if (!(slots <= MAX_SERIES_STEPS)) {
     throw new InputError(
-      `${file}: rows ${series.rows[0].row} and ${lastRow.row}: series '${
+      `${file}: rows ${series.rows[0]} and ${series.rows[n - 1]}: series '${
         series.id
       }' spans ${formatCount(slots)} steps of ${formatCount(
         stepMs,
@@ -95,26 +99,27 @@ export function regularise(
   stepMs: number,
   file = 'input',
 ) {
-  const first = series.rows[0].timestamp;
+  const first = series.timestamps[0];
   const slots = gridSlots(series, stepMs, file);
-  const sum = new Array<number>(slots).fill(0);
-  const count = new Array<number>(slots).fill(0);
-  const seen = new Array<boolean>(slots).fill(false);
+  const sum = new Float64Array(slots);
+  const count = new Int32Array(slots);
+  const seen = new Uint8Array(slots);
   let shared = 0;
-  for (const r of series.rows) {
-    const k = stepMs > 0 ? Math.round((r.timestamp - first) / stepMs) : 0;
+  for (let r = 0; r < series.rows.length; r++) {
+    const k =
+      stepMs > 0 ? Math.round((series.timestamps[r] - first) / stepMs) : 0;
     if (seen[k]) shared++;
-    seen[k] = true;
-    if (Number.isFinite(r.value)) {
-      sum[k] += r.value;
+    seen[k] = 1;
+    const value = series.values[r];
+    if (Number.isFinite(value)) {
+      sum[k] += value;
       count[k]++;
     }
   }
-  return {
-    first,
-    values: sum.map((s, k) => (count[k] ? s / count[k] : NaN)),
-    shared,
-  };
+  const values = new Float64Array(slots);
+  for (let k = 0; k < slots; k++)
+    values[k] = count[k] ? sum[k] / count[k] : NaN;
+  return { first, values, shared };
 }
 
 /** The options of `ai-finops forecast`, as commander parses them. */
@@ -122,98 +127,115 @@ export interface ForecastOptions {
   input: string;
   horizon: string;
   season: string;
+  workers: string;
 }
 
 /**
- * `ai-finops forecast --input F.csv --horizon H [--season auto|N[,N]] --format csv`:
- * prints the forecasts on stdout and one line per series on stderr.
+ * The time step of a series, after the checks that it can be forecast: a
+ * numeric value, two rows, two timestamps. Bad input throws an InputError.
+ */
+function seriesStep(s: InputSeries, file: string): number {
+  const stepMs = medianStep(s.timestamps);
+  if (!s.values.some(v => Number.isFinite(v))) {
+    throw new InputError(
+      `${file}: row ${s.rows[0]}, column value: series '${s.id}' has no numeric value to forecast from`,
+    );
+  }
+  if (s.rows.length < 2) {
+    throw new InputError(
+      `${file}: row ${s.rows[0]}: series '${s.id}' has a single row, so it has no time step to forecast on`,
+    );
+  }
+  if (!(stepMs > 0)) {
+    throw new InputError(
+      `${file}: row ${s.rows[1]}, column timestamp: series '${s.id}' repeats its timestamps, so it has no time step`,
+    );
+  }
+  return stepMs;
+}
+
+/**
+ * `ai-finops forecast --input F.csv --horizon H [--season auto|N[,N]] [--workers auto|N] --format csv`:
+ * prints the forecasts on stdout and one line per series on stderr, in
+ * input order. The series are forecast by a pool of worker threads
+ * (src/seriesTasks.ts), each as soon as the file has moved on to another
+ * series, while the rest is read; nothing is printed before the whole file
+ * has been read and checked.
  */
 export async function runForecast(options: ForecastOptions) {
   const horizon = numberOption('--horizon', options.horizon, LIMITS.horizon);
   const seasons = parseSeasonOption(options.season);
-  const { series } = await readSeriesCsv(options.input);
-  if (series.length * horizon > MAX_FORECAST_ROWS) {
-    throw new InputError(
-      `--horizon ${options.horizon}: ${formatCount(
-        series.length,
-      )} series × ${formatCount(horizon)} steps is ${formatCount(
-        series.length * horizon,
-      )} forecast rows; at most ${formatCount(MAX_FORECAST_ROWS)}`,
+  const workers = parseWorkersOption(options.workers);
+  const file = options.input;
+  const pool = poolForFile(file, workers);
+  try {
+    const submit = (s: InputSeries, stepMs: number) => {
+      const { first, values, shared } = regularise(s, stepMs, file);
+      const task: ForecastTask = {
+        kind: 'forecast',
+        id: s.id,
+        first,
+        stepMs,
+        values,
+        shared,
+        horizon,
+        seasons,
+      };
+      const result = pool.submit<ForecastTaskResult>(task);
+      // Awaited later, if the series turns out final; never unhandled.
+      result.catch(() => {});
+      return result;
+    };
+    const early = new Map<InputSeries, Promise<ForecastTaskResult>>();
+    const onSeries = (s: InputSeries) => {
+      // Not past the limit on forecast rows, not bad input (reported later, in order).
+      if ((early.size + 1) * horizon > MAX_FORECAST_ROWS) return;
+      try {
+        const stepMs = seriesStep(s, file);
+        gridSlots(s, stepMs, file);
+        early.set(s, submit(s, stepMs));
+      } catch {
+        // Checked again below.
+      }
+    };
+    const { series } = await readSeriesCsv(
+      file,
+      pool.size > 1 ? { onSeries } : {},
     );
-  }
-  // Every series is checked before any is forecast, so that bad input is
-  // one line on stderr and nothing else.
-  let totalSlots = 0;
-  const grids = series.map(s => {
-    const stepMs = medianStep(s.rows);
-    if (!s.rows.some(r => Number.isFinite(r.value))) {
+    if (series.length * horizon > MAX_FORECAST_ROWS) {
       throw new InputError(
-        `${options.input}: row ${s.rows[0].row}, column value: series '${s.id}' has no numeric value to forecast from`,
+        `--horizon ${options.horizon}: ${formatCount(
+          series.length,
+        )} series × ${formatCount(horizon)} steps is ${formatCount(
+          series.length * horizon,
+        )} forecast rows; at most ${formatCount(MAX_FORECAST_ROWS)}`,
       );
     }
-    if (s.rows.length < 2) {
-      throw new InputError(
-        `${options.input}: row ${s.rows[0].row}: series '${s.id}' has a single row, so it has no time step to forecast on`,
-      );
-    }
-    if (!(stepMs > 0)) {
-      throw new InputError(
-        `${options.input}: row ${s.rows[1].row}, column timestamp: series '${s.id}' repeats its timestamps, so it has no time step`,
-      );
-    }
-    totalSlots += gridSlots(s, stepMs, options.input);
-    if (totalSlots > MAX_TOTAL_STEPS) {
-      throw new InputError(
-        `${options.input}: row ${
-          s.rows[0].row
-        }: the series span more than ${formatCount(
-          MAX_TOTAL_STEPS,
-        )} time steps in all, the limit`,
-      );
-    }
-    return { s, stepMs };
-  });
-  const out = ['series_id,timestamp,forecast,lower,upper'];
-  const summaries: string[] = [];
-  for (const { s, stepMs } of grids) {
-    const { first, values, shared } = regularise(s, stepMs, options.input);
-    const result = forecast(values, { horizon, seasons, stepMs });
-    const last = first + (values.length - 1) * stepMs;
-    for (let j = 0; j < horizon; j++) {
-      out.push(
-        [
-          csvField(s.id),
-          formatTimestamp(last + (j + 1) * stepMs),
-          formatNumber(result.mean[j]),
-          formatNumber(result.lower[j]),
-          formatNumber(result.upper[j]),
-        ].join(','),
-      );
-    }
-    const accuracy = result.accuracy
-      ? `backtest sMAPE ${result.accuracy.smape.toFixed(
-          2,
-        )} MASE ${result.accuracy.mase.toFixed(3)} over ${
-          result.accuracy.origins
-        } origins ${result.accuracy.horizon} steps ahead`
-      : 'no backtest';
-    const models = result.models
-      .filter(m => m.weight > 0)
-      .map(m => `${m.model} ${m.weight.toFixed(2)}`)
-      .join(', ');
-    if (shared) {
-      result.notes.push(
-        `${shared} rows shared a time step with another row and were averaged`,
-      );
-    }
-    summaries.push(
-      `${s.id}: seasons ${
-        result.seasons.join(',') || 'none'
-      }; ${accuracy}; ensemble ${models}${
-        result.notes.length ? `; ${result.notes.join('; ')}` : ''
-      }\n`,
+    // Every series is checked before any is printed, so that bad input is
+    // one line on stderr and nothing else.
+    let totalSlots = 0;
+    const steps = series.map(s => {
+      const stepMs = seriesStep(s, file);
+      totalSlots += gridSlots(s, stepMs, file);
+      if (totalSlots > MAX_TOTAL_STEPS) {
+        throw new InputError(
+          `${file}: row ${s.rows[0]}: the series span more than ${formatCount(
+            MAX_TOTAL_STEPS,
+          )} time steps in all, the limit`,
+        );
+      }
+      return stepMs;
+    });
+    const results = await Promise.all(
+      series.map((s, k) => early.get(s) ?? submit(s, steps[k])),
     );
+    process.stdout.write(
+      `series_id,timestamp,forecast,lower,upper\n${results
+        .map(r => r.csv)
+        .join('')}`,
+    );
+    process.stderr.write(results.map(r => r.summary).join(''));
+  } finally {
+    await pool.close();
   }
-  process.stdout.write(`${out.join('\n')}\n`);
-  process.stderr.write(summaries.join(''));
 }

@@ -17,7 +17,7 @@
 import { Command, Option } from 'commander';
 import type { DetectOptions } from '../actions/detect';
 
-/** `ai-finops detect --input F.csv --format csv` */
+/** `ai-finops detect --input F.csv [--workers auto|N] --format csv` */
 export function addDetectCommand(program: Command) {
   program
     .command('detect')
@@ -27,6 +27,11 @@ export function addDetectCommand(program: Command) {
     .requiredOption(
       '--input <file>',
       'CSV with the columns series_id,timestamp,value',
+    )
+    .option(
+      '--workers <n>',
+      "worker threads: 'auto' (one per core for inputs of 50,000 rows or more) or 1 to 64",
+      'auto',
     )
     .addOption(
       new Option('--format <format>', 'output format')

@@ -162,6 +162,77 @@ describe('ai-finops forecast', () => {
     },
   );
 
+  it('prints the same with worker threads as without, series in input order', () => {
+    const lines = ['series_id,timestamp,value'];
+    // Five series of four days, in an order that is not sorted by id.
+    for (const id of ['e', 'b', 'd', 'a', 'c']) {
+      const phase = id.charCodeAt(0);
+      for (let t = 0; t < 24 * 4; t++) {
+        lines.push(`${id},${iso(START + t * HOUR)},${truth(t + phase)}`);
+      }
+    }
+    const file = writeCsv('five.csv', lines);
+    const run = (workers: string) =>
+      aiFinops(
+        'forecast',
+        '--input',
+        file,
+        '--horizon',
+        '6',
+        '--workers',
+        workers,
+      );
+    const single = run('1');
+    expect(single.code).toBe(0);
+    expect(
+      single.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map(l => l.split(',')[0])
+        .filter((id, k, ids) => ids.indexOf(id) === k),
+    ).toEqual(['e', 'b', 'd', 'a', 'c']);
+    expect(run('3')).toEqual(single);
+    expect(run('auto')).toEqual(single);
+  });
+
+  it('with worker threads, forecasts a series whose rows come back later from all its rows, and prints nothing for a bad row at the end', () => {
+    const rows = (id: string, from: number, to: number) =>
+      Array.from(
+        { length: to - from },
+        (_, i) => `${id},${iso(START + (from + i) * HOUR)},${truth(from + i)}`,
+      );
+    // 'a' is handed to a worker when 'b' starts; its last week comes after.
+    const lines = [
+      'series_id,timestamp,value',
+      ...rows('a', 0, 24 * 14),
+      ...rows('b', 0, 24 * 21),
+      ...rows('a', 24 * 14, 24 * 21),
+      ...rows('c', 0, 24 * 21),
+    ];
+    const file = writeCsv('split.csv', lines);
+    const run = (workers: string, input = file) =>
+      aiFinops(
+        'forecast',
+        '--input',
+        input,
+        '--horizon',
+        '4',
+        '--workers',
+        workers,
+      );
+    const single = run('1');
+    expect(single.code).toBe(0);
+    expect(single.stdout).toContain(`a,${iso(START + 24 * 21 * HOUR)},`);
+    expect(run('2')).toEqual(single);
+    const bad = writeCsv('split-bad.csv', [...lines, 'c,tomorrow,1']);
+    expect(expectBadInput(run('2', bad))).toContain(
+      `row ${
+        lines.length + 1
+      }, column timestamp: 'tomorrow' is not an ISO-8601 timestamp`,
+    );
+  });
+
   it('rejects bad options and unreadable files with exit code 2', () => {
     const file = writeCsv('ok.csv', [
       'series_id,timestamp,value',
@@ -183,6 +254,19 @@ describe('ai-finops forecast', () => {
         ),
       ),
     ).toContain("--season: 'weekly'");
+    expect(
+      expectBadInput(
+        aiFinops(
+          'forecast',
+          '--input',
+          file,
+          '--horizon',
+          '2',
+          '--workers',
+          '0',
+        ),
+      ),
+    ).toContain('--workers 0: at least 1');
     expect(
       expectBadInput(
         aiFinops(
@@ -248,6 +332,51 @@ describe('ai-finops detect', () => {
     const top = scores.indexOf(Math.max(...scores));
     expect(top).toBe(24 * 15 + 7);
     expect(scores[top]).toBeGreaterThan(0.9);
+  });
+
+  it('scores alike with worker threads, rows still in input order', () => {
+    const file = writeCsv('detect-workers.csv', lines);
+    const single = aiFinops('detect', '--input', file, '--workers', '1');
+    expect(single.code).toBe(0);
+    expect(aiFinops('detect', '--input', file, '--workers', '2')).toEqual(
+      single,
+    );
+  });
+
+  it('reads a file of several chunks (CRLF, a BOM, multibyte ids) and echoes its cells as the header orders them', () => {
+    // About 2.4 MiB (the output stays under spawnSync's 1 MiB buffer): the
+    // reader's 1 MiB chunks end inside rows, maybe inside a two-byte
+    // character of an id.
+    const rows = ['\uFEFFvalue,series_id,timestamp,note'];
+    const weeks = 5;
+    for (let t = 0; t < 24 * 7 * weeks; t++) {
+      for (let k = 0; k < 12; k++) {
+        const id = k === 0 ? '"série, é"' : ` gpu-é${k} `;
+        rows.push(
+          `${truth(t + k).toFixed(6)},${id},${iso(
+            START + t * HOUR,
+          )},${'x'.repeat(180)}`,
+        );
+      }
+    }
+    rows.splice(5, 0, '');
+    const file = path.join(dir, 'chunks.csv');
+    fs.writeFileSync(file, `${rows.join('\r\n')}\r\n`);
+    expect(fs.statSync(file).size).toBeGreaterThan(2 * 2 ** 20);
+    const result = aiFinops('detect', '--input', file);
+    expect(result.code).toBe(0);
+    const out = result.stdout.trim().split('\n');
+    expect(out).toHaveLength(rows.length - 1);
+    expect(out[0]).toBe('series_id,timestamp,value,score');
+    expect(out[1]).toMatch(
+      new RegExp(`^"série, é",${iso(START)},${truth(0).toFixed(6)},[\\d.e-]+$`),
+    );
+    expect(
+      out[2].startsWith(`gpu-é1,${iso(START)},${truth(1).toFixed(6)},`),
+    ).toBe(true);
+    expect(out[out.length - 1].split(',').slice(0, 2).join(',')).toBe(
+      `gpu-é11,${iso(START + (24 * 7 * weeks - 1) * HOUR)}`,
+    );
   });
 
   it('is causal: the scores of a prefix do not change when rows are appended', () => {

@@ -17,7 +17,7 @@
 import { Command, Option } from 'commander';
 import type { ForecastOptions } from '../actions/forecast';
 
-/** `ai-finops forecast --input F.csv --horizon H [--season auto|N[,N]] --format csv` */
+/** `ai-finops forecast --input F.csv --horizon H [--season auto|N[,N]] [--workers auto|N] --format csv` */
 export function addForecastCommand(program: Command) {
   program
     .command('forecast')
@@ -35,6 +35,11 @@ export function addForecastCommand(program: Command) {
     .option(
       '--season <periods>',
       "'auto' or seasonal periods in steps, e.g. 24,168",
+      'auto',
+    )
+    .option(
+      '--workers <n>',
+      "worker threads: 'auto' (one per core for inputs of 50,000 rows or more) or 1 to 64",
       'auto',
     )
     .addOption(

@@ -33,15 +33,64 @@ export function mean(values: ArrayLike<number>): number {
 
 /** Linear-interpolated quantile (type 7, as R and numpy) of the finite values. */
 export function quantile(values: ArrayLike<number>, p: number): number {
-  // A typed array sorts numerically without a comparator callback: several
-  // times faster than Array#sort((a, b) => a - b), same order.
-  const sorted = new Float64Array(values.length);
+  const a = new Float64Array(values.length);
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isFinite(v)) sorted[n++] = v;
+    if (Number.isFinite(v)) a[n++] = v;
   }
-  return sortedQuantile(sorted.subarray(0, n).sort(), p);
+  if (!n) return NaN;
+  // The two order statistics sortedQuantile would read, found by selection
+  // (linear time) instead of a sort: the same values, the same arithmetic.
+  const pos = Math.min(Math.max(p, 0), 1) * (n - 1);
+  const lo = Math.floor(pos);
+  const low = select(a, n, lo);
+  let high = low;
+  if (lo + 1 < n) {
+    high = a[lo + 1];
+    for (let i = lo + 2; i < n; i++) if (a[i] < high) high = a[i];
+  }
+  return low + (high - low) * (pos - lo);
+}
+
+/**
+ * Rearranges a[0..n) so that a[k] is its k-th smallest value (0-based), no
+ * larger value before it and no smaller one after it, and returns it
+ * (quickselect with a median-of-three pivot, Numerical Recipes' `select`).
+ */
+function select(a: Float64Array, n: number, k: number): number {
+  const swap = (i: number, j: number) => {
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  };
+  let l = 0;
+  let ir = n - 1;
+  for (;;) {
+    if (ir <= l + 1) {
+      if (ir === l + 1 && a[ir] < a[l]) swap(l, ir);
+      return a[k];
+    }
+    swap((l + ir) >> 1, l + 1);
+    if (a[l] > a[ir]) swap(l, ir);
+    if (a[l + 1] > a[ir]) swap(l + 1, ir);
+    if (a[l] > a[l + 1]) swap(l, l + 1);
+    let i = l + 1;
+    let j = ir;
+    const pivot = a[l + 1];
+    for (;;) {
+      do i++;
+      while (a[i] < pivot);
+      do j--;
+      while (a[j] > pivot);
+      if (j < i) break;
+      swap(i, j);
+    }
+    a[l + 1] = a[j];
+    a[j] = pivot;
+    if (j >= k) ir = j - 1;
+    if (j <= k) l = i;
+  }
 }
 
 /** Quantile of an already ascending-sorted array. */

@@ -18,6 +18,11 @@
  * Anomaly benchmark: prints figures, asserts nothing.
  *
  *   bash scripts/bench/anomaly.sh [--per-category]
+ *   bash scripts/bench/anomaly.sh --loco [--grid SPEC] [--module PATH] [--jobs 2]
+ *
+ * --loco: leave-one-category-out (see anomalyLoco.ts): defaults chosen on
+ * three categories, the fourth scored; the mean of the four held-out scores
+ * beside the in-sample one and the windowed-Gaussian baseline.
  *
  * NAB v1.1 scores (standard, reward_low_FP_rate, reward_low_FN_rate) on the
  * NAB files in ../shared/data/nab, from the validated scorer in
@@ -33,6 +38,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sharedDataPath } from '@ai-finops/test-utils';
+import { runLoco } from './anomalyLoco';
 
 const root = path.resolve(__dirname, '../..');
 const nab = sharedDataPath('..', 'tools', 'nab');
@@ -89,18 +95,40 @@ function score(file: string, categories?: string) {
   return result;
 }
 
-function main() {
+const cliDetect = (input: string) =>
+  detect('ai-finops detect', [
+    path.join(root, 'packages/cli/bin/ai-finops'),
+    'detect',
+    '--input',
+    input,
+    '--format',
+    'csv',
+  ]);
+
+async function main() {
   const input = path.join(work, 'in.csv');
   node([path.join(nab, 'nab-input.mjs'), '--out', input]);
-  const runs = [
-    detect('ai-finops detect', [
-      path.join(root, 'packages/cli/bin/ai-finops'),
-      'detect',
-      '--input',
+  if (process.argv.includes('--loco')) {
+    await runLoco({
+      root,
+      nab,
+      work,
       input,
-      '--format',
-      'csv',
-    ]),
+      argv: process.argv,
+      cli: () => {
+        const s = score(cliDetect(input).out);
+        return {
+          standard: s.standard.score,
+          low_fp: s.reward_low_FP_rate.score,
+          low_fn: s.reward_low_FN_rate.score,
+        };
+      },
+    });
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
+  const runs = [
+    cliDetect(input),
     detect('windowed Gaussian (NAB baseline)', [
       path.join(nab, 'baselines/windowed-gaussian.mjs'),
       '--input',
@@ -150,4 +178,8 @@ function main() {
   rmSync(work, { recursive: true, force: true });
 }
 
-main();
+main().catch(error => {
+  rmSync(work, { recursive: true, force: true });
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -16,6 +16,7 @@
 
 import { DEFAULT_SLO, type ReplicaProfile, type SloSpec } from './model';
 import {
+  ClairvoyantPolicy,
   PredictivePolicy,
   ReactiveHpaPolicy,
   StaticPeakPolicy,
@@ -89,6 +90,23 @@ export interface PolicyComparison {
   };
 }
 
+function replay(
+  trace: SimTrace,
+  options: CompareOptions,
+  policy: ScalingPolicy,
+): SimulationResult {
+  return simulate({
+    profile: options.profile,
+    policy,
+    requests: trace.requests,
+    slo: options.slo ?? DEFAULT_SLO,
+    stepSeconds: options.stepSeconds ?? (trace.kind === 'hourly' ? 0.5 : 0.1),
+    pue: options.pue,
+    gCo2ePerKwh: options.gCo2ePerKwh,
+    hourlyGCo2ePerKwh: options.hourlyGCo2ePerKwh,
+  });
+}
+
 /**
  * Replays one trace under each policy (static peak, reactive HPA,
  * predictive) with the same replica profile, SLO and carbon factors.
@@ -109,6 +127,7 @@ export function comparePolicies(
     else {
       const history = trace.history;
       policy = new PredictivePolicy({
+        waitSeconds: (options.slo ?? DEFAULT_SLO).ttftSeconds,
         ...(history
           ? {
               forecastStepSeconds: history.stepSeconds,
@@ -119,16 +138,7 @@ export function comparePolicies(
         ...options.predictive,
       });
     }
-    return simulate({
-      profile: options.profile,
-      policy,
-      requests: trace.requests,
-      slo: options.slo ?? DEFAULT_SLO,
-      stepSeconds: options.stepSeconds ?? (trace.kind === 'hourly' ? 0.5 : 0.1),
-      pue: options.pue,
-      gCo2ePerKwh: options.gCo2ePerKwh,
-      hourlyGCo2ePerKwh: options.hourlyGCo2ePerKwh,
-    });
+    return replay(trace, options, policy);
   });
   const by = Object.fromEntries(results.map(r => [r.policy, r]));
   const s = by['static-peak'];
@@ -154,4 +164,66 @@ export function comparePolicies(
     };
   }
   return comparison;
+}
+
+/**
+ * Utilisations {@link clairvoyantReference} tries, highest (cheapest) first.
+ *
+ * @public
+ */
+export const CLAIRVOYANT_UTILIZATIONS: readonly number[] = [
+  1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35,
+  0.3, 0.25, 0.2,
+];
+
+/**
+ * The outcome of {@link clairvoyantReference}.
+ *
+ * @public
+ */
+export interface ClairvoyantReference {
+  /** The highest utilisation that kept the SLO-violation rate within the bound. */
+  utilization: number;
+  result: SimulationResult;
+  /** Every utilisation tried, in order, with its GPU-hours and SLO-violation rate. */
+  tried: Array<{
+    utilization: number;
+    gpuHours: number;
+    violationRate: number;
+  }>;
+}
+
+/**
+ * The honest reference for a scaling policy on a trace: the cheapest
+ * {@link ClairvoyantPolicy} (perfect per-minute foresight) whose
+ * SLO-violation rate is at most `maxViolationRate`. Utilisations are tried
+ * from the highest down and the first that keeps the bound wins (a lower
+ * utilisation never runs fewer replicas); undefined when none does.
+ *
+ * @public
+ */
+export function clairvoyantReference(
+  trace: SimTrace,
+  options: CompareOptions & {
+    maxViolationRate: number;
+    utilizations?: readonly number[];
+  },
+): ClairvoyantReference | undefined {
+  const tried: ClairvoyantReference['tried'] = [];
+  for (const utilization of options.utilizations ?? CLAIRVOYANT_UTILIZATIONS) {
+    const result = replay(
+      trace,
+      options,
+      new ClairvoyantPolicy({ utilization }),
+    );
+    tried.push({
+      utilization,
+      gpuHours: result.gpuHours,
+      violationRate: result.slo.violationRate,
+    });
+    if (result.slo.violationRate <= options.maxViolationRate + 1e-12) {
+      return { utilization, result, tried };
+    }
+  }
+  return undefined;
 }

@@ -52,6 +52,8 @@ export interface Observation {
   /** Replica-seconds of work that arrived during the interval. */
   arrivedWork: number;
   arrivedRequests: number;
+  /** Sum of the squares of the arrived requests' work (replica-seconds²), for their variability. */
+  arrivedWorkSquares: number;
 }
 
 /**
@@ -66,6 +68,8 @@ export interface LoadSummary {
   mean: number;
   /** Mean over the first five minutes. */
   initial: number;
+  /** Last arrival, seconds (the last minute may be partial). */
+  last?: number;
 }
 
 /**
@@ -465,6 +469,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
   let next = iterator.next();
   let arrivedWork = 0;
   let arrivedRequests = 0;
+  let arrivedWorkSquares = 0;
   let lastControl = 0;
   const liveCount = () => replicas.filter(r => !r.draining).length;
 
@@ -495,6 +500,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
       queuedWork += work;
       arrivedWork += work;
       arrivedRequests++;
+      arrivedWorkSquares += work * work;
       inputTokens += r.inputTokens;
       outputTokens += r.outputTokens;
       next = iterator.next();
@@ -521,10 +527,12 @@ export function simulate(options: SimulationOptions): SimulationResult {
         queuedWork,
         arrivedWork,
         arrivedRequests,
+        arrivedWorkSquares,
       };
       for (const r of replicas) r.workInterval = 0;
       arrivedWork = 0;
       arrivedRequests = 0;
+      arrivedWorkSquares = 0;
       lastControl = t;
       const desired = Math.max(
         1,

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import {
+  clairvoyantReference,
   comparePolicies,
   DEFAULT_SLO,
   hourlyTrace,
@@ -233,7 +234,7 @@ describe('policies', () => {
     expect(tl[tl.length - 1]).toBeLessThan(high);
   });
 
-  it('predictive scales ahead of a daily pattern and beats static peak on GPU-hours', () => {
+  it('predictive scales ahead of a daily pattern: within 1.15 × the clairvoyant reference, under HPA GPU-hours and with its SLO', () => {
     // Eight days of history, then one day replayed.
     const hourly = Array.from(
       { length: 24 * 9 },
@@ -260,6 +261,17 @@ describe('policies', () => {
       gpuHoursVsHpa: true,
       sloVsHpa: true,
     });
+    // The goal of issue 14: ≤ 1.15 × the cheapest clairvoyant per-minute
+    // policy that keeps HPA's SLO-violation rate.
+    const reference = clairvoyantReference(trace, {
+      profile: REPLICA_PROFILES['l4-llama8b'],
+      stepSeconds: 1,
+      maxViolationRate: by['reactive-hpa'].slo.violationRate,
+    });
+    expect(reference).toBeDefined();
+    expect(by.predictive.gpuHours).toBeLessThanOrEqual(
+      1.15 * reference!.result.gpuHours,
+    );
   });
 });
 

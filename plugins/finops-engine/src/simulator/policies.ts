@@ -153,7 +153,8 @@ export interface PredictiveOptions {
    * Share of requests allowed to wait longer than `waitSeconds` (default
    * 0.015: chosen on the four request traces and the daily-pattern unit
    * test from 0.05, 0.02, 0.015 and 0.01, the largest that met the goals
-   * there; the SustainDC weeks were held out).
+   * there on all but Mooncake conversation, which none met; the SustainDC
+   * weeks were held out).
    */
   waitTail?: number;
   /** Utilisation used before enough errors are known, as a reactive autoscaler would (default 0.7). */

@@ -19,12 +19,13 @@ import {
   FocusValidationError,
   type FocusRow,
 } from '../focus/FocusReader';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import { FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
+import { initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(60_000);
 
@@ -107,10 +108,7 @@ describe.each(databases.eachSupportedId())(
     let store: DatabaseFinopsStore;
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      store = await DatabaseFinopsStore.create({
-        database: mockServices.database({ knex }),
-      });
+      ({ knex, store } = await initTestStore(databases, databaseId));
     });
 
     afterEach(async () => {

@@ -14,13 +14,14 @@
  * limitations under the License.
  */
 
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { describeWithSharedData, sharedDataPath } from '@ai-finops/test-utils';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { FocusReader, type FocusRow } from '../focus/FocusReader';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
+import { initTestStore } from './__testUtils__/testStore';
 
 // Money is stored in integer nano-units and summed as integers: totals are
 // exact decimals, the same on every run and on SQLite and PostgreSQL.
@@ -101,10 +102,7 @@ describe.each(databases.eachSupportedId())('exact money (%s)', databaseId => {
   let store: DatabaseFinopsStore;
 
   beforeAll(async () => {
-    knex = await databases.init(databaseId);
-    store = await DatabaseFinopsStore.create({
-      database: mockServices.database({ knex }),
-    });
+    ({ knex, store } = await initTestStore(databases, databaseId));
   });
 
   afterEach(async () => {

@@ -15,11 +15,12 @@
  */
 
 import type { FinopsRecord } from '../dataSources';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
 import { aCostRecord, aUsageRecord, HOUR } from '@ai-finops/test-utils';
 import { toDate } from './time';
+import { initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(120_000);
 
@@ -89,10 +90,7 @@ describe.each(databases.eachSupportedId())(
     let store: DatabaseFinopsStore;
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      store = await DatabaseFinopsStore.create({
-        database: mockServices.database({ knex }),
-      });
+      ({ knex, store } = await initTestStore(databases, databaseId));
     });
 
     afterEach(async () => {

@@ -15,12 +15,13 @@
  */
 
 import type { FinopsRecord } from '../dataSources';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
 import type { FinopsFactMatcher } from './FinopsStore';
 import { aCostRecord, aUsageRecord } from '@ai-finops/test-utils';
+import { initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(60_000);
 
@@ -51,10 +52,7 @@ describe.each(databases.eachSupportedId())(
     let store: DatabaseFinopsStore;
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      store = await DatabaseFinopsStore.create({
-        database: mockServices.database({ knex }),
-      });
+      ({ knex, store } = await initTestStore(databases, databaseId));
     });
 
     afterEach(async () => {

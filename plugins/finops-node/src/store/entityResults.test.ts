@@ -14,10 +14,10 @@
  * limitations under the License.
  */
 
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import type { Knex } from 'knex';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
 import { MAX_ENTITY_RESULT_CHARS } from './entityResults';
+import { initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(60_000);
 
@@ -31,14 +31,10 @@ const WINDOW = {
 describe.each(databases.eachSupportedId())(
   'engine results per entity (%s)',
   databaseId => {
-    let knex: Knex;
     let store: DatabaseFinopsStore;
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      store = await DatabaseFinopsStore.create({
-        database: mockServices.database({ knex }),
-      });
+      ({ store } = await initTestStore(databases, databaseId));
     });
 
     it('stores a result per entity and kind, replacing the earlier one, refs in any case', async () => {

@@ -15,10 +15,11 @@
  */
 
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
 import type { StoredRecommendationPullRequest } from './pullRequests';
+import { initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(60_000);
 
@@ -48,10 +49,7 @@ describe.each(databases.eachSupportedId())(
     let store: DatabaseFinopsStore;
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      store = await DatabaseFinopsStore.create({
-        database: mockServices.database({ knex }),
-      });
+      ({ knex, store } = await initTestStore(databases, databaseId));
     });
 
     afterEach(async () => {

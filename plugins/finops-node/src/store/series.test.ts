@@ -15,12 +15,12 @@
  */
 
 import type { FinopsRecord } from '../dataSources';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { InputError } from '@backstage/errors';
-import type { Knex } from 'knex';
 import { aCostRecord, aUsageRecord, HOUR } from '@ai-finops/test-utils';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
 import type { FinopsCostGroup, FinopsFactMatcher } from './FinopsStore';
+import { initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(60_000);
 
@@ -124,14 +124,10 @@ const total = (groups: FinopsCostGroup[], field: keyof FinopsCostGroup) =>
   groups.reduce((sum, g) => sum + Number(g[field]), 0);
 
 describe.each(databases.eachSupportedId())('series (%s)', databaseId => {
-  let knex: Knex;
   let store: DatabaseFinopsStore;
 
   beforeAll(async () => {
-    knex = await databases.init(databaseId);
-    store = await DatabaseFinopsStore.create({
-      database: mockServices.database({ knex }),
-    });
+    ({ store } = await initTestStore(databases, databaseId));
     await store.replaceWindow(
       'test',
       { start: new Date(NOV_3), end: new Date(NOV_4) },

@@ -25,7 +25,7 @@ import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import { FOCUS_1_0_TEST_HEADER } from '@ai-finops/test-utils';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
-import { initTestStore } from './__testUtils__/testStore';
+import { focusCharge, initTestStore } from './__testUtils__/testStore';
 
 jest.setTimeout(60_000);
 
@@ -34,32 +34,7 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const SEPTEMBER = '2024-09-01T00:00:00.000Z';
 const OCTOBER = '2024-10-01T00:00:00.000Z';
 
-/** A normalised FOCUS row, as FocusReader yields it. */
-function charge(
-  chargePeriodStart: string,
-  values: Record<string, string | number | null> = {},
-  tags: Record<string, string> = {},
-): FocusRow {
-  const start = new Date(chargePeriodStart);
-  return {
-    values: {
-      BillingPeriodStart: `${chargePeriodStart.slice(0, 7)}-01T00:00:00.000Z`,
-      ChargePeriodStart: start.toISOString(),
-      ChargePeriodEnd: new Date(start.getTime() + 3_600_000).toISOString(),
-      ProviderName: 'AWS',
-      ServiceCategory: 'Compute',
-      ServiceName: 'Amazon EC2',
-      ChargeCategory: 'Usage',
-      BillingCurrency: 'USD',
-      BilledCost: 1,
-      EffectiveCost: 1,
-      ListCost: 1,
-      ContractedCost: 1,
-      ...values,
-    },
-    tags,
-  };
-}
+const charge = focusCharge;
 
 async function* stream(rows: FocusRow[]): AsyncIterable<FocusRow> {
   yield* rows;

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { FocusReader, type FocusRow } from '../focus/FocusReader';
 import { DatabaseFinopsStore } from './DatabaseFinopsStore';
-import { initTestStore } from './__testUtils__/testStore';
+import { focusCharge, initTestStore } from './__testUtils__/testStore';
 
 // Money is stored in integer nano-units and summed as integers: totals are
 // exact decimals, the same on every run and on SQLite and PostgreSQL.
@@ -33,30 +33,11 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 const HOUR = 3_600_000;
 const START = Date.parse('2024-09-01T00:00:00Z');
 
-function charge(
+/** A charge of the hour `hour` hours after START. */
+const charge = (
   hour: number,
   values: Record<string, string | number | null> = {},
-): FocusRow {
-  const start = START + hour * HOUR;
-  return {
-    values: {
-      BillingPeriodStart: '2024-09-01T00:00:00.000Z',
-      ChargePeriodStart: new Date(start).toISOString(),
-      ChargePeriodEnd: new Date(start + HOUR).toISOString(),
-      ProviderName: 'AWS',
-      ServiceCategory: 'Compute',
-      ServiceName: 'Amazon EC2',
-      ChargeCategory: 'Usage',
-      BillingCurrency: 'USD',
-      BilledCost: 1,
-      EffectiveCost: 1,
-      ListCost: 1,
-      ContractedCost: 1,
-      ...values,
-    },
-    tags: {},
-  };
-}
+): FocusRow => focusCharge(new Date(START + hour * HOUR).toISOString(), values);
 
 /** Every cost fact of the store in USD, summed, from hourly or daily rows. */
 async function factTotal(

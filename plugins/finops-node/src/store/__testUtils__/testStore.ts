@@ -16,6 +16,7 @@
 
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
+import type { FocusRow } from '../../focus/FocusReader';
 import { DatabaseFinopsStore } from '../DatabaseFinopsStore';
 
 /**
@@ -31,4 +32,34 @@ export async function initTestStore(
     database: mockServices.database({ knex }),
   });
   return { knex, store };
+}
+
+/**
+ * A normalised FOCUS row, as FocusReader yields it: one hour of AWS EC2
+ * from `chargePeriodStart`, costing 1 unless `values` say otherwise.
+ */
+export function focusCharge(
+  chargePeriodStart: string,
+  values: Record<string, string | number | null> = {},
+  tags: Record<string, string> = {},
+): FocusRow {
+  const start = new Date(chargePeriodStart);
+  return {
+    values: {
+      BillingPeriodStart: `${chargePeriodStart.slice(0, 7)}-01T00:00:00.000Z`,
+      ChargePeriodStart: start.toISOString(),
+      ChargePeriodEnd: new Date(start.getTime() + 3_600_000).toISOString(),
+      ProviderName: 'AWS',
+      ServiceCategory: 'Compute',
+      ServiceName: 'Amazon EC2',
+      ChargeCategory: 'Usage',
+      BillingCurrency: 'USD',
+      BilledCost: 1,
+      EffectiveCost: 1,
+      ListCost: 1,
+      ContractedCost: 1,
+      ...values,
+    },
+    tags,
+  };
 }

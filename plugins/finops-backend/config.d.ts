@@ -121,8 +121,10 @@ export interface Config {
     /** Recommendations across the organisation (`GET /savings`). */
     recommendations?: {
       /**
-       * @deprecated Unused: found recommendations are stored per entity with
-       * the data version they came from (see `finops.precompute`).
+       * Unused: found recommendations are stored per entity with the data
+       * version they came from (see `finops.precompute`).
+       *
+       * @deprecated Unused; see `finops.precompute`.
        */
       cacheTtl?: string | HumanDuration;
     };

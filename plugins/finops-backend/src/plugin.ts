@@ -31,7 +31,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
@@ -250,15 +249,6 @@ export const finopsPlugin = createBackendPlugin({
               ),
               pricesFile: config.getOptionalString('finops.guardrails.prices'),
             },
-            recommendationsCacheTtlMs: config.has(
-              'finops.recommendations.cacheTtl',
-            )
-              ? durationToMilliseconds(
-                  readDurationFromConfig(config, {
-                    key: 'finops.recommendations.cacheTtl',
-                  }),
-                )
-              : undefined,
             pullRequests: gitops && { store, gitops },
             storedResults,
           }),

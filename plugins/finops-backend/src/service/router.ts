@@ -85,12 +85,9 @@ export interface RouterOptions {
   guardrails?: { policiesDir?: string; pricesFile?: string };
   /** GitOps pull requests for recommendations; without it the route answers 501. */
   pullRequests?: Pick<PullRequestRouteOptions, 'store' | 'gitops'>;
-  /** `finops.recommendations.cacheTtl` in ms, for `GET /savings`. */
-  recommendationsCacheTtlMs?: number;
   /**
    * Results kept between requests (the stored results the precompute task
-   * fills); without it `GET /savings` keeps found recommendations in memory
-   * for `recommendationsCacheTtlMs` and the entity routes compute each time.
+   * fills); without it the entity routes compute on each request.
    */
   storedResults?: StoredResults;
 }
@@ -352,7 +349,6 @@ export async function createRouter(
     recommendations: (entity, target, cache) =>
       engine.recommendations(entity, target, cache),
     pullRequests: options.pullRequests?.store,
-    cacheTtlMs: options.recommendationsCacheTtlMs,
     foundRecommendations: options.storedResults?.recommendations,
   });
 

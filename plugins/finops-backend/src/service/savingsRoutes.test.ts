@@ -33,7 +33,6 @@ import {
 } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
-import { createFoundRecommendationsCache } from './savingsRoutes';
 
 jest.setTimeout(120_000);
 
@@ -275,39 +274,5 @@ describe.each(databases.eachSupportedId())('GET /savings (%s)', databaseId => {
       .set('Authorization', USER);
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('finops.organization.read');
-  });
-});
-
-describe('createFoundRecommendationsCache', () => {
-  it('reuses an entity for the TTL, shares concurrent computations and recomputes after', async () => {
-    let t = 0;
-    const cache = createFoundRecommendationsCache(1000, () => new Date(t));
-    let computed = 0;
-    const compute = async () => {
-      computed += 1;
-      return { items: [], notes: [`run ${computed}`] };
-    };
-    const [a, b] = await Promise.all([
-      cache('component:default/A', compute),
-      cache('component:default/a', compute),
-    ]);
-    expect(a).toBe(b);
-    expect(computed).toBe(1);
-    t = 999;
-    await cache('component:default/a', compute);
-    expect(computed).toBe(1);
-    t = 1000;
-    expect((await cache('component:default/a', compute)).notes).toEqual([
-      'run 2',
-    ]);
-    // A failure is not kept.
-    await expect(
-      cache('component:default/b', async () => {
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect((await cache('component:default/b', compute)).notes).toEqual([
-      'run 3',
-    ]);
   });
 });

@@ -33,13 +33,9 @@ import type { FinopsPullRequestStore } from '@ai-finops/backstage-plugin-finops-
 import type { CostAllocator } from '../engine/CostAllocator';
 import type {
   EntityRecommendationsOf,
-  FoundRecommendations,
   FoundRecommendationsCache,
 } from '../engine/EntityEngine';
 import { ANNOTATED_ENTITY_FILTER } from '../engine/matching';
-
-/** Default of `finops.recommendations.cacheTtl`: 15 minutes. */
-export const DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS = 15 * 60 * 1000;
 
 /** Entities whose recommendations are computed at once. */
 const CONCURRENCY = 4;
@@ -60,41 +56,8 @@ export interface SavingsRouteOptions {
   recommendations: EntityRecommendationsOf;
   /** Tracked pull requests; without them nothing is realised. */
   pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
-  /** How long an entity's found recommendations are reused, in ms. */
-  cacheTtlMs?: number;
-  /** Where found recommendations are kept; replaces the in-memory cache. */
+  /** Where found recommendations are kept between requests; without it they are computed on each. */
   foundRecommendations?: FoundRecommendationsCache;
-}
-
-/**
- * An in-memory, per-entity cache of what the recommenders found, for
- * `ttlMs`; concurrent callers for the same entity share one computation.
- *
- * @internal
- */
-export function createFoundRecommendationsCache(
-  ttlMs: number,
-  now: () => Date,
-): FoundRecommendationsCache {
-  const entries = new Map<
-    string,
-    { at: number; value: Promise<FoundRecommendations> }
-  >();
-  return async (entityRef, compute) => {
-    const key = entityRef.toLocaleLowerCase('en-US');
-    const t = now().getTime();
-    for (const [k, e] of entries) {
-      if (t - e.at >= ttlMs) entries.delete(k);
-    }
-    const hit = entries.get(key);
-    if (hit) return hit.value;
-    const value = compute();
-    entries.set(key, { at: t, value });
-    value.catch(() => {
-      if (entries.get(key)?.value === value) entries.delete(key);
-    });
-    return value;
-  };
 }
 
 /** Runs `fn` over `items`, at most `limit` at once, keeping order. */
@@ -130,12 +93,7 @@ export function registerSavingsRoutes(
   options: SavingsRouteOptions,
 ) {
   const { httpAuth, catalog, allocator, authorize, logger, currency } = options;
-  const cache =
-    options.foundRecommendations ??
-    createFoundRecommendationsCache(
-      options.cacheTtlMs ?? DEFAULT_RECOMMENDATIONS_CACHE_TTL_MS,
-      options.now,
-    );
+  const cache = options.foundRecommendations;
 
   router.get('/savings', async (req, res) => {
     const credentials = await httpAuth.credentials(req);

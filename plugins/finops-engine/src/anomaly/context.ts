@@ -34,7 +34,12 @@
  * package README).
  */
 export class LaggedWindowKnn {
-  /** Ring buffer of the last values: every window the memory refers to. */
+  /** Length of the ring of the last values. */
+  private readonly length: number;
+  /**
+   * The ring, written twice (at p and p + length) so that a window is a
+   * contiguous stretch ending in the second copy: no wrap-around to handle.
+   */
   private readonly values: Float64Array;
   /**
    * Squared distance of the current window to the one ending `window + m`
@@ -53,20 +58,25 @@ export class LaggedWindowKnn {
     private readonly neighbours: number,
     private readonly decay: number,
   ) {
-    this.values = new Float64Array(memory + 2 * window);
+    this.length = memory + 2 * window;
+    this.values = new Float64Array(2 * this.length);
     this.distances = new Float64Array(memory);
     this.best = new Float64Array(neighbours);
   }
 
-  private at(i: number) {
-    return this.values[i % this.values.length];
+  /** Position of step `t`'s value in the second copy of the ring. */
+  private slot(t: number) {
+    return (t % this.length) + this.length;
   }
 
   /** Squared distance of the windows ending at t and j, from scratch. */
   private exact(t: number, j: number) {
+    const { values } = this;
+    const a = this.slot(t);
+    const b = this.slot(j);
     let d = 0;
     for (let i = 0; i < this.window; i++) {
-      const e = this.at(t - i) - this.at(j - i);
+      const e = values[a - i] - values[b - i];
       d += e * e;
     }
     return d;
@@ -80,43 +90,54 @@ export class LaggedWindowKnn {
    */
   push(value: number, floor: number): number {
     const t = this.count++;
-    this.values[t % this.values.length] = value;
-    const { window, memory, neighbours, distances } = this;
+    const { values, window, memory, neighbours, distances } = this;
+    const now = this.slot(t);
+    values[now] = value;
+    values[now - this.length] = value;
     // Earlier windows end at j = t - window - m (m < memory): full (j >= window
     // - 1) and not overlapping the current one.
     const valid = Math.min(memory, t - 2 * window + 2);
     if (valid <= 0) return 0;
-    const refresh = t % 1024 === 0;
-    for (let m = 0; m < valid; m++) {
-      const j = t - window - m;
-      if (refresh || j === window - 1) {
-        distances[m] = this.exact(t, j);
-        continue;
-      }
-      const entering = value - this.at(j);
-      const leaving = this.at(t - window) - this.at(j - window);
+    // Distances are updated in O(1) for the lags m < updated and computed
+    // from scratch for the others: all of them every 1024 steps, and the
+    // window first seen now (j = window - 1: the last lag while memory fills).
+    const firstSeen = valid === t - 2 * window + 2 ? 1 : 0;
+    const updated = t % 1024 === 0 ? 0 : valid - firstSeen;
+    // Windows j and j - window end at now - window - m and now - 2 window - m.
+    const leavingNow = values[now - window];
+    for (let m = 0; m < updated; m++) {
+      const entering = value - values[now - window - m];
+      const leaving = leavingNow - values[now - 2 * window - m];
       const lost = leaving * leaving;
       const d = distances[m] + entering * entering - lost;
       // Subtracting a term much larger than what is left loses the digits
       // of the rest (a spike leaving the window): recompute then.
       distances[m] =
-        lost === 0 || lost <= 1e6 * d ? Math.max(d, 0) : this.exact(t, j);
+        lost === 0 || lost <= 1e6 * d
+          ? Math.max(d, 0)
+          : this.exact(t, t - window - m);
+    }
+    for (let m = updated; m < valid; m++) {
+      distances[m] = this.exact(t, t - window - m);
     }
     // Nothing is judged (nor enters the peak) before there are 100 earlier
     // windows: with a handful, the k-th nearest is far even in a regular cycle.
     if (valid < Math.min(memory, 100)) return 0;
     const best = this.best;
     best.fill(Infinity);
+    const last = neighbours - 1;
+    let worst = Infinity;
     for (let m = 0; m < valid; m++) {
       const d = distances[m];
-      if (d < best[neighbours - 1]) {
+      if (d < worst) {
         // Insert into the sorted list of the k smallest squared distances.
-        let k = neighbours - 1;
+        let k = last;
         while (k > 0 && best[k - 1] > d) {
           best[k] = best[k - 1];
           k--;
         }
         best[k] = d;
+        worst = best[last];
       }
     }
     let sum = 0;

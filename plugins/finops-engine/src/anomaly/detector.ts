@@ -16,6 +16,7 @@
 
 import { median, sortedQuantile } from '../forecast/stats';
 import { LaggedWindowKnn } from './context';
+import { medianOfDeviations, SortedWindow } from './sortedWindow';
 
 /**
  * Options of {@link OnlineAnomalyDetector}.
@@ -127,58 +128,54 @@ const DEFAULTS = {
 
 /** Past residuals of one baseline: robust scale (MAD) and a decaying peak. */
 class ResidualMemory {
-  /** Ring buffer of the last `size` residuals. */
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
-  private filled = 0;
-  private next = 0;
+  /** The last `size` residuals, kept sorted. */
+  private readonly window: SortedWindow;
+  /** Scratch: the residuals' absolute deviations from their median. */
+  private readonly deviations: Float64Array;
   private sinceRefresh = Infinity;
   private center = 0;
   private peakValue = 0;
   scale = NaN;
 
-  constructor(private readonly size: number, private readonly decay: number) {
-    this.ring = new Float64Array(size);
-    this.sorted = new Float64Array(size);
+  constructor(size: number, private readonly decay: number) {
+    this.window = new SortedWindow(size);
+    this.deviations = new Float64Array(size);
   }
 
   push(residual: number) {
-    this.ring[this.next] = residual;
-    this.next = (this.next + 1) % this.size;
-    this.filled = Math.min(this.filled + 1, this.size);
+    this.window.push(residual);
     this.peakValue = Math.max(
       this.peakValue * this.decay,
       Math.abs(residual - this.center),
     );
     // The median and MAD are refreshed every 20 steps (every step while
-    // the memory is young): the same numbers, a fraction of the sorting.
-    if (++this.sinceRefresh >= 20 || this.filled < 50) {
+    // the memory is young): the same numbers, a fraction of the work.
+    if (++this.sinceRefresh >= 20 || this.window.size < 50) {
       this.refresh();
       this.sinceRefresh = 0;
     }
   }
 
   private refresh() {
-    const n = this.filled;
-    const values = this.sorted.subarray(0, n);
-    values.set(this.ring.subarray(0, n));
-    values.sort();
+    const values = this.window.sorted;
+    const n = values.length;
     this.center = sortedQuantile(values, 0.5);
     // Residuals that are mostly exactly 0 (counts, flat stretches) have a
     // MAD of 0; half the mean absolute deviation still sees the rest.
+    const deviations = this.deviations.subarray(0, n);
     let meanAbs = 0;
     for (let i = 0; i < n; i++) {
-      values[i] = Math.abs(values[i] - this.center);
-      meanAbs += values[i];
+      deviations[i] = Math.abs(values[i] - this.center);
+      meanAbs += deviations[i];
     }
     meanAbs /= n;
-    values.sort();
-    const madValue = 1.4826 * sortedQuantile(values, 0.5);
+    const madValue =
+      1.4826 * medianOfDeviations(values, deviations, this.center);
     this.scale = Math.max(madValue, 0.627 * meanAbs);
   }
 
   get count() {
-    return this.filled;
+    return this.window.size;
   }
 
   get peak() {

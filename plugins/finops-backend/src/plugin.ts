@@ -41,6 +41,7 @@ import { createRouter } from './service/router';
 import {
   createStoredResults,
   defaultRange,
+  RECOMMENDATIONS_RESULT,
   scheduleResultsPrecompute,
   settingsFingerprint,
 } from './engine/storedResults';
@@ -191,34 +192,36 @@ export const finopsPlugin = createBackendPlugin({
 
         // Engine results are stored per entity with the data version they
         // came from; a global task recomputes what new data made stale.
+        const precompute =
+          config.getOptionalBoolean('finops.precompute.enabled') ?? true;
         const storedResults = createStoredResults({
           store,
           settings: settingsFingerprint(config),
           now: () => new Date(),
           logger,
+          refreshedAhead: precompute,
         });
-        if (config.getOptionalBoolean('finops.precompute.enabled') ?? true) {
+        if (precompute) {
           await scheduleResultsPrecompute({
             scheduler,
             catalog,
             auth,
             allocator: engine,
-            findRecommendations: (entity, target) =>
-              engine.findRecommendations(entity, target),
             stored: storedResults,
             // What the entity routes serve for their default ranges.
-            also: {
-              forecast: (entity, target) => engine.forecast(entity, target),
-              'anomalies-daily': (_entity, target) =>
+            compute: async (entity, target) => {
+              const [assessment, forecast, anomalies] = await Promise.all([
+                engine.assess(entity, target),
+                engine.forecast(entity, target),
                 engine.anomalies(target, defaultRange(90), 'daily'),
-              efficiency: async (entity, target) =>
-                (
-                  await engine.efficiency(entity, target, defaultRange(30))
-                ).result,
-              carbon: async (entity, target) =>
-                (
-                  await engine.carbon(entity, target, defaultRange(30))
-                ).result,
+              ]);
+              return {
+                [RECOMMENDATIONS_RESULT]: assessment.found,
+                efficiency: assessment.efficiency,
+                carbon: assessment.carbon,
+                forecast,
+                'anomalies-daily': anomalies,
+              };
             },
             store,
             logger,

@@ -65,6 +65,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AllocationSettings } from './allocationConfig';
 import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import { matchesAnyGroup } from './matching';
+import { defaultRange } from './storedResults';
 import {
   engineRecommendations,
   fromEngine,
@@ -103,7 +104,10 @@ export interface EntityEngineOptions {
   /** Recommenders installed through `finopsRecommendersExtensionPoint`. */
   recommenders?: FinopsRecommender[];
   /** Tracked pull requests, listed on each recommendation that has one. */
-  pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
+  pullRequests?: Pick<
+    FinopsPullRequestStore,
+    'getRecommendationPullRequests' | 'getRecommendationPullRequestsOf'
+  >;
 }
 
 const USAGE_METRICS = [
@@ -129,6 +133,9 @@ const DRIVER_TEXT = {
  *
  * @internal
  */
+/** Hourly GPU samples, costs and usage totals of an entity over a range. */
+type Facts = Awaited<ReturnType<EntityEngine['facts']>>;
+
 export interface DayRange {
   from: string;
   to: string;
@@ -710,7 +717,14 @@ export class EntityEngine {
   }
 
   async efficiency(entity: Entity, target: AllocationTarget, range: DayRange) {
-    const f = await this.facts(entity, target, range);
+    return this.#efficiencyOf(
+      target,
+      range,
+      await this.facts(entity, target, range),
+    );
+  }
+
+  async #efficiencyOf(target: AllocationTarget, range: DayRange, f: Facts) {
     const notes: string[] = [];
     // What the entity paid per GPU-hour; without GPU cost of its own, the
     // price catalog's (config overrides, learned from FOCUS, embedded).
@@ -871,7 +885,14 @@ export class EntityEngine {
   }
 
   async carbon(entity: Entity, target: AllocationTarget, range: DayRange) {
-    const f = await this.facts(entity, target, range);
+    return this.#carbonOf(
+      target,
+      range,
+      await this.facts(entity, target, range),
+    );
+  }
+
+  async #carbonOf(target: AllocationTarget, range: DayRange, f: Facts) {
     const notes: string[] = [];
     const region = f.region;
     const provider = providerOf(region);
@@ -1018,18 +1039,44 @@ export class EntityEngine {
     entity: Entity,
     target: AllocationTarget,
   ): Promise<FoundRecommendations> {
-    const now = this.options.now();
-    const to = formatDay(now);
-    const range = {
-      from: formatDay(new Date(now.getTime() - 29 * ONE_DAY_MS)),
-      to,
+    return (await this.assess(entity, target)).found;
+  }
+
+  /**
+   * The last 30 days' efficiency and carbon (the ranges their routes serve
+   * by default) and the recommendations found from them, from one read of
+   * the entity's facts.
+   */
+  async assess(
+    entity: Entity,
+    target: AllocationTarget,
+  ): Promise<EntityAssessment> {
+    const range = defaultRange(30, this.options.now());
+    const facts = await this.facts(entity, target, range);
+    const [efficiency, carbon] = await Promise.all([
+      this.#efficiencyOf(target, range, facts),
+      this.#carbonOf(target, range, facts),
+    ]);
+    return {
+      found: await this.#recommendationsFrom(
+        entity,
+        target,
+        efficiency,
+        carbon,
+      ),
+      efficiency: efficiency.result,
+      carbon: carbon.result,
     };
+  }
+
+  async #recommendationsFrom(
+    entity: Entity,
+    target: AllocationTarget,
+    { result: eff, facts: f }: Awaited<ReturnType<EntityEngine['efficiency']>>,
+    carbon: Awaited<ReturnType<EntityEngine['carbon']>>,
+  ): Promise<FoundRecommendations> {
     const notes: string[] = [];
     const items: EntityRecommendation[] = [];
-    const [{ result: eff, facts: f }, carbon] = await Promise.all([
-      this.efficiency(entity, target, range),
-      this.carbon(entity, target, range),
-    ]);
 
     const priceOf = await this.#gpuHourPrices();
     for (const rec of engineRecommendations(
@@ -1098,25 +1145,81 @@ export class EntityEngine {
     return { items, notes };
   }
 
-  /** Applies dismissals, snoozes and pull requests, read fresh, and ranks. */
+  /**
+   * The recommendations of many entities, each as
+   * {@link EntityEngine.recommendations} gives it (or the error it failed
+   * with), in order: found ones from `found`, called for at most
+   * `concurrency` entities at once, and the decisions and pull requests of
+   * all read in a few queries.
+   */
+  async recommendationsOfMany(
+    targets: AllocationTarget[],
+    found: (target: AllocationTarget) => Promise<FoundRecommendations>,
+    concurrency = 4,
+  ): Promise<Array<EntityRecommendations | Error>> {
+    const now = this.options.now();
+    const refs = targets.map(t => t.entityRef);
+    const [states, pullRequests] = await Promise.all([
+      this.options.recommendationState?.getRecommendationStatesOf(refs, now),
+      this.options.pullRequests?.getRecommendationPullRequestsOf(refs),
+    ]);
+    const results = new Array<EntityRecommendations | Error>(targets.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < targets.length) {
+        const i = next++;
+        const target = targets[i];
+        const key = target.entityRef.toLocaleLowerCase('en-US');
+        try {
+          results[i] = await this.withDecisions(
+            target,
+            await found(target),
+            now,
+            {
+              states: states?.get(key) ?? new Map(),
+              pullRequests: pullRequests?.get(key) ?? new Map(),
+            },
+          );
+        } catch (error) {
+          results[i] =
+            error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    return results;
+  }
+
+  /**
+   * Applies dismissals and snoozes and pull requests (read fresh unless
+   * given), and ranks.
+   */
   async withDecisions(
     target: AllocationTarget,
     recommended: FoundRecommendations,
     now: Date,
+    decisions?: {
+      states: Map<string, RecommendationState>;
+      pullRequests: Map<string, StoredRecommendationPullRequest>;
+    },
   ): Promise<EntityRecommendations> {
     const { items } = recommended;
     const notes = [...recommended.notes];
-    const states = this.options.recommendationState
-      ? await this.options.recommendationState.getRecommendationStates(
+    let states = decisions?.states ?? new Map<string, RecommendationState>();
+    let pullRequests =
+      decisions?.pullRequests ??
+      new Map<string, StoredRecommendationPullRequest>();
+    if (!decisions) {
+      [states, pullRequests] = await Promise.all([
+        this.options.recommendationState?.getRecommendationStates(
           target.entityRef,
           now,
-        )
-      : new Map<string, RecommendationState>();
-    const pullRequests = this.options.pullRequests
-      ? await this.options.pullRequests.getRecommendationPullRequests(
+        ) ?? states,
+        this.options.pullRequests?.getRecommendationPullRequests(
           target.entityRef,
-        )
-      : new Map<string, StoredRecommendationPullRequest>();
+        ) ?? pullRequests,
+      ]);
+    }
     const open: EntityRecommendation[] = [];
     const hidden: EntityRecommendation[] = [];
     for (const found of items) {
@@ -1164,6 +1267,18 @@ export class EntityEngine {
 export interface FoundRecommendations {
   items: EntityRecommendation[];
   notes: string[];
+}
+
+/**
+ * An entity's last 30 days of efficiency and carbon and the recommendations
+ * found from them.
+ *
+ * @internal
+ */
+export interface EntityAssessment {
+  found: FoundRecommendations;
+  efficiency: EntityGpuEfficiency;
+  carbon: EntityCarbonFootprint;
 }
 
 /**

@@ -21,7 +21,8 @@ import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import type { Entity } from '@backstage/catalog-model';
 import {
   createStoredResults,
-  precomputeRecommendations,
+  precomputeResults,
+  RECOMMENDATIONS_RESULT,
   settingsFingerprint,
 } from './storedResults';
 import type { AllocationTarget } from './CostAllocator';
@@ -150,7 +151,7 @@ describe('stored results', () => {
     let forecasts = 0;
     const computed: string[] = [];
     const run = () =>
-      precomputeRecommendations({
+      precomputeResults({
         catalog,
         auth: mockServices.auth(),
         allocator: {
@@ -161,20 +162,18 @@ describe('stored results', () => {
               shared: [],
             } as unknown as AllocationTarget),
         },
-        findRecommendations: async entity => {
+        compute: async entity => {
           computed.push(entity.metadata.name);
           if (entity.metadata.name === 'embedder' && computed.length > 2) {
             throw new Error('recommender down');
           }
-          return { items: [], notes: [] };
+          forecasts += 1;
+          return {
+            forecast: { mean: [1] },
+            [RECOMMENDATIONS_RESULT]: { items: [], notes: [] },
+          };
         },
         stored,
-        also: {
-          forecast: async () => {
-            forecasts += 1;
-            return { mean: [1] };
-          },
-        },
         store,
         logger: mockServices.logger.mock(),
       });

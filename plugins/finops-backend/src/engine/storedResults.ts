@@ -30,10 +30,7 @@ import {
   type FinopsEntityResultStore,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type { CostAllocator } from './CostAllocator';
-import type {
-  FoundRecommendations,
-  FoundRecommendationsCache,
-} from './EntityEngine';
+import type { FoundRecommendationsCache } from './EntityEngine';
 import { ANNOTATED_ENTITY_FILTER } from './matching';
 
 /** The kind under which found recommendations are stored. */
@@ -88,6 +85,25 @@ export interface StoredResults {
     entityRef: string,
     compute: () => Promise<T>,
   ): Promise<T>;
+  /**
+   * The stored results of `kind` for these entities, by lower-case ref:
+   * those of the current version, and older ones too (`stale: true`) when
+   * a scheduled pass refreshes them; the others are left out.
+   */
+  readMany<T>(
+    kind: string,
+    entityRefs: readonly string[],
+  ): Promise<Map<string, { result: T; stale: boolean }>>;
+  /**
+   * Stores a result computed for data `version` (a version read before the
+   * computation began, so data that arrived meanwhile leaves it stale).
+   */
+  put(
+    kind: string,
+    entityRef: string,
+    version: string,
+    result: unknown,
+  ): Promise<void>;
   /** Found recommendations through {@link StoredResults.get}. */
   recommendations: FoundRecommendationsCache;
   /** The version results are computed for now. */
@@ -101,6 +117,11 @@ export function createStoredResults(options: {
   settings: string;
   now: () => Date;
   logger: LoggerService;
+  /**
+   * A scheduled pass recomputes stale results, so reads of many may serve
+   * them stale meanwhile instead of computing them all at once.
+   */
+  refreshedAhead?: boolean;
 }): StoredResults {
   const { store, settings, now, logger } = options;
   let cached: { at: number; value: Promise<string> } | undefined;
@@ -153,8 +174,28 @@ export function createStoredResults(options: {
     }
     return running;
   };
+  const readMany = async <T>(kind: string, entityRefs: readonly string[]) => {
+    const dataVersion = await version();
+    const out = new Map<string, { result: T; stale: boolean }>();
+    for (const [ref, stored] of await store.getEntityResults<T>(
+      kind,
+      entityRefs,
+    )) {
+      const stale = stored.dataVersion !== dataVersion;
+      if (!stale || options.refreshedAhead) {
+        out.set(ref, { result: stored.result, stale });
+      }
+    }
+    return out;
+  };
   return {
     get,
+    readMany,
+    put: (kind, entityRef, dataVersion, result) =>
+      store.putEntityResult(entityRef.toLocaleLowerCase('en-US'), kind, {
+        dataVersion,
+        result,
+      }),
     recommendations: (entityRef, compute) =>
       get(RECOMMENDATIONS_RESULT, entityRef, compute),
     version,
@@ -163,24 +204,22 @@ export function createStoredResults(options: {
 
 /**
  * One pass over the catalog's annotated entities: computes and stores the
- * found recommendations of each whose stored ones are stale, `concurrency`
- * at a time. Returns what it did.
+ * results of each whose stored found recommendations are stale,
+ * `concurrency` at a time. `compute` returns an entity's results by kind
+ * (the found recommendations under {@link RECOMMENDATIONS_RESULT}), all
+ * from one look at its data. Returns what it did.
  *
  * @internal
  */
-export async function precomputeRecommendations(options: {
+export async function precomputeResults(options: {
   catalog: CatalogService;
   auth: AuthService;
   allocator: Pick<CostAllocator, 'resolve'>;
-  findRecommendations: (
-    ...args: Parameters<FoundRecommendationsFinder>
-  ) => Promise<FoundRecommendations>;
+  compute: (
+    entity: Parameters<CostAllocator['resolve']>[0],
+    target: Awaited<ReturnType<CostAllocator['resolve']>>,
+  ) => Promise<Record<string, unknown>>;
   stored: StoredResults;
-  /** The other results to compute ahead for each stale entity, by kind. */
-  also?: Record<
-    string,
-    (...args: Parameters<FoundRecommendationsFinder>) => Promise<unknown>
-  >;
   store: FinopsEntityResultStore;
   logger: LoggerService;
   concurrency?: number;
@@ -214,11 +253,15 @@ export async function precomputeRecommendations(options: {
         if (target.matchers.length === 0 && target.shared.length === 0) {
           continue;
         }
-        await results.recommendations(ref, () =>
-          options.findRecommendations(entity, target),
+        const byKind = await options.compute(entity, target);
+        // The recommendations last: an entity counts as done once they are.
+        const kinds = Object.keys(byKind).sort(
+          (a, b) =>
+            Number(a === RECOMMENDATIONS_RESULT) -
+            Number(b === RECOMMENDATIONS_RESULT),
         );
-        for (const [kind, compute] of Object.entries(options.also ?? {})) {
-          await results.get(kind, ref, () => compute(entity, target));
+        for (const kind of kinds) {
+          await results.put(kind, ref, version, byKind[kind]);
         }
         computed += 1;
       } catch (error) {
@@ -236,20 +279,15 @@ export async function precomputeRecommendations(options: {
   return { entities: items.length, computed, failed };
 }
 
-type FoundRecommendationsFinder = (
-  entity: Parameters<CostAllocator['resolve']>[0],
-  target: Awaited<ReturnType<CostAllocator['resolve']>>,
-) => Promise<FoundRecommendations>;
-
 /**
- * Schedules {@link precomputeRecommendations} once across replicas: every
+ * Schedules {@link precomputeResults} once across replicas: every
  * `frequency` it recomputes what new data or a new day made stale, so
  * routes read stored results.
  *
  * @internal
  */
 export async function scheduleResultsPrecompute(
-  options: Parameters<typeof precomputeRecommendations>[0] & {
+  options: Parameters<typeof precomputeResults>[0] & {
     scheduler: SchedulerService;
     frequency?: SchedulerServiceTaskScheduleDefinition['frequency'];
   },
@@ -262,7 +300,7 @@ export async function scheduleResultsPrecompute(
     scope: 'global',
     fn: async signal => {
       const started = Date.now();
-      const result = await precomputeRecommendations({
+      const result = await precomputeResults({
         ...options,
         signal: signal as AbortSignal | undefined,
       });

@@ -346,10 +346,9 @@ export async function createRouter(
     currency,
     now,
     authorize,
-    recommendations: (entity, target, cache) =>
-      engine.recommendations(entity, target, cache),
+    engine,
     pullRequests: options.pullRequests?.store,
-    foundRecommendations: options.storedResults?.recommendations,
+    storedResults: options.storedResults,
   });
 
   // A path or method no route serves: a JSON 404 in Backstage's error shape,

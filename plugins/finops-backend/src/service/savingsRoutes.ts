@@ -16,6 +16,7 @@
 
 import {
   finopsOrganizationReadPermission,
+  type EntityRecommendations,
   type FinopsEntitySavings,
   type FinopsRealisedSaving,
   type FinopsSavings,
@@ -29,13 +30,17 @@ import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
 import type express from 'express';
-import type { FinopsPullRequestStore } from '@ai-finops/backstage-plugin-finops-node';
-import type { CostAllocator } from '../engine/CostAllocator';
 import type {
-  EntityRecommendationsOf,
-  FoundRecommendationsCache,
-} from '../engine/EntityEngine';
+  FinopsPullRequestStore,
+  StoredRecommendationPullRequest,
+} from '@ai-finops/backstage-plugin-finops-node';
+import type { AllocationTarget, CostAllocator } from '../engine/CostAllocator';
+import type { EntityEngine } from '../engine/EntityEngine';
 import { ANNOTATED_ENTITY_FILTER } from '../engine/matching';
+import {
+  RECOMMENDATIONS_RESULT,
+  type StoredResults,
+} from '../engine/storedResults';
 
 /** Entities whose recommendations are computed at once. */
 const CONCURRENCY = 4;
@@ -52,12 +57,15 @@ export interface SavingsRouteOptions {
     request: AuthorizePermissionRequest,
     credentials: BackstageCredentials,
   ): Promise<void>;
-  /** The engine's recommendations, as the per-entity route computes them. */
-  recommendations: EntityRecommendationsOf;
+  /** The engine, whose recommendations the per-entity route serves. */
+  engine: Pick<EntityEngine, 'recommendationsOfMany' | 'findRecommendations'>;
   /** Tracked pull requests; without them nothing is realised. */
-  pullRequests?: Pick<FinopsPullRequestStore, 'getRecommendationPullRequests'>;
-  /** Where found recommendations are kept between requests; without it they are computed on each. */
-  foundRecommendations?: FoundRecommendationsCache;
+  pullRequests?: Pick<
+    FinopsPullRequestStore,
+    'getRecommendationPullRequestsOf'
+  >;
+  /** Found recommendations kept between requests; without them they are computed on each. */
+  storedResults?: Pick<StoredResults, 'readMany' | 'recommendations'>;
 }
 
 /** Runs `fn` over `items`, at most `limit` at once, keeping order. */
@@ -86,14 +94,21 @@ async function mapLimit<T, R>(
  * entities with cost allocation annotations visible to the caller. Needs
  * `finops.organization.read`.
  *
+ * Found recommendations come from the stored results, read for all
+ * entities at once; while the scheduled pass recomputes those that new
+ * data made stale, the older ones are served (a warning says how many).
+ * Only entities with none stored are computed here. Decisions and pull
+ * requests are read fresh, in a few queries.
+ *
  * @internal
  */
 export function registerSavingsRoutes(
   router: express.Router,
   options: SavingsRouteOptions,
 ) {
-  const { httpAuth, catalog, allocator, authorize, logger, currency } = options;
-  const cache = options.foundRecommendations;
+  const { httpAuth, catalog, allocator, authorize, logger, currency, engine } =
+    options;
+  const stored = options.storedResults;
 
   router.get('/savings', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
@@ -113,14 +128,55 @@ export function registerSavingsRoutes(
     );
 
     const warnings: string[] = [];
-    const rows = await mapLimit(entities, CONCURRENCY, async (entity: Entity) =>
-      savingsOf(entity, credentials).catch(error => {
-        const ref = stringifyEntityRef(entity);
-        logger.warn(`FinOps savings of ${ref} failed: ${error}`);
-        warnings.push(`${ref}: ${(error as Error).message ?? error}`);
-        return undefined;
-      }),
+    const failed = (ref: string, error: unknown) => {
+      logger.warn(`FinOps savings of ${ref} failed: ${error}`);
+      warnings.push(`${ref}: ${(error as Error).message ?? error}`);
+    };
+    const resolved = await mapLimit(entities, CONCURRENCY, async entity =>
+      allocator.resolve(entity, credentials).then(
+        target => ({ entity, target }),
+        error => {
+          failed(stringifyEntityRef(entity), error);
+          return undefined;
+        },
+      ),
     );
+    const allocated = resolved.filter(
+      (r): r is { entity: Entity; target: AllocationTarget } =>
+        !!r && (r.target.matchers.length > 0 || r.target.shared.length > 0),
+    );
+    const targets = allocated.map(r => r.target);
+    const entityOf = new Map(allocated.map(r => [r.target, r.entity]));
+    const refs = targets.map(t => t.entityRef);
+
+    const [found, pullRequests] = await Promise.all([
+      stored?.readMany<
+        Awaited<ReturnType<EntityEngine['findRecommendations']>>
+      >(RECOMMENDATIONS_RESULT, refs),
+      options.pullRequests?.getRecommendationPullRequestsOf(refs),
+    ]);
+    let staleCount = 0;
+    const recommendations = await engine.recommendationsOfMany(
+      targets,
+      async target => {
+        const kept = found?.get(target.entityRef.toLocaleLowerCase('en-US'));
+        if (kept) {
+          if (kept.stale) staleCount += 1;
+          return kept.result;
+        }
+        const compute = () =>
+          engine.findRecommendations(entityOf.get(target)!, target);
+        return stored
+          ? stored.recommendations(target.entityRef, compute)
+          : compute();
+      },
+      CONCURRENCY,
+    );
+    if (staleCount > 0) {
+      warnings.push(
+        `${staleCount} of ${targets.length} entities' found savings come from data before the latest ingestion; they are being recomputed.`,
+      );
+    }
 
     const body: FinopsSavings = {
       currency,
@@ -131,9 +187,18 @@ export function registerSavingsRoutes(
       warnings,
       computedAt: options.now().toISOString(),
     };
-    for (const row of rows) {
-      if (!row) continue;
-      const { entity, realisedItems } = row;
+    targets.forEach((target, i) => {
+      const recs = recommendations[i];
+      if (recs instanceof Error) {
+        failed(target.entityRef, recs);
+        return;
+      }
+      const { entity, realisedItems } = savingsOf(
+        entityOf.get(target)!,
+        target,
+        recs,
+        pullRequests?.get(target.entityRef.toLocaleLowerCase('en-US')),
+      );
       body.found.monthlySavings += entity.found.monthlySavings;
       body.found.count += entity.found.count;
       if (entity.found.count > 0) body.found.entities += 1;
@@ -143,7 +208,7 @@ export function registerSavingsRoutes(
       if (entity.found.count > 0 || entity.realised.count > 0) {
         body.entities.push(entity);
       }
-    }
+    });
     body.entities.sort(
       (a, b) =>
         b.found.monthlySavings - a.found.monthlySavings ||
@@ -157,64 +222,51 @@ export function registerSavingsRoutes(
     );
     res.json(body);
   });
+}
 
-  async function savingsOf(
-    entity: Entity,
-    credentials: BackstageCredentials,
-  ): Promise<
-    | { entity: FinopsEntitySavings; realisedItems: FinopsRealisedSaving[] }
-    | undefined
-  > {
-    const target = await allocator.resolve(entity, credentials);
-    if (target.matchers.length === 0 && target.shared.length === 0) {
-      return undefined;
-    }
-    const recs = await options.recommendations(entity, target, cache);
-    // Open recommendations: not dismissed or snoozed, and not already
-    // applied through a merged pull request.
-    const open = recs.items.filter(r => r.pullRequest?.state !== 'merged');
-    const foundSaving = open.reduce(
-      (s, r) => s + Math.max(0, r.monthlySavings),
-      0,
-    );
-    const byId = new Map(
-      [...recs.items, ...recs.hidden].map(r => [r.id, r] as const),
-    );
-    const prs = options.pullRequests
-      ? await options.pullRequests.getRecommendationPullRequests(
-          target.entityRef,
-        )
-      : new Map();
-    const realisedItems: FinopsRealisedSaving[] = [];
-    for (const pr of prs.values()) {
-      if (pr.state !== 'merged') continue;
-      // The saving the pull request was opened with; the recommendation's
-      // current one when it was not stored.
-      const saving =
-        pr.monthlySavings ?? byId.get(pr.recommendationId)?.monthlySavings;
-      realisedItems.push({
-        entityRef: target.entityRef,
-        recommendationId: pr.recommendationId,
-        monthlySavings: Math.max(0, saving ?? 0),
-        url: pr.url,
-        number: pr.number,
-        mergedAt: pr.closedAt ?? pr.checkedAt,
-      });
-    }
-    return {
-      entity: {
-        entityRef: target.entityRef,
-        ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
-        found: { monthlySavings: foundSaving, count: open.length },
-        realised: {
-          monthlySavings: realisedItems.reduce(
-            (s, r) => s + r.monthlySavings,
-            0,
-          ),
-          count: realisedItems.length,
-        },
-      },
-      realisedItems,
-    };
+/** One entity's savings: its open recommendations and merged pull requests. */
+function savingsOf(
+  entity: Entity,
+  target: AllocationTarget,
+  recs: EntityRecommendations,
+  prs: Map<string, StoredRecommendationPullRequest> | undefined,
+): { entity: FinopsEntitySavings; realisedItems: FinopsRealisedSaving[] } {
+  // Open recommendations: not dismissed or snoozed, and not already
+  // applied through a merged pull request.
+  const open = recs.items.filter(r => r.pullRequest?.state !== 'merged');
+  const foundSaving = open.reduce(
+    (s, r) => s + Math.max(0, r.monthlySavings),
+    0,
+  );
+  const byId = new Map(
+    [...recs.items, ...recs.hidden].map(r => [r.id, r] as const),
+  );
+  const realisedItems: FinopsRealisedSaving[] = [];
+  for (const pr of prs?.values() ?? []) {
+    if (pr.state !== 'merged') continue;
+    // The saving the pull request was opened with; the recommendation's
+    // current one when it was not stored.
+    const saving =
+      pr.monthlySavings ?? byId.get(pr.recommendationId)?.monthlySavings;
+    realisedItems.push({
+      entityRef: target.entityRef,
+      recommendationId: pr.recommendationId,
+      monthlySavings: Math.max(0, saving ?? 0),
+      url: pr.url,
+      number: pr.number,
+      mergedAt: pr.closedAt ?? pr.checkedAt,
+    });
   }
+  return {
+    entity: {
+      entityRef: target.entityRef,
+      ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
+      found: { monthlySavings: foundSaving, count: open.length },
+      realised: {
+        monthlySavings: realisedItems.reduce((s, r) => s + r.monthlySavings, 0),
+        count: realisedItems.length,
+      },
+    },
+    realisedItems,
+  };
 }

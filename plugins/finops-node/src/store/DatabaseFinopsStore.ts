@@ -24,12 +24,14 @@ import { InputError, stringifyError } from '@backstage/errors';
 import {
   clearRecommendationState,
   getRecommendationStates,
+  getRecommendationStatesOf,
   setRecommendationState,
   type FinopsRecommendationStateStore,
 } from './recommendations';
 import {
   getRecommendationPullRequest,
   getRecommendationPullRequests,
+  getRecommendationPullRequestsOf,
   listOpenRecommendationPullRequests,
   saveRecommendationPullRequest,
   updateRecommendationPullRequestState,
@@ -669,6 +671,10 @@ export class DatabaseFinopsStore
     return getRecommendationStates(this.#db, entityRef, now);
   }
 
+  async getRecommendationStatesOf(entityRefs: readonly string[], now?: Date) {
+    return getRecommendationStatesOf(this.#db, entityRefs, now);
+  }
+
   async setRecommendationState(
     ...args: Parameters<
       FinopsRecommendationStateStore['setRecommendationState']
@@ -712,6 +718,10 @@ export class DatabaseFinopsStore
 
   async getRecommendationPullRequests(entityRef: string) {
     return getRecommendationPullRequests(this.#db, entityRef);
+  }
+
+  async getRecommendationPullRequestsOf(entityRefs: readonly string[]) {
+    return getRecommendationPullRequestsOf(this.#db, entityRefs);
   }
 
   async saveRecommendationPullRequest(

@@ -77,6 +77,44 @@ describe.each(databases.eachSupportedId())(
       ).toBeUndefined();
     });
 
+    it('reads the pull requests of many entities at once, by lower-case entity ref', async () => {
+      // Refs in different chunks of the batched query (500 a query).
+      const refs = Array.from(
+        { length: 1200 },
+        (_, i) => `component:default/svc-${i}`,
+      );
+      for (const i of [0, 600, 1100]) {
+        await store.saveRecommendationPullRequest({
+          ...PR,
+          entityRef: `Component:default/SVC-${i}`,
+          number: i + 1,
+        });
+      }
+      await store.saveRecommendationPullRequest({
+        ...PR,
+        entityRef: 'component:default/svc-600',
+        recommendationId: 'spot:Deployment/svc-600',
+        number: 2,
+      });
+      const of = await store.getRecommendationPullRequestsOf(refs);
+      expect([...of.keys()].sort()).toEqual([
+        'component:default/svc-0',
+        'component:default/svc-1100',
+        'component:default/svc-600',
+      ]);
+      expect(
+        [...of.get('component:default/svc-600')!.values()]
+          .map(pr => pr.number)
+          .sort(),
+      ).toEqual([2, 601]);
+      expect(
+        await store.getRecommendationPullRequests('component:default/svc-1'),
+      ).toEqual(new Map());
+      expect(await store.getRecommendationPullRequestsOf([])).toEqual(
+        new Map(),
+      );
+    });
+
     it('lists open ones checked longest ago first and records state changes', async () => {
       await store.saveRecommendationPullRequest(PR);
       await store.saveRecommendationPullRequest({

@@ -80,6 +80,13 @@ export interface FinopsPullRequestStore {
   getRecommendationPullRequests(
     entityRef: string,
   ): Promise<Map<string, StoredRecommendationPullRequest>>;
+  /**
+   * The pull requests of many entities in a few queries, by lower-case
+   * entity ref, then by recommendation id; entities without any are left out.
+   */
+  getRecommendationPullRequestsOf(
+    entityRefs: readonly string[],
+  ): Promise<Map<string, Map<string, StoredRecommendationPullRequest>>>;
   /** Records a pull request, replacing the recommendation's earlier one. */
   saveRecommendationPullRequest(
     pr: StoredRecommendationPullRequest,
@@ -179,10 +186,31 @@ export async function getRecommendationPullRequests(
   db: Knex,
   entityRef: string,
 ): Promise<Map<string, StoredRecommendationPullRequest>> {
-  const rows = await db<DbPullRequestRow>(TABLE)
-    .where({ entity_ref: refKey(entityRef) })
-    .select();
-  return new Map(rows.map(r => [r.recommendation_id, fromRow(r)]));
+  const of = await getRecommendationPullRequestsOf(db, [entityRef]);
+  return of.get(refKey(entityRef)) ?? new Map();
+}
+
+/** Entity refs per `whereIn` query. */
+const REFS_PER_QUERY = 500;
+
+/** {@link FinopsPullRequestStore.getRecommendationPullRequestsOf} on a knex client. */
+export async function getRecommendationPullRequestsOf(
+  db: Knex,
+  entityRefs: readonly string[],
+): Promise<Map<string, Map<string, StoredRecommendationPullRequest>>> {
+  const keys = [...new Set(entityRefs.map(refKey))];
+  const out = new Map<string, Map<string, StoredRecommendationPullRequest>>();
+  for (let i = 0; i < keys.length; i += REFS_PER_QUERY) {
+    const rows = await db<DbPullRequestRow>(TABLE)
+      .whereIn('entity_ref', keys.slice(i, i + REFS_PER_QUERY))
+      .select();
+    for (const row of rows) {
+      let prs = out.get(row.entity_ref);
+      if (!prs) out.set(row.entity_ref, (prs = new Map()));
+      prs.set(row.recommendation_id, fromRow(row));
+    }
+  }
+  return out;
 }
 
 /** {@link FinopsPullRequestStore.saveRecommendationPullRequest} on a knex client. */

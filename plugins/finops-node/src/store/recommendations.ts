@@ -38,6 +38,16 @@ export interface FinopsRecommendationStateStore {
     now?: Date,
   ): Promise<Map<string, RecommendationState>>;
 
+  /**
+   * {@link FinopsRecommendationStateStore.getRecommendationStates} of many
+   * entities in a few queries, by lower-case entity ref; entities without
+   * decisions are left out.
+   */
+  getRecommendationStatesOf(
+    entityRefs: readonly string[],
+    now?: Date,
+  ): Promise<Map<string, Map<string, RecommendationState>>>;
+
   /** Records a decision, replacing any earlier one. */
   setRecommendationState(
     entityRef: string,
@@ -80,33 +90,52 @@ export async function getRecommendationStates(
   entityRef: string,
   now: Date = new Date(),
 ): Promise<Map<string, RecommendationState>> {
-  const rows = await db<DbRecommendationStateRow>(TABLE)
-    .where({ entity_ref: refKey(entityRef) })
-    .select();
-  const states = new Map<string, RecommendationState>();
-  for (const row of rows) {
-    const at = toDate(row.updated_at).toISOString();
-    const by = row.updated_by ?? undefined;
-    if (row.status === 'dismissed') {
-      states.set(row.recommendation_id, {
-        status: 'dismissed',
-        reason: row.reason ?? '',
-        at,
-        ...(by ? { by } : {}),
-      });
-    } else if (row.status === 'snoozed' && row.snoozed_until) {
-      const until = toDate(row.snoozed_until);
-      if (until > now) {
+  const of = await getRecommendationStatesOf(db, [entityRef], now);
+  return of.get(refKey(entityRef)) ?? new Map();
+}
+
+/** Entity refs per `whereIn` query. */
+const REFS_PER_QUERY = 500;
+
+/** {@link FinopsRecommendationStateStore.getRecommendationStatesOf} on a knex client. */
+export async function getRecommendationStatesOf(
+  db: Knex,
+  entityRefs: readonly string[],
+  now: Date = new Date(),
+): Promise<Map<string, Map<string, RecommendationState>>> {
+  const keys = [...new Set(entityRefs.map(refKey))];
+  const out = new Map<string, Map<string, RecommendationState>>();
+  for (let i = 0; i < keys.length; i += REFS_PER_QUERY) {
+    const rows = await db<DbRecommendationStateRow>(TABLE)
+      .whereIn('entity_ref', keys.slice(i, i + REFS_PER_QUERY))
+      .select();
+    for (const row of rows) {
+      let states = out.get(row.entity_ref);
+      if (!states) out.set(row.entity_ref, (states = new Map()));
+      const at = toDate(row.updated_at).toISOString();
+      const by = row.updated_by ?? undefined;
+      if (row.status === 'dismissed') {
         states.set(row.recommendation_id, {
-          status: 'snoozed',
-          until: until.toISOString(),
+          status: 'dismissed',
+          reason: row.reason ?? '',
           at,
           ...(by ? { by } : {}),
         });
+      } else if (row.status === 'snoozed' && row.snoozed_until) {
+        const until = toDate(row.snoozed_until);
+        if (until > now) {
+          states.set(row.recommendation_id, {
+            status: 'snoozed',
+            until: until.toISOString(),
+            at,
+            ...(by ? { by } : {}),
+          });
+        }
       }
     }
   }
-  return states;
+  for (const [key, states] of out) if (states.size === 0) out.delete(key);
+  return out;
 }
 
 /** {@link FinopsRecommendationStateStore.setRecommendationState} on a knex client. */

@@ -133,10 +133,12 @@ export interface Config {
      * Engine results computed ahead of requests: a task (once across
      * replicas, `finops-precompute-results`) recomputes the found
      * recommendations of every annotated entity whose stored ones came from
-     * older data, an earlier UTC day or other `finops` settings; the
-     * entity and `GET /savings` routes read the stored ones and compute
-     * only what is stale. Dismissals, snoozes and pull requests are always
-     * read fresh.
+     * older data, an earlier UTC day or other `finops` settings, and stores
+     * each entity's forecast, anomalies, efficiency and carbon with them.
+     * An entity's routes read the stored ones and compute only what is
+     * stale; `GET /savings` serves stale ones (with a warning) until the
+     * task has recomputed them, and computes only entities with none
+     * stored. Dismissals, snoozes and pull requests are always read fresh.
      */
     precompute?: {
       /** Run the task. Default: true (routes still store what they compute). */

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { median, sortedQuantile } from '../forecast/stats';
+import { quantileWithScratch, sortedQuantile } from '../forecast/stats';
 import { LaggedWindowKnn } from './context';
 import { medianOfDeviations, SortedWindow } from './sortedWindow';
 
@@ -130,8 +130,6 @@ const DEFAULTS = {
 class ResidualMemory {
   /** The last `size` residuals, kept sorted. */
   private readonly window: SortedWindow;
-  /** Scratch: the residuals' absolute deviations from their median. */
-  private readonly deviations: Float64Array;
   private sinceRefresh = Infinity;
   private center = 0;
   private peakValue = 0;
@@ -139,7 +137,6 @@ class ResidualMemory {
 
   constructor(size: number, private readonly decay: number) {
     this.window = new SortedWindow(size);
-    this.deviations = new Float64Array(size);
   }
 
   push(residual: number) {
@@ -162,15 +159,10 @@ class ResidualMemory {
     this.center = sortedQuantile(values, 0.5);
     // Residuals that are mostly exactly 0 (counts, flat stretches) have a
     // MAD of 0; half the mean absolute deviation still sees the rest.
-    const deviations = this.deviations.subarray(0, n);
     let meanAbs = 0;
-    for (let i = 0; i < n; i++) {
-      deviations[i] = Math.abs(values[i] - this.center);
-      meanAbs += deviations[i];
-    }
+    for (let i = 0; i < n; i++) meanAbs += Math.abs(values[i] - this.center);
     meanAbs /= n;
-    const madValue =
-      1.4826 * medianOfDeviations(values, deviations, this.center);
+    const madValue = 1.4826 * medianOfDeviations(values, this.center);
     this.scale = Math.max(madValue, 0.627 * meanAbs);
   }
 
@@ -205,6 +197,10 @@ class ResidualMemory {
  */
 export class OnlineAnomalyDetector {
   private readonly recent: number[] = [];
+  /** The values a seasonal or monthly expectation is the median of. */
+  private readonly past: number[] = [];
+  /** Scratch of the medians of `recent` and `past`. */
+  private scratch = new Float64Array(8);
   private readonly history = new Map<number, number>();
   private readonly order: number[] = [];
   private head = 0;
@@ -253,24 +249,25 @@ export class OnlineAnomalyDetector {
 
   /** Scores `value` observed at `timestamp` (ms), then learns from it. */
   update(timestamp: number, value: number): AnomalyPoint {
-    const recentExpected = this.recent.length ? median(this.recent) : NaN;
+    const recentExpected = this.recent.length ? this.median(this.recent) : NaN;
+    const past = this.past;
     let seasonalExpected = NaN;
     if (this.seasonMs > 0) {
-      const past: number[] = [];
+      past.length = 0;
       for (let k = 1; k <= 3; k++) {
         const v = this.history.get(timestamp - k * this.seasonMs);
         if (v !== undefined) past.push(v);
       }
-      if (past.length >= 2) seasonalExpected = median(past);
+      if (past.length >= 2) seasonalExpected = this.median(past);
     }
     let monthlyExpected = NaN;
     if (this.months) {
-      const past: number[] = [];
+      past.length = 0;
       for (let k = 1; k <= 3; k++) {
         const v = this.months.get(sameDayMonthsBefore(timestamp, k));
         if (v !== undefined) past.push(v);
       }
-      if (past.length >= 2) monthlyExpected = median(past);
+      if (past.length >= 2) monthlyExpected = this.median(past);
     }
     const point = this.score(
       timestamp,
@@ -321,6 +318,14 @@ export class OnlineAnomalyDetector {
     return point;
   }
 
+  /** The median of the finite values (forecast/stats' median, in scratch). */
+  private median(values: number[]) {
+    if (this.scratch.length < values.length) {
+      this.scratch = new Float64Array(values.length);
+    }
+    return quantileWithScratch(values, 0.5, this.scratch);
+  }
+
   private score(
     timestamp: number,
     value: number,
@@ -340,21 +345,13 @@ export class OnlineAnomalyDetector {
       this.context && Number.isFinite(value)
         ? this.context.push(value, floor)
         : 0;
-    const baselines = [
-      {
-        expected: recentExpected,
-        memory: this.recentMemory,
-        baseline: 'recent' as const,
-      },
-      {
-        expected: seasonalExpected,
-        memory: this.seasonalMemory,
-        baseline: 'seasonal' as const,
-      },
-    ].filter(b => Number.isFinite(b.expected) && b.memory.count >= 10);
-    baselines.sort((a, b) => a.memory.scale - b.memory.scale);
-    const best = baselines[0];
-    if (!best || !Number.isFinite(value)) {
+    // The baseline with an expectation, 10 past residuals and the smaller
+    // scale of them scores the point (the recent one on a tie).
+    const recentReady =
+      Number.isFinite(recentExpected) && this.recentMemory.count >= 10;
+    const seasonalReady =
+      Number.isFinite(seasonalExpected) && this.seasonalMemory.count >= 10;
+    if (!(recentReady || seasonalReady) || !Number.isFinite(value)) {
       return {
         timestamp,
         value,
@@ -366,6 +363,12 @@ export class OnlineAnomalyDetector {
         baseline: 'none',
       };
     }
+    const seasonal =
+      seasonalReady &&
+      (!recentReady || this.seasonalMemory.scale < this.recentMemory.scale);
+    const best = seasonal
+      ? { memory: this.seasonalMemory, expected: seasonalExpected }
+      : { memory: this.recentMemory, expected: recentExpected };
     const residual = Math.abs(value - best.expected);
     const surprise = residual / Math.max(best.memory.peak, floor);
     let score = surpriseToScore(surprise);
@@ -384,7 +387,7 @@ export class OnlineAnomalyDetector {
     // What the same day of the last months explains is not an anomaly: a
     // point beyond the recent peak (score over 0.5) that is within it of the
     // monthly expectation (on the scale of the chosen baseline's residuals).
-    let baseline: AnomalyPoint['baseline'] = best.baseline;
+    let baseline: AnomalyPoint['baseline'] = seasonal ? 'seasonal' : 'recent';
     let expected = best.expected;
     if (Number.isFinite(monthlyExpected)) {
       const monthly = surpriseToScore(

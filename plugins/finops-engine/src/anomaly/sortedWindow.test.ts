@@ -79,13 +79,14 @@ describe('medianOfDeviations', () => {
         sortedQuantile(sorted, 0.5),
         sorted[0],
         sorted[n - 1],
+        sorted[0] - 1,
+        sorted[n - 1] + 1,
         normal(),
         NaN,
         Infinity,
       ];
       for (const center of centers) {
-        const deviations = Float64Array.from(sorted, v => Math.abs(v - center));
-        expect(bits([medianOfDeviations(sorted, deviations, center)])).toEqual(
+        expect(bits([medianOfDeviations(sorted, center)])).toEqual(
           bits([bySorting(sorted, center)]),
         );
       }
@@ -93,8 +94,6 @@ describe('medianOfDeviations', () => {
   });
 
   it('is NaN for no values', () => {
-    expect(
-      medianOfDeviations(new Float64Array(0), new Float64Array(0), 0),
-    ).toBeNaN();
+    expect(medianOfDeviations(new Float64Array(0), 0)).toBeNaN();
   });
 });

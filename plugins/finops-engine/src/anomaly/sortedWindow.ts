@@ -29,7 +29,7 @@ function before(a: number, b: number): boolean {
  * The last `capacity` values of a stream, in a ring (arrival order) and in
  * ascending order (`sorted`, the first `size` entries): the same array as
  * sorting the ring's values with Float64Array.prototype.sort, kept up to date
- * by a binary search and a block move a value instead of a sort.
+ * by binary searches and one block move a value instead of a sort.
  */
 export class SortedWindow {
   private readonly ring: Float64Array;
@@ -55,18 +55,32 @@ export class SortedWindow {
   /** Adds `value`, dropping the oldest one when full. */
   push(value: number) {
     const a = this.ascending;
-    let n = this.filled;
-    if (n === this.capacity) {
-      // The first entry not before the oldest value is one with its bits.
-      const at = this.firstNotBefore(this.ring[this.next], n);
-      a.copyWithin(at, at + 1, n);
-      n--;
-    } else {
-      this.filled++;
-    }
+    const n = this.filled;
+    const oldest = this.ring[this.next];
     this.ring[this.next] = value;
     this.next = (this.next + 1) % this.capacity;
-    // Insert after any entries equal to it (which ones does not matter).
+    // After any entries equal to it (which ones does not matter).
+    const insert = this.firstAfter(value, n);
+    if (n < this.capacity) {
+      this.filled++;
+      a.copyWithin(insert + 1, insert, n);
+      a[insert] = value;
+      return;
+    }
+    // Full: the entries between the oldest value (the first entry with its
+    // bits) and the new one's place move one step towards the gap it leaves.
+    const remove = this.firstNotBefore(oldest, n);
+    if (insert > remove) {
+      a.copyWithin(remove, remove + 1, insert);
+      a[insert - 1] = value;
+    } else {
+      a.copyWithin(insert + 1, insert, remove);
+      a[insert] = value;
+    }
+  }
+
+  private firstAfter(value: number, n: number) {
+    const a = this.ascending;
     let lo = 0;
     let hi = n;
     while (lo < hi) {
@@ -74,8 +88,7 @@ export class SortedWindow {
       if (before(value, a[mid])) hi = mid;
       else lo = mid + 1;
     }
-    a.copyWithin(lo + 1, lo, n);
-    a[lo] = value;
+    return lo;
   }
 
   private firstNotBefore(value: number, n: number) {
@@ -92,16 +105,16 @@ export class SortedWindow {
 }
 
 /**
- * The median of `deviations`, where deviations[i] = |sorted[i] − center| and
- * `sorted` is ascending: the same number as sorting the deviations and
- * taking sortedQuantile(…, 0.5), in linear time. The deviations fall away
- * from `center` on both sides of it, so the two ascending runs (leftwards
- * from it, rightwards from it) are merged up to the middle. Falls back to
- * sorting `deviations` (in place) when `center` or a value is NaN.
+ * The median of |x − center| over the ascending values `sorted`: the same
+ * number as sorting those deviations and taking sortedQuantile(…, 0.5), in
+ * logarithmic time. The deviations grow away from `center` on both sides of
+ * it: two ascending runs (leftwards and rightwards from it), and the middle
+ * order statistics of their union are found by a binary search on how many
+ * of them come from the left run. Sorts a copy when `center` or a value is
+ * NaN.
  */
 export function medianOfDeviations(
   sorted: Float64Array,
-  deviations: Float64Array,
   center: number,
 ): number {
   const n = sorted.length;
@@ -112,25 +125,42 @@ export function medianOfDeviations(
   let low: number;
   let high: number;
   if (Number.isFinite(center) && !Number.isNaN(sorted[n - 1])) {
-    // First index at or right of center.
-    let right = 0;
+    // The runs: left[i] = |sorted[split - 1 - i] − center| (i < split) and
+    // right[j] = |sorted[split + j] − center| (j < n − split).
+    let split = 0;
     let end = n;
-    while (right < end) {
-      const mid = (right + end) >> 1;
-      if (sorted[mid] < center) right = mid + 1;
+    while (split < end) {
+      const mid = (split + end) >> 1;
+      if (sorted[mid] < center) split = mid + 1;
       else end = mid;
     }
-    let left = right - 1;
-    low = NaN;
-    high = NaN;
-    for (let rank = 0; rank <= hi; rank++) {
-      high =
-        right >= n || (left >= 0 && deviations[left] <= deviations[right])
-          ? deviations[left--]
-          : deviations[right++];
-      if (rank === lo) low = high;
+    const left = (i: number) => Math.abs(sorted[split - 1 - i] - center);
+    const right = (j: number) => Math.abs(sorted[split + j] - center);
+    // The lo + 1 smallest deviations: the first i of the left run and the
+    // first lo + 1 − i of the right one, for the smallest i whose next
+    // left deviation is no smaller than the last right one taken.
+    const taken = lo + 1;
+    let i = Math.max(0, taken - (n - split));
+    let iEnd = Math.min(taken, split);
+    while (i < iEnd) {
+      const mid = (i + iEnd) >> 1;
+      if (left(mid) < right(taken - mid - 1)) i = mid + 1;
+      else iEnd = mid;
+    }
+    const j = taken - i;
+    // Order statistic lo: the largest taken; lo + 1: the smallest not taken.
+    const lastLeft = i > 0 ? left(i - 1) : -Infinity;
+    const lastRight = j > 0 ? right(j - 1) : -Infinity;
+    low = lastLeft > lastRight ? lastLeft : lastRight;
+    if (hi === lo) {
+      high = low;
+    } else {
+      const nextLeft = i < split ? left(i) : Infinity;
+      const nextRight = j < n - split ? right(j) : Infinity;
+      high = nextLeft < nextRight ? nextLeft : nextRight;
     }
   } else {
+    const deviations = Float64Array.from(sorted, v => Math.abs(v - center));
     deviations.sort();
     low = deviations[lo];
     high = deviations[hi];

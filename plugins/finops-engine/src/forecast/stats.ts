@@ -33,7 +33,19 @@ export function mean(values: ArrayLike<number>): number {
 
 /** Linear-interpolated quantile (type 7, as R and numpy) of the finite values. */
 export function quantile(values: ArrayLike<number>, p: number): number {
-  const a = new Float64Array(values.length);
+  return quantileWithScratch(values, p, new Float64Array(values.length));
+}
+
+/**
+ * {@link quantile} working in `scratch` (at least as long as `values`)
+ * instead of a new array: the same number, no allocation (hot loops).
+ */
+export function quantileWithScratch(
+  values: ArrayLike<number>,
+  p: number,
+  scratch: Float64Array,
+): number {
+  const a = scratch;
   let n = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

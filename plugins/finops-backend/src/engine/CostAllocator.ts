@@ -63,6 +63,7 @@ import {
 import type { AllocationSettings, SharedCostRule } from './allocationConfig';
 import {
   annotationMatchers,
+  groupMatcher,
   matchesAnyGroup,
   ANNOTATED_ENTITY_FILTER,
 } from './matching';
@@ -1011,6 +1012,7 @@ export class CostAllocator {
       { entityRefs: string[]; cost: CostAmounts }
     >();
 
+    const matchedBy = groupMatcher(entities);
     for (const group of groups) {
       addScaled(total, group);
       const rule = this.#sharedRuleOf(group);
@@ -1020,7 +1022,7 @@ export class CostAllocator {
         pools.set(rule.index, pool);
         continue;
       }
-      const matched = entities.filter(e => matchesAnyGroup(group, e.matchers));
+      const matched = matchedBy(group);
       if (matched.length === 0) {
         addScaled(unallocated, group);
         unallocatedGroups.push(group);

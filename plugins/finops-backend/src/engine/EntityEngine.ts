@@ -119,6 +119,8 @@ const USAGE_METRICS = [
   'requests',
 ];
 const INTENSITY_METRIC = 'grid_carbon_intensity_gco2_per_kwh';
+/** How long a region's hourly grid intensity is reused. */
+const INTENSITY_REUSE_MS = 60_000;
 /** Backstage's Kubernetes plugin annotation for the namespace of an entity's objects. */
 const KUBERNETES_NAMESPACE_ANNOTATION = 'backstage.io/kubernetes-namespace';
 
@@ -892,6 +894,51 @@ export class EntityEngine {
     );
   }
 
+  /**
+   * The hourly grid intensity a carbon source stored for `region` over
+   * `range`, by hour start. One region serves many entities, so a reading
+   * is reused for up to a minute.
+   */
+  #hourlyIntensity(
+    region: string,
+    range: DayRange,
+  ): Promise<Map<number, number>> {
+    const key = `${region}|${range.from}|${range.to}`;
+    const t = Date.now();
+    for (const [k, kept] of this.#intensities) {
+      if (t - kept.at >= INTENSITY_REUSE_MS) this.#intensities.delete(k);
+    }
+    const kept = this.#intensities.get(key);
+    if (kept) return kept.value;
+    const value = (async () => {
+      const groups = await this.options.store.queryUsageGroups({
+        metric: INTENSITY_METRIC,
+        from: new Date(`${range.from}T00:00:00Z`),
+        to: new Date(Date.parse(`${range.to}T00:00:00Z`) + ONE_DAY_MS),
+        bucket: 'hour',
+        filter: [{ region }],
+        weighted: false,
+      });
+      const hourly = new Map<number, number>();
+      for (const g of groups) {
+        if (g.region !== region || !g.samples) continue;
+        const hour = Date.parse(new Date(g.bucket!).toISOString());
+        const prev = hourly.get(hour);
+        const mean = g.sum / g.samples;
+        hourly.set(hour, prev === undefined ? mean : (prev + mean) / 2);
+      }
+      return hourly;
+    })();
+    this.#intensities.set(key, { at: t, value });
+    value.catch(() => this.#intensities.delete(key));
+    return value;
+  }
+
+  readonly #intensities = new Map<
+    string,
+    { at: number; value: Promise<Map<number, number>> }
+  >();
+
   async #carbonOf(target: AllocationTarget, range: DayRange, f: Facts) {
     const notes: string[] = [];
     const region = f.region;
@@ -912,25 +959,9 @@ export class EntityEngine {
     const pue = PROVIDER_PUE[provider ?? 'aws'];
 
     // Hourly grid intensity of the region, when a carbon source stores it.
-    const hourly = new Map<number, number>();
-    if (region) {
-      const start = new Date(`${range.from}T00:00:00Z`);
-      const end = new Date(Date.parse(`${range.to}T00:00:00Z`) + ONE_DAY_MS);
-      const groups = await this.options.store.queryUsageGroups({
-        metric: INTENSITY_METRIC,
-        from: start,
-        to: end,
-        bucket: 'hour',
-        filter: [{ region }],
-      });
-      for (const g of groups) {
-        if (g.region !== region || !g.samples) continue;
-        const t = Date.parse(new Date(g.bucket!).toISOString());
-        const prev = hourly.get(t);
-        const value = g.sum / g.samples;
-        hourly.set(t, prev === undefined ? value : (prev + value) / 2);
-      }
-    }
+    const hourly = region
+      ? await this.#hourlyIntensity(region, range)
+      : new Map<number, number>();
     const fp = gpuCarbonFootprint(f.samples, {
       pue,
       annualGCo2ePerKwh: factor.gCo2ePerKwh,

@@ -85,6 +85,45 @@ export function matchesAnyGroup(
 }
 
 /**
+ * For each group of facts, the members (in their order) whose matchers
+ * take it, without testing every member against every group: members all
+ * of whose matchers name a Kubernetes id are looked up by the group's, the
+ * others are tested.
+ *
+ * @internal
+ */
+export function groupMatcher<
+  T extends { matchers: readonly FinopsFactMatcher[] },
+>(members: readonly T[]): (group: FinopsAllocationDimensions) => T[] {
+  const byKubernetesId = new Map<string, number[]>();
+  const others: number[] = [];
+  members.forEach((member, i) => {
+    const ids = member.matchers.map(m => m.kubernetesId);
+    if (ids.length === 0 || ids.some(id => id === undefined)) {
+      others.push(i);
+      return;
+    }
+    for (const id of new Set(ids as string[])) {
+      const list = byKubernetesId.get(id);
+      if (list) list.push(i);
+      else byKubernetesId.set(id, [i]);
+    }
+  });
+  return group => {
+    const named =
+      group.kubernetesId === null || group.kubernetesId === undefined
+        ? []
+        : byKubernetesId.get(group.kubernetesId) ?? [];
+    const candidates = others.length
+      ? [...named, ...others].sort((a, b) => a - b)
+      : named;
+    return candidates
+      .filter(i => matchesAnyGroup(group, members[i].matchers))
+      .map(i => members[i]);
+  };
+}
+
+/**
  * The matchers of an entity's cost allocation annotations: any one of its
  * Kubernetes id, label selector or billing tags.
  *

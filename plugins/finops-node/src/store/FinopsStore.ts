@@ -376,6 +376,12 @@ export interface FinopsUsageGroupsOptions {
   to: Date;
   bucket?: FinopsTimeBucket;
   filter?: readonly FinopsFactMatcher[];
+  /**
+   * Weigh by the GPU-hours of the same workload and hour (default true);
+   * false reads only the metrics asked for, and `weightedSum` and `weight`
+   * are 0.
+   */
+  weighted?: boolean;
 }
 
 /**

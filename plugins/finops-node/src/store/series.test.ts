@@ -373,6 +373,29 @@ describe.each(databases.eachSupportedId())('series (%s)', databaseId => {
       ]);
     });
 
+    it('reads only the metric asked for when not weighted, with the same sums', async () => {
+      const options = {
+        metric: 'gpu_utilization',
+        from: new Date(NOV_3),
+        to: new Date(NOV_4),
+        bucket: 'hour' as const,
+      };
+      const weighted = await store.queryUsageGroups(options);
+      const plain = await store.queryUsageGroups({
+        ...options,
+        weighted: false,
+      });
+      const key = (g: { kubernetesId: string | null; bucket?: string }) =>
+        `${g.kubernetesId} ${g.bucket}`;
+      expect(plain.map(g => [key(g), g.sum, g.samples]).sort()).toEqual(
+        weighted.map(g => [key(g), g.sum, g.samples]).sort(),
+      );
+      expect(weighted.some(g => g.weight > 0)).toBe(true);
+      expect(plain.every(g => g.weight === 0 && g.weightedSum === 0)).toBe(
+        true,
+      );
+    });
+
     it('leaves a gauge without GPU-hours unweighted', async () => {
       const [group] = await store.queryUsageGroups({
         metric: 'gpu_power_watts',

@@ -313,7 +313,8 @@ export const MAX_USAGE_GROUP_METRICS = 100;
  * Aggregates usage metrics per metric, allocation dimensions and bucket, in
  * one query however many metrics are asked for. The inner query sums each
  * metric per workload-hour beside the GPU-hours of the same workload-hour
- * (a window over the groups), so that gauges can be weighted by GPU-hours.
+ * (a window over the groups), so that gauges can be weighted by GPU-hours;
+ * unweighted, it reads only the metrics asked for.
  *
  * @internal
  */
@@ -338,19 +339,25 @@ export async function queryUsageGroups(
     );
   }
 
+  const weighted = options.weighted ?? true;
   const perWorkloadHour = db(USAGE_FACTS_TABLE)
     .where('hour', '>=', from)
     .where('hour', '<', to)
-    .whereIn('metric', [...new Set([...metrics, 'gpu_hours'])])
+    .whereIn(
+      'metric',
+      weighted ? [...new Set([...metrics, 'gpu_hours'])] : metrics,
+    )
     .select(FACT_COLUMNS)
     .select(
       'metric',
       db.raw('sum(value) as v'),
       db.raw('count(*) as n'),
       db.raw(
-        `sum(sum(case when metric = 'gpu_hours' then value else 0 end)) over (partition by ${FACT_COLUMNS.join(
-          ', ',
-        )}) as gh`,
+        weighted
+          ? `sum(sum(case when metric = 'gpu_hours' then value else 0 end)) over (partition by ${FACT_COLUMNS.join(
+              ', ',
+            )}) as gh`
+          : '0 as gh',
       ),
     )
     .groupBy([...FACT_COLUMNS, 'metric']);

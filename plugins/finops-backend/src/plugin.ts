@@ -121,6 +121,7 @@ export const finopsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
       },
       async init({
         config,
@@ -133,6 +134,7 @@ export const finopsPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         catalog,
+        auditor,
       }) {
         permissionsRegistry.addPermissions(finopsPermissions);
 
@@ -254,6 +256,7 @@ export const finopsPlugin = createBackendPlugin({
             },
             pullRequests: gitops && { store, gitops },
             storedResults,
+            auditor,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -38,8 +38,9 @@ export const scaffolderModule = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         logger: coreServices.logger,
         config: coreServices.rootConfig,
+        auditor: coreServices.auditor,
       },
-      async init({ scaffolderActions, logger, config }) {
+      async init({ scaffolderActions, logger, config, auditor }) {
         // Paths are relative to the backend's working directory.
         const resolve = (key: string) => {
           const value = config.getOptionalString(key);
@@ -55,6 +56,7 @@ export const scaffolderModule = createBackendModule({
           policiesDir,
           pricesFile,
           gpuPrice,
+          auditor,
         });
         scaffolderActions.addActions(...actions);
         logger.info(

@@ -24,6 +24,7 @@ import type {
 } from '@ai-finops/backstage-plugin-finops-common';
 import { formatDay, ONE_DAY_MS } from '@ai-finops/backstage-plugin-finops-node';
 import type {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
@@ -38,6 +39,7 @@ import type { AllocationTarget } from '../engine/CostAllocator';
 import type { DayRange, EntityEngine } from '../engine/EntityEngine';
 import type { StoredResults } from '../engine/storedResults';
 import { parseIsoTime, readChoice, readDay } from '../lib/params';
+import { audited, FINOPS_AUDIT_EVENTS } from './audit';
 
 /**
  * What the engine routes need from the router.
@@ -65,6 +67,8 @@ export interface EngineRouteOptions {
    * efficiency and carbon of the default ranges, and found recommendations.
    */
   storedResults?: StoredResults;
+  /** Records each dismissal, snooze and reopening; without it nothing is audited. */
+  auditor?: AuditorService;
 }
 
 const MAX_SNOOZE_DAYS = 365;
@@ -304,14 +308,32 @@ export function registerEngineRoutes(
           at,
           ...(by ? { by } : {}),
         };
-        await engine.decide(target, id, state);
       } else if (action === 'snooze') {
         state = { status: 'snoozed', until: until!, at, ...(by ? { by } : {}) };
-        await engine.decide(target, id, state);
       } else {
-        await engine.decide(target, id, undefined);
         state = { status: 'open' };
       }
+      await audited(
+        options.auditor,
+        {
+          eventId: FINOPS_AUDIT_EVENTS.recommendationDecision,
+          severityLevel: 'medium',
+          request: req,
+          meta: {
+            entityRef: target.entityRef,
+            recommendationId: id,
+            action,
+            ...(reason !== undefined ? { reason } : {}),
+            ...(until !== undefined ? { until } : {}),
+          },
+        },
+        () =>
+          engine.decide(
+            target,
+            id,
+            state.status === 'open' ? undefined : state,
+          ),
+      );
       res.json({ entityRef: target.entityRef, id, state });
     };
 

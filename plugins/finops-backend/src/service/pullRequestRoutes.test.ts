@@ -77,9 +77,10 @@ describe.each(databases.eachSupportedId())(
       ],
     ) {
       const knex = await databases.init(databaseId);
+      const auditor = mockServices.auditor.mock();
       const backend = await startFinopsBackend({
         knex,
-        features: [sourceModule],
+        features: [sourceModule, auditor.factory],
         config: {
           integrations: {
             github: [
@@ -95,7 +96,7 @@ describe.each(databases.eachSupportedId())(
         permissions: permission,
         trigger: { source: 'gpu', user: USER },
       });
-      return { server: backend.server, knex };
+      return { server: backend.server, knex, auditor };
     }
 
     const DEPLOYMENT = `# chat-llm: vLLM on H100s
@@ -143,7 +144,7 @@ spec:
 
     it('opens the pull request from the recommendation, tracks it, reuses it and follows it to merged', async () => {
       seed();
-      const { server, knex } = await start();
+      const { server, knex, auditor } = await start();
       const rec = await recommendationOf(server);
       /** The refresh task's function, on the backend's database. */
       const refreshOnce = async () =>
@@ -173,6 +174,24 @@ spec:
       const opened = await request(server).post(url).set('Authorization', USER);
       expect(opened.status).toBe(201);
       expectMatchesSpec(opened);
+      // Audited: who opened which recommendation's pull request, and where.
+      const audits = auditor.createEvent.mock.calls.filter(
+        ([e]) => e.eventId === 'recommendation-pull-request',
+      );
+      expect(audits.map(([e]) => e.meta)).toEqual([
+        { entityRef: 'component:default/chat-llm', recommendationId: rec.id },
+      ]);
+      expect(audits[0][0].request?.headers.authorization).toBe(USER);
+      const event = await auditor.createEvent.mock.results[
+        auditor.createEvent.mock.calls.indexOf(audits[0])
+      ].value;
+      expect(event.success).toHaveBeenCalledWith({
+        meta: {
+          url: 'https://github.com/acme/deployments/pull/1',
+          number: 1,
+          created: true,
+        },
+      });
       expect(opened.body).toMatchObject({
         entityRef: 'component:default/chat-llm',
         id: rec.id,

@@ -27,6 +27,7 @@ import {
   type GitopsPullRequests,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
@@ -47,6 +48,7 @@ import type {
   StoredRecommendationPullRequest,
 } from '@ai-finops/backstage-plugin-finops-node';
 import type { AllocationTarget } from '../engine/CostAllocator';
+import { audited, FINOPS_AUDIT_EVENTS } from './audit';
 
 /**
  * What the pull-request routes need.
@@ -74,6 +76,8 @@ export interface PullRequestRouteOptions {
     params: { kind: string; namespace: string; name: string },
     credentials: BackstageCredentials,
   ): Promise<{ entity: Entity; target: AllocationTarget }>;
+  /** Records each pull request opened; without it nothing is audited. */
+  auditor?: AuditorService;
 }
 
 function callerRef(credentials: BackstageCredentials): string | undefined {
@@ -267,34 +271,53 @@ export function registerPullRequestRoutes(
       entityRef,
       currency: recommendations.currency ?? options.currency,
     });
-    const opened = await gitops.openPullRequest({
-      location,
-      recommendationId: id,
-      changes: rec.changes,
-      overlay,
-      ...content,
-    });
-    const now = options.now().toISOString();
-    const stored: StoredRecommendationPullRequest = {
-      entityRef,
-      recommendationId: id,
-      provider: 'github',
-      host: location.host,
-      repository: opened.repository,
-      number: opened.number,
-      url: opened.url,
-      branch: opened.branch,
-      baseBranch: opened.baseBranch,
-      state: opened.state,
-      monthlySavings: rec.monthlySavings,
-      ...(callerRef(credentials) ? { openedBy: callerRef(credentials) } : {}),
-      openedAt:
-        !opened.created && tracked?.number === opened.number
-          ? tracked.openedAt
-          : now,
-      checkedAt: now,
-    };
-    await store.saveRecommendationPullRequest(stored);
+    const { opened, stored } = await audited(
+      options.auditor,
+      {
+        eventId: FINOPS_AUDIT_EVENTS.recommendationPullRequest,
+        severityLevel: 'medium',
+        request: req,
+        meta: { entityRef, recommendationId: id },
+      },
+      async () => {
+        const pr = await gitops.openPullRequest({
+          location,
+          recommendationId: id,
+          changes: rec.changes!,
+          overlay,
+          ...content,
+        });
+        const now = options.now().toISOString();
+        const record: StoredRecommendationPullRequest = {
+          entityRef,
+          recommendationId: id,
+          provider: 'github',
+          host: location.host,
+          repository: pr.repository,
+          number: pr.number,
+          url: pr.url,
+          branch: pr.branch,
+          baseBranch: pr.baseBranch,
+          state: pr.state,
+          monthlySavings: rec.monthlySavings,
+          ...(callerRef(credentials)
+            ? { openedBy: callerRef(credentials) }
+            : {}),
+          openedAt:
+            !pr.created && tracked?.number === pr.number
+              ? tracked.openedAt
+              : now,
+          checkedAt: now,
+        };
+        await store.saveRecommendationPullRequest(record);
+        return { opened: pr, stored: record };
+      },
+      ({ opened: pr }) => ({
+        url: pr.url,
+        number: pr.number,
+        created: pr.created,
+      }),
+    );
     options.logger.info(
       `${opened.created ? 'Opened' : 'Found open'} pull request ${
         opened.url

@@ -26,6 +26,7 @@ import {
   type UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   LoggerService,
@@ -59,6 +60,7 @@ import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
 import { registerFocusCostsRoutes } from './focusCostsRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
+import { audited, FINOPS_AUDIT_EVENTS } from './audit';
 import {
   authorizeRecommendationApply,
   registerPullRequestRoutes,
@@ -90,6 +92,11 @@ export interface RouterOptions {
    * fills); without it the entity routes compute on each request.
    */
   storedResults?: StoredResults;
+  /**
+   * Records decisions, pull requests opened and ingestion triggers
+   * (`coreServices.auditor`); without it nothing is audited.
+   */
+  auditor?: AuditorService;
 }
 
 const MAX_RUNS = 1000;
@@ -292,7 +299,16 @@ export async function createRouter(
     if (!ingestion.hasSource(source)) {
       throw new NotFoundError(`No FinOps data source with id '${source}'`);
     }
-    await ingestion.trigger(source);
+    await audited(
+      options.auditor,
+      {
+        eventId: FINOPS_AUDIT_EVENTS.ingestionTrigger,
+        severityLevel: 'medium',
+        request: req,
+        meta: { source },
+      },
+      () => ingestion.trigger(source),
+    );
     res.status(202).json({ source, status: 'triggered' as const });
   });
 
@@ -317,6 +333,7 @@ export async function createRouter(
       currency,
       now,
       resolveEntity,
+      auditor: options.auditor,
     });
   }
 
@@ -328,6 +345,7 @@ export async function createRouter(
     resolveEntity,
     authorizeApply: (entityRef, credentials) =>
       authorizeRecommendationApply(permissions, entityRef, credentials),
+    auditor: options.auditor,
   });
 
   // The FOCUS-native billing view, as `ai-finops costs` reads it.

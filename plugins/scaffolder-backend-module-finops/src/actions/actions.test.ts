@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { parse } from 'yaml';
 import { createCostEstimateAction } from './costEstimate';
@@ -77,6 +80,59 @@ describe('finops:policy:evaluate and finops:cost:estimate', () => {
     ).rejects.toThrow(
       'The guardrails refused these manifests: ai-finops-allowed-registries: images from registries that are not allowed: quay.io/someone/vllm:latest; allowed: nvcr.io/nvidia/, docker.io/vllm/, docker.io/kserve/, ghcr.io/ai-finops/; ai-finops-max-gpus-per-container: container vllm requests 8 GPUs; at most 4 GPUs per container are allowed (GuardrailParams default); ai-finops-monthly-cost-cap: service chat would cost $160716 a month at its maximum replicas, over the cap of $100000 (GuardrailParams default)',
     );
+  });
+
+  it('audits each evaluation: a pass as a success, a denial as a failure with the policies that denied', async () => {
+    const auditor = mockServices.auditor.mock();
+    const audited = createPolicyEvaluateAction({
+      policiesDir: POLICIES_DIR,
+      auditor,
+    });
+    const ctx = (input: Record<string, unknown>) => ({
+      ...context(input),
+      user: { ref: 'user:default/alice' },
+      templateInfo: { entityRef: 'template:default/vllm-inference-service' },
+    });
+    await render(service);
+    await audited.handler(ctx({ path: 'gitops' }) as any);
+    await render({ ...service, gpuCount: 8 });
+    await expect(
+      audited.handler(ctx({ path: 'gitops' }) as any),
+    ).rejects.toThrow('The guardrails refused these manifests');
+
+    const [passed, denied] = auditor.createEvent.mock.calls.map(([e]) => e);
+    expect(passed).toMatchObject({
+      eventId: 'guardrail-evaluation',
+      severityLevel: 'low',
+      meta: {
+        actor: 'user:default/alice',
+        template: 'template:default/vllm-inference-service',
+        dryRun: false,
+        denied: [],
+      },
+    });
+    expect(denied).toMatchObject({
+      eventId: 'guardrail-evaluation',
+      severityLevel: 'medium',
+      meta: {
+        actor: 'user:default/alice',
+        denied: [
+          expect.stringMatching(/^ai-finops-max-gpus-per-container: /),
+          expect.stringMatching(/^ai-finops-monthly-cost-cap: /),
+        ],
+      },
+    });
+    const [first, second] = await Promise.all(
+      auditor.createEvent.mock.results.map(r => r.value),
+    );
+    expect(first.success).toHaveBeenCalledTimes(1);
+    expect(first.fail).not.toHaveBeenCalled();
+    expect(second.fail).toHaveBeenCalledWith({
+      error: expect.objectContaining({
+        message: expect.stringContaining('ai-finops-max-gpus-per-container'),
+      }),
+    });
+    expect(second.success).not.toHaveBeenCalled();
   });
 
   it('passes with warnings', async () => {

@@ -15,6 +15,7 @@
  */
 
 import type { GpuPriceLookup } from '@ai-finops/backstage-plugin-finops-guardrails';
+import type { AuditorService } from '@backstage/backend-plugin-api';
 import type { TemplateAction } from '@backstage/plugin-scaffolder-node';
 import { createCostEstimateAction } from './costEstimate';
 import { createGenerateManifestsAction } from './generateManifests';
@@ -41,6 +42,12 @@ export interface FinopsActionsOptions {
    * Default: the embedded list prices.
    */
   gpuPrice?: GpuPriceLookup;
+  /**
+   * Records each guardrail evaluation of `finops:policy:evaluate`
+   * (`guardrail-evaluation`; a denial as a failed event); the module passes
+   * the scaffolder plugin's auditor.
+   */
+  auditor?: AuditorService;
 }
 
 /**

@@ -91,16 +91,35 @@ export function createPolicyEvaluateAction(options: FinopsActionsOptions = {}) {
       ctx.logger.info(
         `${report.checks.length} checks of ${policies.policyNames.length} policies on ${manifests.objects.length} objects: ${report.denied.length} denied, ${report.warnings.length} warnings`,
       );
+      const messages = [
+        ...new Set(report.denied.map(v => `${v.policy}: ${v.message}`)),
+      ];
+      // Audited: who ran which template, and what the guardrails decided.
+      const audit = await options.auditor?.createEvent({
+        eventId: 'guardrail-evaluation',
+        severityLevel: report.passed ? 'low' : 'medium',
+        meta: {
+          ...(ctx.user?.ref ? { actor: ctx.user.ref } : {}),
+          ...(ctx.templateInfo?.entityRef
+            ? { template: ctx.templateInfo.entityRef }
+            : {}),
+          taskId: ctx.task.id,
+          dryRun: ctx.isDryRun === true,
+          checks: report.checks.length,
+          warnings: report.warnings.length,
+          denied: messages,
+        },
+      });
       if (!report.passed) {
-        const messages = [
-          ...new Set(report.denied.map(v => `${v.policy}: ${v.message}`)),
-        ];
-        throw new InputError(
+        const error = new InputError(
           `The guardrails refused ${
             messages.length === 1 ? 'this service' : 'these manifests'
           }: ${messages.join('; ')}`,
         );
+        await audit?.fail({ error });
+        throw error;
       }
+      await audit?.success();
       ctx.output('passed', true);
       ctx.output('warnings', report.warnings.map(formatViolation));
       ctx.output('checks', report.checks.length);

@@ -14,6 +14,11 @@
  * limitations under the License.
  */
 
+import {
+  EveryOtherBackwards,
+  solveColumns,
+  UnitNormalEquations,
+} from './columnLeastSquares';
 import { decompose, seasonalAt, type Decomposition } from './seasonality';
 import { mad, mean, median, NormalEquations } from './stats';
 
@@ -314,24 +319,23 @@ export const mstlAriModel: ForecastModel = {
 /**
  * Ridge coefficients of a direct multi-horizon regression, one set per step
  * ahead h, fitted lazily on the pairs (features(t, h), target[t + h]) for
- * every other origin t from `from` (neighbours carry nearly the same
- * information) and cached.
+ * every other origin t from `from`, latest first (neighbours carry nearly
+ * the same information), and cached. `columns(h)` gives the design matrix
+ * by columns, the features and then the target, row r at t = n - 1 - h - 2r
+ * (see {@link EveryOtherBackwards}).
  */
 function perHorizonCoefficients(
-  p: number,
   n: number,
   from: number,
-  features: (t: number, h: number) => ArrayLike<number>,
-  target: ArrayLike<number>,
+  columns: (h: number) => Float64Array[],
 ): (h: number) => number[] {
   const cache = new Map<number, number[]>();
   return h => {
     let beta = cache.get(h);
     if (!beta) {
-      const normal = new NormalEquations(p);
-      for (let t = n - 1 - h; t >= from; t -= 2)
-        normal.add(features(t, h), target[t + h]);
-      beta = normal.solve(1e-3);
+      const rows =
+        n - 1 - h >= from ? Math.floor((n - 1 - h - from) / 2) + 1 : 0;
+      beta = solveColumns(columns(h), rows, 1e-3);
       cache.set(h, beta);
     }
     return beta;
@@ -378,9 +382,36 @@ export const directModel: ForecastModel = {
     };
     const from = Math.max(mLast * 2 + m1, n - 24 * 56);
     // Fitted at the first backtest origin, used again at the later ones.
-    const coefficients = reused(ctx, 'direct', () =>
-      perHorizonCoefficients(p, n, from, features, y),
-    );
+    const coefficients = reused(ctx, 'direct', () => {
+      // The columns of `features` at the training rows: what depends on t
+      // alone computed once per t, not once per (t, h) pair.
+      const shortMean = new Float64Array(n);
+      const longMean = new Float64Array(n);
+      const seasonal = new Float64Array(n);
+      for (let t = from; t < n; t++) {
+        shortMean[t] = meanOf(t, m1);
+        longMean[t] = meanOf(t, mLast);
+        seasonal[t] = seasonalAt(d, t);
+      }
+      const ones = new Float64Array(n).fill(1);
+      const [xs, shorts, longs, seasonals, ys] = [
+        x,
+        shortMean,
+        longMean,
+        seasonal,
+        y,
+      ].map(v => new EveryOtherBackwards(v, n - 1));
+      return perHorizonCoefficients(n, from, h => [
+        ones,
+        xs.at(h),
+        shorts.at(h),
+        longs.at(h),
+        seasonals.at(0),
+        ...seasons.map(m => ys.at(m * Math.ceil(h / m))),
+        ys.at(m1 * (Math.ceil(h / m1) + 1)),
+        ys.at(0),
+      ]);
+    });
     return h =>
       Array.from({ length: h }, (_, i) => {
         const beta = coefficients(i + 1);
@@ -449,9 +480,25 @@ export const profileLagModel: ForecastModel = {
     };
     const from = Math.max(2 * mLast + 2 * m, n - 24 * 56);
     // Fitted at the first backtest origin, used again at the later ones.
-    const coefficients = reused(ctx, 'profile-lags', () =>
-      perHorizonCoefficients(p, n, from, features, e),
-    );
+    const coefficients = reused(ctx, 'profile-lags', () => {
+      // The columns of `features` at the training rows.
+      const ones = new Float64Array(n).fill(1);
+      const es = new EveryOtherBackwards(e, n - 1);
+      return perHorizonCoefficients(n, from, h => {
+        const k = Math.ceil(h / m);
+        const columns = [
+          ones,
+          es.at(h),
+          es.at(h + 1),
+          es.at(h + 2),
+          es.at(m * k),
+          es.at(m * (k + 1)),
+        ];
+        if (p > 6) columns.push(es.at(mLast * Math.ceil(h / mLast)));
+        columns.push(es.at(0));
+        return columns;
+      });
+    });
     return h =>
       Array.from({ length: h }, (_, i) => {
         const beta = coefficients(i + 1);
@@ -597,7 +644,7 @@ function fitFourier(
       moments[o + 3] += w * y[t];
       moments[o + 4] += w * tau * y[t];
     }
-    const normal = new NormalEquations(p);
+    const normal = new UnitNormalEquations(p);
     for (let phase = 0; phase < period; phase++) {
       const [s0, s1, s2, sy, sty] = moments.subarray(phase * 5, phase * 5 + 5);
       if (!(s0 > 0)) continue;
@@ -609,11 +656,8 @@ function fitFourier(
       x[1] = u1;
       normal.add(x, sy / u0);
       const v1 = Math.sqrt(Math.max(s2 - u1 * u1, 0));
-      if (v1 > 1e-12 * (1 + Math.abs(u1))) {
-        x.fill(0);
-        x[1] = v1;
-        normal.add(x, (sty - (u1 * sy) / u0) / v1);
-      }
+      if (v1 > 1e-12 * (1 + Math.abs(u1)))
+        normal.addSingle(1, v1, (sty - (u1 * sy) / u0) / v1);
     }
     return normal.solve(1e-6);
   };

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { fillGaps, mad, median } from './stats';
+import { fillGaps, median, quantileWithScratch } from './stats';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -216,13 +216,27 @@ export function decompose(
   const n = y.length;
   const cycles = options.cycles ?? defaultCycles;
   const patterns = seasons.map(m => new Array<number>(m).fill(0));
-  const othersAt = (skip: number, t: number) => {
-    let s = 0;
+  // Σ of the patterns of the seasons but `skip` at steps from..n-1, added in
+  // the order of the seasons: each pattern walked by phase, without a
+  // division per step.
+  const othersFrom = (skip: number, from: number) => {
+    const out = new Float64Array(n - from);
     for (let k = 0; k < seasons.length; k++) {
-      if (k !== skip) s += patterns[k][t % seasons[k]];
+      if (k === skip) continue;
+      const m = seasons[k];
+      const pattern = patterns[k];
+      let phase = from % m;
+      for (let i = 0; i < out.length; i++) {
+        out[i] += pattern[phase];
+        if (++phase === m) phase = 0;
+      }
     }
-    return s;
+    return out;
   };
+  // Scratch of the medians (quantileWithScratch: the numbers median and
+  // mad give, without their allocations).
+  const scratch = new Float64Array(n);
+  const deviations = new Float64Array(n);
   const rounds = seasons.length > 1 ? 2 : 1;
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < seasons.length; k++) {
@@ -232,27 +246,42 @@ export function decompose(
       const start = n - c * m;
       // Detrend with a margin before `start`, so the moving average is centred.
       const from = Math.max(0, start - m);
-      const partial = new Array<number>(n - from);
-      for (let t = from; t < n; t++) partial[t - from] = y[t] - othersAt(k, t);
+      const others = othersFrom(k, from);
+      const partial = new Float64Array(n - from);
+      for (let t = from; t < n; t++)
+        partial[t - from] = y[t] - others[t - from];
       const trend = movingAverage(partial, m);
-      const detrended = new Array<number>(n - start);
+      const detrended = new Float64Array(n - start);
       for (let t = start; t < n; t++) {
         detrended[t - start] = partial[t - from] - trend[t - from];
       }
-      const center = median(detrended);
-      const limit = 4 * (mad(detrended, center) || 1e-12);
+      const center = quantileWithScratch(detrended, 0.5, scratch);
+      // mad(detrended, center)
+      let count = 0;
+      for (let i = 0; i < detrended.length; i++) {
+        if (Number.isFinite(detrended[i]))
+          deviations[count++] = Math.abs(detrended[i] - center);
+      }
+      const spread =
+        1.4826 *
+        quantileWithScratch(deviations.subarray(0, count), 0.5, scratch);
+      const limit = 4 * (spread || 1e-12);
       const sum = new Float64Array(m);
       const weight = new Float64Array(m);
       const halfLife = Math.max(1, c / 2);
-      for (let t = start; t < n; t++) {
-        const age = Math.floor((n - 1 - t) / m);
-        const w = Math.pow(0.5, age / halfLife);
+      // The weight of each age in cycles (0..c-1), computed once per age.
+      const weightOfAge = new Float64Array(c);
+      for (let age = 0; age < c; age++)
+        weightOfAge[age] = Math.pow(0.5, age / halfLife);
+      for (let t = start, phase = start % m; t < n; t++) {
+        const w = weightOfAge[Math.floor((n - 1 - t) / m)];
         const v = Math.min(
           Math.max(detrended[t - start], center - limit),
           center + limit,
         );
-        sum[t % m] += w * v;
-        weight[t % m] += w;
+        sum[phase] += w * v;
+        weight[phase] += w;
+        if (++phase === m) phase = 0;
       }
       const pattern = patterns[k];
       let avg = 0;
@@ -263,8 +292,9 @@ export function decompose(
       for (let p = 0; p < m; p++) pattern[p] -= avg;
     }
   }
+  const all = othersFrom(-1, 0);
   const deseasonalised = new Array<number>(n);
-  for (let t = 0; t < n; t++) deseasonalised[t] = y[t] - othersAt(-1, t);
+  for (let t = 0; t < n; t++) deseasonalised[t] = y[t] - all[t];
   return { seasons, patterns, deseasonalised };
 }
 

@@ -29,6 +29,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readDurationFromConfig } from '@backstage/config';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
@@ -38,6 +39,9 @@ import { readAllocationSettings } from './engine/allocationConfig';
 import { EntityEngine } from './engine/EntityEngine';
 import { schedulePullRequestRefresh } from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
+import { registerFinopsActions } from './actions/finopsActions';
+import { createEntityAccess } from './service/entityAccess';
+import { createGuardrailsLoader } from './service/estimateRoutes';
 import {
   createStoredResults,
   defaultRange,
@@ -122,6 +126,7 @@ export const finopsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -135,6 +140,7 @@ export const finopsPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         auditor,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(finopsPermissions);
 
@@ -260,6 +266,20 @@ export const finopsPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // The same engine, checks and stored results for AI assistants and
+        // other callers of the actions registry.
+        registerFinopsActions(actionsRegistry, {
+          engine,
+          access: createEntityAccess({ catalog, permissions, engine }),
+          storedResults,
+          guardrails: createGuardrailsLoader({
+            policiesDir: config.getOptionalString('finops.guardrails.policies'),
+            pricesFile: config.getOptionalString('finops.guardrails.prices'),
+            logger,
+          }),
+          prices,
+        });
       },
     });
   },

@@ -224,22 +224,18 @@ function violationDto(v: PolicyViolation): FinopsGuardrailResult {
 }
 
 /**
- * `POST /estimate`: the live preview of the scaffolder field
- * `FinopsCostPreview`. Renders the template form values with the renderer of
- * `finops:manifests:generate`, estimates the monthly cost (730 h) and $ per
- * 1M tokens, and evaluates the configured guardrail policies on the
- * manifests and their CostEstimate objects, as `finops:policy:evaluate` does.
- * Any signed-in user with `finops.estimate` (a basic permission) may call it:
- * nothing in the catalog or the cost data is read.
+ * Reads the guardrail policies (`finops.guardrails.policies`) and the prices
+ * file (`finops.guardrails.prices`) once, on first use; a failed read is
+ * retried on the next call.
  *
  * @internal
  */
-export function registerEstimateRoutes(
-  router: express.Router,
-  options: EstimateRouteOptions,
-) {
-  const { httpAuth, logger, authorize, policiesDir, pricesFile } = options;
-
+export function createGuardrailsLoader(options: {
+  policiesDir?: string;
+  pricesFile?: string;
+  logger: LoggerService;
+}): () => Promise<{ policies?: PolicySet; prices?: PriceOverrides }> {
+  const { policiesDir, pricesFile, logger } = options;
   let loaded:
     | Promise<{ policies?: PolicySet; prices?: PriceOverrides }>
     | undefined;
@@ -271,8 +267,7 @@ export function registerEstimateRoutes(
     }
     return { policies, prices };
   }
-  /** Read once; a failed read is retried on the next request. */
-  function guardrails() {
+  return () => {
     if (!loaded) {
       loaded = loadGuardrails().catch(error => {
         loaded = undefined;
@@ -280,7 +275,31 @@ export function registerEstimateRoutes(
       });
     }
     return loaded;
-  }
+  };
+}
+
+/**
+ * `POST /estimate`: the live preview of the scaffolder field
+ * `FinopsCostPreview`. Renders the template form values with the renderer of
+ * `finops:manifests:generate`, estimates the monthly cost (730 h) and $ per
+ * 1M tokens, and evaluates the configured guardrail policies on the
+ * manifests and their CostEstimate objects, as `finops:policy:evaluate` does.
+ * Any signed-in user with `finops.estimate` (a basic permission) may call it:
+ * nothing in the catalog or the cost data is read.
+ *
+ * @internal
+ */
+export function registerEstimateRoutes(
+  router: express.Router,
+  options: EstimateRouteOptions,
+) {
+  const { httpAuth, logger, authorize, policiesDir, pricesFile } = options;
+
+  const guardrails = createGuardrailsLoader({
+    policiesDir,
+    pricesFile,
+    logger,
+  });
 
   router.post('/estimate', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

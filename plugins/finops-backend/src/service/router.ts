@@ -15,30 +15,20 @@
  */
 
 import {
-  FINOPS_BILLING_TAGS_ANNOTATION,
   finopsAdminPermission,
-  finopsEntityReadPermission,
   finopsOrganizationReadPermission,
-  KUBERNETES_ID_ANNOTATION,
-  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
   type CostGranularity,
   type CostGroupBy,
   type UsageGranularity,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   AuditorService,
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  type AuthorizePermissionRequest,
-} from '@backstage/plugin-permission-common';
 import express from 'express';
 import type {
   FinopsIngestionRun,
@@ -52,7 +42,6 @@ import {
   parseMonth,
 } from '@ai-finops/backstage-plugin-finops-node';
 import { createOpenApiRouter } from '../schema/openapi';
-import type { AllocationTarget } from '../engine/CostAllocator';
 import type { EntityEngine } from '../engine/EntityEngine';
 import type { StoredResults } from '../engine/storedResults';
 import type { FinopsIngestion } from './FinopsIngestion';
@@ -61,6 +50,7 @@ import { registerEstimateRoutes } from './estimateRoutes';
 import { registerFocusCostsRoutes } from './focusCostsRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
 import { audited, FINOPS_AUDIT_EVENTS } from './audit';
+import { createEntityAccess } from './entityAccess';
 import {
   authorizeRecommendationApply,
   registerPullRequestRoutes,
@@ -182,49 +172,11 @@ export async function createRouter(
     ],
   });
 
-  async function authorize(
-    request: AuthorizePermissionRequest,
-    credentials: BackstageCredentials,
-  ) {
-    const [decision] = await permissions.authorize([request], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Permission '${request.permission.name}' was denied`,
-      );
-    }
-  }
-
-  /**
-   * Loads the entity with the caller's credentials, checks
-   * `finops.entity.read` on it and resolves what its view covers.
-   */
-  async function resolveEntity(
-    params: { kind: string; namespace: string; name: string },
-    credentials: BackstageCredentials,
-  ): Promise<{ entity: Entity; target: AllocationTarget }> {
-    const { kind, namespace, name } = params;
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity) {
-      throw new NotFoundError(`Entity ${kind}:${namespace}/${name} not found`);
-    }
-    const entityRef = stringifyEntityRef(entity);
-    await authorize(
-      { permission: finopsEntityReadPermission, resourceRef: entityRef },
-      credentials,
-    );
-    const target = await engine.resolve(entity, credentials);
-    if (target.matchers.length === 0 && target.shared.length === 0) {
-      throw new NotFoundError(
-        target.rollup
-          ? `Entity ${entityRef} has no member with a cost allocation annotation; set ${KUBERNETES_ID_ANNOTATION}, ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} or ${FINOPS_BILLING_TAGS_ANNOTATION} on its components, or add finops.allocation.rules`
-          : `Entity ${entityRef} has no cost allocation annotation; set ${KUBERNETES_ID_ANNOTATION}, ${KUBERNETES_LABEL_SELECTOR_ANNOTATION} or ${FINOPS_BILLING_TAGS_ANNOTATION}, or add finops.allocation.rules`,
-      );
-    }
-    return { entity, target };
-  }
+  const { authorize, resolveEntity } = createEntityAccess({
+    catalog,
+    permissions,
+    engine,
+  });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

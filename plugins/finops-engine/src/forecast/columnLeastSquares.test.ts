@@ -16,11 +16,7 @@
 
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { seededNoise } from '@ai-finops/test-utils';
-import {
-  EveryOtherBackwards,
-  solveColumns,
-  UnitNormalEquations,
-} from './columnLeastSquares';
+import { EveryOtherBackwards, solveColumns } from './columnLeastSquares';
 import { NormalEquations } from './stats';
 
 /** A design matrix by columns (the first all ones), the target last. */
@@ -64,33 +60,6 @@ describe('solveColumns', () => {
       expect(solveColumns(columns, some, 1e-6)).toEqual(
         byRows(columns, some, 1e-6),
       );
-    }
-  });
-});
-
-describe('UnitNormalEquations', () => {
-  it('sums and solves as NormalEquations does, single-column rows too', () => {
-    const { normal, uniform } = seededNoise(7);
-    for (let trial = 0; trial < 20; trial++) {
-      const p = 2 + (trial % 12);
-      const ours = new UnitNormalEquations(p);
-      const reference = new NormalEquations(p);
-      for (let r = 0; r < 200; r++) {
-        const y = uniform() < 0.05 ? NaN : normal() * 100;
-        if (uniform() < 0.3) {
-          const i = Math.floor(uniform() * p);
-          const value = Math.abs(normal());
-          const x = new Float64Array(p);
-          x[i] = value;
-          ours.addSingle(i, value, y);
-          reference.add(x, y);
-        } else {
-          const x = Float64Array.from({ length: p }, () => normal());
-          ours.add(x, y);
-          reference.add(x, y);
-        }
-      }
-      expect(ours.solve(1e-6)).toEqual(reference.solve(1e-6));
     }
   });
 });

@@ -32,6 +32,18 @@ export function solveColumns(
   rows: number,
   ridge: number,
 ): number[] {
+  const { a, b } = normalEquationsOfColumns(columns, rows);
+  return solveNormal(a, b, columns.length - 1, ridge);
+}
+
+/**
+ * The sums NormalEquations.add accumulates for those rows: the lower
+ * triangle of XᵀX (p × p, row-major) and Xᵀy.
+ */
+export function normalEquationsOfColumns(
+  columns: Float64Array[],
+  rows: number,
+): { a: Float64Array; b: Float64Array } {
   const p = columns.length - 1;
   let finite = true;
   for (let r = 0; r < rows && finite; r++)
@@ -41,10 +53,9 @@ export function solveColumns(
     const kept: number[] = [];
     for (let r = 0; r < rows; r++)
       if (Number.isFinite(columns[p][r])) kept.push(r);
-    return solveColumns(
+    return normalEquationsOfColumns(
       columns.map(column => Float64Array.from(kept, r => column[r])),
       kept.length,
-      ridge,
     );
   }
   const target = columns[p];
@@ -90,7 +101,7 @@ export function solveColumns(
     for (let j = 0; j <= i; j++) a[i * p + j] = sums[j];
     b[i] = sums[i + 1];
   }
-  return solveNormal(a, b, p, ridge);
+  return { a, b };
 }
 
 /**
@@ -152,43 +163,4 @@ export function solveNormal(
     beta[i] = s / a[i * p + i];
   }
   return beta;
-}
-
-/**
- * NormalEquations (stats.ts) with weight 1, and a cheap way to add a row
- * that is zero but for one column: the same sums, bit for bit. (The zero
- * products such a row adds elsewhere change nothing: a sum that starts at
- * +0 is never -0, and adding ±0 to it leaves it as it is.)
- */
-export class UnitNormalEquations {
-  private readonly a: Float64Array;
-  private readonly b: Float64Array;
-
-  constructor(private readonly p: number) {
-    this.a = new Float64Array(p * p);
-    this.b = new Float64Array(p);
-  }
-
-  /** NormalEquations.add(x, y). */
-  add(x: ArrayLike<number>, y: number) {
-    if (!Number.isFinite(y)) return;
-    const { a, b, p } = this;
-    for (let i = 0; i < p; i++) {
-      const xi = x[i];
-      b[i] += xi * y;
-      for (let j = 0; j <= i; j++) a[i * p + j] += xi * x[j];
-    }
-  }
-
-  /** NormalEquations.add of the row that is `value` in column i, 0 elsewhere. */
-  addSingle(i: number, value: number, y: number) {
-    if (!Number.isFinite(y)) return;
-    this.b[i] += value * y;
-    this.a[i * this.p + i] += value * value;
-  }
-
-  /** NormalEquations.solve(ridge). */
-  solve(ridge: number): number[] {
-    return solveNormal(Float64Array.from(this.a), this.b, this.p, ridge);
-  }
 }

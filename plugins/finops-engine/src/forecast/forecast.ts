@@ -277,9 +277,10 @@ export function forecast(
   // first origin (FitContext.reuse) do not fit again at the later ones, nor
   // for the final forecast.
   const reuse = new Map<string, unknown>();
-  for (const o of origins) {
+  const seasonalScales = maseScalesAt(raw, m1, origins);
+  for (const [k, o] of origins.entries()) {
     const ctx = createFitContext(y.slice(0, o), seasons, reuse);
-    scales.push(maseScale(raw.slice(0, o), m1) || maseScale(y.slice(0, o), 1));
+    scales.push(seasonalScales[k] || maseScale(y.slice(0, o), 1));
     models.forEach((model, i) => backtest[i].push(model.fit(ctx)(hb)));
   }
   const actualAt = (o: number) => raw.slice(o, o + hb);
@@ -340,13 +341,14 @@ export function forecast(
       actualAt(o).map((a, j) => a - ensembleBacktest[k][j]),
     );
     const w = Math.max(1, Math.round(hb / 8));
+    const pool = new Float64Array((2 * w + 1) * errors.length);
     const offsets = (j: number) => {
-      const pool: number[] = [];
+      let count = 0;
       for (let s = Math.max(0, j - w); s <= Math.min(hb - 1, j + w); s++) {
-        for (const e of errors) if (Number.isFinite(e[s])) pool.push(e[s]);
+        for (const e of errors) if (Number.isFinite(e[s])) pool[count++] = e[s];
       }
       // Sorted once for both quantiles (a typed array sorts numerically).
-      const sorted = Float64Array.from(pool).sort();
+      const sorted = pool.subarray(0, count).sort();
       return [sortedQuantile(sorted, lowQ), sortedQuantile(sorted, highQ)];
     };
     const base = Array.from({ length: hb }, (_, j) => offsets(j));
@@ -417,6 +419,32 @@ export function forecast(
     accuracy,
     notes,
   };
+}
+
+/**
+ * maseScale(values.slice(0, end), m) for each of the ascending `ends`, in
+ * one pass: the same sums in the same order, no copies.
+ */
+function maseScalesAt(
+  values: ArrayLike<number>,
+  m: number,
+  ends: number[],
+): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  let count = 0;
+  let t = m;
+  for (const end of ends) {
+    for (; t < end; t++) {
+      const d = values[t] - values[t - m];
+      if (Number.isFinite(d)) {
+        sum += Math.abs(d);
+        count++;
+      }
+    }
+    out.push(count ? sum / count : NaN);
+  }
+  return out;
 }
 
 function clampIf(values: number[], nonNegative: boolean): number[] {

@@ -16,8 +16,9 @@
 
 import {
   EveryOtherBackwards,
+  normalEquationsOfColumns,
   solveColumns,
-  UnitNormalEquations,
+  solveNormal,
 } from './columnLeastSquares';
 import { decompose, seasonalAt, type Decomposition } from './seasonality';
 import { mad, mean, median, NormalEquations } from './stats';
@@ -169,7 +170,55 @@ function dampedHoltFit(
     sse: Infinity,
     parameters: grid[0],
   };
-  for (const parameters of grid) {
+  // Two parameter sets per pass over the series (each with its own
+  // arithmetic, unchanged), compared with the best in grid order.
+  let g = 0;
+  for (; g + 1 < grid.length; g += 2) {
+    const first = grid[g];
+    const second = grid[g + 1];
+    const { alpha: alpha1, beta: beta1, phi: phi1 } = first;
+    const { alpha: alpha2, beta: beta2, phi: phi2 } = second;
+    let level1 = y[from];
+    let trend1 = 0;
+    let sse1 = 0;
+    let level2 = y[from];
+    let trend2 = 0;
+    let sse2 = 0;
+    for (let t = from + 1; t < n; t++) {
+      const f1 = level1 + phi1 * trend1;
+      const e1 = y[t] - f1;
+      sse1 += e1 * e1;
+      const newLevel1 = f1 + alpha1 * e1;
+      trend1 = phi1 * trend1 + beta1 * e1;
+      level1 = newLevel1;
+      const f2 = level2 + phi2 * trend2;
+      const e2 = y[t] - f2;
+      sse2 += e2 * e2;
+      const newLevel2 = f2 + alpha2 * e2;
+      trend2 = phi2 * trend2 + beta2 * e2;
+      level2 = newLevel2;
+    }
+    if (sse1 < best.sse) {
+      best = {
+        level: level1,
+        trend: trend1,
+        phi: phi1,
+        sse: sse1,
+        parameters: first,
+      };
+    }
+    if (sse2 < best.sse) {
+      best = {
+        level: level2,
+        trend: trend2,
+        phi: phi2,
+        sse: sse2,
+        parameters: second,
+      };
+    }
+  }
+  if (g < grid.length) {
+    const parameters = grid[g];
     const { alpha, beta, phi } = parameters;
     let level = y[from];
     let trend = 0;
@@ -464,7 +513,10 @@ export const profileLagModel: ForecastModel = {
     const mLast = seasons[seasons.length - 1];
     const profile = seasonalProfile(y, m, 14);
     const e = new Float64Array(n);
-    for (let t = 0; t < n; t++) e[t] = y[t] - profile[t % m];
+    for (let t = 0, phase = 0; t < n; t++) {
+      e[t] = y[t] - profile[phase];
+      if (++phase === m) phase = 0;
+    }
     const p = mLast !== m ? 7 : 6;
     const row = new Float64Array(p);
     const features = (t: number, h: number) => {
@@ -618,11 +670,20 @@ function fitFourier(
     });
     return row;
   };
+  // features(t) · beta, the trend scaled, without building the row: the
+  // same products added in the same order (1 · 1 · β₀ is β₀, 1 · x · β is
+  // x · β).
   const fitted = (t: number, beta: number[], trendScale = 1) => {
-    const x = features(t);
     let v = 0;
-    for (let j = 0; j < p; j++)
-      v += (j === 1 ? trendScale : 1) * x[j] * beta[j];
+    v += beta[0];
+    v += trendScale * ((t - n) / Math.max(1, n - from)) * beta[1];
+    let c = 2;
+    for (let k = 0; k < seasons.length; k++) {
+      const table = tables[k];
+      const width = 2 * harmonics[k];
+      const offset = (t % seasons[k]) * width;
+      for (let j = 0; j < width; j++) v += table[offset + j] * beta[c++];
+    }
     return v;
   };
   // Rows of one joint phase differ only in the trend column: their
@@ -644,22 +705,46 @@ function fitFourier(
       moments[o + 3] += w * y[t];
       moments[o + 4] += w * tau * y[t];
     }
-    const normal = new UnitNormalEquations(p);
+    // The sums NormalEquations.add would make of the pseudo-rows, in their
+    // order: the first pseudo-row of each phase as a row of `columns`; the
+    // second, zero but in the trend column, adds to XᵀX[1][1] and Xᵀy[1]
+    // only (its zero products leave the other sums as they are: a sum that
+    // starts at +0 is never -0), so those two are summed here in turn.
+    const columns = Array.from(
+      { length: p + 1 },
+      () => new Float64Array(period),
+    );
+    let rows = 0;
+    let trendSquares = 0;
+    let trendTarget = 0;
     for (let phase = 0; phase < period; phase++) {
       const [s0, s1, s2, sy, sty] = moments.subarray(phase * 5, phase * 5 + 5);
       if (!(s0 > 0)) continue;
       const u0 = Math.sqrt(s0);
       const u1 = s1 / u0;
-      const x = Float64Array.from(features(phase));
-      for (let j = 2; j < p; j++) x[j] *= u0;
-      x[0] = u0;
-      x[1] = u1;
-      normal.add(x, sy / u0);
+      const target = sy / u0;
+      if (Number.isFinite(target)) {
+        const x = features(phase);
+        for (let j = 2; j < p; j++) columns[j][rows] = x[j] * u0;
+        columns[0][rows] = u0;
+        columns[1][rows] = u1;
+        columns[p][rows++] = target;
+        trendSquares += u1 * u1;
+        trendTarget += u1 * target;
+      }
       const v1 = Math.sqrt(Math.max(s2 - u1 * u1, 0));
-      if (v1 > 1e-12 * (1 + Math.abs(u1)))
-        normal.addSingle(1, v1, (sty - (u1 * sy) / u0) / v1);
+      if (v1 > 1e-12 * (1 + Math.abs(u1))) {
+        const single = (sty - (u1 * sy) / u0) / v1;
+        if (Number.isFinite(single)) {
+          trendSquares += v1 * v1;
+          trendTarget += v1 * single;
+        }
+      }
     }
-    return normal.solve(1e-6);
+    const { a, b } = normalEquationsOfColumns(columns, rows);
+    a[p + 1] = trendSquares;
+    b[1] = trendTarget;
+    return solveNormal(a, b, p, 1e-6);
   };
   let beta = solve();
   const r = new Float64Array(n - from);

@@ -37,7 +37,10 @@ import { FinopsIngestion } from './service/FinopsIngestion';
 import { FinopsRetention } from './service/FinopsRetention';
 import { readAllocationSettings } from './engine/allocationConfig';
 import { EntityEngine } from './engine/EntityEngine';
-import { schedulePullRequestRefresh } from './service/pullRequestRoutes';
+import {
+  createPullRequestOpener,
+  schedulePullRequestRefresh,
+} from './service/pullRequestRoutes';
 import { createRouter } from './service/router';
 import { registerFinopsActions } from './actions/finopsActions';
 import { createEntityAccess } from './service/entityAccess';
@@ -279,6 +282,19 @@ export const finopsPlugin = createBackendPlugin({
             logger,
           }),
           prices,
+          pullRequests:
+            gitops &&
+            createPullRequestOpener({
+              store,
+              gitops,
+              recommendations: (entity, target) =>
+                engine.recommendations(entity, target),
+              permissions,
+              logger,
+              currency: engine.options.currency,
+              now: () => engine.options.now(),
+              auditor,
+            }),
         });
       },
     });

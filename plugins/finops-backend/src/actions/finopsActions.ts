@@ -33,6 +33,7 @@ import type { AllocationTarget } from '../engine/CostAllocator';
 import type { EntityEngine } from '../engine/EntityEngine';
 import { defaultRange, type StoredResults } from '../engine/storedResults';
 import type { createEntityAccess } from '../service/entityAccess';
+import type { createPullRequestOpener } from '../service/pullRequestRoutes';
 
 /** The largest manifest text the manifest actions read. */
 export const MAX_MANIFEST_CHARS = 1024 * 1024;
@@ -45,6 +46,8 @@ export interface FinopsActionsOptions {
   /** The guardrail policies and prices file, read once. */
   guardrails: () => Promise<{ policies?: PolicySet; prices?: PriceOverrides }>;
   prices?: () => Promise<PriceCatalog>;
+  /** Opens recommendation pull requests; without it (no GitOps) the write action is not registered. */
+  pullRequests?: ReturnType<typeof createPullRequestOpener>;
 }
 
 /** A JSON round trip: engine results as the REST routes serve them. */
@@ -312,6 +315,78 @@ export function registerFinopsActions(
           checks: report.checks.length,
           denied: report.denied.map(formatViolation),
           warnings: report.warnings.map(formatViolation),
+        },
+      };
+    },
+  });
+
+  const pullRequests = options.pullRequests;
+  if (!pullRequests) return;
+  registry.register({
+    name: 'open-recommendation-pull-request',
+    title: 'Open a recommendation pull request',
+    description:
+      "Opens a pull request with a recommendation's manifest changes in the entity's GitOps repository (the ai-finops.io/gitops-repo annotation), or returns the one already open for it. Needs finops.entity.read and finops.recommendation.apply on the entity (or finops.admin). Nothing changes in a cluster until the pull request is reviewed and merged.",
+    attributes: { readOnly: false, destructive: false, idempotent: true },
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z
+            .string()
+            .min(1)
+            .max(512)
+            .describe('The catalog entity, e.g. component:default/chat-llm'),
+          recommendationId: z
+            .string()
+            .min(1)
+            .max(512)
+            .describe(
+              'The id of one of its recommendations (get-recommendations)',
+            ),
+          overlay: z
+            .string()
+            .min(1)
+            .max(256)
+            .optional()
+            .describe(
+              'A kustomize overlay folder inside the service folder, e.g. overlays/prod; default: the one matching where the costs were recorded',
+            ),
+        }),
+      output: z =>
+        z.object({
+          entityRef: z.string(),
+          id: z.string(),
+          created: z
+            .boolean()
+            .describe(
+              'True when this call opened it, false when it was already open',
+            ),
+          pullRequest: z
+            .object({})
+            .passthrough()
+            .describe('Repository, number, url, branch, state, monthlySavings'),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      if (input.overlay?.split('/').includes('..')) {
+        throw new InputError(
+          "'overlay' must be a folder inside the service folder, e.g. overlays/prod",
+        );
+      }
+      const { entity, target } = await resolve(input.entityRef, credentials);
+      const { status, body } = await pullRequests.open({
+        entity,
+        target,
+        id: input.recommendationId,
+        overlay: input.overlay,
+        credentials,
+      });
+      return {
+        output: {
+          entityRef: target.entityRef,
+          id: input.recommendationId,
+          created: status === 201,
+          pullRequest: body.pullRequest as JsonObject,
         },
       };
     },

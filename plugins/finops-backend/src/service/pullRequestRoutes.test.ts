@@ -295,6 +295,77 @@ spec:
       });
     });
 
+    it('opens it through the actions registry as the route does, on behalf of the caller, once', async () => {
+      seed();
+      const { server, auditor } = await start();
+      const rec = await recommendationOf(server);
+      const invoke = () =>
+        request(server)
+          .post(
+            '/api/finops/.backstage/actions/v1/actions/finops:open-recommendation-pull-request/invoke',
+          )
+          .set('Authorization', USER)
+          .send({ entityRef: 'chat-llm', recommendationId: rec.id });
+      const list = await request(server)
+        .get('/api/finops/.backstage/actions/v1/actions')
+        .set('Authorization', USER);
+      expect(
+        list.body.actions.find(
+          (a: { id: string }) =>
+            a.id === 'finops:open-recommendation-pull-request',
+        ).attributes,
+      ).toEqual({ readOnly: false, destructive: false, idempotent: true });
+
+      const first = await invoke();
+      expect(first.status).toBe(200);
+      expect(first.body.output).toMatchObject({
+        entityRef: 'component:default/chat-llm',
+        id: rec.id,
+        created: true,
+        pullRequest: {
+          number: 1,
+          url: 'https://github.com/acme/deployments/pull/1',
+          state: 'open',
+          openedBy: 'user:default/alice',
+        },
+      });
+      const again = await invoke();
+      expect(again.body.output).toMatchObject({
+        created: false,
+        pullRequest: { number: 1 },
+      });
+      expect(
+        auditor.createEvent.mock.calls.filter(
+          ([e]) => e.eventId === 'recommendation-pull-request',
+        ),
+      ).toHaveLength(1);
+      // The route sees the same pull request.
+      const tracked = await request(server)
+        .get(
+          `${BASE}/chat-llm/recommendations/${encodeURIComponent(
+            rec.id,
+          )}/pull-request`,
+        )
+        .set('Authorization', USER);
+      expect(tracked.body.pullRequest.number).toBe(1);
+    });
+
+    it('refuses the action without finops.recommendation.apply', async () => {
+      seed();
+      const { server } = await start(name =>
+        name === 'finops.recommendation.apply' || name === 'finops.admin'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+      );
+      const res = await request(server)
+        .post(
+          '/api/finops/.backstage/actions/v1/actions/finops:open-recommendation-pull-request/invoke',
+        )
+        .set('Authorization', USER)
+        .send({ entityRef: 'chat-llm', recommendationId: 'anything' });
+      expect(res.status).toBe(403);
+    });
+
     it('picks the overlay from the namespace the costs were recorded in when dev and prod overlays deploy the service', async () => {
       github.seed({
         'README.md': '# deployments\n',

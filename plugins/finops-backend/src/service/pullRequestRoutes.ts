@@ -42,6 +42,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { JsonObject } from '@backstage/types';
 import type express from 'express';
 import type {
   FinopsPullRequestStore,
@@ -156,29 +157,24 @@ export async function authorizeRecommendationApply(
   }
 }
 
+/** What opening a recommendation's pull request answers. @internal */
+export interface OpenedPullRequest {
+  status: 200 | 201;
+  body: JsonObject;
+}
+
 /**
- * `POST /entities/:kind/:namespace/:name/recommendations/:id/pull-request`
- * opens (or returns the open) pull request with the recommendation's
- * manifest changes in the entity's GitOps repository;
- * `GET` of the same path returns the tracked pull request. Opening needs
- * `finops.entity.read` and either `finops.recommendation.apply` on the
- * entity or `finops.admin`; reading needs `finops.entity.read`.
+ * Opens (or returns the open) pull request with a recommendation's manifest
+ * changes in the entity's GitOps repository, after checking
+ * `finops.recommendation.apply` on the entity (or `finops.admin`); the
+ * REST route and the registered action share it.
  *
  * @internal
  */
-export function registerPullRequestRoutes(
-  router: express.Router,
-  options: PullRequestRouteOptions,
+export function createPullRequestOpener(
+  options: Omit<PullRequestRouteOptions, 'httpAuth' | 'resolveEntity'>,
 ) {
-  const { httpAuth, permissions, store, gitops, resolveEntity } = options;
-  const path =
-    '/entities/:kind/:namespace/:name/recommendations/:id/pull-request';
-  type Params = { kind: string; namespace: string; name: string; id: string };
-
-  const authorizeApply = (
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ) => authorizeRecommendationApply(permissions, entityRef, credentials);
+  const { permissions, store, gitops } = options;
 
   /** Re-reads an open pull request's state from the host and stores it. */
   async function refresh(
@@ -203,32 +199,18 @@ export function registerPullRequestRoutes(
     return next;
   }
 
-  router.get(path, async (req: express.Request<Params>, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const { target } = await resolveEntity(req.params, credentials);
-    const pr = await store.getRecommendationPullRequest(
-      target.entityRef,
-      req.params.id,
-    );
-    if (!pr) {
-      throw new NotFoundError(
-        `No pull request was opened for recommendation '${req.params.id}' of ${target.entityRef}`,
-      );
-    }
-    res.json({
-      entityRef: target.entityRef,
-      id: req.params.id,
-      pullRequest: serialize(pr),
-    });
-  });
-
-  router.post(path, async (req: express.Request<Params>, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const overlay = readOverlay(req.body);
-    const { entity, target } = await resolveEntity(req.params, credentials);
+  async function open(args: {
+    entity: Entity;
+    target: AllocationTarget;
+    id: string;
+    overlay?: string;
+    credentials: BackstageCredentials;
+    /** The HTTP request, for the audit event's actor. */
+    request?: express.Request<any>;
+  }): Promise<OpenedPullRequest> {
+    const { entity, target, id, overlay, credentials } = args;
     const entityRef = target.entityRef;
-    const id = req.params.id;
-    await authorizeApply(entityRef, credentials);
+    await authorizeRecommendationApply(permissions, entityRef, credentials);
 
     const location = readGitopsLocation(entity);
     if (!location) {
@@ -242,12 +224,10 @@ export function registerPullRequestRoutes(
     if (tracked && tracked.state === 'open') {
       const current = await refresh(tracked);
       if (current.state === 'open') {
-        res.status(200).json({
-          entityRef,
-          id,
-          pullRequest: serialize(current, false),
-        });
-        return;
+        return {
+          status: 200,
+          body: { entityRef, id, pullRequest: serialize(current, false) },
+        };
       }
     }
 
@@ -276,7 +256,7 @@ export function registerPullRequestRoutes(
       {
         eventId: FINOPS_AUDIT_EVENTS.recommendationPullRequest,
         severityLevel: 'medium',
-        request: req,
+        request: args.request,
         meta: { entityRef, recommendationId: id },
       },
       async () => {
@@ -323,24 +303,85 @@ export function registerPullRequestRoutes(
         opened.url
       } for recommendation '${id}' of ${entityRef}`,
     );
-    res.status(opened.created ? 201 : 200).json({
-      entityRef,
-      id,
-      pullRequest: serialize(stored, opened.created),
-      ...(opened.edits.length
-        ? {
-            edits: opened.edits.map(e => ({
-              file: e.file,
-              kind: e.kind,
-              name: e.name,
-              field: e.field,
-              via: e.via,
-              ...(e.from !== undefined ? { from: String(e.from) } : {}),
-              ...(e.to !== undefined ? { to: String(e.to) } : {}),
-            })),
-          }
-        : {}),
+    return {
+      status: opened.created ? 201 : 200,
+      body: {
+        entityRef,
+        id,
+        pullRequest: serialize(stored, opened.created),
+        ...(opened.edits.length
+          ? {
+              edits: opened.edits.map(e => ({
+                file: e.file,
+                kind: e.kind,
+                name: e.name,
+                field: e.field,
+                via: e.via,
+                ...(e.from !== undefined ? { from: String(e.from) } : {}),
+                ...(e.to !== undefined ? { to: String(e.to) } : {}),
+              })),
+            }
+          : {}),
+      },
+    };
+  }
+
+  return { open };
+}
+
+/**
+ * `POST /entities/:kind/:namespace/:name/recommendations/:id/pull-request`
+ * opens (or returns the open) pull request with the recommendation's
+ * manifest changes in the entity's GitOps repository;
+ * `GET` of the same path returns the tracked pull request. Opening needs
+ * `finops.entity.read` and either `finops.recommendation.apply` on the
+ * entity or `finops.admin`; reading needs `finops.entity.read`.
+ *
+ * @internal
+ */
+export function registerPullRequestRoutes(
+  router: express.Router,
+  options: PullRequestRouteOptions,
+) {
+  const { httpAuth, store, resolveEntity } = options;
+  const path =
+    '/entities/:kind/:namespace/:name/recommendations/:id/pull-request';
+  type Params = { kind: string; namespace: string; name: string; id: string };
+
+  const opener = createPullRequestOpener(options);
+
+  router.get(path, async (req: express.Request<Params>, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const { target } = await resolveEntity(req.params, credentials);
+    const pr = await store.getRecommendationPullRequest(
+      target.entityRef,
+      req.params.id,
+    );
+    if (!pr) {
+      throw new NotFoundError(
+        `No pull request was opened for recommendation '${req.params.id}' of ${target.entityRef}`,
+      );
+    }
+    res.json({
+      entityRef: target.entityRef,
+      id: req.params.id,
+      pullRequest: serialize(pr),
     });
+  });
+
+  router.post(path, async (req: express.Request<Params>, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const overlay = readOverlay(req.body);
+    const { entity, target } = await resolveEntity(req.params, credentials);
+    const { status, body } = await opener.open({
+      entity,
+      target,
+      id: req.params.id,
+      overlay,
+      credentials,
+      request: req,
+    });
+    res.status(status).json(body);
   });
 }
 

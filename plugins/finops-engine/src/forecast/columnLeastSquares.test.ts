@@ -16,7 +16,11 @@
 
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import { seededNoise } from '@ai-finops/test-utils';
-import { EveryOtherBackwards, solveColumns } from './columnLeastSquares';
+import {
+  EveryOtherBackwards,
+  solveColumns,
+  solveSteps,
+} from './columnLeastSquares';
 import { NormalEquations } from './stats';
 
 /** A design matrix by columns (the first all ones), the target last. */
@@ -59,6 +63,41 @@ describe('solveColumns', () => {
       const some = Math.floor(rows / 2);
       expect(solveColumns(columns, some, 1e-6)).toEqual(
         byRows(columns, some, 1e-6),
+      );
+    }
+  });
+});
+
+describe('solveSteps', () => {
+  it('gives each step solveColumns’ coefficients, sharing the common columns', () => {
+    const { normal } = seededNoise(5);
+    const n = 700;
+    const series = [0, 1, 2].map(() =>
+      Array.from({ length: n }, () => normal() * 3),
+    );
+    const [a, b, y] = series.map(v => new EveryOtherBackwards(v, n - 1));
+    const ones = new Float64Array(n).fill(1);
+    // Lags that change every 24 steps beside ones that change every step.
+    const columnsOf = (h: number) => [
+      ones,
+      a.at(h),
+      b.at(24 * Math.ceil(h / 24)),
+      a.at(h + 1),
+      y.at(48),
+      y.at(0),
+    ];
+    const rowsOf = (h: number) => Math.floor((n - 1 - h - 100) / 2) + 1;
+    for (const [h, end] of [
+      [1, 24],
+      [5, 24],
+      [25, 48],
+      [7, 7],
+    ]) {
+      const steps = solveSteps(columnsOf, rowsOf, h, end, 1e-3);
+      steps.forEach((beta, s) =>
+        expect(beta).toEqual(
+          solveColumns(columnsOf(h + s), rowsOf(h + s), 1e-3),
+        ),
       );
     }
   });

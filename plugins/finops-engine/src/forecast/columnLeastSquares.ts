@@ -43,6 +43,8 @@ export function solveColumns(
 export function normalEquationsOfColumns(
   columns: Float64Array[],
   rows: number,
+  /** Columns (p: the target) whose sums with each other the caller has: left 0. */
+  known?: boolean[],
 ): { a: Float64Array; b: Float64Array } {
   const p = columns.length - 1;
   let finite = true;
@@ -53,6 +55,7 @@ export function normalEquationsOfColumns(
     const kept: number[] = [];
     for (let r = 0; r < rows; r++)
       if (Number.isFinite(columns[p][r])) kept.push(r);
+    if (known) throw new Error('known sums need every target finite');
     return normalEquationsOfColumns(
       columns.map(column => Float64Array.from(kept, r => column[r])),
       kept.length,
@@ -64,12 +67,21 @@ export function normalEquationsOfColumns(
   // Row i of the lower triangle and b[i]: the products of column i with
   // columns 0..i and with the target, four sums at a time.
   const right: Float64Array[] = [];
+  const rightIndex: number[] = [];
   const sums = new Float64Array(p + 1);
   for (let i = 0; i < p; i++) {
     const left = columns[i];
     right.length = 0;
-    for (let j = 0; j <= i; j++) right.push(columns[j]);
-    right.push(target);
+    rightIndex.length = 0;
+    for (let j = 0; j <= i; j++) {
+      if (known?.[i] && known[j]) continue;
+      right.push(columns[j]);
+      rightIndex.push(j);
+    }
+    if (!(known?.[i] && known[p])) {
+      right.push(target);
+      rightIndex.push(p);
+    }
     let k = 0;
     for (; k + 4 <= right.length; k += 4) {
       const c0 = right[k];
@@ -98,8 +110,11 @@ export function normalEquationsOfColumns(
       for (let r = 0; r < rows; r++) s += left[r] * c[r];
       sums[k] = s;
     }
-    for (let j = 0; j <= i; j++) a[i * p + j] = sums[j];
-    b[i] = sums[i + 1];
+    for (let e = 0; e < right.length; e++) {
+      const j = rightIndex[e];
+      if (j === p) b[i] = sums[e];
+      else a[i * p + j] = sums[e];
+    }
   }
   return { a, b };
 }
@@ -112,6 +127,7 @@ export function normalEquationsOfColumns(
 export class EveryOtherBackwards {
   private readonly even: Float64Array;
   private readonly odd: Float64Array;
+  private readonly views = new Map<number, Float64Array>();
 
   constructor(values: ArrayLike<number>, last: number) {
     this.even = new Float64Array(Math.floor(last / 2) + 1);
@@ -122,8 +138,14 @@ export class EveryOtherBackwards {
       this.odd[r] = values[last - 1 - 2 * r];
   }
 
+  /** The same view for the same k (solveSteps knows shared columns by identity). */
   at(k: number): Float64Array {
-    return (k % 2 ? this.odd : this.even).subarray(k >> 1);
+    let view = this.views.get(k);
+    if (!view) {
+      view = (k % 2 ? this.odd : this.even).subarray(k >> 1);
+      this.views.set(k, view);
+    }
+    return view;
   }
 }
 
@@ -163,4 +185,71 @@ export function solveNormal(
     beta[i] = s / a[i * p + i];
   }
   return beta;
+}
+
+/**
+ * The per-horizon regressions' coefficients for steps h..end, whose design
+ * matrices (`columnsOf(h)`, target last, rows(h) rows) share some columns
+ * (the same view objects at the same places; rows(h) shrinks with h): the
+ * sums of those shared columns with each other are the partial sums of one
+ * pass, taken at rows(h) for each step, and only the other entries are
+ * summed per step. The same additions in the same order as solveColumns.
+ */
+export function solveSteps(
+  columnsOf: (h: number) => Float64Array[],
+  rowsOf: (h: number) => number,
+  h: number,
+  end: number,
+  ridge: number,
+): number[][] {
+  const steps = Array.from({ length: end - h + 1 }, (_, s) => columnsOf(h + s));
+  const first = steps[0];
+  const p = first.length - 1;
+  const known = first.map((column, c) =>
+    steps.every(cols => cols[c] === column),
+  );
+  let finite = true;
+  for (let r = 0; r < rowsOf(h) && finite; r++)
+    finite = Number.isFinite(first[p][r]);
+  if (steps.length < 2 || !finite || !known[p])
+    return steps.map((cols, s) => solveColumns(cols, rowsOf(h + s), ridge));
+  // The shared pairs, summed once, their partial sums kept at each step's
+  // rows (rows(h + s) shrinks with s: the later steps' sums come first).
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < p; i++) {
+    if (!known[i]) continue;
+    for (let j = 0; j <= i; j++) if (known[j]) pairs.push([i, j]);
+    pairs.push([i, p]);
+  }
+  const ends = steps.map((_, s) => rowsOf(h + s));
+  const partial = pairs.map(() => new Float64Array(steps.length));
+  for (let k = 0; k < pairs.length; k += 2) {
+    const [i0, j0] = pairs[k];
+    const [i1, j1] = pairs[Math.min(k + 1, pairs.length - 1)];
+    const l0 = first[i0];
+    const c0 = first[j0];
+    const l1 = first[i1];
+    const c1 = first[j1];
+    const out0 = partial[k];
+    const out1 = partial[Math.min(k + 1, pairs.length - 1)];
+    let s0 = 0;
+    let s1 = 0;
+    let r = 0;
+    for (let s = steps.length - 1; s >= 0; s--) {
+      for (const stop = ends[s]; r < stop; r++) {
+        s0 += l0[r] * c0[r];
+        s1 += l1[r] * c1[r];
+      }
+      out0[s] = s0;
+      out1[s] = s1;
+    }
+  }
+  return steps.map((cols, s) => {
+    const { a, b } = normalEquationsOfColumns(cols, ends[s], known);
+    pairs.forEach(([i, j], k) => {
+      if (j === p) b[i] = partial[k][s];
+      else a[i * p + j] = partial[k][s];
+    });
+    return solveNormal(a, b, p, ridge);
+  });
 }

@@ -17,8 +17,8 @@
 import {
   EveryOtherBackwards,
   normalEquationsOfColumns,
-  solveColumns,
   solveNormal,
+  solveSteps,
 } from './columnLeastSquares';
 import { decompose, seasonalAt, type Decomposition } from './seasonality';
 import { mad, mean, median, NormalEquations } from './stats';
@@ -365,6 +365,11 @@ export const mstlAriModel: ForecastModel = {
   },
 };
 
+/** The last step of h's cycle of every season: the lags at one cycle back or more stay the same from h to there. */
+function lastOfCycles(seasons: number[]): (h: number) => number {
+  return h => Math.min(...seasons.map(m => m * Math.ceil(h / m)));
+}
+
 /**
  * Ridge coefficients of a direct multi-horizon regression, one set per step
  * ahead h, fitted lazily on the pairs (features(t, h), target[t + h]) for
@@ -377,15 +382,21 @@ function perHorizonCoefficients(
   n: number,
   from: number,
   columns: (h: number) => Float64Array[],
-): (h: number) => number[] {
+  blockEnd: (h: number) => number,
+): (h: number, last: number) => number[] {
   const cache = new Map<number, number[]>();
-  return h => {
+  const rowsOf = (h: number) =>
+    n - 1 - h >= from ? Math.floor((n - 1 - h - from) / 2) + 1 : 0;
+  // `last`: the largest step the caller will ask for. The steps up to the
+  // end of h's block (that share columns) are fitted together.
+  return (h, last) => {
     let beta = cache.get(h);
     if (!beta) {
-      const rows =
-        n - 1 - h >= from ? Math.floor((n - 1 - h - from) / 2) + 1 : 0;
-      beta = solveColumns(columns(h), rows, 1e-3);
-      cache.set(h, beta);
+      const end = Math.max(h, Math.min(blockEnd(h), last));
+      solveSteps(columns, rowsOf, h, end, 1e-3).forEach((coefficients, s) =>
+        cache.set(h + s, coefficients),
+      );
+      beta = cache.get(h)!;
     }
     return beta;
   };
@@ -431,6 +442,7 @@ export const directModel: ForecastModel = {
     };
     const from = Math.max(mLast * 2 + m1, n - 24 * 56);
     // Fitted at the first backtest origin, used again at the later ones.
+    const lastOfCycle = lastOfCycles(seasons);
     const coefficients = reused(ctx, 'direct', () => {
       // The columns of `features` at the training rows: what depends on t
       // alone computed once per t, not once per (t, h) pair.
@@ -450,20 +462,25 @@ export const directModel: ForecastModel = {
         seasonal,
         y,
       ].map(v => new EveryOtherBackwards(v, n - 1));
-      return perHorizonCoefficients(n, from, h => [
-        ones,
-        xs.at(h),
-        shorts.at(h),
-        longs.at(h),
-        seasonals.at(0),
-        ...seasons.map(m => ys.at(m * Math.ceil(h / m))),
-        ys.at(m1 * (Math.ceil(h / m1) + 1)),
-        ys.at(0),
-      ]);
+      return perHorizonCoefficients(
+        n,
+        from,
+        h => [
+          ones,
+          xs.at(h),
+          shorts.at(h),
+          longs.at(h),
+          seasonals.at(0),
+          ...seasons.map(m => ys.at(m * Math.ceil(h / m))),
+          ys.at(m1 * (Math.ceil(h / m1) + 1)),
+          ys.at(0),
+        ],
+        lastOfCycle,
+      );
     });
     return h =>
       Array.from({ length: h }, (_, i) => {
-        const beta = coefficients(i + 1);
+        const beta = coefficients(i + 1, h);
         const r = features(n - 1, i + 1);
         let v = 0;
         for (let j = 0; j < p; j++) v += r[j] * beta[j];
@@ -532,28 +549,34 @@ export const profileLagModel: ForecastModel = {
     };
     const from = Math.max(2 * mLast + 2 * m, n - 24 * 56);
     // Fitted at the first backtest origin, used again at the later ones.
+    const lastOfCycle = lastOfCycles(seasons);
     const coefficients = reused(ctx, 'profile-lags', () => {
       // The columns of `features` at the training rows.
       const ones = new Float64Array(n).fill(1);
       const es = new EveryOtherBackwards(e, n - 1);
-      return perHorizonCoefficients(n, from, h => {
-        const k = Math.ceil(h / m);
-        const columns = [
-          ones,
-          es.at(h),
-          es.at(h + 1),
-          es.at(h + 2),
-          es.at(m * k),
-          es.at(m * (k + 1)),
-        ];
-        if (p > 6) columns.push(es.at(mLast * Math.ceil(h / mLast)));
-        columns.push(es.at(0));
-        return columns;
-      });
+      return perHorizonCoefficients(
+        n,
+        from,
+        h => {
+          const k = Math.ceil(h / m);
+          const columns = [
+            ones,
+            es.at(h),
+            es.at(h + 1),
+            es.at(h + 2),
+            es.at(m * k),
+            es.at(m * (k + 1)),
+          ];
+          if (p > 6) columns.push(es.at(mLast * Math.ceil(h / mLast)));
+          columns.push(es.at(0));
+          return columns;
+        },
+        lastOfCycle,
+      );
     });
     return h =>
       Array.from({ length: h }, (_, i) => {
-        const beta = coefficients(i + 1);
+        const beta = coefficients(i + 1, h);
         const r = features(n - 1, i + 1);
         let v = profile[(n + i) % m];
         for (let j = 0; j < p; j++) v += r[j] * beta[j];

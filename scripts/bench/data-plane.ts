@@ -42,7 +42,7 @@
  * and psql; creates and drops its own databases.
  */
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -59,11 +59,9 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 // the plugin's source (no package may).
 import { CostAllocator } from '../../plugins/finops-backend/src/engine/CostAllocator';
 import { FOCUS_COLUMNS, writeFocusFile, writeLines } from './focusFile';
+import { psql, server } from './postgres';
 
 const root = path.resolve(__dirname, '../..');
-const server = (
-  process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432'
-).replace(/\/$/, '');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -95,23 +93,6 @@ async function openStore(db: string) {
   });
   return { knex, store };
 }
-
-const psql = (db: string, ...commands: string[]) =>
-  execFileSync(
-    'psql',
-    [
-      '-q',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      `${server}/${db}`,
-      ...commands.flatMap(c => ['-c', c]),
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
 
 function timed(command: string, args: string[]) {
   const started = Date.now();

@@ -44,7 +44,6 @@
  * database of the same size: no seeding, its stored results are deleted.
  */
 
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import knexFactory, { type Knex } from 'knex';
 import request from 'supertest';
@@ -66,10 +65,8 @@ import {
   type FinopsRecord,
 } from '@ai-finops/backstage-plugin-finops-node';
 import finopsPlugin from '@ai-finops/backstage-plugin-finops-backend';
+import { psql, server } from './postgres';
 
-const server = (
-  process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432'
-).replace(/\/$/, '');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -84,7 +81,9 @@ const REUSE = (() => {
   if (i < 0) return undefined;
   const db = process.argv[i + 1] ?? '';
   if (!/^finops_bench_scale_\d+$/.test(db)) {
-    throw new Error(`--database must name a kept finops_bench_scale_<pid> database, not '${db}'`);
+    throw new Error(
+      `--database must name a kept finops_bench_scale_<pid> database, not '${db}'`,
+    );
   }
   return db;
 })();
@@ -98,21 +97,6 @@ const GPUS = [
   { model: 'NVIDIA-L4', price: 0.8, watts: 72 },
 ];
 const USER = mockCredentials.user.header('user:default/bench');
-
-const psql = (db: string, ...commands: string[]) =>
-  execFileSync(
-    'psql',
-    [
-      '-q',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      `${server}/${db}`,
-      ...commands.flatMap(c => ['-c', c]),
-    ],
-    { encoding: 'utf8' },
-  );
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const name = (e: number) => `svc-${String(e).padStart(5, '0')}`;
@@ -301,11 +285,13 @@ async function main() {
       );
       const facts = run.costRows + run.usageRows;
       console.log(
-        `seeded ${facts.toLocaleString('en-US')} hourly facts (${run.costRows.toLocaleString(
+        `seeded ${facts.toLocaleString(
           'en-US',
-        )} cost, ${run.usageRows.toLocaleString('en-US')} usage) through replaceWindow in ${seconds(
-          Date.now() - started,
-        )}`,
+        )} hourly facts (${run.costRows.toLocaleString(
+          'en-US',
+        )} cost, ${run.usageRows.toLocaleString(
+          'en-US',
+        )} usage) through replaceWindow in ${seconds(Date.now() - started)}`,
       );
       psql(db, 'VACUUM ANALYZE');
       if (SEED_ONLY) return;
@@ -445,9 +431,11 @@ async function main() {
       }
       const p = percentiles(ms);
       console.log(
-        `entity …/${route.padEnd(18)} ${p.median.toFixed(0).padStart(6)} ms ${p.p95
+        `entity …/${route.padEnd(18)} ${p.median
           .toFixed(0)
-          .padStart(6)} ms ${String(p.n).padStart(4)}`,
+          .padStart(6)} ms ${p.p95.toFixed(0).padStart(6)} ms ${String(
+          p.n,
+        ).padStart(4)}`,
       );
     }
 
@@ -458,9 +446,7 @@ async function main() {
       { start: new Date(end), end: new Date(end + HOUR) },
       allRecords(end, end + HOUR),
     );
-    console.log(
-      `\none more hour ingested in ${seconds(Date.now() - started)}`,
-    );
+    console.log(`\none more hour ingested in ${seconds(Date.now() - started)}`);
     // The routes read the data version at most once a second.
     await new Promise(resolve => setTimeout(resolve, 1100));
     await timeRoutes('routes right after it, results stale', 3);

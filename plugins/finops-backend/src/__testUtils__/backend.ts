@@ -16,6 +16,7 @@
 
 import {
   finopsDataSourcesExtensionPoint,
+  finopsRecommendersExtensionPoint,
   type FinopsAnyDataSource,
   type FinopsDataSource,
   type FinopsReadOptions,
@@ -70,6 +71,45 @@ export function dataSourceModule(
         deps: { dataSources: finopsDataSourcesExtensionPoint },
         async init({ dataSources }) {
           dataSources.addDataSource(source);
+        },
+      });
+    },
+  });
+}
+
+/**
+ * A backend module with the recommender `fixed`: on the component `name`,
+ * one recommendation `fixed:save-<amount>` saving each of `savings` a month;
+ * `onRecommend` is called on each of its runs there.
+ */
+export function fixedRecommenderModule(
+  name: string,
+  savings: number[],
+  onRecommend: () => void = () => {},
+) {
+  return createBackendModule({
+    pluginId: 'finops',
+    moduleId: 'fixed-recommender',
+    register(reg) {
+      reg.registerInit({
+        deps: { recommenders: finopsRecommendersExtensionPoint },
+        async init({ recommenders }) {
+          recommenders.addRecommender({
+            id: 'fixed',
+            async recommend({ entity }) {
+              if (entity.metadata.name !== name) return [];
+              onRecommend();
+              return savings.map(saving => ({
+                id: `save-${saving}`,
+                recommenderId: 'fixed',
+                entityRef: `component:default/${name}`,
+                title: `Save ${saving}`,
+                description: 'A fixed saving.',
+                monthlySavings: saving,
+                confidence: 0.8,
+              }));
+            },
+          });
         },
       });
     },

@@ -50,6 +50,21 @@ export interface FinopsActionsOptions {
   pullRequests?: ReturnType<typeof createPullRequestOpener>;
 }
 
+/** The zod the actions registry hands to schemas. */
+type Zod = Parameters<
+  Parameters<ActionsRegistryService['register']>[0]['schema']['input']
+>[0];
+
+/** An action's `entityRef` input. */
+const entityRefInput = (z: Zod) =>
+  z
+    .string()
+    .min(1)
+    .max(512)
+    .describe(
+      'The catalog entity, e.g. component:default/chat-llm (kind and namespace default to component and default)',
+    );
+
 /** A JSON round trip: engine results as the REST routes serve them. */
 const asJson = (value: unknown): JsonObject =>
   JSON.parse(JSON.stringify(value)) as JsonObject;
@@ -171,16 +186,7 @@ export function registerFinopsActions(
       description: `${description} Needs finops.entity.read on the entity.`,
       attributes: { readOnly: true, destructive: false, idempotent: true },
       schema: {
-        input: z =>
-          z.object({
-            entityRef: z
-              .string()
-              .min(1)
-              .max(512)
-              .describe(
-                'The catalog entity, e.g. component:default/chat-llm (kind and namespace default to component and default)',
-              ),
-          }),
+        input: z => z.object({ entityRef: entityRefInput(z) }),
         output: z =>
           z.object({
             entityRef: z
@@ -204,11 +210,7 @@ export function registerFinopsActions(
     });
   }
 
-  const manifestsInput = (
-    z: Parameters<
-      Parameters<ActionsRegistryService['register']>[0]['schema']['input']
-    >[0],
-  ) =>
+  const manifestsInput = (z: Zod) =>
     z.object({
       manifests: z
         .string()
@@ -331,11 +333,7 @@ export function registerFinopsActions(
     schema: {
       input: z =>
         z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .max(512)
-            .describe('The catalog entity, e.g. component:default/chat-llm'),
+          entityRef: entityRefInput(z),
           recommendationId: z
             .string()
             .min(1)

@@ -14,8 +14,6 @@
  * limitations under the License.
  */
 
-import { finopsRecommendersExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -25,6 +23,7 @@ import request from 'supertest';
 import {
   component,
   dataSourceModule,
+  fixedRecommenderModule,
   startFinopsBackend,
   steadyGpuSource,
 } from '../__testUtils__/backend';
@@ -34,35 +33,8 @@ jest.setTimeout(120_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-/** A recommender with one fixed recommendation on chat-llm. */
-const recommenderModule = createBackendModule({
-  pluginId: 'finops',
-  moduleId: 'fixed-recommender',
-  register(reg) {
-    reg.registerInit({
-      deps: { recommenders: finopsRecommendersExtensionPoint },
-      async init({ recommenders }) {
-        recommenders.addRecommender({
-          id: 'fixed',
-          async recommend({ entity }) {
-            if (entity.metadata.name !== 'chat-llm') return [];
-            return [
-              {
-                id: 'save-300',
-                recommenderId: 'fixed',
-                entityRef: 'component:default/chat-llm',
-                title: 'Save 300',
-                description: 'A fixed saving.',
-                monthlySavings: 300,
-                confidence: 0.8,
-              },
-            ];
-          },
-        });
-      },
-    });
-  },
-});
+/** One fixed recommendation on chat-llm: fixed:save-300. */
+const recommenderModule = fixedRecommenderModule('chat-llm', [300]);
 
 const USER = mockCredentials.user.header('user:default/alice');
 const REC = `/api/finops/entities/component/default/chat-llm/recommendations/${encodeURIComponent(

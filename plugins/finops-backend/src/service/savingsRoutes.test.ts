@@ -14,9 +14,7 @@
  * limitations under the License.
  */
 
-import { finopsRecommendersExtensionPoint } from '@ai-finops/backstage-plugin-finops-node';
 import type { EntityRecommendations } from '@ai-finops/backstage-plugin-finops-common';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -28,6 +26,7 @@ import request from 'supertest';
 import {
   component,
   dataSourceModule,
+  fixedRecommenderModule,
   startFinopsBackend,
   steadyGpuSource,
 } from '../__testUtils__/backend';
@@ -43,33 +42,9 @@ const sourceModule = dataSourceModule('gpu-source', steadyGpuSource);
 /** How often the fixed recommender ran for chat-llm. */
 let recommendCalls = 0;
 
-/** A recommender with two fixed recommendations on chat-llm. */
-const recommenderModule = createBackendModule({
-  pluginId: 'finops',
-  moduleId: 'fixed-recommender',
-  register(reg) {
-    reg.registerInit({
-      deps: { recommenders: finopsRecommendersExtensionPoint },
-      async init({ recommenders }) {
-        recommenders.addRecommender({
-          id: 'fixed',
-          async recommend({ entity }) {
-            if (entity.metadata.name !== 'chat-llm') return [];
-            recommendCalls += 1;
-            return [300, 40].map(saving => ({
-              id: `save-${saving}`,
-              recommenderId: 'fixed',
-              entityRef: 'component:default/chat-llm',
-              title: `Save ${saving}`,
-              description: 'A fixed saving.',
-              monthlySavings: saving,
-              confidence: 0.8,
-            }));
-          },
-        });
-      },
-    });
-  },
+/** Two fixed recommendations on chat-llm, counting the recommender's runs. */
+const recommenderModule = fixedRecommenderModule('chat-llm', [300, 40], () => {
+  recommendCalls += 1;
 });
 
 const USER = mockCredentials.user.header('user:default/alice');

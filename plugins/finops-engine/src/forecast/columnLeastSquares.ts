@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+import { solveNormalEquations } from './stats';
+
 // Ridge least squares on a design matrix given by columns: the same numbers
 // as NormalEquations (stats.ts) adding the rows one at a time with weight 1,
 // computed faster. Each entry of XᵀX and Xᵀy is the sum of the same products
@@ -33,7 +35,7 @@ export function solveColumns(
   ridge: number,
 ): number[] {
   const { a, b } = normalEquationsOfColumns(columns, rows);
-  return solveNormal(a, b, columns.length - 1, ridge);
+  return solveNormalEquations(a, b, columns.length - 1, ridge);
 }
 
 /**
@@ -150,44 +152,6 @@ export class EveryOtherBackwards {
 }
 
 /**
- * NormalEquations.solve on the lower triangle `a` (p × p, row-major, changed
- * in place) and `b`: ridge × (1 + diagonal) added to the diagonal, Cholesky,
- * two triangular solves. The same operations in the same order.
- */
-export function solveNormal(
-  a: Float64Array,
-  b: Float64Array,
-  p: number,
-  ridge: number,
-): number[] {
-  for (let i = 0; i < p; i++) a[i * p + i] += ridge * (1 + a[i * p + i]);
-  for (let j = 0; j < p; j++) {
-    let d = a[j * p + j];
-    for (let k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
-    d = Math.sqrt(Math.max(d, 1e-300));
-    a[j * p + j] = d;
-    for (let i = j + 1; i < p; i++) {
-      let s = a[i * p + j];
-      for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
-      a[i * p + j] = s / d;
-    }
-  }
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= a[i * p + k] * z[k];
-    z[i] = s / a[i * p + i];
-  }
-  const beta = new Array<number>(p).fill(0);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < p; k++) s -= a[k * p + i] * beta[k];
-    beta[i] = s / a[i * p + i];
-  }
-  return beta;
-}
-
-/**
  * The per-horizon regressions' coefficients for steps h..end, whose design
  * matrices (`columnsOf(h)`, target last, rows(h) rows) share some columns
  * (the same view objects at the same places; rows(h) shrinks with h): the
@@ -250,6 +214,6 @@ export function solveSteps(
       if (j === p) b[i] = partial[k][s];
       else a[i * p + j] = partial[k][s];
     });
-    return solveNormal(a, b, p, ridge);
+    return solveNormalEquations(a, b, p, ridge);
   });
 }

@@ -17,11 +17,16 @@
 import {
   EveryOtherBackwards,
   normalEquationsOfColumns,
-  solveNormal,
   solveSteps,
 } from './columnLeastSquares';
 import { decompose, seasonalAt, type Decomposition } from './seasonality';
-import { mad, mean, median, NormalEquations } from './stats';
+import {
+  mad,
+  mean,
+  median,
+  NormalEquations,
+  solveNormalEquations,
+} from './stats';
 
 /**
  * What every model sees when it is fitted: the gap-filled history and the
@@ -767,7 +772,7 @@ function fitFourier(
     const { a, b } = normalEquationsOfColumns(columns, rows);
     a[p + 1] = trendSquares;
     b[1] = trendTarget;
-    return solveNormal(a, b, p, 1e-6);
+    return solveNormalEquations(a, b, p, 1e-6);
   };
   let beta = solve();
   const r = new Float64Array(n - from);

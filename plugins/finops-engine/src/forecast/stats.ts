@@ -161,35 +161,52 @@ export class NormalEquations {
 
   /** Solves with ridge × (1 + diagonal) added to the diagonal. */
   solve(ridge = 1e-8): number[] {
-    const { p } = this;
-    const a = Float64Array.from(this.a);
-    for (let i = 0; i < p; i++) a[i * p + i] += ridge * (1 + a[i * p + i]);
-    // Cholesky: a = L Lᵀ (lower triangle in place).
-    for (let j = 0; j < p; j++) {
-      let d = a[j * p + j];
-      for (let k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
-      d = Math.sqrt(Math.max(d, 1e-300));
-      a[j * p + j] = d;
-      for (let i = j + 1; i < p; i++) {
-        let s = a[i * p + j];
-        for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
-        a[i * p + j] = s / d;
-      }
-    }
-    const z = new Float64Array(p);
-    for (let i = 0; i < p; i++) {
-      let s = this.b[i];
-      for (let k = 0; k < i; k++) s -= a[i * p + k] * z[k];
-      z[i] = s / a[i * p + i];
-    }
-    const beta = new Array<number>(p).fill(0);
-    for (let i = p - 1; i >= 0; i--) {
-      let s = z[i];
-      for (let k = i + 1; k < p; k++) s -= a[k * p + i] * beta[k];
-      beta[i] = s / a[i * p + i];
-    }
-    return beta;
+    return solveNormalEquations(
+      Float64Array.from(this.a),
+      this.b,
+      this.p,
+      ridge,
+    );
   }
+}
+
+/**
+ * Solves normal equations given as the lower triangle `a` (p × p, row-major,
+ * changed in place) and `b`: ridge × (1 + diagonal) added to the diagonal,
+ * Cholesky, two triangular solves.
+ */
+export function solveNormalEquations(
+  a: Float64Array,
+  b: Float64Array,
+  p: number,
+  ridge: number,
+): number[] {
+  for (let i = 0; i < p; i++) a[i * p + i] += ridge * (1 + a[i * p + i]);
+  // Cholesky: a = L Lᵀ (lower triangle in place).
+  for (let j = 0; j < p; j++) {
+    let d = a[j * p + j];
+    for (let k = 0; k < j; k++) d -= a[j * p + k] * a[j * p + k];
+    d = Math.sqrt(Math.max(d, 1e-300));
+    a[j * p + j] = d;
+    for (let i = j + 1; i < p; i++) {
+      let s = a[i * p + j];
+      for (let k = 0; k < j; k++) s -= a[i * p + k] * a[j * p + k];
+      a[i * p + j] = s / d;
+    }
+  }
+  const z = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= a[i * p + k] * z[k];
+    z[i] = s / a[i * p + i];
+  }
+  const beta = new Array<number>(p).fill(0);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < p; k++) s -= a[k * p + i] * beta[k];
+    beta[i] = s / a[i * p + i];
+  }
+  return beta;
 }
 
 /**

@@ -66,6 +66,7 @@ import type { AllocationSettings } from './allocationConfig';
 import { CostAllocator, type AllocationTarget } from './CostAllocator';
 import { matchesAnyGroup } from './matching';
 import { defaultRange } from './storedResults';
+import { mapLimit } from '../lib/mapLimit';
 import {
   engineRecommendations,
   fromEngine,
@@ -1194,31 +1195,17 @@ export class EntityEngine {
       this.options.recommendationState?.getRecommendationStatesOf(refs, now),
       this.options.pullRequests?.getRecommendationPullRequestsOf(refs),
     ]);
-    const results = new Array<EntityRecommendations | Error>(targets.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < targets.length) {
-        const i = next++;
-        const target = targets[i];
-        const key = target.entityRef.toLocaleLowerCase('en-US');
-        try {
-          results[i] = await this.withDecisions(
-            target,
-            await found(target),
-            now,
-            {
-              states: states?.get(key) ?? new Map(),
-              pullRequests: pullRequests?.get(key) ?? new Map(),
-            },
-          );
-        } catch (error) {
-          results[i] =
-            error instanceof Error ? error : new Error(String(error));
-        }
+    return mapLimit(targets, Math.max(1, concurrency), async target => {
+      const key = target.entityRef.toLocaleLowerCase('en-US');
+      try {
+        return await this.withDecisions(target, await found(target), now, {
+          states: states?.get(key) ?? new Map(),
+          pullRequests: pullRequests?.get(key) ?? new Map(),
+        });
+      } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-    return results;
+    });
   }
 
   /**

@@ -37,6 +37,7 @@ import type {
 import type { AllocationTarget, CostAllocator } from '../engine/CostAllocator';
 import type { EntityEngine } from '../engine/EntityEngine';
 import { ANNOTATED_ENTITY_FILTER } from '../engine/matching';
+import { mapLimit } from '../lib/mapLimit';
 import {
   RECOMMENDATIONS_RESULT,
   type StoredResults,
@@ -66,26 +67,6 @@ export interface SavingsRouteOptions {
   >;
   /** Found recommendations kept between requests; without them they are computed on each. */
   storedResults?: Pick<StoredResults, 'readMany' | 'recommendations'>;
-}
-
-/** Runs `fn` over `items`, at most `limit` at once, keeping order. */
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
-  return results;
 }
 
 /**

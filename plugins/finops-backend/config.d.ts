@@ -150,6 +150,38 @@ export interface Config {
     };
 
     /**
+     * Alerts to an entity's owners through the notifications plugin
+     * (`@backstage/plugin-notifications-backend` must be installed): the
+     * month-end forecast crossing a budget threshold, a new cost anomaly, a
+     * recommendation's pull request merged or closed. Each is sent once per
+     * entity, threshold or anomaly, and period, however often data is
+     * ingested; budgets and anomalies are checked when the precompute task
+     * (`finops.precompute`) recomputes an entity's results.
+     */
+    notifications?: {
+      /** Send them. Default: true. */
+      enabled?: boolean;
+      /**
+       * Percentages of the monthly budget (`ai-finops.io/monthly-budget`)
+       * that the month-end forecast is alerted at, at most 10. Default:
+       * [80, 100].
+       */
+      budgetThresholds?: number[];
+      anomalies?: {
+        /**
+         * The least severe anomaly sent: minor, major or critical. Default:
+         * major.
+         */
+        minSeverity?: 'minor' | 'major' | 'critical';
+        /**
+         * Anomalies on days older than this many days before the data's
+         * last day are not new (1 to 31). Default: 3.
+         */
+        lookbackDays?: number;
+      };
+    };
+
+    /**
      * Pull requests for recommendations, opened in the entity's GitOps
      * repository (`ai-finops.io/gitops-repo`) through `integrations.github`.
      */

@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import { finopsPermissions } from '@ai-finops/backstage-plugin-finops-common';
+import {
+  finopsPermissions,
+  type EntityCostAnomalies,
+  type EntityCostForecast,
+} from '@ai-finops/backstage-plugin-finops-common';
 import {
   finopsDataSourcesExtensionPoint,
   finopsRecommendersExtensionPoint,
@@ -31,6 +35,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { readDurationFromConfig } from '@backstage/config';
 import { DatabaseFinopsStore } from '@ai-finops/backstage-plugin-finops-node';
 import { FinopsIngestion } from './service/FinopsIngestion';
@@ -52,6 +57,10 @@ import {
   scheduleResultsPrecompute,
   settingsFingerprint,
 } from './engine/storedResults';
+import {
+  FinopsNotifier,
+  readNotificationSettings,
+} from './service/notifications';
 
 class FinopsDataSourcesExtensionPointImpl
   implements FinopsDataSourcesExtensionPoint
@@ -130,6 +139,7 @@ export const finopsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
         actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -144,6 +154,7 @@ export const finopsPlugin = createBackendPlugin({
         catalog,
         auditor,
         actionsRegistry,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(finopsPermissions);
 
@@ -162,6 +173,16 @@ export const finopsPlugin = createBackendPlugin({
           store,
         }).start();
 
+        // Budget, anomaly and pull-request alerts to the entity's owners,
+        // each sent once (the store keeps what was sent).
+        const notifier = new FinopsNotifier({
+          notifications,
+          ledger: store,
+          logger,
+          settings: readNotificationSettings(config),
+        });
+        const currency = config.getOptionalString('finops.currency') ?? 'USD';
+
         // Recommendation pull requests through integrations.github; without
         // that configuration the route answers 501.
         const gitops = config.has('integrations.github')
@@ -176,6 +197,8 @@ export const finopsPlugin = createBackendPlugin({
             frequencyMinutes: config.getOptionalNumber(
               'finops.gitops.refreshMinutes',
             ),
+            onClosed: (pr, state) =>
+              notifier.onPullRequestClosed(pr, state, currency),
           });
         }
 
@@ -193,7 +216,7 @@ export const finopsPlugin = createBackendPlugin({
           store,
           catalog,
           allocation: readAllocationSettings(config),
-          currency: config.getOptionalString('finops.currency') ?? 'USD',
+          currency,
           prices,
           logger,
           recommendationState: store,
@@ -205,6 +228,11 @@ export const finopsPlugin = createBackendPlugin({
         // came from; a global task recomputes what new data made stale.
         const precompute =
           config.getOptionalBoolean('finops.precompute.enabled') ?? true;
+        if (!precompute && notifier.enabled) {
+          logger.warn(
+            'FinOps budget and anomaly notifications are checked by the precompute task, which finops.precompute.enabled: false turns off; only pull-request notifications will be sent',
+          );
+        }
         const storedResults = createStoredResults({
           store,
           settings: settingsFingerprint(config),
@@ -236,6 +264,12 @@ export const finopsPlugin = createBackendPlugin({
             },
             store,
             logger,
+            onComputed: async (entityRef, results) => {
+              await notifier.onResults(entityRef, {
+                forecast: results.forecast as EntityCostForecast,
+                anomalies: results['anomalies-daily'] as EntityCostAnomalies,
+              });
+            },
             concurrency: config.getOptionalNumber(
               'finops.precompute.concurrency',
             ),

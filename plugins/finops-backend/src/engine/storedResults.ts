@@ -224,6 +224,11 @@ export async function precomputeResults(options: {
   logger: LoggerService;
   concurrency?: number;
   signal?: AbortSignal;
+  /** Called with an entity's results once they are stored (notifications). */
+  onComputed?: (
+    entityRef: string,
+    byKind: Record<string, unknown>,
+  ) => Promise<void>;
 }): Promise<{ entities: number; computed: number; failed: number }> {
   const { catalog, auth, allocator, stored: results, store, logger } = options;
   const credentials = await auth.getOwnServiceCredentials();
@@ -264,6 +269,7 @@ export async function precomputeResults(options: {
           await results.put(kind, ref, version, byKind[kind]);
         }
         computed += 1;
+        await options.onComputed?.(ref, byKind);
       } catch (error) {
         failed += 1;
         logger.warn(`FinOps precompute of ${ref} failed: ${error}`);

@@ -64,6 +64,17 @@ describe.each(databases.eachSupportedId())(
         expect.objectContaining({ id: 'finops-retention', scope: 'global' }),
       ]);
 
+      await store.claimNotification(
+        'component:default/chat-llm',
+        'budget:100:2026-09',
+        new Date('2026-09-10T00:00:00Z'),
+      );
+      await store.claimNotification(
+        'component:default/chat-llm',
+        'budget:100:2026-11',
+        new Date('2026-11-02T00:00:00Z'),
+      );
+
       // 400 days before 2026-11-20T10:30Z is 2025-10-16T10:30Z, cut at the hour.
       const cutoff = await new FinopsRetention({
         logger: mockServices.logger.mock(),
@@ -78,6 +89,22 @@ describe.each(databases.eachSupportedId())(
         count: '*',
       });
       expect(Number(hours[0].count)).toBe(2);
+      // Notification records older than 62 days are gone: September's
+      // claim could be sent again, November's could not.
+      expect(
+        await store.claimNotification(
+          'component:default/chat-llm',
+          'budget:100:2026-09',
+          new Date(),
+        ),
+      ).toBe(true);
+      expect(
+        await store.claimNotification(
+          'component:default/chat-llm',
+          'budget:100:2026-11',
+          new Date(),
+        ),
+      ).toBe(false);
     });
   },
 );

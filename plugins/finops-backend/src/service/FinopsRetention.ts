@@ -21,11 +21,21 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
-import type { FinopsStore } from '@ai-finops/backstage-plugin-finops-node';
+import type {
+  FinopsNotificationLedger,
+  FinopsStore,
+} from '@ai-finops/backstage-plugin-finops-node';
 import { startOfHour } from '@ai-finops/backstage-plugin-finops-node';
 
 /** Facts older than this are deleted by default: a year and a month. */
 const DEFAULT_RETENTION: HumanDuration = { days: 400 };
+
+/**
+ * Notification claims are kept this long: past it, their month has ended
+ * and their anomalies are older than any lookback (31 days at most), so
+ * nothing can be sent for them again.
+ */
+const NOTIFICATION_CLAIM_DAYS = 62;
 
 /**
  * The id of the scheduled retention task.
@@ -43,7 +53,7 @@ export const RETENTION_TASK_ID = 'finops-retention';
 export class FinopsRetention {
   readonly #logger: LoggerService;
   readonly #scheduler: SchedulerService;
-  readonly #store: FinopsStore;
+  readonly #store: FinopsStore & Partial<FinopsNotificationLedger>;
   readonly #retention: HumanDuration;
   readonly #now: () => Date;
 
@@ -52,7 +62,7 @@ export class FinopsRetention {
     options: {
       logger: LoggerService;
       scheduler: SchedulerService;
-      store: FinopsStore;
+      store: FinopsStore & Partial<FinopsNotificationLedger>;
     },
   ): FinopsRetention {
     const retention = config.has('finops.retention')
@@ -64,7 +74,7 @@ export class FinopsRetention {
   constructor(options: {
     logger: LoggerService;
     scheduler: SchedulerService;
-    store: FinopsStore;
+    store: FinopsStore & Partial<FinopsNotificationLedger>;
     retention?: HumanDuration;
     now?: () => Date;
   }) {
@@ -94,12 +104,16 @@ export class FinopsRetention {
       new Date(this.#now().getTime() - durationToMilliseconds(this.#retention)),
     );
     const deleted = await this.#store.deleteFactsBefore(cutoff);
+    const claims =
+      (await this.#store.deleteNotificationsSentBefore?.(
+        new Date(this.#now().getTime() - NOTIFICATION_CLAIM_DAYS * 86_400_000),
+      )) ?? 0;
     this.#logger.info(
       `Deleted FinOps data before ${cutoff.toISOString()}: ${
         deleted.costRows
       } cost facts, ${deleted.usageRows} usage facts, ${
         deleted.runs
-      } ingestion runs`,
+      } ingestion runs; ${claims} notification records older than ${NOTIFICATION_CLAIM_DAYS} days`,
     );
     return cutoff;
   }

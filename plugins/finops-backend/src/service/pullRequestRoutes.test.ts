@@ -147,8 +147,12 @@ spec:
       const { server, knex, auditor } = await start();
       const rec = await recommendationOf(server);
       /** The refresh task's function, on the backend's database. */
+      const closed: string[] = [];
       const refreshOnce = async () =>
         refreshPullRequestStates({
+          onClosed: async (pr, state) => {
+            closed.push(`${pr.entityRef} ${pr.recommendationId} ${state}`);
+          },
           store: await DatabaseFinopsStore.create({
             database: mockServices.database({ knex }),
           }),
@@ -282,6 +286,10 @@ spec:
         changed: 1,
         failed: 0,
       });
+      // The notifier is told, once: merged pull requests are not read again.
+      expect(closed).toEqual([`component:default/chat-llm ${rec.id} merged`]);
+      await refreshOnce();
+      expect(closed).toHaveLength(1);
       const merged = await request(server).get(url).set('Authorization', USER);
       expect(merged.body.pullRequest).toMatchObject({
         state: 'merged',

@@ -399,6 +399,11 @@ export async function refreshPullRequestStates(options: {
   logger: LoggerService;
   now?: () => Date;
   limit?: number;
+  /** Told of each pull request found merged or closed (notifications). */
+  onClosed?: (
+    pr: StoredRecommendationPullRequest,
+    state: 'merged' | 'closed',
+  ) => Promise<unknown>;
 }): Promise<{ checked: number; changed: number; failed: number }> {
   const now = options.now ?? (() => new Date());
   const open = await options.store.listOpenRecommendationPullRequests(
@@ -422,7 +427,10 @@ export async function refreshPullRequestStates(options: {
           ...(read.state !== 'open' && read.at ? { closedAt: read.at } : {}),
         },
       );
-      if (read.state !== 'open') changed++;
+      if (read.state !== 'open') {
+        changed++;
+        await options.onClosed?.(pr, read.state);
+      }
     } catch (error) {
       failed++;
       options.logger.warn(
@@ -444,6 +452,7 @@ export async function schedulePullRequestRefresh(options: {
   gitops: GitopsPullRequests;
   logger: LoggerService;
   frequencyMinutes?: number;
+  onClosed?: Parameters<typeof refreshPullRequestStates>[0]['onClosed'];
 }) {
   await options.scheduler.scheduleTask({
     id: 'finops-gitops-pull-requests',

@@ -22,6 +22,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, stringifyError } from '@backstage/errors';
 import {
+  claimNotification,
+  deleteNotificationsSentBefore,
+  releaseNotification,
+  type FinopsNotificationLedger,
+} from './notificationsSent';
+import {
   clearRecommendationState,
   getRecommendationStates,
   getRecommendationStatesOf,
@@ -136,7 +142,8 @@ export class DatabaseFinopsStore
     FinopsStore,
     FinopsRecommendationStateStore,
     FinopsPullRequestStore,
-    FinopsEntityResultStore
+    FinopsEntityResultStore,
+    FinopsNotificationLedger
 {
   readonly #db: Knex;
   readonly #isSqlite: boolean;
@@ -685,6 +692,20 @@ export class DatabaseFinopsStore
 
   async clearRecommendationState(entityRef: string, recommendationId: string) {
     return clearRecommendationState(this.#db, entityRef, recommendationId);
+  }
+
+  // Notifications sent once each: see ./notificationsSent.ts.
+
+  async claimNotification(entityRef: string, key: string, sentAt: Date) {
+    return claimNotification(this.#db, entityRef, key, sentAt);
+  }
+
+  async releaseNotification(entityRef: string, key: string) {
+    return releaseNotification(this.#db, entityRef, key);
+  }
+
+  async deleteNotificationsSentBefore(before: Date) {
+    return deleteNotificationsSentBefore(this.#db, before);
   }
 
   // Engine results computed ahead of requests: see ./entityResults.ts.

@@ -18,6 +18,7 @@ export * from './FinopsStore';
 export { DatabaseFinopsStore } from './DatabaseFinopsStore';
 export type { FinopsRecommendationStateStore } from './recommendations';
 export { MAX_ENTITY_RESULT_CHARS } from './entityResults';
+export type { FinopsNotificationLedger } from './notificationsSent';
 export type {
   FinopsEntityResultStore,
   StoredEntityResult,

@@ -128,6 +128,11 @@ describe.each(databases.eachSupportedId())('FinopsNotifier on %s', id => {
     });
   });
 
+  let now: Date;
+  beforeEach(() => {
+    now = new Date('2026-12-07T12:00:00Z');
+  });
+
   function notifier(
     notifications: NotificationService,
     config: object = {},
@@ -140,7 +145,7 @@ describe.each(databases.eachSupportedId())('FinopsNotifier on %s', id => {
       settings: readNotificationSettings(
         new ConfigReader({ finops: { notifications: config } }),
       ),
-      now: () => new Date('2026-12-07T12:00:00Z'),
+      now: () => now,
     });
   }
 
@@ -226,23 +231,32 @@ describe.each(databases.eachSupportedId())('FinopsNotifier on %s', id => {
     ).toBe(1);
   });
 
-  it('releases the claim when sending fails, so the next pass sends it', async () => {
+  it('releases the claim when sending fails, pauses 15 minutes with one warning, then sends it', async () => {
     let down = true;
     const { service, sent } = recordingNotifications(() => down);
     const logger = mockServices.logger.mock();
     const subject = notifier(service, {}, logger);
     const ref = 'component:default/retried';
     const over = { ...forecast(1.3), entityRef: ref };
+    const other = { ...forecast(1.3), entityRef: 'component:default/paused' };
     expect(await subject.onResults(ref, { forecast: over })).toBe(0);
+    expect(await subject.onResults(other.entityRef, { forecast: other })).toBe(
+      0,
+    );
+    expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining(
-        "FinOps notification 'budget:100:2026-12' for component:default/retried not sent (retried on the next pass): Error: notifications backend unavailable",
-      ),
+      "FinOps notification 'budget:100:2026-12' for component:default/retried not sent; notifications paused for 15 minutes, then retried when the entity's results are next computed: Error: notifications backend unavailable",
     );
     down = false;
-    expect(await subject.onResults(ref, { forecast: over })).toBe(1);
     expect(await subject.onResults(ref, { forecast: over })).toBe(0);
-    expect(sent).toHaveLength(1);
+    now = new Date('2026-12-07T12:15:00Z');
+    expect(await subject.onResults(ref, { forecast: over })).toBe(1);
+    expect(await subject.onResults(other.entityRef, { forecast: other })).toBe(
+      1,
+    );
+    expect(sent).toHaveLength(2);
+    expect(await subject.onResults(ref, { forecast: over })).toBe(0);
+    expect(sent).toHaveLength(2);
   });
 
   it('tells the owners once that a pull request was merged or closed, and nothing when disabled', async () => {

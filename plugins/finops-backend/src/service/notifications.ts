@@ -53,6 +53,12 @@ const SEVERITY_ORDER: readonly CostAnomalySeverity[] = [
 /** Limits on what one entity's results can send in one pass. */
 const MAX_ANOMALY_NOTIFICATIONS_PER_PASS = 3;
 const MAX_BUDGET_THRESHOLDS = 10;
+/**
+ * After a failed send, nothing is sent (or claimed) for this long, so that a
+ * portal without the notifications backend logs one warning, not one per
+ * entity and pass.
+ */
+const SEND_BACKOFF_MS = 15 * 60_000;
 
 /** `finops.notifications`, read with defaults. */
 export interface FinopsNotificationSettings {
@@ -169,6 +175,7 @@ export class FinopsNotifier {
   readonly #logger: LoggerService;
   readonly #settings: FinopsNotificationSettings;
   readonly #now: () => Date;
+  #pausedUntil = 0;
 
   constructor(options: {
     notifications: NotificationService;
@@ -310,6 +317,7 @@ export class FinopsNotifier {
 
   /** Claims, then sends; a message without a title is only claimed. */
   async #send(entityRef: string, message: Message): Promise<boolean> {
+    if (this.#now().getTime() < this.#pausedUntil) return false;
     try {
       const claimed = await this.#ledger.claimNotification(
         entityRef,
@@ -337,8 +345,13 @@ export class FinopsNotifier {
         throw error;
       }
     } catch (error) {
+      this.#pausedUntil = this.#now().getTime() + SEND_BACKOFF_MS;
       this.#logger.warn(
-        `FinOps notification '${message.key}' for ${entityRef} not sent (retried on the next pass): ${error}`,
+        `FinOps notification '${
+          message.key
+        }' for ${entityRef} not sent; notifications paused for ${
+          SEND_BACKOFF_MS / 60_000
+        } minutes, then retried when the entity's results are next computed: ${error}`,
       );
       return false;
     }

@@ -57,6 +57,15 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// Tech Insights: scorecard facts and checks, with the FinOps ones
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(
+  import('@ai-finops/backstage-plugin-tech-insights-backend-module-finops'),
+);
+
 // AI FinOps: the cost store and API, and its data sources; each source module
 // stays idle until configured (finops.demo.enabled, finops.opencost.baseUrl,
 // finops.prometheus.baseUrl, finops.focus.exports, finops.carbon.*)

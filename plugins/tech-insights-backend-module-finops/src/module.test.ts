@@ -28,9 +28,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The tech-insights backend and its JSON rules engine module, as the portal
 // installs them. They are not devDependencies of this package yet (that
 // needs a yarn.lock update); packages/backend depends on both.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import techInsightsBackend from '@backstage-community/plugin-tech-insights-backend';
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import techInsightsJsonRulesEngine from '@backstage-community/plugin-tech-insights-backend-module-jsonfc';
 import { getFinopsChecks } from './checks';
 import { techInsightsModuleFinops } from './module';

@@ -40,6 +40,8 @@ export type {
   FinopsApi,
   FinopsClientOptions,
   FinopsDayRange,
+  FinopsOwnedEntitySpend,
+  FinopsOwnedSpend,
   RecommendationDecision,
   RecommendationPullRequestResult,
   FinopsEstimate,

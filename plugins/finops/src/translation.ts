@@ -83,6 +83,25 @@ export const finopsTranslationRef = createTranslationRef({
         unavailable: 'No forecast: {{message}}',
       },
     },
+    ownedSpendWidget: {
+      monthToDate: 'Month to date · {{month}}',
+      forecast: 'Forecast to month end',
+      forecastPartial: 'for {{count}} of {{total}} services',
+      noForecast: 'Not forecast yet',
+      savings: 'Open savings',
+      savingsValue: '{{amount}}/month',
+      recommendations: 'Open recommendations: {{count}}',
+      services: 'Services: {{count}}',
+      serviceSpend: '{{amount}} this month',
+      serviceSavings: 'save {{amount}}/month',
+      more: 'and {{count}} more',
+      truncated: 'Only the first {{count}} services are summed.',
+      empty: {
+        title: 'No services with cost data',
+        description:
+          'Neither you nor your groups own a catalog entity with a cost allocation annotation (backstage.io/kubernetes-id, backstage.io/kubernetes-label-selector or ai-finops.io/billing-tags).',
+      },
+    },
     states: {
       forbidden: 'Permission denied',
       forbiddenDescription:

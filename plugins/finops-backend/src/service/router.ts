@@ -49,6 +49,7 @@ import { registerEngineRoutes } from './engineRoutes';
 import { registerEstimateRoutes } from './estimateRoutes';
 import { registerFocusCostsRoutes } from './focusCostsRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
+import { registerOwnedRoutes } from './ownedRoutes';
 import { audited, FINOPS_AUDIT_EVENTS } from './audit';
 import { createEntityAccess } from './entityAccess';
 import {
@@ -320,6 +321,9 @@ export async function createRouter(
     pullRequests: options.pullRequests?.store,
     storedResults: options.storedResults,
   });
+
+  // The spend of the entities some owners own, for the home page.
+  registerOwnedRoutes(router as unknown as express.Router, options);
 
   // A path or method no route serves: a JSON 404 in Backstage's error shape,
   // not the root router's empty one.

@@ -23,6 +23,7 @@ import {
   entityFinopsRecommendationsCard,
 } from './entityCards';
 import { finopsCostPreviewFormField } from './formFields';
+import { finopsOwnedSpendHomeWidget } from './homeWidgets';
 import {
   entityFinopsContent,
   finopsOrganizationRouteRef,
@@ -34,8 +35,10 @@ import {
  * `api:finops`, the entity cards `entity-card:finops/cost`,
  * `entity-card:finops/gpu-efficiency`, `entity-card:finops/carbon` and
  * `entity-card:finops/recommendations`, the tab `entity-content:finops/finops`
- * the organisation page `page:finops` (`/finops`) and the scaffolder field
- * `scaffolder-form-field:finops/cost-preview` (`ui:field: FinopsCostPreview`).
+ * the organisation page `page:finops` (`/finops`), the scaffolder field
+ * `scaffolder-form-field:finops/cost-preview` (`ui:field: FinopsCostPreview`)
+ * and the home page widget `home-page-widget:finops/owned-spend`
+ * (`FinopsOwnedSpend` in `page:home`'s `defaultConfig`).
  *
  * @alpha
  */
@@ -53,5 +56,6 @@ export default createFrontendPlugin({
     entityFinopsContent,
     finopsPage,
     finopsCostPreviewFormField,
+    finopsOwnedSpendHomeWidget,
   ],
 });

@@ -37,6 +37,7 @@ import type {
 import type {
   FinopsApi,
   FinopsDayRange,
+  FinopsOwnedSpend,
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';
@@ -101,6 +102,12 @@ export class FinopsClient implements FinopsApi {
 
   async getSavings(): Promise<FinopsSavings> {
     return this.get<FinopsSavings>('savings', {});
+  }
+
+  async getOwnedSpend(owners: string[]): Promise<FinopsOwnedSpend> {
+    return this.get<FinopsOwnedSpend>('owned/summary', {
+      owner: owners.join(','),
+    });
   }
 
   async getEntityForecast(

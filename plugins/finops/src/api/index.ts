@@ -18,6 +18,8 @@ export { finopsApiRef } from './FinopsApi';
 export type {
   FinopsApi,
   FinopsDayRange,
+  FinopsOwnedEntitySpend,
+  FinopsOwnedSpend,
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';

@@ -2218,6 +2218,128 @@ export const spec = {
           },
         },
       },
+      OwnedEntitySpend: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'entityRef',
+          'monthToDate',
+          'openMonthlySavings',
+          'openRecommendations',
+        ],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          monthToDate: {
+            type: 'number',
+            description: 'Effective cost of the month so far.',
+          },
+          forecast: {
+            type: 'number',
+            description:
+              'The month-end forecast (mean) kept by the scheduled pass, when one is kept for this month.',
+          },
+          monthlyBudget: {
+            type: 'number',
+          },
+          openMonthlySavings: {
+            type: 'number',
+            description:
+              'Open recommendations (not dismissed, snoozed or merged), per month.',
+          },
+          openRecommendations: {
+            type: 'integer',
+            minimum: 0,
+          },
+        },
+      },
+      OwnedSpendSummary: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'currency',
+          'month',
+          'owners',
+          'total',
+          'entities',
+          'truncated',
+          'warnings',
+          'computedAt',
+        ],
+        properties: {
+          currency: {
+            type: 'string',
+          },
+          month: {
+            type: 'string',
+            description:
+              'The UTC month the month-to-date figures cover, YYYY-MM.',
+          },
+          owners: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          total: {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+              'monthToDate',
+              'forecastEntities',
+              'openMonthlySavings',
+              'openRecommendations',
+            ],
+            properties: {
+              monthToDate: {
+                type: 'number',
+              },
+              forecast: {
+                type: 'number',
+                description: 'Sum of the forecasts kept, when at least one is.',
+              },
+              forecastEntities: {
+                type: 'integer',
+                minimum: 0,
+                description: 'How many entities the forecast sum covers.',
+              },
+              openMonthlySavings: {
+                type: 'number',
+              },
+              openRecommendations: {
+                type: 'integer',
+                minimum: 0,
+              },
+            },
+          },
+          entities: {
+            type: 'array',
+            description: 'Largest month-to-date spend first.',
+            items: {
+              $ref: '#/components/schemas/OwnedEntitySpend',
+            },
+          },
+          truncated: {
+            type: 'boolean',
+            description:
+              'More owned entities than the 50 summed; the rest are left out.',
+          },
+          warnings: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          computedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
     },
   },
   paths: {
@@ -3236,6 +3358,46 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/OrganizationSavings',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/owned/summary': {
+      get: {
+        operationId: 'GetOwnedSpendSummary',
+        description:
+          'Month-to-date spend, the kept month-end forecast and the open savings of the catalog entities with cost allocation annotations owned by any of `owner` (at most 50), for the home page. Each entity needs finops.entity.read; others are left out.',
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'owner',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            description:
+              'Ownership refs (the user and their groups), separated by commas; at most 20.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The owned entities' spend.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/OwnedSpendSummary',
                 },
               },
             },

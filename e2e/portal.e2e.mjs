@@ -23,7 +23,11 @@
 // when the time range changes; and that the organisation page (/finops) shows
 // the allocation total; and that the inference-service template's cost
 // preview in the scaffolder shows the backend's estimate for the form's values
-// and the max-GPUs denial at 8 GPUs per replica. Screenshots go to
+// and the max-GPUs denial at 8 GPUs per replica; that the at-risk budget of
+// chat-llm shows on the notifications page once, and is not sent again after
+// the next ingestion; and that an MCP client lists the FinOps tools and reads
+// the same cost summary with the guest's token; and that the home page's
+// widget lists the guest's services with their spend. Screenshots go to
 // e2e-screenshots/ (git-ignored).
 //
 //   node e2e/portal.e2e.mjs        (needs Debian's chromium: apt-get install chromium)
@@ -34,6 +38,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { parseAllDocuments } from 'yaml';
+import { checkHomeWidget } from './home.mjs';
+import { checkMcp } from './mcp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shots = path.join(root, 'e2e-screenshots');
@@ -585,7 +591,136 @@ try {
       await denial.textContent()
     ).trim()}`,
   );
-  console.log('e2e: 5 passed, 0 failed');
+
+  // Notifications: chat-llm's month-end forecast is over its budget, so the
+  // members of its owner group (the guest among them) get one notification,
+  // shown on the notifications page; the next ingestion sends no second one.
+  const notificationsApi = async (pathAndQuery, init = {}) => {
+    const { token } = await guestIdentity();
+    const res = await fetch(`${backendUrl}/api/notifications${pathAndQuery}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+      },
+    });
+    if (!res.ok)
+      throw new Error(`notifications ${pathAndQuery}: ${res.status}`);
+    return res.json();
+  };
+  const budgetAlerts = async () =>
+    (await notificationsApi('/notifications?limit=100')).notifications.filter(
+      n =>
+        n.origin === 'plugin:finops' &&
+        n.payload.topic === 'FinOps budget forecast' &&
+        n.payload.link === '/catalog/default/component/chat-llm/finops',
+    );
+  let alerts = [];
+  for (let i = 0; i < 120 && alerts.length === 0; i++) {
+    alerts = await budgetAlerts();
+    if (alerts.length === 0) await new Promise(r => setTimeout(r, 2000));
+  }
+  if (alerts.length !== 1)
+    throw new Error(
+      `expected one budget notification for chat-llm, got ${alerts.length}`,
+    );
+  const alert = alerts[0];
+  await visit(`${appUrl}/notifications`, alert.payload.title);
+  await page.screenshot({
+    path: path.join(shots, 'notifications.png'),
+    fullPage: true,
+  });
+  console.log(`e2e: the notifications page shows "${alert.payload.title}"`);
+
+  // Read it; then ingest again (new data: every entity is recomputed) and
+  // wait for the precompute pass after it. A re-send would add a second
+  // notification or mark this one unread.
+  await notificationsApi('/notifications/update', {
+    method: 'POST',
+    body: JSON.stringify({ ids: [alert.id], read: true }),
+  });
+  const passes = () =>
+    (log.match(/FinOps results precomputed: \d+ of \d+ entities/g) ?? [])
+      .length;
+  const passesBefore = passes();
+  const { token: adminToken } = await guestIdentity();
+  const trigger = await fetch(
+    `${backendUrl}/api/finops/ingestion/demo/trigger`,
+    { method: 'POST', headers: { Authorization: `Bearer ${adminToken}` } },
+  );
+  if (trigger.status !== 202)
+    throw new Error(`ingestion trigger: ${trigger.status}`);
+  for (let i = 0; i < 150 && passes() === passesBefore; i++)
+    await new Promise(r => setTimeout(r, 2000));
+  if (passes() === passesBefore)
+    throw new Error('no precompute pass after the triggered ingestion');
+  const alertsAfter = await budgetAlerts();
+  if (
+    alertsAfter.length !== 1 ||
+    alertsAfter[0].id !== alert.id ||
+    !alertsAfter[0].read
+  )
+    throw new Error(
+      `after the next ingestion: ${
+        alertsAfter.length
+      } budget notification(s), ${alertsAfter[0]?.read ? 'read' : 'unread'}`,
+    );
+  if (!/ingestion-trigger/.test(log))
+    throw new Error('no ingestion-trigger audit event in the backend log');
+  console.log(
+    'e2e: after the next ingestion and recomputation, still one budget notification, still read; the trigger is in the audit log',
+  );
+
+  // MCP: an AI assistant's client lists the FinOps tools with the guest's
+  // token and reads chat-llm's cost summary, the REST route's numbers.
+  const { token: mcpToken } = await guestIdentity();
+  const mcp = await checkMcp({
+    backendUrl,
+    token: mcpToken,
+    entityRef: 'component:default/chat-llm',
+    log: message => console.log(`e2e: ${message}`),
+  });
+  const restSummary = await (
+    await fetch(
+      `${backendUrl}/api/finops/entities/component/default/chat-llm/summary`,
+      { headers: { Authorization: `Bearer ${mcpToken}` } },
+    )
+  ).json();
+  if (
+    mcp.summary.monthToDate?.effectiveCost !==
+    restSummary.monthToDate?.effectiveCost
+  )
+    throw new Error(
+      `MCP summary ${mcp.summary.monthToDate?.effectiveCost} is not the REST one ${restSummary.monthToDate?.effectiveCost}`,
+    );
+  console.log(
+    `e2e: MCP client: ${
+      mcp.tools
+    } FinOps tools; chat-llm month to date ${mcp.summary.monthToDate.effectiveCost.toFixed(
+      2,
+    )} as over REST`,
+  );
+
+  // The home page's FinOps widget: the guest's teams' services, with spend
+  // and open savings, each linking to its FinOps tab.
+  const home = await checkHomeWidget({
+    page,
+    appUrl,
+    log: message => console.log(`e2e: ${message}`),
+  });
+  if (
+    home.empty ||
+    !home.services.some(s => s.href.endsWith('/chat-llm/finops'))
+  )
+    throw new Error(
+      `the home widget does not list chat-llm: ${JSON.stringify(home)}`,
+    );
+  await page.screenshot({ path: path.join(shots, 'home.png'), fullPage: true });
+  console.log(
+    `e2e: home widget shows ${home.monthToDate} month to date, ${home.savings} open savings, ${home.services.length} services`,
+  );
+
+  console.log('e2e: 8 passed, 0 failed');
 } catch (error) {
   console.error(`e2e: FAILED: ${error.message}`);
   const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];

@@ -53,9 +53,18 @@ backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 // kubernetes: starts without clusters and logs a warning until some are configured
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// user settings, and signals (the app's storage API pushes setting changes through them)
+// user settings, and signals (the app's storage API pushes setting changes
+// and new notifications through them)
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+
+// notifications: the FinOps budget, anomaly and pull-request alerts reach the
+// owners of an entity through them (email or chat: see docs/notifications.md)
+backend.add(import('@backstage/plugin-notifications-backend'));
+
+// MCP: the actions registry's actions (the FinOps ones: backend.actions in
+// app-config.yaml) as tools for AI assistants, at /api/mcp-actions/v1
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // Tech Insights: scorecard facts and checks, with the FinOps ones
 backend.add(import('@backstage-community/plugin-tech-insights-backend'));

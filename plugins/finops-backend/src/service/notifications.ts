@@ -33,7 +33,7 @@ import type { NotificationSeverity } from '@backstage/plugin-notifications-commo
  * The notification topics of the finops plugin, which users can mute in
  * their notification settings (origin `plugin:finops`).
  *
- * @public
+ * @internal
  */
 export const FINOPS_NOTIFICATION_TOPICS = {
   /** An entity's month-end forecast crossed a budget threshold. */

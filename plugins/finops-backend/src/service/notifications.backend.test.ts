@@ -14,11 +14,7 @@
  * limitations under the License.
  */
 
-import {
-  finopsDataSourcesExtensionPoint,
-  type FinopsRecord,
-} from '@ai-finops/backstage-plugin-finops-node';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import type { FinopsRecord } from '@ai-finops/backstage-plugin-finops-node';
 import {
   mockCredentials,
   mockServices,
@@ -28,6 +24,7 @@ import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import request from 'supertest';
+import { dataSourceModule } from '../__testUtils__/backend';
 import { finopsPlugin } from '../plugin';
 
 jest.setTimeout(120_000);
@@ -41,40 +38,29 @@ const HOUR = 3_600_000;
  */
 function overBudgetSource() {
   let runs = 0;
-  return createBackendModule({
-    pluginId: 'finops',
-    moduleId: 'over-budget',
-    register(reg) {
-      reg.registerInit({
-        deps: { dataSources: finopsDataSourcesExtensionPoint },
-        async init({ dataSources }) {
-          dataSources.addDataSource({
-            id: 'spend',
-            backfill: { days: 20 },
-            async *read({ window }): AsyncIterable<FinopsRecord> {
-              runs += 1;
-              for (
-                let t = window.start.getTime();
-                t < window.end.getTime();
-                t += HOUR
-              ) {
-                const cost = 83 + runs / 100;
-                yield {
-                  type: 'cost',
-                  hour: new Date(t).toISOString(),
-                  category: 'gpu',
-                  billedCost: cost,
-                  effectiveCost: cost,
-                  listCost: cost,
-                  currency: 'USD',
-                  kubernetesId: 'chat',
-                  workload: 'Deployment/chat-llm',
-                };
-              }
-            },
-          });
-        },
-      });
+  return dataSourceModule('over-budget', {
+    id: 'spend',
+    backfill: { days: 20 },
+    async *read({ window }): AsyncIterable<FinopsRecord> {
+      runs += 1;
+      for (
+        let t = window.start.getTime();
+        t < window.end.getTime();
+        t += HOUR
+      ) {
+        const cost = 83 + runs / 100;
+        yield {
+          type: 'cost',
+          hour: new Date(t).toISOString(),
+          category: 'gpu',
+          billedCost: cost,
+          effectiveCost: cost,
+          listCost: cost,
+          currency: 'USD',
+          kubernetesId: 'chat',
+          workload: 'Deployment/chat-llm',
+        };
+      }
     },
   });
 }

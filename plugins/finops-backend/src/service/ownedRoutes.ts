@@ -23,22 +23,21 @@ import type {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  parseEntityRef,
-  stringifyEntityRef,
-  type Entity,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type express from 'express';
-import type { AllocationTarget } from '../engine/CostAllocator';
 import type { EntityEngine } from '../engine/EntityEngine';
 import { ANNOTATED_ENTITY_FILTER } from '../engine/matching';
 import {
   RECOMMENDATIONS_RESULT,
   type StoredResults,
 } from '../engine/storedResults';
+import {
+  recommendationsFromStored,
+  resolveAllocated,
+} from '../engine/manyEntities';
 import { mapLimit } from '../lib/mapLimit';
 import { readOptionalString } from '../lib/params';
 
@@ -189,21 +188,13 @@ export function registerOwnedRoutes(
       logger.warn(`FinOps owned spend of ${ref} failed: ${error}`);
       warnings.push(`${ref}: ${(error as Error)?.message ?? error}`);
     };
-    const resolved = await mapLimit(readable, CONCURRENCY, async entity =>
-      engine.resolve(entity, credentials).then(
-        target => ({ entity, target }),
-        error => {
-          failed(stringifyEntityRef(entity), error);
-          return undefined;
-        },
-      ),
+    const { targets, entityOf } = await resolveAllocated(
+      engine,
+      readable,
+      credentials,
+      failed,
+      CONCURRENCY,
     );
-    const allocated = resolved.filter(
-      (r): r is { entity: Entity; target: AllocationTarget } =>
-        !!r && (r.target.matchers.length > 0 || r.target.shared.length > 0),
-    );
-    const targets = allocated.map(r => r.target);
-    const entityOf = new Map(allocated.map(r => [r.target, r.entity]));
     const refs = targets.map(t => t.entityRef);
 
     // Forecasts only as kept by the scheduled pass: no model is fitted here.
@@ -221,19 +212,14 @@ export function registerOwnedRoutes(
             error instanceof Error ? error : new Error(String(error)),
           ),
       ),
-      engine.recommendationsOfMany(
+      recommendationsFromStored({
+        engine,
+        stored,
+        found,
         targets,
-        async target => {
-          const kept = found?.get(target.entityRef.toLocaleLowerCase('en-US'));
-          if (kept) return kept.result;
-          const compute = () =>
-            engine.findRecommendations(entityOf.get(target)!, target);
-          return stored
-            ? stored.recommendations(target.entityRef, compute)
-            : compute();
-        },
-        CONCURRENCY,
-      ),
+        entityOf,
+        concurrency: CONCURRENCY,
+      }),
     ]);
 
     const body: OwnedSpendSummary = {

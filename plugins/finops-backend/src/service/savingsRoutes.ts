@@ -37,7 +37,10 @@ import type {
 import type { AllocationTarget, CostAllocator } from '../engine/CostAllocator';
 import type { EntityEngine } from '../engine/EntityEngine';
 import { ANNOTATED_ENTITY_FILTER } from '../engine/matching';
-import { mapLimit } from '../lib/mapLimit';
+import {
+  recommendationsFromStored,
+  resolveAllocated,
+} from '../engine/manyEntities';
 import {
   RECOMMENDATIONS_RESULT,
   type StoredResults,
@@ -113,21 +116,13 @@ export function registerSavingsRoutes(
       logger.warn(`FinOps savings of ${ref} failed: ${error}`);
       warnings.push(`${ref}: ${(error as Error).message ?? error}`);
     };
-    const resolved = await mapLimit(entities, CONCURRENCY, async entity =>
-      allocator.resolve(entity, credentials).then(
-        target => ({ entity, target }),
-        error => {
-          failed(stringifyEntityRef(entity), error);
-          return undefined;
-        },
-      ),
+    const { targets, entityOf } = await resolveAllocated(
+      allocator,
+      entities,
+      credentials,
+      failed,
+      CONCURRENCY,
     );
-    const allocated = resolved.filter(
-      (r): r is { entity: Entity; target: AllocationTarget } =>
-        !!r && (r.target.matchers.length > 0 || r.target.shared.length > 0),
-    );
-    const targets = allocated.map(r => r.target);
-    const entityOf = new Map(allocated.map(r => [r.target, r.entity]));
     const refs = targets.map(t => t.entityRef);
 
     const [found, pullRequests] = await Promise.all([
@@ -137,22 +132,17 @@ export function registerSavingsRoutes(
       options.pullRequests?.getRecommendationPullRequestsOf(refs),
     ]);
     let staleCount = 0;
-    const recommendations = await engine.recommendationsOfMany(
+    const recommendations = await recommendationsFromStored({
+      engine,
+      stored,
+      found,
       targets,
-      async target => {
-        const kept = found?.get(target.entityRef.toLocaleLowerCase('en-US'));
-        if (kept) {
-          if (kept.stale) staleCount += 1;
-          return kept.result;
-        }
-        const compute = () =>
-          engine.findRecommendations(entityOf.get(target)!, target);
-        return stored
-          ? stored.recommendations(target.entityRef, compute)
-          : compute();
+      entityOf,
+      concurrency: CONCURRENCY,
+      onStale: () => {
+        staleCount += 1;
       },
-      CONCURRENCY,
-    );
+    });
     if (staleCount > 0) {
       warnings.push(
         `${staleCount} of ${targets.length} entities' found savings come from data before the latest ingestion; they are being recomputed.`,

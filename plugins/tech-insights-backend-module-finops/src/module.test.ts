@@ -23,11 +23,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The tech-insights backend and its JSON rules engine module, as the portal
-// installs them. They are not devDependencies of this package yet (that
-// needs a yarn.lock update); packages/backend depends on both.
+// installs them.
 import techInsightsBackend from '@backstage-community/plugin-tech-insights-backend';
 import techInsightsJsonRulesEngine from '@backstage-community/plugin-tech-insights-backend-module-jsonfc';
 import { getFinopsChecks } from './checks';
@@ -36,23 +34,7 @@ import {
   FINOPS_CATALOG_FACT_RETRIEVER_ID,
   FINOPS_COST_FACT_RETRIEVER_ID,
 } from './retrievers';
-
-function component(
-  name: string,
-  annotations: Record<string, string>,
-  labels?: Record<string, string>,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations, labels },
-    spec: {
-      type: 'service',
-      owner: 'group:default/ml',
-      lifecycle: 'production',
-    },
-  };
-}
+import { component } from './__testUtils__/entities';
 
 const entities = [
   component(

@@ -18,30 +18,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { FactRetrieverContext } from '@backstage-community/plugin-tech-insights-node';
 import {
   createFinopsCatalogFactRetriever,
   createFinopsCostFactRetriever,
 } from './retrievers';
-
-function component(
-  name: string,
-  annotations: Record<string, string>,
-  labels?: Record<string, string>,
-): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default', annotations, labels },
-    spec: {
-      type: 'service',
-      owner: 'group:default/ml',
-      lifecycle: 'production',
-    },
-  };
-}
+import { component } from './__testUtils__/entities';
 
 const k8s = (name: string) => ({ 'backstage.io/kubernetes-id': name });
 

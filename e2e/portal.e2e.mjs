@@ -27,7 +27,8 @@
 // chat-llm shows on the notifications page once, and is not sent again after
 // the next ingestion; and that an MCP client lists the FinOps tools and reads
 // the same cost summary with the guest's token; and that the home page's
-// widget lists the guest's services with their spend. Screenshots go to
+// widget lists the guest's services with their spend; and that the Tech
+// Insights checks run over the FinOps facts. Screenshots go to
 // e2e-screenshots/ (git-ignored).
 //
 //   node e2e/portal.e2e.mjs        (needs Debian's chromium: apt-get install chromium)
@@ -720,7 +721,54 @@ try {
     `e2e: home widget shows ${home.monthToDate} month to date, ${home.savings} open savings, ${home.services.length} services`,
   );
 
-  console.log('e2e: 8 passed, 0 failed');
+  // Scorecards: the Tech Insights checks over the FinOps facts, as the
+  // tech-insights backend runs them (chat-llm names its cost center,
+  // query-embedder does not).
+  const runChecks = async name => {
+    for (let attempt = 1; ; attempt++) {
+      const { token } = await guestIdentity();
+      const res = await fetch(
+        `${backendUrl}/api/tech-insights/checks/run/default/component/${name}`,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+          },
+          body: '{}',
+        },
+      );
+      if (!res.ok) throw new Error(`tech-insights checks: ${res.status}`);
+      const results = Object.fromEntries(
+        (await res.json()).map(r => [r.check.id, r.result]),
+      );
+      // The cost facts arrive a minute after start.
+      if ('finopsCostPerMillionTokens' in results || attempt === 60)
+        return results;
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  };
+  const chatChecks = await runChecks('chat-llm');
+  const embedderChecks = await runChecks('query-embedder');
+  if (
+    chatChecks.finopsMonthlyBudget !== true ||
+    chatChecks.finopsCostCenter !== true ||
+    typeof chatChecks.finopsGpuEfficiency !== 'boolean' ||
+    typeof chatChecks.finopsCostPerMillionTokens !== 'boolean' ||
+    embedderChecks.finopsCostCenter !== false
+  )
+    throw new Error(
+      `tech-insights checks: chat-llm ${JSON.stringify(
+        chatChecks,
+      )}, query-embedder ${JSON.stringify(embedderChecks)}`,
+    );
+  console.log(
+    `e2e: Tech Insights checks of chat-llm ${JSON.stringify(
+      chatChecks,
+    )}; query-embedder names no cost center`,
+  );
+
+  console.log('e2e: 9 passed, 0 failed');
 } catch (error) {
   console.error(`e2e: FAILED: ${error.message}`);
   const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];

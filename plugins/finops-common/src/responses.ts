@@ -188,3 +188,50 @@ export interface FinopsFocusCosts {
   /** One object per group, keyed by those columns. */
   items: Array<Record<string, string | number | null>>;
 }
+
+/**
+ * One owned entity's figures in {@link FinopsOwnedSpend}.
+ *
+ * @public
+ */
+export interface FinopsOwnedEntitySpend {
+  entityRef: string;
+  title?: string;
+  /** Effective cost of the month so far. */
+  monthToDate: number;
+  /** The month-end forecast (mean), when the backend keeps one for this month. */
+  forecast?: number;
+  monthlyBudget?: number;
+  /** Open recommendations (not dismissed, snoozed or merged), per month. */
+  openMonthlySavings: number;
+  openRecommendations: number;
+}
+
+/**
+ * The spend of the entities some owners own, as `GET /owned/summary`
+ * answers: month to date, the kept month-end forecasts and open savings.
+ *
+ * @public
+ */
+export interface FinopsOwnedSpend {
+  currency: string;
+  /** The UTC month the month-to-date figures cover, `YYYY-MM`. */
+  month: string;
+  /** The ownership refs asked for, normalised. */
+  owners: string[];
+  total: {
+    monthToDate: number;
+    /** Sum of the forecasts kept, when at least one is. */
+    forecast?: number;
+    /** How many entities the forecast sum covers. */
+    forecastEntities: number;
+    openMonthlySavings: number;
+    openRecommendations: number;
+  };
+  /** Largest month-to-date spend first. */
+  entities: FinopsOwnedEntitySpend[];
+  /** More owned entities than the backend sums (50); the rest are left out. */
+  truncated: boolean;
+  warnings: string[];
+  computedAt: string;
+}

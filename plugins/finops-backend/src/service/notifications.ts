@@ -150,6 +150,12 @@ const SEVERITY_LABEL: Record<CostAnomalySeverity, string> = {
   critical: 'Critical',
 };
 
+/** Recorded as sent without sending: a lower threshold passed with a higher one. */
+interface ClaimOnly {
+  key: string;
+  claimOnly: true;
+}
+
 interface Message {
   key: string;
   topic: string;
@@ -244,7 +250,9 @@ export class FinopsNotifier {
     });
   }
 
-  #budgetMessages(forecast: EntityCostForecast | undefined): Message[] {
+  #budgetMessages(
+    forecast: EntityCostForecast | undefined,
+  ): Array<Message | ClaimOnly> {
     const budget = forecast?.budget;
     if (!forecast || !budget || !(budget.budget > 0)) return [];
     const percent = budget.projectedShare * 100;
@@ -253,13 +261,9 @@ export class FinopsNotifier {
     // The highest threshold crossed is the one sent; lower ones crossed in
     // the same month are claimed with it so they are not sent afterwards.
     const top = crossed[crossed.length - 1];
-    const messages: Message[] = crossed.slice(0, -1).map(t => ({
-      key: `budget:${t}:${forecast.month}`,
-      topic: '',
-      title: '',
-      description: '',
-      severity: 'normal',
-    }));
+    const messages: Array<Message | ClaimOnly> = crossed
+      .slice(0, -1)
+      .map(t => ({ key: `budget:${t}:${forecast.month}`, claimOnly: true }));
     messages.push({
       key: `budget:${top}:${forecast.month}`,
       topic: FINOPS_NOTIFICATION_TOPICS.budget,
@@ -315,8 +319,11 @@ export class FinopsNotifier {
       }));
   }
 
-  /** Claims, then sends; a message without a title is only claimed. */
-  async #send(entityRef: string, message: Message): Promise<boolean> {
+  /** Claims, then sends (a {@link ClaimOnly} is only claimed). */
+  async #send(
+    entityRef: string,
+    message: Message | ClaimOnly,
+  ): Promise<boolean> {
     if (this.#now().getTime() < this.#pausedUntil) return false;
     try {
       const claimed = await this.#ledger.claimNotification(
@@ -324,7 +331,7 @@ export class FinopsNotifier {
         message.key,
         this.#now(),
       );
-      if (!claimed || !message.title) return false;
+      if (!claimed || 'claimOnly' in message) return false;
       try {
         await this.#notifications.send({
           recipients: { type: 'entity', entityRef },

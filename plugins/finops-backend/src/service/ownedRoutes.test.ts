@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import type { FinopsOwnedSpend } from '@ai-finops/backstage-plugin-finops-common';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -33,7 +34,6 @@ import {
 } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { finopsPlugin } from '../plugin';
-import type { OwnedSpendSummary } from './ownedRoutes';
 
 jest.setTimeout(120_000);
 
@@ -111,14 +111,14 @@ const owners = (refs: string[]) =>
 async function summaryOf(
   server: any,
   refs: string[],
-): Promise<OwnedSpendSummary> {
+): Promise<FinopsOwnedSpend> {
   for (let i = 0; i < 100; i++) {
     const res = await request(server)
       .get(owners(refs))
       .set('Authorization', USER);
     expect(res.status).toBe(200);
     expectMatchesSpec(res);
-    const body: OwnedSpendSummary = res.body;
+    const body: FinopsOwnedSpend = res.body;
     if (body.total.monthToDate > 0) return body;
     await new Promise(r => setTimeout(r, 100));
   }

@@ -17,6 +17,8 @@
 import {
   finopsEntityReadPermission,
   type EntityCostForecast,
+  type FinopsOwnedEntitySpend,
+  type FinopsOwnedSpend,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   HttpAuthService,
@@ -49,43 +51,6 @@ export const MAX_OWNERS = 20;
 
 /** Entities summed at once. */
 const CONCURRENCY = 4;
-
-/** One owned entity's figures. @internal */
-export interface OwnedEntitySpend {
-  entityRef: string;
-  title?: string;
-  /** Effective cost of the month so far. */
-  monthToDate: number;
-  /** The stored month-end forecast (mean), when one is kept for this month. */
-  forecast?: number;
-  monthlyBudget?: number;
-  /** Open recommendations (not dismissed, snoozed or merged), per month. */
-  openMonthlySavings: number;
-  openRecommendations: number;
-}
-
-/** The answer of `GET /owned/summary`. @internal */
-export interface OwnedSpendSummary {
-  currency: string;
-  /** The UTC month the month-to-date figures cover, `YYYY-MM`. */
-  month: string;
-  owners: string[];
-  total: {
-    monthToDate: number;
-    /** Sum of the forecasts kept, when at least one is. */
-    forecast?: number;
-    /** How many entities the forecast sum covers. */
-    forecastEntities: number;
-    openMonthlySavings: number;
-    openRecommendations: number;
-  };
-  /** Largest month-to-date spend first. */
-  entities: OwnedEntitySpend[];
-  /** More owned entities than {@link MAX_OWNED_ENTITIES}; the rest are left out. */
-  truncated: boolean;
-  warnings: string[];
-  computedAt: string;
-}
 
 /** What the owned-spend route needs from the router. @internal */
 export interface OwnedRouteOptions {
@@ -222,7 +187,7 @@ export function registerOwnedRoutes(
       }),
     ]);
 
-    const body: OwnedSpendSummary = {
+    const body: FinopsOwnedSpend = {
       currency: engine.options.currency,
       month,
       owners,
@@ -253,7 +218,7 @@ export function registerOwnedRoutes(
       const forecast = forecasts?.get(
         target.entityRef.toLocaleLowerCase('en-US'),
       )?.result;
-      const item: OwnedEntitySpend = {
+      const item: FinopsOwnedEntitySpend = {
         entityRef: target.entityRef,
         ...(entity.metadata.title ? { title: entity.metadata.title } : {}),
         monthToDate: summary.monthToDate.effectiveCost,

@@ -32,12 +32,12 @@ import type {
   EntityUsageSeries,
   FinopsEstimate,
   FinopsEstimateRequest,
+  FinopsOwnedSpend,
   FinopsSavings,
 } from '@ai-finops/backstage-plugin-finops-common';
 import type {
   FinopsApi,
   FinopsDayRange,
-  FinopsOwnedSpend,
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';

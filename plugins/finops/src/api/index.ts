@@ -18,8 +18,6 @@ export { finopsApiRef } from './FinopsApi';
 export type {
   FinopsApi,
   FinopsDayRange,
-  FinopsOwnedEntitySpend,
-  FinopsOwnedSpend,
   RecommendationDecision,
   RecommendationPullRequestResult,
 } from './FinopsApi';
@@ -27,6 +25,8 @@ export type {
   FinopsEstimate,
   FinopsEstimateRequest,
   FinopsGuardrailResult,
+  FinopsOwnedEntitySpend,
+  FinopsOwnedSpend,
 } from '@ai-finops/backstage-plugin-finops-common';
 export type {
   FinopsEntitySavings,

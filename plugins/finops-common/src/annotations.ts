@@ -157,3 +157,52 @@ export function isFinopsAvailable(entity: Entity): boolean {
       annotations[FINOPS_BILLING_TAGS_ANNOTATION],
   );
 }
+
+/**
+ * The Argo CD Application name(s) of the entity, comma-separated; the same
+ * annotation the community Argo CD plugin reads.
+ *
+ * @public
+ */
+export const ARGOCD_APP_NAME_ANNOTATION = 'argocd/app-name';
+
+/**
+ * A label selector (`key=value`) choosing the entity's Argo CD Applications;
+ * the same annotation the community Argo CD plugin reads.
+ *
+ * @public
+ */
+export const ARGOCD_APP_SELECTOR_ANNOTATION = 'argocd/app-selector';
+
+/**
+ * The namespace of the entity's Argo CD Applications when they live outside
+ * the control plane's namespace (Argo CD's `appNamespace`).
+ *
+ * @public
+ */
+export const ARGOCD_APP_NAMESPACE_ANNOTATION = 'argocd/app-namespace';
+
+/**
+ * The name of the configured Argo CD instance holding the entity's
+ * Applications; the first configured instance when absent.
+ *
+ * @public
+ */
+export const ARGOCD_INSTANCE_NAME_ANNOTATION = 'argocd/instance-name';
+
+/**
+ * The entity's Flux Kustomizations, comma-separated
+ * `<cluster>/<namespace>/<name>`, the cluster being a configured
+ * `finops.delivery.flux.clusters` name.
+ *
+ * @public
+ */
+export const FLUX_KUSTOMIZATION_ANNOTATION = 'ai-finops.io/flux-kustomization';
+
+/**
+ * The entity's Flux HelmReleases, comma-separated
+ * `<cluster>/<namespace>/<name>`.
+ *
+ * @public
+ */
+export const FLUX_HELMRELEASE_ANNOTATION = 'ai-finops.io/flux-helmrelease';

@@ -235,3 +235,79 @@ export interface FinopsOwnedSpend {
   warnings: string[];
   computedAt: string;
 }
+
+/**
+ * One Argo CD Application or Flux object in {@link FinopsDeliveryStatus}.
+ *
+ * @public
+ */
+export interface FinopsDeployment {
+  tool: 'argocd' | 'flux';
+  /** The configured instance (Argo CD) or cluster (Flux) name. */
+  instance: string;
+  kind: 'Application' | 'Kustomization' | 'HelmRelease';
+  /** The Application name, or `namespace/name` for Flux objects. */
+  name: string;
+  /** Link to the Argo CD UI application page, when known. */
+  url?: string;
+  sync: 'Synced' | 'OutOfSync' | 'Unknown';
+  health:
+    | 'Healthy'
+    | 'Progressing'
+    | 'Degraded'
+    | 'Suspended'
+    | 'Missing'
+    | 'Unknown';
+  /** The revision deployed (Git commit SHA, chart version, OCI digest). */
+  revision?: string;
+  /** When that revision was deployed, ISO time. */
+  deployedAt?: string;
+  /** When it was first seen out of sync (drift), ISO time, if it is. */
+  driftSince?: string;
+  /** Out-of-sync resources: the drift. */
+  outOfSync: Array<{
+    group?: string;
+    kind: string;
+    namespace?: string;
+    name: string;
+    status: string;
+  }>;
+  /** Earlier and current deployments, newest first. */
+  history: Array<{ revision: string; deployedAt: string }>;
+  message?: string;
+  /** Set instead of the status when the instance could not be read. */
+  error?: string;
+}
+
+/**
+ * A cost change tied to the revision deployed at that time, in
+ * {@link FinopsDeliveryStatus}.
+ *
+ * @public
+ */
+export interface FinopsCostStep {
+  revision: string;
+  /** When the revision was deployed, ISO time. */
+  deployedAt: string;
+  metric: 'costPerMillionTokens' | 'dailyCost';
+  /** Mean of the metric over the days before the deployment. */
+  before: number;
+  /** Mean of the metric over the days after the deployment. */
+  after: number;
+  /** (after - before) / before × 100 */
+  changePercent: number;
+}
+
+/**
+ * The body of `GET /delivery?entityRef=…`: the Argo CD and Flux objects the
+ * entity's annotations name, and the cost steps their deployments caused.
+ *
+ * @public
+ */
+export interface FinopsDeliveryStatus {
+  entityRef: string;
+  /** One per Argo CD Application / Flux object the entity's annotations name. */
+  deployments: FinopsDeployment[];
+  /** Cost changes tied to the revision deployed at that time, newest first. */
+  costSteps: FinopsCostStep[];
+}

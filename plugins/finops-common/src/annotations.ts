@@ -206,3 +206,51 @@ export const FLUX_KUSTOMIZATION_ANNOTATION = 'ai-finops.io/flux-kustomization';
  * @public
  */
 export const FLUX_HELMRELEASE_ANNOTATION = 'ai-finops.io/flux-helmrelease';
+
+/**
+ * The model card of the model an inference service serves: an `https://` URL
+ * (e.g. `https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct`).
+ *
+ * @public
+ */
+export const FINOPS_MODEL_CARD_ANNOTATION = 'ai-finops.io/model-card';
+
+/**
+ * Where the model's training data comes from: a URL of its datasheet or a
+ * dataset id (e.g. `HuggingFaceFW/fineweb`).
+ *
+ * @public
+ */
+export const FINOPS_TRAINING_DATA_ANNOTATION = 'ai-finops.io/training-data';
+
+/**
+ * The outcome of the model's latest evaluation: `passed`, `failed` or
+ * `pending`.
+ *
+ * @public
+ */
+export const FINOPS_EVALUATION_STATUS_ANNOTATION =
+  'ai-finops.io/evaluation-status';
+
+/**
+ * The day of the model's latest evaluation, an ISO date (`2026-11-30`).
+ *
+ * @public
+ */
+export const FINOPS_EVALUATION_DATE_ANNOTATION = 'ai-finops.io/evaluation-date';
+
+/**
+ * The outcome of the model's latest bias check: `passed`, `failed` or
+ * `pending`.
+ *
+ * @public
+ */
+export const FINOPS_BIAS_CHECK_STATUS_ANNOTATION =
+  'ai-finops.io/bias-check-status';
+
+/**
+ * The day of the model's latest bias check, an ISO date (`2026-11-30`).
+ *
+ * @public
+ */
+export const FINOPS_BIAS_CHECK_DATE_ANNOTATION = 'ai-finops.io/bias-check-date';

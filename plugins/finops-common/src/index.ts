@@ -27,3 +27,4 @@ export * from './permissions';
 export * from './types';
 export * from './insights';
 export * from './responses';
+export * from './responsibleAi';

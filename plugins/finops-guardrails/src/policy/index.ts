@@ -44,6 +44,12 @@ export type {
 } from './policySet';
 export { Quantity } from './quantity';
 export {
+  imageMatchesPrefix,
+  normalizeImageReference,
+  parseImageReference,
+} from './imageReference';
+export type { ImageReference } from './imageReference';
+export {
   checkGuardrails,
   formatPolicyReportMarkdown,
   formatViolation,

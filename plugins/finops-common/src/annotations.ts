@@ -254,3 +254,22 @@ export const FINOPS_BIAS_CHECK_STATUS_ANNOTATION =
  * @public
  */
 export const FINOPS_BIAS_CHECK_DATE_ANNOTATION = 'ai-finops.io/bias-check-date';
+
+/**
+ * The digest of the model artifact a workload serves: `sha256:<64 hex>` of
+ * the artifact, or the 40-hex revision commit of a Hugging Face model.
+ * Required in production by the `ai-finops-supply-chain` policy.
+ *
+ * @public
+ */
+export const FINOPS_MODEL_DIGEST_ANNOTATION = 'ai-finops.io/model-digest';
+
+/**
+ * The https URL of the model artifact's provenance attestation (e.g. a
+ * SLSA provenance or model-signing bundle). Required in production by the
+ * `ai-finops-supply-chain` policy.
+ *
+ * @public
+ */
+export const FINOPS_MODEL_PROVENANCE_ANNOTATION =
+  'ai-finops.io/model-provenance';

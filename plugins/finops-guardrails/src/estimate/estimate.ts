@@ -224,6 +224,33 @@ function podSpecOf(o: KubernetesObject): PodSpecRef | undefined {
     : undefined;
 }
 
+/**
+ * The pod spec an Argo Rollout with `spec.workloadRef` runs: the referenced
+ * Deployment's template (in the same namespace), at the Rollout's replicas.
+ */
+function workloadRefPodSpec(
+  o: KubernetesObject,
+  objects: readonly ManifestObject[],
+): PodSpecRef | undefined {
+  const ref = (o.spec as any)?.workloadRef;
+  if (o.kind !== 'Rollout' || !isRecord(ref)) return undefined;
+  const target = objects.find(
+    m =>
+      m.object.kind === ref.kind &&
+      m.object.metadata.name === ref.name &&
+      m.object.metadata.namespace === o.metadata.namespace,
+  );
+  if (!target) {
+    throw new InputError(
+      `spec.workloadRef: no ${ref.kind} named '${ref.name}' among the manifests`,
+    );
+  }
+  const pod = podSpecOf(target.object);
+  return (
+    pod && { ...pod, path: `workloadRef ${ref.kind} ${ref.name}: ${pod.path}` }
+  );
+}
+
 interface ContainerRef {
   container: Record<string, any>;
   path: string;
@@ -506,7 +533,7 @@ export function estimateCosts(
     if (!continuous && !OTHER_POD_KINDS.has(o.kind)) continue;
     const where = `${describeLocation(m)}: ${describeObject(o)}`;
     try {
-      const pod = podSpecOf(o);
+      const pod = podSpecOf(o) ?? workloadRefPodSpec(o, objects);
       if (!pod) {
         if (continuous) throw new InputError('has no pod spec');
         continue;

@@ -22,6 +22,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, stringifyError } from '@backstage/errors';
 import {
+  markInSync,
+  markOutOfSync,
+  type FinopsDeliveryDriftStore,
+} from './deliveryDrift';
+import {
   claimNotification,
   deleteNotificationsSentBefore,
   releaseNotification,
@@ -143,7 +148,8 @@ export class DatabaseFinopsStore
     FinopsRecommendationStateStore,
     FinopsPullRequestStore,
     FinopsEntityResultStore,
-    FinopsNotificationLedger
+    FinopsNotificationLedger,
+    FinopsDeliveryDriftStore
 {
   readonly #db: Knex;
   readonly #isSqlite: boolean;
@@ -706,6 +712,16 @@ export class DatabaseFinopsStore
 
   async deleteNotificationsSentBefore(before: Date) {
     return deleteNotificationsSentBefore(this.#db, before);
+  }
+
+  // Since when GitOps objects are out of sync: see ./deliveryDrift.ts.
+
+  async markOutOfSync(objectKey: string, seenAt: Date) {
+    return markOutOfSync(this.#db, objectKey, seenAt);
+  }
+
+  async markInSync(objectKey: string) {
+    return markInSync(this.#db, objectKey);
   }
 
   // Engine results computed ahead of requests: see ./entityResults.ts.

@@ -19,6 +19,7 @@ export { DatabaseFinopsStore } from './DatabaseFinopsStore';
 export type { FinopsRecommendationStateStore } from './recommendations';
 export { MAX_ENTITY_RESULT_CHARS } from './entityResults';
 export type { FinopsNotificationLedger } from './notificationsSent';
+export type { FinopsDeliveryDriftStore } from './deliveryDrift';
 export type {
   FinopsEntityResultStore,
   StoredEntityResult,

@@ -16,6 +16,7 @@
 
 export { gitopsCloneUrl, renderInferenceService } from './inferenceService';
 export type { InferenceServiceSpec, RenderedFile } from './inferenceService';
+export type { InferenceServiceRollout } from './rollout';
 export { readManifestFiles } from './readManifestFiles';
 export type {
   ReadManifestFilesOptions,

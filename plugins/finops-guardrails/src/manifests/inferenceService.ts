@@ -29,6 +29,13 @@ import {
   GPU_PRODUCT_LABEL,
 } from '../estimate/estimate';
 import { stringify } from 'yaml';
+import {
+  applyCanaryRollout,
+  isCanary,
+  replicasOwnedByAutoscaler,
+  scaleTargetOf,
+  type InferenceServiceRollout,
+} from './rollout';
 
 /**
  * What `finops:manifests:generate` renders: one inference service, its
@@ -82,8 +89,10 @@ export interface InferenceServiceSpec {
   /** Branch or tag Argo CD / Flux follow. Default `main`. */
   targetRevision?: string;
   delivery: 'argocd' | 'flux';
-  /** Prometheus for KEDA's triggers. */
+  /** Prometheus for KEDA's triggers and the canary analysis. */
   prometheusUrl?: string;
+  /** Deployment (default) or an Argo Rollouts canary with a cost-per-token analysis. */
+  rollout?: InferenceServiceRollout;
 }
 
 /**
@@ -523,6 +532,13 @@ export function renderInferenceService(
       ],
     },
   };
+  if (isCanary(spec)) {
+    ({ workloadFile, workloadKind } = applyCanaryRollout(
+      base,
+      workloadFile,
+      spec,
+    ));
+  }
   const baseFiles = Object.keys(base).map(p => p.replace(/^base\//, ''));
   const files: RenderedFile[] = Object.entries(base).map(([path, value]) => ({
     path,
@@ -576,8 +592,7 @@ export function renderInferenceService(
           }
         : {};
     const patch: Record<string, any> = {
-      apiVersion:
-        workloadKind === 'Deployment' ? 'apps/v1' : 'serving.kserve.io/v1beta1',
+      apiVersion: (base[workloadFile] as { apiVersion: string }).apiVersion,
       kind: workloadKind,
       metadata: {
         name,
@@ -586,12 +601,12 @@ export function renderInferenceService(
           : {}),
       },
       spec:
-        workloadKind === 'Deployment'
+        workloadKind !== 'InferenceService'
           ? { replicas: Math.max(min, 1) }
           : { predictor: { minReplicas: min, maxReplicas: max } },
     };
     const overlayResources = ['../../base'];
-    if (workloadKind === 'Deployment') {
+    if (workloadKind !== 'InferenceService') {
       overlayResources.push('autoscaler.yaml');
       files.push({
         path: `${overlay}/autoscaler.yaml`,
@@ -670,8 +685,7 @@ export function renderInferenceService(
             // The autoscaler owns the replicas.
             ignoreDifferences: [
               {
-                group: 'apps',
-                kind: 'Deployment',
+                ...replicasOwnedByAutoscaler(spec),
                 jsonPointers: ['/spec/replicas'],
               },
             ],
@@ -759,11 +773,6 @@ export function renderInferenceService(
   return files;
 }
 
-/** The reference an autoscaler scales: the service's Deployment. */
-function deploymentRef(name: string) {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', name };
-}
-
 function scaledObject(
   spec: InferenceServiceSpec,
   namespace: string,
@@ -779,7 +788,7 @@ function scaledObject(
     kind: 'ScaledObject',
     metadata: { name: spec.name, labels: { app: spec.name } },
     spec: {
-      scaleTargetRef: deploymentRef(spec.name),
+      scaleTargetRef: scaleTargetOf(spec, spec.name),
       pollingInterval: 30,
       // GPUs are slow to come back: scale down after 10 quiet minutes.
       cooldownPeriod: 600,
@@ -813,7 +822,7 @@ function horizontalPodAutoscaler(
     kind: 'HorizontalPodAutoscaler',
     metadata: { name: spec.name, labels: { app: spec.name } },
     spec: {
-      scaleTargetRef: deploymentRef(spec.name),
+      scaleTargetRef: scaleTargetOf(spec, spec.name),
       minReplicas: Math.max(min, 1),
       maxReplicas: max,
       // Queued requests per pod, through prometheus-adapter.

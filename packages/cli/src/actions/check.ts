@@ -23,6 +23,10 @@ import {
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { InputError } from '@backstage/errors';
 import { readManifests, readPolicies, readPrices } from './checkInput';
+import type {
+  SignatureFinding,
+  SignatureVerificationOptions,
+} from './verifySignatures';
 
 const xml = (s: string) =>
   s
@@ -38,7 +42,10 @@ const objectName = (o: PolicyViolation['object']) =>
  * The report as JUnit XML: one suite per policy, one case per object it
  * checked; a denied object is a failure, warnings go to system-out.
  */
-export function formatJunit(result: GuardrailCheck): string {
+export function formatJunit(
+  result: GuardrailCheck,
+  signatures: SignatureFinding[] = [],
+): string {
   const { report } = result;
   const byPolicy = new Map<string, typeof report.checks>();
   for (const c of report.checks) {
@@ -50,8 +57,11 @@ export function formatJunit(result: GuardrailCheck): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="ai-finops check" tests="${
-      report.checks.length
-    }" failures="${failures(report.checks)}">`,
+      report.checks.length + signatures.length
+    }" failures="${
+      failures(report.checks) +
+      signatures.filter(s => s.result === 'fail').length
+    }">`,
   ];
   for (const [policy, checks] of byPolicy) {
     lines.push(
@@ -86,15 +96,42 @@ export function formatJunit(result: GuardrailCheck): string {
     }
     lines.push('  </testsuite>');
   }
+  if (signatures.length) {
+    lines.push(
+      `  <testsuite name="sigstore" tests="${signatures.length}" failures="${
+        signatures.filter(s => s.result === 'fail').length
+      }">`,
+    );
+    for (const s of signatures) {
+      lines.push(
+        `    <testcase classname="sigstore" name="${xml(
+          `${s.image} (${s.usedBy})`,
+        )}">`,
+      );
+      const detail = `${s.message}${s.bundle ? ` [${s.bundle}]` : ''}`;
+      if (s.result === 'fail') {
+        lines.push(
+          `      <failure type="SignatureVerification" message="${xml(
+            detail,
+          )}"/>`,
+        );
+      } else if (s.result === 'warn') {
+        lines.push(`      <system-out>${xml(`WARN ${detail}`)}</system-out>`);
+      }
+      lines.push('    </testcase>');
+    }
+    lines.push('  </testsuite>');
+  }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }
 
 /** The options of `ai-finops check`, as commander parses them. */
-export interface CheckOptions {
+export interface CheckOptions extends SignatureVerificationOptions {
   policies: string;
   prices?: string;
   format: string;
+  verifySignatures?: boolean;
 }
 
 /**
@@ -120,11 +157,33 @@ export async function runCheck(
     prices,
   });
   const { report, estimate } = result;
+  let signatures: SignatureFinding[] = [];
+  if (options.verifySignatures) {
+    const verification: typeof import('./verifySignatures') =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('./verifySignatures');
+    signatures = await verification.verifyImageSignatures(
+      manifests.objects,
+      verification.supplyChainParams(policies.params),
+      options,
+    );
+  } else if (
+    options.bundles ||
+    options.trustedRoot ||
+    options.key ||
+    options.offlineWithoutTlog
+  ) {
+    throw new InputError(
+      '--bundles, --trusted-root, --key and --offline-without-tlog need --verify-signatures',
+    );
+  }
+  const signatureFailures = signatures.filter(s => s.result === 'fail');
+  const passed = report.passed && signatureFailures.length === 0;
   if (options.format === 'json') {
     process.stdout.write(
       `${JSON.stringify(
         {
-          passed: report.passed,
+          passed,
           objects: manifests.objects.length,
           kustomizations: manifests.kustomizations,
           policies: policies.policyNames.length,
@@ -132,15 +191,22 @@ export async function runCheck(
           denied: report.denied,
           warnings: report.warnings,
           costEstimates: estimate.services,
+          ...(options.verifySignatures ? { signatures } : {}),
         },
         null,
         2,
       )}\n`,
     );
   } else if (options.format === 'junit') {
-    process.stdout.write(formatJunit(result));
+    process.stdout.write(formatJunit(result, signatures));
   } else {
     const lines = [...report.denied, ...report.warnings].map(formatViolation);
+    if (signatures.length) {
+      const verification: typeof import('./verifySignatures') =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('./verifySignatures');
+      lines.push(...signatures.map(verification.formatSignatureFinding));
+    }
     const cost = estimate.services
       .map(
         s =>
@@ -150,9 +216,7 @@ export async function runCheck(
       )
       .join(', ');
     lines.push(
-      `${report.passed ? 'passed' : 'failed'}: ${
-        manifests.objects.length
-      } objects${
+      `${passed ? 'passed' : 'failed'}: ${manifests.objects.length} objects${
         manifests.kustomizations.length
           ? ` (kustomizations ${manifests.kustomizations.join(', ')})`
           : ''
@@ -160,9 +224,20 @@ export async function runCheck(
         report.checks.length
       } checks: ${report.denied.length} denied, ${
         report.warnings.length
-      } warnings${cost ? `; estimated ${cost}` : ''}`,
+      } warnings${
+        options.verifySignatures
+          ? `; signatures: ${
+              signatures.filter(s => s.result === 'verified').length
+            } verified, ${signatureFailures.length} failed, ${
+              signatures.filter(s => s.result === 'warn').length
+            } warnings`
+          : ''
+      }${cost ? `; estimated ${cost}` : ''}`,
     );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  return { passed: report.passed, denied: report.denied.length };
+  return {
+    passed,
+    denied: report.denied.length + signatureFailures.length,
+  };
 }

@@ -46,6 +46,26 @@ export function addCheckCommand(program: Command) {
       '--prices <file>',
       'CSV resource,usd_per_unit_hour overriding GPU, cpu and memory prices for the cost rules; at most 1 MiB',
     )
+    .option(
+      '--verify-signatures',
+      'also verify the Sigstore bundles of the images offline: production images (GuardrailParams spec.supplyChain) must be signed by an accepted signer and carry the required attestations',
+    )
+    .option(
+      '--bundles <dir>',
+      'with --verify-signatures: folder of Sigstore bundles named <sha256 hex of the image digest>.sigstore.json or <hex>.<label>.sigstore.json; at most 10,000 entries, 32 MiB a bundle',
+    )
+    .option(
+      '--trusted-root <file>',
+      'with --verify-signatures: a Sigstore trusted_root.json (Fulcio CA, Rekor, CT log and TSA keys) for keyless bundles and transparency-log proofs',
+    )
+    .option(
+      '--key <pem>',
+      'with --verify-signatures: the public key (PEM) of key-based bundles',
+    )
+    .option(
+      '--offline-without-tlog',
+      'with --verify-signatures: accept bundles without transparency-log entries, SCTs or timestamps (key-based only; e.g. air-gapped signing). Default: one Rekor inclusion proof verified against the trusted root',
+    )
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['text', 'json', 'junit'])

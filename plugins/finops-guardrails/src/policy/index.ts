@@ -56,3 +56,11 @@ export {
   priceOverridesFromParams,
 } from './guardrails';
 export type { GuardrailCheck } from './guardrails';
+export { exportPolicies, POLICY_EXPORT_TARGETS } from './export';
+export type {
+  ExportedPolicy,
+  PolicyExport,
+  PolicyExportOptions,
+  PolicyExportTarget,
+  SkippedPolicy,
+} from './export';

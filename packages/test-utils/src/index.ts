@@ -27,3 +27,4 @@ export * from './csv';
 export * from './kubernetesSchema';
 export * from './random';
 export * from './records';
+export * from './prometheus';

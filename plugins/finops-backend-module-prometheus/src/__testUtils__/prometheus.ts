@@ -14,24 +14,23 @@
  * limitations under the License.
  */
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { sharedDataPath } from '@ai-finops/test-utils';
-import { createServer, type AddressInfo } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+
+// The Prometheus server helpers live in test-utils, shared with the
+// guardrails' canary analysis test.
+export {
+  createBlocks,
+  findOnPath,
+  startPrometheus,
+  type RunningPrometheus,
+} from '@ai-finops/test-utils';
 
 /** `<monorepo root>/../shared/data/gpu-telemetry-h200`, when it exists. */
 export function findH200TelemetryDir(): string | undefined {
   const dir = sharedDataPath('gpu-telemetry-h200');
   return existsSync(join(dir, 'nvml_samples.csv')) ? dir : undefined;
-}
-
-/** The full path of an executable on PATH. */
-export function findOnPath(name: string): string | undefined {
-  return (process.env.PATH ?? '')
-    .split(delimiter)
-    .map(dir => join(dir, name))
-    .find(file => existsSync(file));
 }
 
 function readCsv(file: string): Array<Record<string, string>> {
@@ -166,83 +165,4 @@ export function h200OpenMetrics(
       })),
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(done => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(done => server.close(done));
-  return port;
-}
-
-/** A Prometheus server started on a TSDB directory, on a free loopback port. */
-export interface RunningPrometheus {
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Builds TSDB blocks from an OpenMetrics file with `promtool`. */
-export function createBlocks(openMetricsFile: string, tsdbDir: string) {
-  const result = spawnSync(
-    'promtool',
-    ['tsdb', 'create-blocks-from', 'openmetrics', openMetricsFile, tsdbDir],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0) {
-    throw new Error(
-      `promtool failed (${result.status}): ${result.stderr}${result.stdout}`,
-    );
-  }
-}
-
-/** Starts `prometheus` on `tsdbDir` and waits for `/-/ready`. */
-export async function startPrometheus(
-  tsdbDir: string,
-  workDir: string,
-): Promise<RunningPrometheus> {
-  const port = await freePort();
-  const configFile = join(workDir, 'prometheus.yml');
-  writeFileSync(configFile, 'global:\n  scrape_interval: 1m\n');
-  const url = `http://127.0.0.1:${port}`;
-  const output: string[] = [];
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${tsdbDir}`,
-      '--storage.tsdb.retention.time=30d',
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.on('data', chunk => output.push(String(chunk)));
-  child.stderr?.on('data', chunk => output.push(String(chunk)));
-  const exited = new Promise<void>(done => child.once('exit', () => done()));
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      break;
-    }
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) {
-        return { url, stop };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise(done => setTimeout(done, 200));
-  }
-  await stop();
-  throw new Error(`Prometheus did not become ready:\n${output.join('')}`);
 }

@@ -22,7 +22,13 @@ import { createKubernetesCelEnvironment } from '../celEnvironment';
 // inside a string literal, a field called `params` (`object.params`) or a
 // comprehension variable that shadows it is left alone.
 
-const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+const COMPREHENSIONS = new Set([
+  'all',
+  'exists',
+  'exists_one',
+  'map',
+  'filter',
+]);
 
 const env = createKubernetesCelEnvironment();
 

@@ -77,10 +77,7 @@ export function paramsVariableName(
 }
 
 /** A params object as a CEL literal, refused beyond {@link MAX_INLINED_PARAMS_CHARS}. */
-export function paramsLiteral(
-  params: unknown,
-  binding: SourceBinding,
-): string {
+export function paramsLiteral(params: unknown, binding: SourceBinding): string {
   const literal = celLiteral(params);
   if (literal.length > MAX_INLINED_PARAMS_CHARS) {
     throw new Error(

@@ -146,9 +146,7 @@ function parametersSchema(
   if (fields.length === 1) return properties[fields[0]] ?? open;
   return {
     type: 'object',
-    properties: Object.fromEntries(
-      fields.map(f => [f, properties[f] ?? open]),
-    ),
+    properties: Object.fromEntries(fields.map(f => [f, properties[f] ?? open])),
   };
 }
 

@@ -138,7 +138,11 @@ export function exportPolicies(
           result.notes.push(
             `${policy.name}: its bindings refer to different params objects (${[
               ...names,
-            ].join(', ')}); each constraint carries its own parameters, the template names ${withParams?.params?.metadata.name}`,
+            ].join(
+              ', ',
+            )}); each constraint carries its own parameters, the template names ${
+              withParams?.params?.metadata.name
+            }`,
           );
         }
         if ((policy.spec.auditAnnotations ?? []).length) {

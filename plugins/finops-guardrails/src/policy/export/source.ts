@@ -87,9 +87,7 @@ function schemaOf(
   const [group, version] = apiVersion.split('/');
   for (const crd of crds) {
     if (crd.spec?.group !== group || crd.spec?.names?.kind !== kind) continue;
-    const v = (crd.spec.versions ?? []).find(
-      (x: Spec) => x?.name === version,
-    );
+    const v = (crd.spec.versions ?? []).find((x: Spec) => x?.name === version);
     if (isRecord(v?.schema?.openAPIV3Schema)) return v.schema.openAPIV3Schema;
   }
   return undefined;

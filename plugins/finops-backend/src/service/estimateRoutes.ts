@@ -25,6 +25,7 @@ import {
   PolicySet,
   readManifestFiles,
   renderInferenceService,
+  rolloutFromFormValues,
   type CostEstimateReport,
   type InferenceServiceSpec,
   type PolicyReport,
@@ -188,6 +189,23 @@ export function specFromFormValues(
     gitopsRepoUrl: previewRepoUrl(s('repoUrl') ?? s('gitopsRepoUrl')),
     gitopsPath: `apps/${name}`,
     delivery: delivery as InferenceServiceSpec['delivery'],
+    supplyChain: {
+      imageDigest: s('imageDigest'),
+      modelDigest: s('modelDigest'),
+      modelProvenance: s('modelProvenance'),
+      imageVerifier: s('imageVerifier') as NonNullable<
+        InferenceServiceSpec['supplyChain']
+      >['imageVerifier'],
+    },
+    rollout: rolloutFromFormValues(body),
+    responsibleAi: {
+      modelCardUrl: s('modelCardUrl'),
+      trainingData: s('trainingData'),
+      evaluationStatus: s('evaluationStatus'),
+      evaluationDate: s('evaluationDate'),
+      biasCheckStatus: s('biasCheckStatus'),
+      biasCheckDate: s('biasCheckDate'),
+    },
   };
 }
 

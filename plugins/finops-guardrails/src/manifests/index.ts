@@ -16,7 +16,17 @@
 
 export { gitopsCloneUrl, renderInferenceService } from './inferenceService';
 export type { InferenceServiceSpec, RenderedFile } from './inferenceService';
+export { rolloutFromFormValues } from './rollout';
 export type { InferenceServiceRollout } from './rollout';
+export { responsibleAiAnnotations } from './responsibleAi';
+export type { ResponsibleAiSpec } from './responsibleAi';
+export {
+  checkSupplyChain,
+  modelArtifactAnnotations,
+  pinImage,
+  renderSupplyChainFiles,
+} from './supplyChain';
+export type { SupplyChainContext, SupplyChainSpec } from './supplyChain';
 export { readManifestFiles } from './readManifestFiles';
 export type {
   ReadManifestFilesOptions,

@@ -30,6 +30,17 @@ import {
 } from '../estimate/estimate';
 import { stringify } from 'yaml';
 import {
+  checkSupplyChain,
+  modelArtifactAnnotations,
+  pinImage,
+  renderSupplyChainFiles,
+  type SupplyChainSpec,
+} from './supplyChain';
+import {
+  responsibleAiAnnotations,
+  type ResponsibleAiSpec,
+} from './responsibleAi';
+import {
   applyCanaryRollout,
   isCanary,
   replicasOwnedByAutoscaler,
@@ -93,6 +104,10 @@ export interface InferenceServiceSpec {
   prometheusUrl?: string;
   /** Deployment (default) or an Argo Rollouts canary with a cost-per-token analysis. */
   rollout?: InferenceServiceRollout;
+  /** Model card, training data, evaluation and bias check: annotations on the workload and the entity. */
+  responsibleAi?: ResponsibleAiSpec;
+  /** Image digest, model digest and provenance, the cluster's image verifier. */
+  supplyChain?: SupplyChainSpec;
 }
 
 /**
@@ -260,6 +275,9 @@ export function renderInferenceService(
   knownGpuModels: readonly string[],
 ): RenderedFile[] {
   check(spec, knownGpuModels);
+  const responsibleAi = responsibleAiAnnotations(spec.responsibleAi);
+  checkSupplyChain(spec.supplyChain);
+  const imageDigest = spec.supplyChain?.imageDigest;
   const name = spec.name;
   const ns = spec.namespace ?? name;
   const ownerName = spec.owner.replace(/^.*[:/]/, '');
@@ -315,6 +333,8 @@ export function renderInferenceService(
   const workloadAnnotations = {
     'ai-finops.io/model': spec.model,
     'ai-finops.io/serving-runtime': spec.runtime,
+    ...responsibleAi,
+    ...modelArtifactAnnotations(spec.supplyChain),
     ...(spec.latencySloMs !== undefined
       ? { 'ai-finops.io/latency-slo-ms': String(spec.latencySloMs) }
       : {}),
@@ -377,7 +397,7 @@ export function renderInferenceService(
     const container = isVllm
       ? {
           name: 'vllm',
-          image: spec.image ?? DEFAULT_IMAGES.vllm,
+          image: pinImage(spec.image ?? DEFAULT_IMAGES.vllm, imageDigest),
           args: [
             '--model',
             spec.model,
@@ -411,7 +431,7 @@ export function renderInferenceService(
         }
       : {
           name: 'triton',
-          image: spec.image ?? DEFAULT_IMAGES.triton,
+          image: pinImage(spec.image ?? DEFAULT_IMAGES.triton, imageDigest),
           args: [
             'tritonserver',
             `--model-repository=${spec.model}`,
@@ -739,6 +759,20 @@ export function renderInferenceService(
     }
   }
 
+  files.push(
+    ...renderSupplyChainFiles(spec.supplyChain, {
+      name,
+      prodNamespace: `${ns}-prod`,
+      cloneUrl,
+      gitopsPath,
+      revision,
+      baseImage:
+        spec.runtime === 'kserve'
+          ? undefined
+          : spec.image ?? DEFAULT_IMAGES[spec.runtime],
+      labels: deliveryLabels,
+    }),
+  );
   const repo = new URL(cloneUrl.replace(/\.git$/, ''));
   files.push({
     path: 'catalog-info.yaml',
@@ -757,6 +791,7 @@ export function renderInferenceService(
             : {}),
           ...(spec.region ? { [FINOPS_REGION_ANNOTATION]: spec.region } : {}),
           [FINOPS_GITOPS_REPO_ANNOTATION]: `${repo.host}${repo.pathname}/${gitopsPath}`,
+          ...responsibleAi,
           'backstage.io/source-location': `url:${repo.origin}${repo.pathname}/tree/${revision}/${gitopsPath}`,
         },
         tags: ['inference', spec.runtime, 'gpu'],

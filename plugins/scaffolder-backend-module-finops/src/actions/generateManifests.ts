@@ -151,7 +151,52 @@ export function createGenerateManifestsAction(
             .optional()
             .describe('argocd (default) or flux'),
         prometheusUrl: z =>
-          z.string().optional().describe('Prometheus for KEDA triggers'),
+          z
+            .string()
+            .optional()
+            .describe('Prometheus for KEDA triggers and the canary analysis'),
+        rollout: z =>
+          z
+            .object({
+              strategy: z.enum(['deployment', 'canary']),
+              canaryWeights: z.array(z.number()).max(10).optional(),
+              pauseMinutes: z.number().optional(),
+              maxCostPerMillionTokensIncreasePercent: z.number().optional(),
+              latencySloMs: z.number().optional(),
+              gpuHourPriceUsd: z.number().optional(),
+            })
+            .optional()
+            .describe(
+              'deployment (default) or an Argo Rollouts canary (vLLM) whose analysis aborts when the canary costs more per token than the stable by more than maxCostPerMillionTokensIncreasePercent (default 10) or breaks latencySloMs; canaryWeights default [10, 50], pauseMinutes default 10',
+            ),
+        responsibleAi: z =>
+          z
+            .object({
+              modelCardUrl: z.string().optional(),
+              trainingData: z.string().optional(),
+              evaluationStatus: z.string().optional(),
+              evaluationDate: z.string().optional(),
+              biasCheckStatus: z.string().optional(),
+              biasCheckDate: z.string().optional(),
+            })
+            .optional()
+            .describe(
+              'Model card URL, training data (URL or dataset id), evaluation and bias check status (passed, failed, pending) and dates (YYYY-MM-DD): ai-finops.io/ annotations on the workload and the entity; production admission requires them all, passed',
+            ),
+        supplyChain: z =>
+          z
+            .object({
+              imageDigest: z.string().optional(),
+              modelDigest: z.string().optional(),
+              modelProvenance: z.string().optional(),
+              imageVerifier: z
+                .enum(['kyverno', 'policy-controller', 'none', ''])
+                .optional(),
+            })
+            .optional()
+            .describe(
+              'Image digest (sha256:<64 hex>) the workload is pinned to, model digest (sha256:<64 hex> or a 40-hex revision) and provenance URL (ai-finops.io/model-digest, model-provenance annotations), and the cluster image verifier (kyverno, policy-controller or none) to render a signature policy for; a GitHub GitOps repository also gets the image workflow (build, cosign keyless signature, CycloneDX SBOM attestation)',
+            ),
         targetPath: z =>
           z
             .string()

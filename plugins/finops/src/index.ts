@@ -30,6 +30,7 @@ export {
   EntityFinopsEfficiencyCard,
   EntityFinopsCarbonCard,
   EntityFinopsRecommendationsCard,
+  EntityFinopsDeliveryCard,
   EntityFinopsContent,
   FinopsPage,
   FinopsCostPreviewFieldExtension,
@@ -51,13 +52,18 @@ export type {
   FinopsRealisedSaving,
   FinopsSavingAmount,
   FinopsSavings,
+  FinopsDeliveryStatus,
+  FinopsDeployment,
+  FinopsCostStep,
 } from './api';
 export type {
   FinopsCostCardProps,
   FinopsEfficiencyCardProps,
   FinopsCarbonCardProps,
   FinopsRecommendationsCardProps,
+  FinopsDeliveryCardProps,
 } from './components';
+export { isFinopsDeliveryAvailable } from './components/FinopsDeliveryCard';
 export type {
   FinopsCostPreviewProps,
   FinopsCostPreviewUiOptions,

@@ -35,6 +35,7 @@ import {
 import type {
   FinopsCarbonCardProps,
   FinopsCostCardProps,
+  FinopsDeliveryCardProps,
   FinopsEfficiencyCardProps,
   FinopsRecommendationsCardProps,
 } from './components';
@@ -130,6 +131,27 @@ export const EntityFinopsRecommendationsCard: (
       lazy: () =>
         import('./components/FinopsRecommendationsCard').then(
           m => m.FinopsRecommendationsCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The delivery card, for the legacy `EntityPage`: the deployed revision and
+ * when, sync and health, drift since when and the cost steps tied to
+ * revisions. Render it where `isFinopsDeliveryAvailable(entity)`.
+ *
+ * @public
+ */
+export const EntityFinopsDeliveryCard: (
+  props: FinopsDeliveryCardProps,
+) => JSX.Element = finopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFinopsDeliveryCard',
+    component: {
+      lazy: () =>
+        import('./components/FinopsDeliveryCard').then(
+          m => m.FinopsDeliveryCard,
         ),
     },
   }),

@@ -22,6 +22,7 @@ import {
   entityFinopsEfficiencyCard,
   entityFinopsRecommendationsCard,
 } from './entityCards';
+import { entityFinopsDeliveryCard } from './deliveryCard';
 import { finopsCostPreviewFormField } from './formFields';
 import { finopsOwnedSpendHomeWidget } from './homeWidgets';
 import {
@@ -53,6 +54,7 @@ export default createFrontendPlugin({
     entityFinopsEfficiencyCard,
     entityFinopsCarbonCard,
     entityFinopsRecommendationsCard,
+    entityFinopsDeliveryCard,
     entityFinopsContent,
     finopsPage,
     finopsCostPreviewFormField,

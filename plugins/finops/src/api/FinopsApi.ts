@@ -28,6 +28,7 @@ import type {
   EntityGpuEfficiency,
   EntityRecommendations,
   EntityUsageSeries,
+  FinopsDeliveryStatus,
   FinopsEstimate,
   FinopsEstimateRequest,
   FinopsOwnedSpend,
@@ -277,6 +278,20 @@ export interface FinopsApi {
    * @param owners - Ownership refs, at most 20.
    */
   getOwnedSpend(owners: string[]): Promise<FinopsOwnedSpend>;
+
+  /**
+   * The delivery status of an entity: its Argo CD Applications and Flux
+   * Kustomizations / HelmReleases (the `argocd/*` and `ai-finops.io/flux-*`
+   * annotations name them) with sync, health, drift and the revision
+   * deployed, and the cost steps those deployments caused. A deployment
+   * whose instance could not be read carries `error` instead of a status.
+   *
+   * @throws A `ResponseError`: 404 when the entity names no deployment, 403
+   *   without `finops.entity.read`.
+   */
+  getDeliveryStatus(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<FinopsDeliveryStatus>;
 }
 
 /**

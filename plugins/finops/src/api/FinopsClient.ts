@@ -16,6 +16,7 @@
 
 import {
   parseEntityRef,
+  stringifyEntityRef,
   type CompoundEntityRef,
 } from '@backstage/catalog-model';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
@@ -30,6 +31,7 @@ import type {
   EntityGpuEfficiency,
   EntityRecommendations,
   EntityUsageSeries,
+  FinopsDeliveryStatus,
   FinopsEstimate,
   FinopsEstimateRequest,
   FinopsOwnedSpend,
@@ -107,6 +109,16 @@ export class FinopsClient implements FinopsApi {
   async getOwnedSpend(owners: string[]): Promise<FinopsOwnedSpend> {
     return this.get<FinopsOwnedSpend>('owned/summary', {
       owner: owners.join(','),
+    });
+  }
+
+  async getDeliveryStatus(
+    entityRef: string | CompoundEntityRef,
+  ): Promise<FinopsDeliveryStatus> {
+    return this.get<FinopsDeliveryStatus>('delivery', {
+      entityRef: stringifyEntityRef(
+        typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef,
+      ),
     });
   }
 

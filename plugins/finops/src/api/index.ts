@@ -34,5 +34,10 @@ export type {
   FinopsSavingAmount,
   FinopsSavings,
 } from '@ai-finops/backstage-plugin-finops-common';
+export type {
+  FinopsCostStep,
+  FinopsDeliveryStatus,
+  FinopsDeployment,
+} from '@ai-finops/backstage-plugin-finops-common';
 export { FinopsClient } from './FinopsClient';
 export type { FinopsClientOptions } from './FinopsClient';

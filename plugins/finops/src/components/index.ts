@@ -26,5 +26,7 @@ export { FinopsCarbonCard } from './FinopsCarbonCard';
 export type { FinopsCarbonCardProps } from './FinopsCarbonCard';
 export { FinopsRecommendationsCard } from './FinopsRecommendationsCard';
 export type { FinopsRecommendationsCardProps } from './FinopsRecommendationsCard';
+export { FinopsDeliveryCard } from './FinopsDeliveryCard';
+export type { FinopsDeliveryCardProps } from './FinopsDeliveryCard';
 export { FinopsEntityContent } from './FinopsEntityContent';
 export { FinopsOrganizationPage } from './FinopsOrganizationPage';

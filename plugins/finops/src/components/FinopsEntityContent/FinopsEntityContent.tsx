@@ -43,6 +43,10 @@ import {
 import { finopsApiRef, type FinopsApi } from '../../api';
 import { ChartFigure, PALETTE } from '../charts';
 import {
+  FinopsDeliverySection,
+  isFinopsDeliveryAvailable,
+} from '../FinopsDeliveryCard';
+import {
   formatCurrency,
   formatDay,
   formatNumber,
@@ -749,6 +753,11 @@ export function FinopsEntityContent() {
       <Section>
         <CarbonSection entityRef={entityRef} range={range} />
       </Section>
+      {isFinopsDeliveryAvailable(entity) && (
+        <Section>
+          <FinopsDeliverySection />
+        </Section>
+      )}
     </Flex>
   );
 }

@@ -321,3 +321,53 @@ export function replicasOwnedByAutoscaler(spec: CanarySpecFields) {
     ? { group: 'argoproj.io', kind: 'Rollout' }
     : { group: 'apps', kind: 'Deployment' };
 }
+
+/**
+ * The rollout of the inference-service template form (`rolloutStrategy`,
+ * `canaryWeights`, `canaryPauseMinutes`, `canaryMaxCostIncreasePercent`),
+ * for the live cost preview; the renderer checks the values' ranges.
+ *
+ * @public
+ */
+export function rolloutFromFormValues(
+  values: Record<string, unknown>,
+): InferenceServiceRollout | undefined {
+  const strategy = values.rolloutStrategy;
+  if (strategy === undefined || strategy === null || strategy === '') {
+    return undefined;
+  }
+  if (strategy !== 'deployment' && strategy !== 'canary') {
+    throw new InputError(
+      `Field 'rolloutStrategy': '${String(
+        strategy,
+      )}' is not one of deployment, canary`,
+    );
+  }
+  const number = (field: string) => {
+    const v = values[field];
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v !== 'number') {
+      throw new InputError(`Field '${field}' must be a number`);
+    }
+    return v;
+  };
+  const weights = values.canaryWeights;
+  if (
+    weights !== undefined &&
+    (!Array.isArray(weights) ||
+      weights.length > MAX_STEPS ||
+      weights.some(w => typeof w !== 'number'))
+  ) {
+    throw new InputError(
+      `Field 'canaryWeights' must be a list of at most ${MAX_STEPS} numbers`,
+    );
+  }
+  return {
+    strategy,
+    canaryWeights: weights as number[] | undefined,
+    pauseMinutes: number('canaryPauseMinutes'),
+    maxCostPerMillionTokensIncreasePercent: number(
+      'canaryMaxCostIncreasePercent',
+    ),
+  };
+}

@@ -83,6 +83,13 @@ const values = {
   monthlyBudget: 40000,
   repoUrl: 'github.com?owner=acme&repo=inference-deployments',
   delivery: 'argocd',
+  modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+  trainingData:
+    'https://ai.meta.com/research/publications/the-llama-3-herd-of-models/',
+  evaluationStatus: 'passed',
+  evaluationDate: '2026-11-30',
+  biasCheckStatus: 'passed',
+  biasCheckDate: '2026-12-01',
 };
 
 describe('the inference-service template', () => {

@@ -52,6 +52,14 @@ export function writeInferenceService(
       gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
       gitopsPath: 'apps/chat',
       delivery: 'argocd',
+      responsibleAi: {
+        modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+        trainingData: 'HuggingFaceFW/fineweb',
+        evaluationStatus: 'passed',
+        evaluationDate: '2026-11-30',
+        biasCheckStatus: 'passed',
+        biasCheckDate: '2026-12-01',
+      },
     },
     knownGpuModels(),
   );

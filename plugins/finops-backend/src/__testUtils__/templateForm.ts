@@ -35,6 +35,13 @@ export function templateForm(overrides: Record<string, unknown> = {}) {
     expectedTokensPerSecond: 1000,
     repoUrl: 'github.com?owner=acme&repo=gitops',
     delivery: 'argocd',
+    modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+    trainingData:
+      'https://ai.meta.com/research/publications/the-llama-3-herd-of-models/',
+    evaluationStatus: 'passed',
+    evaluationDate: '2026-11-30',
+    biasCheckStatus: 'passed',
+    biasCheckDate: '2026-12-01',
     ...overrides,
   };
 }

@@ -47,6 +47,15 @@ export const examples: TemplateExample[] = [
             monthlyBudget: 30000,
             gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
             gitopsPath: 'apps/chat',
+            responsibleAi: {
+              modelCardUrl:
+                'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+              trainingData: 'HuggingFaceFW/fineweb',
+              evaluationStatus: 'passed',
+              evaluationDate: '2026-11-30',
+              biasCheckStatus: 'passed',
+              biasCheckDate: '2026-12-01',
+            },
             targetPath: 'gitops',
           },
         },

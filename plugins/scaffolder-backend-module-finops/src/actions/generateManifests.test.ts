@@ -66,6 +66,14 @@ const baseInput = {
   gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
   gitopsPath: 'apps/chat',
   delivery: 'argocd' as const,
+  responsibleAi: {
+    modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+    trainingData: 'HuggingFaceFW/fineweb',
+    evaluationStatus: 'passed',
+    evaluationDate: '2026-11-30',
+    biasCheckStatus: 'passed',
+    biasCheckDate: '2026-12-01',
+  },
   targetPath: 'gitops',
 };
 

@@ -53,6 +53,11 @@ export function namesRead(spec: Spec): Set<string> {
   return names;
 }
 
+/** Whether the policy has params and an expression reads them. */
+export function readsParams(policy: SourcePolicy): boolean {
+  return Boolean(policy.paramKind) && namesRead(policy.spec).has('params');
+}
+
 /**
  * A variable name for the params object, after the params kind
  * (`GuardrailParams` → `guardrailParams`), that no variable of the policy

@@ -19,6 +19,7 @@ import {
   mergedMatch,
   namesRead,
   paramsVariableName,
+  readsParams,
   rewriteParams,
 } from './common';
 import type { SourceBinding, SourcePolicy, Spec } from './source';
@@ -162,7 +163,7 @@ export function gatekeeperTemplate(
   params: Spec | null | undefined,
 ): Spec {
   const kind = constraintKind(policy.name);
-  const paramsVariable = policy.paramKind
+  const paramsVariable = readsParams(policy)
     ? paramsVariableName(policy, RESERVED_VARIABLES)
     : undefined;
   const cel = rewriteParams(policy, paramsVariable);

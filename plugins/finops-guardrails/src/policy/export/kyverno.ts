@@ -16,6 +16,7 @@
 
 import {
   mergedMatch,
+  readsParams,
   paramsLiteral,
   paramsVariableName,
   rewriteParams,
@@ -38,7 +39,7 @@ export function kyvernoPolicy(
 ): { object: Spec } | { reason: string } {
   const merged = mergedMatch(policy, binding);
   if ('reason' in merged) return merged;
-  const paramsVariable = policy.paramKind
+  const paramsVariable = readsParams(policy)
     ? paramsVariableName(policy)
     : undefined;
   const cel = rewriteParams(policy, paramsVariable);

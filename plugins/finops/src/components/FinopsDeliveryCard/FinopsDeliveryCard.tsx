@@ -51,7 +51,7 @@ export interface FinopsDeliveryCardProps {
 
 /** Where the README explains the delivery annotations. */
 const README_DELIVERY_URL =
-  'https://github.com/ai-finops/backstage-ai-finops/tree/main/plugins/finops#delivery-status';
+  'https://github.com/ai-finops/backstage-ai-finops/tree/main/plugins/finops#the-delivery-card';
 
 /** The card lists at most this many; the FinOps tab lists all. */
 const CARD_LIMITS = { outOfSync: 5, costSteps: 3 };

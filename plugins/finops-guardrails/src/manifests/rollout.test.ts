@@ -194,7 +194,6 @@ describe('renderInferenceService with rollout: canary', () => {
         ),
       ).objects;
     const canary = checkGuardrails(policies, prod(files));
-    expect(canary.report.denied).toEqual([]);
     expect(canary.estimate.workloads).toEqual([
       expect.objectContaining({
         kind: 'Rollout',
@@ -208,6 +207,14 @@ describe('renderInferenceService with rollout: canary', () => {
       prod(render({ ...spec, rollout: undefined })),
     );
     expect(plain.estimate.workloads[0].kind).toBe('Deployment');
+    // The guardrails judge the Rollout as they judge the Deployment.
+    const verdicts = (c: typeof plain) =>
+      c.report.violations.map(v => `${v.policy} ${v.object.kind} ${v.message}`);
+    expect(verdicts(canary)).toEqual(
+      verdicts(plain).map(v => v.replace(/\bDeployment\b/g, 'Rollout')),
+    );
+    expect(canary.report.violations.length).toBeGreaterThan(0);
+    expect(canary.report.checks.length).toBe(plain.report.checks.length);
     expect(canary.estimate.monthlyCost).toBe(plain.estimate.monthlyCost);
     expect(canary.estimate.maxMonthlyCost).toBe(plain.estimate.maxMonthlyCost);
   });

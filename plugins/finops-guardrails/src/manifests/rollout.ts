@@ -192,6 +192,9 @@ function analysisTemplate(spec: CanarySpecFields, s: CanarySettings) {
     interval: `${Math.max(1, Math.floor(s.pauseMinutes / 3))}m`,
     count: 3,
     failureLimit: 1,
+    // Three errors in a row (no canary series: `result[0]` of an empty
+    // result) end the run in Error, which aborts the rollout too.
+    consecutiveErrorLimit: 2,
   };
   const maxRatio = num(1 + s.maxIncreasePercent / 100);
   return {

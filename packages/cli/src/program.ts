@@ -23,6 +23,7 @@ import { addForecastCommand } from './commands/forecast';
 import { addCheckCommand, CheckFailedError } from './commands/check';
 import { addEstimateCommand } from './commands/estimate';
 import { addSimulateCommand } from './commands/simulate';
+import { addPoliciesCommand } from './commands/policies';
 
 /** Exit codes of the CLI contract (see the repository's DESIGN notes). */
 export const EXIT_OK = 0;
@@ -30,7 +31,7 @@ export const EXIT_BAD_INPUT = 2;
 
 /**
  * Builds the `ai-finops` program. Commands (forecast, detect, ingest, costs,
- * estimate, check, simulate) are added here as they land; each shares the
+ * estimate, check, simulate, policies) are added here as they land; each shares the
  * engine and guardrail code of the backend. Defining them loads only
  * commander: each command's action imports its implementation (`./actions`)
  * when it runs, so that `--help`, `--version` and bad flags start fast, and
@@ -59,6 +60,7 @@ export function createProgram(): Command {
   addEstimateCommand(program);
   addCheckCommand(program);
   addSimulateCommand(program);
+  addPoliciesCommand(program);
   return program;
 }
 

@@ -56,7 +56,11 @@ export {
   priceOverridesFromParams,
 } from './guardrails';
 export type { GuardrailCheck } from './guardrails';
-export { exportPolicies, POLICY_EXPORT_TARGETS } from './export';
+export {
+  exportedPolicyYaml,
+  exportPolicies,
+  POLICY_EXPORT_TARGETS,
+} from './export';
 export type {
   ExportedPolicy,
   PolicyExport,

@@ -15,6 +15,7 @@
  */
 
 import { InputError } from '@backstage/errors';
+import { stringify } from 'yaml';
 import type { ManifestFile } from '../manifests';
 import {
   gatekeeperCannotRun,
@@ -176,4 +177,21 @@ export function exportPolicies(
     result.policies.push({ policy: policy.name, objects });
   }
   return result;
+}
+
+/**
+ * The objects of one exported policy as multi-document YAML that `kubectl
+ * apply` reads as written (YAML 1.1 quoting: `'off'` stays a string), under a
+ * comment naming the policy.
+ *
+ * @public
+ */
+export function exportedPolicyYaml(
+  exported: ExportedPolicy,
+  target: PolicyExportTarget,
+): string {
+  const header = `# ${exported.policy}, exported by ai-finops policies export --to ${target}\n`;
+  return `${header}${exported.objects
+    .map(o => stringify(o, { version: '1.1', lineWidth: 0 }))
+    .join('---\n')}`;
 }

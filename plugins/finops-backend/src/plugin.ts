@@ -61,6 +61,8 @@ import {
   FinopsNotifier,
   readNotificationSettings,
 } from './service/notifications';
+import { readDeliverySettings } from './delivery/config';
+import { DeliveryStatusService } from './delivery/DeliveryStatusService';
 
 class FinopsDataSourcesExtensionPointImpl
   implements FinopsDataSourcesExtensionPoint
@@ -140,6 +142,7 @@ export const finopsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         actionsRegistry: actionsRegistryServiceRef,
         notifications: notificationService,
+        cache: coreServices.cache,
       },
       async init({
         config,
@@ -155,6 +158,7 @@ export const finopsPlugin = createBackendPlugin({
         auditor,
         actionsRegistry,
         notifications,
+        cache,
       }) {
         permissionsRegistry.addPermissions(finopsPermissions);
 
@@ -300,6 +304,13 @@ export const finopsPlugin = createBackendPlugin({
             pullRequests: gitops && { store, gitops },
             storedResults,
             auditor,
+            // Argo CD and Flux status of entities (finops.delivery).
+            delivery: new DeliveryStatusService({
+              settings: readDeliverySettings(config, logger),
+              cache,
+              drift: store,
+              logger,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -42,7 +42,7 @@ describe('openapi spec', () => {
         };
       }),
     );
-    expect(operations).toHaveLength(21);
+    expect(operations).toHaveLength(22);
     expect(operations).toEqual(
       operations.map(({ route }) => ({
         route,

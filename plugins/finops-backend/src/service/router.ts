@@ -50,6 +50,8 @@ import { registerEstimateRoutes } from './estimateRoutes';
 import { registerFocusCostsRoutes } from './focusCostsRoutes';
 import { registerSavingsRoutes } from './savingsRoutes';
 import { registerOwnedRoutes } from './ownedRoutes';
+import { registerDeliveryRoutes } from './deliveryRoutes';
+import type { DeliveryStatusService } from '../delivery/DeliveryStatusService';
 import { audited, FINOPS_AUDIT_EVENTS } from './audit';
 import { createEntityAccess } from './entityAccess';
 import {
@@ -88,6 +90,8 @@ export interface RouterOptions {
    * (`coreServices.auditor`); without it nothing is audited.
    */
   auditor?: AuditorService;
+  /** The Argo CD and Flux reader behind `GET /delivery`. */
+  delivery: DeliveryStatusService;
 }
 
 const MAX_RUNS = 1000;
@@ -324,6 +328,14 @@ export async function createRouter(
 
   // The spend of the entities some owners own, for the home page.
   registerOwnedRoutes(router as unknown as express.Router, options);
+
+  registerDeliveryRoutes(router as unknown as express.Router, {
+    httpAuth,
+    catalog,
+    engine,
+    delivery: options.delivery,
+    authorize,
+  });
 
   // A path or method no route serves: a JSON 404 in Backstage's error shape,
   // not the root router's empty one.

@@ -70,6 +70,10 @@ export async function startRecordedServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>(done => server.close(() => done())),
+    close: () =>
+      new Promise<void>(done => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

@@ -2340,6 +2340,184 @@ export const spec = {
           },
         },
       },
+      DeliveryStatus: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['entityRef', 'deployments', 'costSteps'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          deployments: {
+            type: 'array',
+            description:
+              "One per Argo CD Application or Flux object the entity's annotations name (at most 20).",
+            items: {
+              $ref: '#/components/schemas/Deployment',
+            },
+          },
+          costSteps: {
+            type: 'array',
+            description:
+              'Cost changes tied to the revision deployed at that time, newest first.',
+            items: {
+              $ref: '#/components/schemas/CostStep',
+            },
+          },
+        },
+      },
+      Deployment: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'tool',
+          'instance',
+          'kind',
+          'name',
+          'sync',
+          'health',
+          'outOfSync',
+          'history',
+        ],
+        properties: {
+          tool: {
+            type: 'string',
+            enum: ['argocd', 'flux'],
+          },
+          instance: {
+            type: 'string',
+            description:
+              'The configured Argo CD instance or Flux cluster name.',
+          },
+          kind: {
+            type: 'string',
+            enum: ['Application', 'Kustomization', 'HelmRelease'],
+          },
+          name: {
+            type: 'string',
+            description:
+              'The Application name, or namespace/name for Flux objects.',
+          },
+          url: {
+            type: 'string',
+            description: 'The Argo CD UI page of the Application.',
+          },
+          sync: {
+            type: 'string',
+            enum: ['Synced', 'OutOfSync', 'Unknown'],
+          },
+          health: {
+            type: 'string',
+            enum: [
+              'Healthy',
+              'Progressing',
+              'Degraded',
+              'Suspended',
+              'Missing',
+              'Unknown',
+            ],
+          },
+          revision: {
+            type: 'string',
+          },
+          deployedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          driftSince: {
+            type: 'string',
+            format: 'date-time',
+            description: 'When it was first seen out of sync, if it is.',
+          },
+          outOfSync: {
+            type: 'array',
+            description: 'The out-of-sync resources (at most 50).',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['kind', 'name', 'status'],
+              properties: {
+                group: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                },
+                namespace: {
+                  type: 'string',
+                },
+                name: {
+                  type: 'string',
+                },
+                status: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          history: {
+            type: 'array',
+            description: 'Deployed revisions, newest first (at most 20).',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['revision', 'deployedAt'],
+              properties: {
+                revision: {
+                  type: 'string',
+                },
+                deployedAt: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+              },
+            },
+          },
+          message: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+            description:
+              'Why the instance could not be read; the status is then Unknown.',
+          },
+        },
+      },
+      CostStep: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'revision',
+          'deployedAt',
+          'metric',
+          'before',
+          'after',
+          'changePercent',
+        ],
+        properties: {
+          revision: {
+            type: 'string',
+          },
+          deployedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          metric: {
+            type: 'string',
+            enum: ['costPerMillionTokens', 'dailyCost'],
+          },
+          before: {
+            type: 'number',
+          },
+          after: {
+            type: 'number',
+          },
+          changePercent: {
+            type: 'number',
+            description: '(after - before) / before × 100.',
+          },
+        },
+      },
     },
   },
   paths: {
@@ -3398,6 +3576,45 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/OwnedSpendSummary',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/delivery': {
+      get: {
+        operationId: 'GetDeliveryStatus',
+        description:
+          "The sync and health of the Argo CD Applications and Flux objects the entity's annotations name (argocd/app-name, argocd/app-selector, ai-finops.io/flux-kustomization, ai-finops.io/flux-helmrelease), their drift, deployed revisions and the cost steps the deployments caused. Needs finops.entity.read on the entity. An instance that cannot be read gives its deployments an error; the route still answers.",
+        security: [
+          {
+            JWT: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'entityRef',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            description: 'The entity, e.g. component:default/chat-llm.',
+            schema: {
+              type: 'string',
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The entity's delivery status.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeliveryStatus',
                 },
               },
             },

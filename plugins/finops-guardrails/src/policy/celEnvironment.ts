@@ -20,7 +20,11 @@ import {
   type EnvironmentOptions,
   type ParseResult,
 } from '@marcbachmann/cel-js';
+import { registerFormatLibrary } from './celFormat';
 import { checkValueSize, instrumentCel } from './celLimits';
+import { registerNetworkLibraries } from './celNetwork';
+import { registerSemverLibrary } from './celSemver';
+import { registerUrlLibrary } from './celUrl';
 import { Quantity } from './quantity';
 import { re2Find, re2FindAll } from './regex';
 
@@ -29,9 +33,16 @@ import { re2Find, re2FindAll } from './regex';
 // docs/reference/using-api/cel.md; k8s.io/apiserver/pkg/cel/library):
 // quantity, the list library (sum, min, max, indexOf, lastIndexOf, isSorted,
 // plus slice/flatten/distinct from cel-go's ext.Lists), the strings
-// extension's charAt/replace/reverse and the regex library's find/findAll.
-// Not provided: url(), ip()/cidr(), format(), the authorizer and sets: an
-// expression using them fails to compile with the function named.
+// extension's charAt/replace/reverse/format, the regex library's
+// find/findAll, url (celUrl.ts), ip and cidr (celNetwork.ts) and semver with
+// its normalize argument (celSemver.ts); has() takes any operand, map
+// literals included. Not provided: the authorizer, sets, the named formats
+// library (format.dns1123Label()…), `ip.isCanonical()` and the type names
+// `net.IP`/`net.CIDR` as values (cel-js has no namespaced functions or type
+// identifiers): an expression using them fails to compile with the function
+// named. Quantity has no mul/div/divInt in any Kubernetes release (they exist
+// only in the unmerged kubernetes/kubernetes#135995), so they fail to
+// compile here too, with a message saying so.
 
 const isInt = (v: unknown): v is bigint => typeof v === 'bigint';
 const isDouble = (v: unknown): v is number => typeof v === 'number';
@@ -135,6 +146,87 @@ function distinct(list: unknown[]): unknown[] {
   return out;
 }
 
+type AstNode = {
+  op: string;
+  args: any;
+  meta: { macro?: any; alternate?: any };
+};
+const isAstNode = (v: unknown): v is AstNode =>
+  typeof v === 'object' && v !== null && 'op' in v && 'meta' in v;
+
+/**
+ * cel-js' has() macro accepts only `has(name.field…)`; CEL's accepts any
+ * operand (`has({'a': 1}.a)`, `has(f(x).a)`). Its evaluation already walks
+ * from any operand, so only its type check is widened: the operand is
+ * checked as an expression and the selections above it as fields.
+ */
+function allowHasOnAnyOperand(root: unknown) {
+  const seen = new Set<unknown>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
+    if (!isAstNode(v) || seen.has(v)) return;
+    seen.add(v);
+    if (v.op !== 'value') {
+      if (v.op === 'comprehension') {
+        visit(Object.values(v.args));
+      } else visit(v.args);
+    }
+    const { macro, alternate } = v.meta;
+    if (alternate) visit(alternate);
+    if (!macro) return;
+    visit(macro.args);
+    if (v.op !== 'call' || v.args[0] !== 'has' || !isAstNode(macro.args?.[0])) {
+      return;
+    }
+    const originalTypeCheck = macro.typeCheck;
+    macro.typeCheck = (checker: any, m: any, ctx: any) => {
+      let node = m.args[0];
+      if (node.op === '.' && !m.macroHasProps) {
+        const props: AstNode[] = [];
+        while (node.op === '.' || node.op === '.?') {
+          props.push(node);
+          node = node.args[0];
+        }
+        if (node.op !== 'id') {
+          checker.check(node, ctx);
+          props.push(node);
+          m.macroHasProps = props;
+        }
+      }
+      return originalTypeCheck(checker, m, ctx);
+    };
+  };
+  visit(root);
+}
+
+/** Functions people expect from Kubernetes that no release defines. */
+const MISSING_FUNCTIONS: Array<[RegExp, string]> = [
+  [
+    /found no matching overload for 'Quantity\.(mul|div|divInt)\(/,
+    "Kubernetes' quantity library has no mul, div or divInt (only proposed, in the unmerged kubernetes/kubernetes#135995): the apiserver would refuse this expression; compare with isLessThan/compareTo or convert with asApproximateFloat()",
+  ],
+];
+
+/** Adds what Kubernetes lacks to the type-check error of such a call. */
+function explainMissingFunctions(program: ParseResult) {
+  const check = program.check.bind(program);
+  (program as { check: ParseResult['check'] }).check = () => {
+    const result = check();
+    const error = result.error as Error | undefined;
+    if (!result.valid && error) {
+      for (const [pattern, note] of MISSING_FUNCTIONS) {
+        if (pattern.test(error.message) && !error.message.includes(note)) {
+          error.message = `${error.message}: ${note}`;
+        }
+      }
+    }
+    return result;
+  };
+}
+
 // cel-js' Environment takes its parent as a second constructor argument
 // (what clone() passes); its typings declare only the options.
 const EnvironmentBase = Environment as unknown as new (
@@ -151,6 +243,8 @@ const EnvironmentBase = Environment as unknown as new (
 class KubernetesCelEnvironment extends EnvironmentBase {
   parse(expression: string): ParseResult {
     const program = super.parse(expression);
+    allowHasOnAnyOperand(program.ast);
+    explainMissingFunctions(program);
     if (program.check().valid) instrumentCel(program.ast);
     return program;
   }
@@ -164,18 +258,8 @@ class KubernetesCelEnvironment extends EnvironmentBase {
   }
 }
 
-/**
- * A CEL environment with the Kubernetes libraries the guardrail policies use
- * (quantity, lists, strings, regex) and optional types, in which every
- * top-level name (`object`, `params`, `variables`, …) is dynamic. Regular
- * expressions (`matches`, `find`, `findAll`) are RE2, as in Kubernetes:
- * linear-time, without backreferences or lookaround; a literal pattern RE2
- * refuses makes `parse` throw. Programs it parses count their cost against
- * the limits {@link PolicySet} sets (none when evaluated on their own).
- *
- * @public
- */
-export function createKubernetesCelEnvironment(): Environment {
+/** The environment with the libraries defined in this file. */
+function createBaseEnvironment(): Environment {
   return (
     new KubernetesCelEnvironment({
       unlistedVariablesAreDyn: true,
@@ -323,6 +407,26 @@ export function createKubernetesCelEnvironment(): Environment {
         (s: string, p: string, n: bigint) =>
           re2FindAll(s, p, n < 0n ? -1 : Number(n)),
       )
+  );
+}
+
+/**
+ * A CEL environment with the Kubernetes libraries the guardrail policies use
+ * (quantity, lists, strings with format, regex, url, ip, cidr, semver) and
+ * optional types, in which every top-level name (`object`, `params`,
+ * `variables`, …) is dynamic. Regular
+ * expressions (`matches`, `find`, `findAll`) are RE2, as in Kubernetes:
+ * linear-time, without backreferences or lookaround; a literal pattern RE2
+ * refuses makes `parse` throw. Programs it parses count their cost against
+ * the limits {@link PolicySet} sets (none when evaluated on their own).
+ *
+ * @public
+ */
+export function createKubernetesCelEnvironment(): Environment {
+  return registerFormatLibrary(
+    registerSemverLibrary(
+      registerNetworkLibraries(registerUrlLibrary(createBaseEnvironment())),
+    ),
   );
 }
 

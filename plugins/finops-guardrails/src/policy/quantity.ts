@@ -170,7 +170,7 @@ export class Quantity {
     }
     if (this.digits > INT64_MAX || this.digits < INT64_MIN) {
       throw new InputError(
-        `cannot convert quantity ${this.toString()} to an integer: it overflows int64`,
+        `cannot convert value to integer: quantity ${this.toString()} overflows int64`,
       );
     }
     return this.digits;

@@ -31,6 +31,7 @@ export {
   EntityFinopsCarbonCard,
   EntityFinopsRecommendationsCard,
   EntityFinopsDeliveryCard,
+  EntityFinopsResponsibleAiCard,
   EntityFinopsContent,
   FinopsPage,
   FinopsCostPreviewFieldExtension,
@@ -62,8 +63,10 @@ export type {
   FinopsCarbonCardProps,
   FinopsRecommendationsCardProps,
   FinopsDeliveryCardProps,
+  FinopsResponsibleAiCardProps,
 } from './components';
 export { isFinopsDeliveryAvailable } from './components/FinopsDeliveryCard';
+export { isFinopsResponsibleAiAvailable } from './components/FinopsResponsibleAiCard';
 export type {
   FinopsCostPreviewProps,
   FinopsCostPreviewUiOptions,

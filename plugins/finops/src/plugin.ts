@@ -38,6 +38,7 @@ import type {
   FinopsDeliveryCardProps,
   FinopsEfficiencyCardProps,
   FinopsRecommendationsCardProps,
+  FinopsResponsibleAiCardProps,
 } from './components';
 import { rootRouteRef } from './routes';
 
@@ -152,6 +153,27 @@ export const EntityFinopsDeliveryCard: (
       lazy: () =>
         import('./components/FinopsDeliveryCard').then(
           m => m.FinopsDeliveryCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The responsible-AI card, for the legacy `EntityPage`: model card, training
+ * data, evaluation and bias-check status with their dates, and the problems
+ * with them. Render it where `isFinopsResponsibleAiAvailable(entity)`.
+ *
+ * @public
+ */
+export const EntityFinopsResponsibleAiCard: (
+  props: FinopsResponsibleAiCardProps,
+) => JSX.Element = finopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityFinopsResponsibleAiCard',
+    component: {
+      lazy: () =>
+        import('./components/FinopsResponsibleAiCard').then(
+          m => m.FinopsResponsibleAiCard,
         ),
     },
   }),

@@ -126,6 +126,26 @@ export const finopsTranslationRef = createTranslationRef({
       period: 'Last 30 days · {{from}} – {{to}}',
       noGpu: 'No GPU usage recorded for this entity in the last 30 days.',
     },
+    responsibleAiCard: {
+      title: 'Responsible AI',
+      none: 'No responsible-AI metadata',
+      howToAdd:
+        'Add the ai-finops.io/model-card, ai-finops.io/training-data, ai-finops.io/evaluation-status and -date, and ai-finops.io/bias-check-status and -date annotations to catalog-info.yaml and the workload (the inference-service template asks for them). Production admission refuses model-serving workloads without them.',
+      readMore: 'How to add them',
+      modelCard: 'Model card',
+      trainingData: 'Training data',
+      evaluation: 'Evaluation',
+      biasCheck: 'Bias check',
+      status: {
+        passed: 'Passed',
+        failed: 'Failed',
+        pending: 'Pending',
+        unknown: 'No status',
+      },
+      noDate: 'no date',
+      checkedOn: '{{date}} · {{days}} days ago',
+      problems: '{{count}} problem(s) with the annotations',
+    },
     carbonCard: {
       title: 'Carbon',
       total: 'kgCO2e, last 30 days',

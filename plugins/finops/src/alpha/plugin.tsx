@@ -23,6 +23,7 @@ import {
   entityFinopsRecommendationsCard,
 } from './entityCards';
 import { entityFinopsDeliveryCard } from './deliveryCard';
+import { entityFinopsResponsibleAiCard } from './responsibleAiCard';
 import { finopsCostPreviewFormField } from './formFields';
 import { finopsOwnedSpendHomeWidget } from './homeWidgets';
 import {
@@ -55,6 +56,7 @@ export default createFrontendPlugin({
     entityFinopsCarbonCard,
     entityFinopsRecommendationsCard,
     entityFinopsDeliveryCard,
+    entityFinopsResponsibleAiCard,
     entityFinopsContent,
     finopsPage,
     finopsCostPreviewFormField,

@@ -28,5 +28,7 @@ export { FinopsRecommendationsCard } from './FinopsRecommendationsCard';
 export type { FinopsRecommendationsCardProps } from './FinopsRecommendationsCard';
 export { FinopsDeliveryCard } from './FinopsDeliveryCard';
 export type { FinopsDeliveryCardProps } from './FinopsDeliveryCard';
+export { FinopsResponsibleAiCard } from './FinopsResponsibleAiCard';
+export type { FinopsResponsibleAiCardProps } from './FinopsResponsibleAiCard';
 export { FinopsEntityContent } from './FinopsEntityContent';
 export { FinopsOrganizationPage } from './FinopsOrganizationPage';

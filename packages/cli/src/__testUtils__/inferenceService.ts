@@ -60,6 +60,13 @@ export function writeInferenceService(
         biasCheckStatus: 'passed',
         biasCheckDate: '2026-12-01',
       },
+      supplyChain: {
+        imageDigest:
+          'sha256:5f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c6',
+        modelDigest: '0e9e39f249a16976918f6564b8830bc894c89659',
+        modelProvenance:
+          'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
+      },
     },
     knownGpuModels(),
   );

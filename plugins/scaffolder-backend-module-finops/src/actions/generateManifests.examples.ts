@@ -56,6 +56,14 @@ export const examples: TemplateExample[] = [
               biasCheckStatus: 'passed',
               biasCheckDate: '2026-12-01',
             },
+            supplyChain: {
+              imageDigest:
+                'sha256:5f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c6',
+              modelDigest: '0e9e39f249a16976918f6564b8830bc894c89659',
+              modelProvenance:
+                'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
+              imageVerifier: 'kyverno',
+            },
             targetPath: 'gitops',
           },
         },
@@ -86,6 +94,13 @@ export const examples: TemplateExample[] = [
             delivery: 'flux',
             gitopsRepoUrl: 'https://github.com/acme/inference-deployments.git',
             gitopsPath: 'apps/embeddings',
+            supplyChain: {
+              modelDigest:
+                'sha256:c4a5b1e07d2f9836c4a5b1e07d2f9836c4a5b1e07d2f9836c4a5b1e07d2f9836',
+              modelProvenance:
+                'https://github.com/acme/models/attestations/bge-large-en-v1.5.intoto.jsonl',
+              imageVerifier: 'policy-controller',
+            },
           },
         },
       ],

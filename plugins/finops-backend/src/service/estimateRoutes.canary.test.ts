@@ -14,11 +14,12 @@
  * limitations under the License.
  */
 
+import { parseYamlDocuments } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { parse } from 'yaml';
 import { startFinopsBackend } from '../__testUtils__/backend';
 import { expectMatchesSpec } from '../__testUtils__/openapi';
 import { templateForm } from '../__testUtils__/templateForm';
@@ -52,15 +53,14 @@ describe('POST /estimate with the canary rollout of the template', () => {
       .send(body);
 
   it('declares the parameters the preview reads, with these defaults', () => {
-    const template = parse(
-      require('node:fs').readFileSync(
-        path.resolve(
-          __dirname,
-          '../../../../examples/templates/inference-service/template.yaml',
-        ),
-        'utf8',
-      ),
+    const file = path.resolve(
+      __dirname,
+      '../../../../examples/templates/inference-service/template.yaml',
     );
+    const [{ value: template }] = parseYamlDocuments({
+      path: file,
+      content: readFileSync(file, 'utf8'),
+    }) as Array<{ value: any }>;
     const page = template.spec.parameters.find(
       (p: { title: string }) => p.title === 'Rollout',
     );

@@ -37,10 +37,9 @@ import { re2Find, re2FindAll } from './regex';
 // find/findAll, url (celUrl.ts), ip and cidr (celNetwork.ts) and semver with
 // its normalize argument (celSemver.ts); has() takes any operand, map
 // literals included. Not provided: the authorizer, sets, the named formats
-// library (format.dns1123Label()…), `ip.isCanonical()` and the type names
-// `net.IP`/`net.CIDR` as values (cel-js has no namespaced functions or type
-// identifiers): an expression using them fails to compile with the function
-// named. Quantity has no mul/div/divInt in any Kubernetes release (they exist
+// library (format.dns1123Label()…) and the type names `net.IP`/`net.CIDR` as
+// values (cel-js has no qualified type identifiers): an expression using
+// them fails to compile with the function named. Quantity has no mul/div/divInt in any Kubernetes release (they exist
 // only in the unmerged kubernetes/kubernetes#135995), so they fail to
 // compile here too, with a message saying so.
 

@@ -55,6 +55,14 @@ const IP_CASES: Case[] = [
   ],
   ['isIP("192.168.0.1")', T],
   ['isIP("192.168.0.1.0")', F],
+  ['ip.isCanonical("127.0.0.1")', T],
+  [
+    'ip.isCanonical("127.0.0.1.0")',
+    {
+      error:
+        'IP Address "127.0.0.1.0" parse error during conversion from string: ParseAddr("127.0.0.1.0"): IPv4 address too long',
+    },
+  ],
   ['ip("192.168.0.1").family()', int(4)],
   ['ip("0.0.0.0").isUnspecified()', T],
   ['ip("127.0.0.1").isUnspecified()', F],
@@ -76,6 +84,15 @@ const IP_CASES: Case[] = [
   ],
   ['isIP("2001:db8::68")', T],
   ['isIP("2001:db8:::68")', F],
+  ['ip.isCanonical("2001:db8::68")', T],
+  ['ip.isCanonical("2001:DB8::68")', F],
+  [
+    'ip.isCanonical("2001:db8:::68")',
+    {
+      error:
+        'IP Address "2001:db8:::68" parse error during conversion from string: ParseAddr("2001:db8:::68"): each colon-separated field must have at least one digit (at ":68")',
+    },
+  ],
   ['ip("2001:db8::68").family()', int(6)],
   ['ip("::").isUnspecified()', T],
   ['ip("::1").isUnspecified()', F],
@@ -91,6 +108,8 @@ const IP_CASES: Case[] = [
     'isIP(cidr("192.168.0.0/24"))',
     { compileError: /found no matching overload for 'isIP\(net\.CIDR\)'/ },
   ],
+  // Not transcribed: "type of IP is net.IP" (`type(ip(…)) == net.IP`): cel-js
+  // has no qualified type identifiers.
   // From ip.go's documentation (what Kubernetes refuses).
   ['isIP("::ffff:192.168.0.1")', F],
   ['isIP("fe80::1%eth0")', F],
@@ -151,6 +170,7 @@ const CIDR_CASES: Case[] = [
   ['cidr("2001:db8:1::/32").masked()', { equals: 'cidr("2001:db8::/32")' }],
   ['cidr("2001:db8::/32").prefixLength()', int(32)],
   ['string(cidr("192.168.0.0/24"))', { value: '192.168.0.0/24' }],
+  // Not transcribed: "type of CIDR is net.CIDR", as for net.IP above.
   // From cidr.go's documentation.
   ['isCIDR("192.168.0.0/24")', T],
   ['isCIDR("192.168.0.0/33")', F],

@@ -417,9 +417,21 @@ export class CIDRPrefix {
   }
 }
 
+/**
+ * What the name `ip` means outside a call: cel-js has no namespaced
+ * functions, so `ip.isCanonical(s)` is a method of this constant.
+ */
+class IPNamespace {}
+
 /** Adds the `ip` and `cidr` libraries (types `net.IP`, `net.CIDR`). */
 export function registerNetworkLibraries(env: Environment): Environment {
   return env
+    .registerType('kubernetes.IPNamespace', IPNamespace)
+    .registerConstant('ip', 'kubernetes.IPNamespace', new IPNamespace())
+    .registerFunction(
+      'kubernetes.IPNamespace.isCanonical(string): bool',
+      (_ip: IPNamespace, s: string) => IPAddress.parse(s).toString() === s,
+    )
     .registerType('net.IP', IPAddress)
     .registerType('net.CIDR', CIDRPrefix)
     .registerFunction('ip(string): net.IP', (s: string) => IPAddress.parse(s))

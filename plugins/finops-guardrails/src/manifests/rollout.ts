@@ -25,7 +25,8 @@ import { catalogGpuPrice, type GpuPriceLookup } from '../estimate/prices';
  * @public
  */
 export interface InferenceServiceRollout {
-  strategy: 'deployment' | 'canary';
+  /** Default `deployment`. */
+  strategy?: 'deployment' | 'canary';
   /** Canary weights (percent of the replicas), one analysis after each. Default `[10, 50]`. */
   canaryWeights?: number[];
   /** Minutes of traffic before each analysis. Default 10. */

@@ -158,7 +158,7 @@ export function createGenerateManifestsAction(
         rollout: z =>
           z
             .object({
-              strategy: z.enum(['deployment', 'canary']),
+              strategy: z.enum(['deployment', 'canary']).optional(),
               canaryWeights: z.array(z.number()).max(10).optional(),
               pauseMinutes: z.number().optional(),
               maxCostPerMillionTokensIncreasePercent: z.number().optional(),

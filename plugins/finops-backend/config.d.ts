@@ -192,5 +192,80 @@ export interface Config {
        */
       refreshMinutes?: number;
     };
+
+    /**
+     * Delivery status on the entity (`GET /delivery`): Argo CD Applications
+     * and Flux objects named by the entity's annotations, read through
+     * their APIs, and the cost steps their deployments caused.
+     */
+    delivery?: {
+      /** Argo CD instances, read through their REST API. */
+      argocd?: {
+        instances?: Array<{
+          /**
+           * The name entities use in `argocd/instance-name`; the first
+           * instance serves entities without that annotation.
+           */
+          name: string;
+          /** Base URL of the Argo CD server (API and UI), e.g. https://argocd.example.com. */
+          url: string;
+          /**
+           * An Argo CD API token (a project role or account token with
+           * `applications, get`), sent as `Authorization: Bearer`. An
+           * instance without one (an unset environment variable) is skipped
+           * with a warning.
+           * @visibility secret
+           */
+          token?: string;
+          /**
+           * The CA certificate(s) of the server, PEM or base64 of PEM (as a
+           * kubeconfig's certificate-authority-data).
+           * @visibility secret
+           */
+          caData?: string;
+          /** Do not verify the server's TLS certificate. Default: false. */
+          skipTLSVerify?: boolean;
+        }>;
+      };
+      /** Kubernetes clusters whose Flux objects are read. */
+      flux?: {
+        clusters?: Array<{
+          /**
+           * The name used in `ai-finops.io/flux-kustomization` and
+           * `ai-finops.io/flux-helmrelease` (`<cluster>/<namespace>/<name>`).
+           */
+          name: string;
+          /** The Kubernetes API server URL. */
+          url: string;
+          /**
+           * A service account token allowed to get
+           * kustomizations.kustomize.toolkit.fluxcd.io and
+           * helmreleases.helm.toolkit.fluxcd.io. A cluster without one is
+           * skipped with a warning.
+           * @visibility secret
+           */
+          serviceAccountToken?: string;
+          /**
+           * The API server's CA certificate(s), PEM or base64 of PEM.
+           * @visibility secret
+           */
+          caData?: string;
+          /** Do not verify the API server's TLS certificate. Default: false. */
+          skipTLSVerify?: boolean;
+        }>;
+      };
+      /**
+       * The smallest change of the mean daily cost or of the cost per 1M
+       * tokens, in %, reported as a cost step of a deployment (above 0, at
+       * most 1000). Default: 10.
+       */
+      costStepThresholdPercent?: number;
+      /**
+       * How long an Application's or Flux object's status (or the error
+       * reading it) is served from the cache, in seconds (0 to 3600; 0
+       * turns the cache off). Default: 30.
+       */
+      cacheTtlSeconds?: number;
+    };
   };
 }

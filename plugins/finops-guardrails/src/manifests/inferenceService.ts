@@ -44,6 +44,7 @@ import {
   applyCanaryRollout,
   isCanary,
   replicasOwnedByAutoscaler,
+  rolloutTemplatePatch,
   scaleTargetOf,
   type InferenceServiceRollout,
 } from './rollout';
@@ -622,7 +623,10 @@ export function renderInferenceService(
       },
       spec:
         workloadKind !== 'InferenceService'
-          ? { replicas: Math.max(min, 1) }
+          ? {
+              replicas: Math.max(min, 1),
+              ...rolloutTemplatePatch(workloadKind, { env }),
+            }
           : { predictor: { minReplicas: min, maxReplicas: max } },
     };
     const overlayResources = ['../../base'];

@@ -160,6 +160,8 @@ describe('renderInferenceService with rollout: canary', () => {
       expect(file(files, `overlays/${env}/workload-patch.yaml`)).toMatchObject({
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Rollout',
+        // Kustomize labels only built-in kinds' pod templates.
+        spec: { template: { metadata: { labels: { env } } } },
       });
       expect(
         file(files, `deploy/argocd/chat-${env}.yaml`).spec.ignoreDifferences,

@@ -312,6 +312,21 @@ export function applyCanaryRollout(
   return { workloadFile: rolloutFile, workloadKind: 'Rollout' };
 }
 
+/**
+ * The pod-template labels of an overlay's patch of a Rollout. Kustomize's
+ * `labels` (`includeTemplates`) reaches the pod templates of the built-in
+ * kinds only: without Argo Rollouts' transformer configuration a Rollout's
+ * pods would miss them, so the patch sets them.
+ */
+export function rolloutTemplatePatch(
+  workloadKind: string,
+  labels: Record<string, string>,
+) {
+  return workloadKind === 'Rollout'
+    ? { template: { metadata: { labels } } }
+    : {};
+}
+
 /** apiVersion and kind of the workload an autoscaler scales. */
 export function scaleTargetOf(spec: CanarySpecFields, name: string) {
   return isCanary(spec)

@@ -24,6 +24,11 @@ import type { Environment } from '@marcbachmann/cel-js';
 /** Refused above this, before any digits are built. */
 const MAX_PRECISION = 100;
 
+/** cel-js' uint (its UnsignedInt class is not exported). */
+type UnsignedInt = { valueOf(): bigint };
+const isUnsigned = (v: unknown): v is UnsignedInt =>
+  typeof v === 'object' && v !== null && v.constructor?.name === 'UnsignedInt';
+
 function typeName(v: unknown): string {
   if (typeof v === 'string') return 'string';
   if (v instanceof Uint8Array) return 'bytes';
@@ -38,11 +43,6 @@ function typeName(v: unknown): string {
   }
   return 'map';
 }
-
-/** cel-js' uint (its UnsignedInt class is not exported). */
-type UnsignedInt = { valueOf(): bigint };
-const isUnsigned = (v: unknown): v is UnsignedInt =>
-  typeof v === 'object' && v !== null && v.constructor?.name === 'UnsignedInt';
 
 const formatError = (message: string) =>
   new Error(`error during formatting: ${message}`);
@@ -107,7 +107,7 @@ function asString(v: unknown, nested: boolean): string {
       v instanceof Map ? [...v.entries()] : Object.entries(v as object);
     return `{${entries
       .map(([k, e]) => [asString(k, true), asString(e, true)])
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => Number(a > b) - Number(a < b))
       .map(([k, e]) => `${k}:${e}`)
       .join(', ')}}`;
   }

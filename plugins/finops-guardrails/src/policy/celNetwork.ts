@@ -136,7 +136,8 @@ function parseIPv6(input: string): { bytes: number[]; zone: string } {
           s,
         );
       }
-      parseIPv4Fields(input, s).forEach((b, k) => (ip[i + k] = b));
+      const fields = parseIPv4Fields(input, s);
+      for (let k = 0; k < 4; k++) ip[i + k] = fields[k];
       s = '';
       i += 4;
       break;

@@ -85,14 +85,12 @@ export class CelSemver {
  */
 function normalizeVersion(s: string): string {
   const text = s.startsWith('v') ? s.slice(1) : s;
-  const dot1 = text.indexOf('.');
-  const dot2 = dot1 < 0 ? -1 : text.indexOf('.', dot1 + 1);
+  // Go's strings.SplitN(text, ".", 3).
+  const fields = text.split('.');
   const parts =
-    dot1 < 0
-      ? [text]
-      : dot2 < 0
-      ? [text.slice(0, dot1), text.slice(dot1 + 1)]
-      : [text.slice(0, dot1), text.slice(dot1 + 1, dot2), text.slice(dot2 + 1)];
+    fields.length > 3
+      ? [fields[0], fields[1], fields.slice(2).join('.')]
+      : fields;
   const trimmed = parts.map(p => {
     if (p.length <= 1) return p;
     const t = p.replace(/^0+/, '');

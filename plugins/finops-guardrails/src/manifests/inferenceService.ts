@@ -23,6 +23,7 @@ import {
   FINOPS_REGION_ANNOTATION,
   KUBERNETES_ID_ANNOTATION,
 } from '@ai-finops/backstage-plugin-finops-common';
+import { parseImageReference } from '../policy/imageReference';
 import {
   FINOPS_EXPECTED_REQUESTS_PER_SECOND_ANNOTATION,
   FINOPS_EXPECTED_TOKENS_PER_SECOND_ANNOTATION,
@@ -170,6 +171,13 @@ function check(spec: InferenceServiceSpec, knownGpuModels: readonly string[]) {
     );
   }
   if (!spec.model.trim()) throw bad('model', 'is empty');
+  if (spec.image) {
+    try {
+      parseImageReference(spec.image);
+    } catch (e) {
+      throw bad('image', (e as Error).message);
+    }
+  }
   if (!spec.costCenter.trim()) throw bad('costCenter', 'is empty');
   const gpu = spec.gpuType.replace(/-MIG-.*$/i, '');
   if (!knownGpuModels.some(m => m.toUpperCase() === gpu.toUpperCase())) {

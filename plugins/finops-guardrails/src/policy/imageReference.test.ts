@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+import { knownGpuModels } from '../estimate/prices';
+import { renderInferenceService } from '../manifests';
 import {
   imageMatchesPrefix,
   normalizeImageReference,
@@ -304,5 +306,38 @@ describe('imageMatchesPrefix', () => {
     ['ghcr.io/ai-finops/x', '', false],
   ])('%s under %j: %s', (image, prefix, expected) => {
     expect(imageMatchesPrefix(image, prefix)).toBe(expected);
+  });
+});
+
+describe('the inference-service renderer', () => {
+  it('refuses an invalid image, naming the input', () => {
+    expect(() =>
+      renderInferenceService(
+        {
+          name: 'chat',
+          description: 'The assistant chat model',
+          owner: 'group:default/ml-platform',
+          costCenter: 'cc-4711',
+          model: 'meta-llama/Llama-3.1-8B-Instruct',
+          runtime: 'vllm',
+          image: 'vllm/VLLM-openai:v0.8.5',
+          gpuType: 'NVIDIA-H100-80GB-HBM3',
+          gpuCount: 1,
+          minReplicas: 1,
+          maxReplicas: 2,
+          autoscaler: 'hpa',
+          expectedRequestsPerSecond: 5,
+          expectedTokensPerSecond: 2000,
+          latencySloMs: 800,
+          region: 'us-east-1',
+          monthlyBudget: 40000,
+          gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
+          gitopsPath: 'apps/chat',
+        },
+        knownGpuModels(),
+      ),
+    ).toThrow(
+      "input.image: invalid image reference 'vllm/VLLM-openai:v0.8.5': the repository name 'vllm/VLLM-openai' must be lower-case",
+    );
   });
 });

@@ -86,8 +86,9 @@ function schemaOf(
 ): Spec | undefined {
   const [group, version] = apiVersion.split('/');
   for (const crd of crds) {
-    if (crd.spec?.group !== group || crd.spec?.names?.kind !== kind) continue;
-    const v = (crd.spec.versions ?? []).find((x: Spec) => x?.name === version);
+    const spec = (crd.spec ?? {}) as Spec;
+    if (spec.group !== group || spec.names?.kind !== kind) continue;
+    const v = (spec.versions ?? []).find((x: Spec) => x?.name === version);
     if (isRecord(v?.schema?.openAPIV3Schema)) return v.schema.openAPIV3Schema;
   }
   return undefined;
@@ -113,21 +114,23 @@ export function readPolicySource(
     for (const doc of parseYamlDocuments(file)) {
       const o = asKubernetesObject(doc.value, doc);
       const where = `${doc.file}:${doc.line}`;
+      // PolicySet.load has checked the shape of policies and bindings.
+      const spec = (o.spec ?? {}) as Spec;
       if (ADMISSION_API_VERSIONS.includes(o.apiVersion)) {
         if (o.kind === 'ValidatingAdmissionPolicy') {
           policies.set(o.metadata.name, {
             name: o.metadata.name,
             where,
-            spec: o.spec,
-            ...(o.spec.paramKind ? { paramKind: o.spec.paramKind } : {}),
+            spec,
+            ...(spec.paramKind ? { paramKind: spec.paramKind } : {}),
             bindings: [],
           });
         } else {
           bindings.push({
             name: o.metadata.name,
             where,
-            spec: o.spec,
-            policyName: o.spec?.policyName,
+            spec,
+            policyName: spec.policyName,
           });
         }
       } else if (o.kind === 'CustomResourceDefinition') {

@@ -24,6 +24,7 @@ import { PolicySet } from './policySet';
 // staging/src/k8s.io/apiserver/pkg/cel/library/, and github.com/google/cel-go):
 //   ip_test.go        95f08499d652a6211121d8af35f470609217c730
 //   cidr_test.go      0f835890a1dd7478d3efa65011a258c2c591efb5
+//   ip.go, cidr.go    the examples of their documentation (blobs below)
 //   semver_test.go    2293553202fa21e3918086dc66cb4154ac7caac9
 //   quantity_test.go  0625d6cfa2c159fdf3e99d5c96e4a89c4a3256ce
 //   urls.go           6732d913237bd282d81fe99df860938c5d60480a (the examples
@@ -110,7 +111,20 @@ const IP_CASES: Case[] = [
   ],
   // Not transcribed: "type of IP is net.IP" (`type(ip(…)) == net.IP`): cel-js
   // has no qualified type identifiers.
-  // From ip.go's documentation (what Kubernetes refuses).
+  // The examples of ip.go's documentation (blob 2b24c518b04b), and the rules
+  // it states: no IPv4-mapped IPv6, no zones, no leading zeros.
+  ["isIP('127.0.0.1')", T],
+  ["isIP('::1')", T],
+  ["isIP('127.0.0.256')", F],
+  ["isIP(':::1')", F],
+  ["ip('127.0.0.256')", { error: 'IPv4 field has value >255' }],
+  ["ip(':::1')", { error: 'parse error during conversion from string' }],
+  ["ip.isCanonical('2001:db8::abcd')", T],
+  ["ip.isCanonical('2001:DB8::ABCD')", F],
+  ["ip.isCanonical('2001:db8::0:0:0:abcd')", F],
+  ["ip('127.0.0.1').family() == 4", T],
+  ["ip('::1').family() == 6", T],
+  ["ip('192.168.0.1').isLoopback()", F],
   ['isIP("::ffff:192.168.0.1")', F],
   ['isIP("fe80::1%eth0")', F],
   ['isIP("127.0.0.01")', F],
@@ -171,10 +185,30 @@ const CIDR_CASES: Case[] = [
   ['cidr("2001:db8::/32").prefixLength()', int(32)],
   ['string(cidr("192.168.0.0/24"))', { value: '192.168.0.0/24' }],
   // Not transcribed: "type of CIDR is net.CIDR", as for net.IP above.
-  // From cidr.go's documentation.
-  ['isCIDR("192.168.0.0/24")', T],
-  ['isCIDR("192.168.0.0/33")', F],
+  // The examples of cidr.go's documentation (blob 52af994cffa8), except
+  // "cidr('192.168.0.1/16') // error", which its code and cidr_test.go
+  // contradict (cidr("192.168.0.1/24").masked() above); containsCIDR
+  // masks both sides, as fixed by kubernetes/kubernetes#130450 (merged 2025).
+  ["isCIDR('192.168.0.0/16')", T],
+  ["isCIDR('::1/128')", T],
+  ["isCIDR('192.168.0.0/33')", F],
+  ["isCIDR('::1/129')", F],
+  ["cidr('192.168.0.0/33')", { error: 'prefix length out of range' }],
+  ["cidr('192.168.0.0/16').containsCIDR(cidr('192.168.10.0/24'))", T],
+  ["cidr('192.168.1.0/24').containsCIDR(cidr('192.168.2.0/24'))", F],
+  ["cidr('192.168.0.0/16').containsCIDR('192.168.10.0/24')", T],
+  ["cidr('192.168.1.0/24').containsCIDR('192.168.2.0/24')", F],
+  ["cidr('192.168.0.0/16').containsCIDR('192.168.0.1/32')", T],
+  ["cidr('192.168.0.1/24').ip()", { equals: "ip('192.168.0.1')" }],
+  ["cidr('192.168.0.1/24').ip().family()", int(4)],
+  ["cidr('::1/128').ip()", { equals: "ip('::1')" }],
+  ["cidr('::1/128').ip().family()", int(6)],
+  ["cidr('192.168.0.0/24') == cidr('192.168.0.0/24').masked()", T],
+  ["cidr('192.168.0.1/24') == cidr('192.168.0.1/24').masked()", F],
+  ["cidr('192.168.0.0/16').prefixLength()", int(16)],
+  ["cidr('::1/128').prefixLength()", int(128)],
   ['isCIDR("::ffff:192.168.0.0/120")', F],
+  ['isCIDR("192.168.00.0/24")', F],
 ];
 
 const SEMVER_CASES: Case[] = [

@@ -212,6 +212,70 @@ describe('policies admission cannot enforce', () => {
   });
 });
 
+describe('a new policy file', () => {
+  // Written as a new helper would add one: the export needs no change.
+  const newPolicy = {
+    path: 'policies/widgets.yaml',
+    content: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: { name: example-widgets }
+spec:
+  paramKind: { apiVersion: guardrails.ai-finops.io/v1alpha1, kind: GuardrailParams }
+  matchConstraints:
+    resourceRules:
+      - { apiGroups: [example.com], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [widgets] }
+  validations:
+    - expression: "[1].all(params, params > 0) && object.spec.size <= params.spec.maxReplicas"
+      messageExpression: "'params.spec.maxReplicas is ' + string(params.spec.maxReplicas)"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: { name: example-widgets-audit }
+spec:
+  policyName: example-widgets
+  validationActions: [Audit]
+  paramRef: { name: default, parameterNotFoundAction: Deny }
+  matchResources:
+    objectSelector: { matchLabels: { tier: gpu } }
+`,
+  };
+
+  it('exports without a change to the exporter', () => {
+    const kyverno = exportPolicies([...files, newPolicy], 'kyverno');
+    const [policy] = kyverno.policies.find(p => p.policy === 'example-widgets')!
+      .objects as any[];
+    expect(policy.spec.validationActions).toEqual(['Audit']);
+    expect(policy.spec.matchConstraints.objectSelector).toEqual({
+      matchLabels: { tier: 'gpu' },
+    });
+    expect(policy.spec.validations[0]).toEqual({
+      expression:
+        '[1].all(params, params > 0) && object.spec.size <= variables.guardrailParams.spec.maxReplicas',
+      messageExpression:
+        "'params.spec.maxReplicas is ' + string(variables.guardrailParams.spec.maxReplicas)",
+    });
+    expect(kyvernoSchemaErrors([policy])).toEqual([[]]);
+
+    const gatekeeper = exportPolicies([...files, newPolicy], 'gatekeeper');
+    const [template, constraint] = gatekeeper.policies.find(
+      p => p.policy === 'example-widgets',
+    )!.objects as any[];
+    expect(constraint.spec).toMatchObject({
+      enforcementAction: 'dryrun',
+      match: {
+        kinds: [{ apiGroups: ['example.com'], kinds: ['Widget'] }],
+        labelSelector: { matchLabels: { tier: 'gpu' } },
+      },
+    });
+    expect(gatekeeper.notes).toEqual([
+      'example-widgets: matched resource widgets as kind Widget (Gatekeeper matches kinds; check the spelling)',
+    ]);
+    expect(
+      customResourceSchemaErrors(constraintCrd(template), constraint),
+    ).toEqual([]);
+  });
+});
+
 describe('bad input', () => {
   it('names the file that does not parse and the unknown target', () => {
     expect(() =>

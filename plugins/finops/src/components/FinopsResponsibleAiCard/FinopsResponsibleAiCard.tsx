@@ -48,9 +48,9 @@ export interface FinopsResponsibleAiCardProps {
 }
 
 const STATUS_COLOR: Record<ResponsibleAiCheckStatus, string> = {
-  passed: 'var(--bui-fg-success, #2e7d32)',
-  failed: 'var(--bui-fg-danger, #c62828)',
-  pending: 'var(--bui-fg-warning, #b26a00)',
+  passed: 'var(--bui-positive-fg, #2e7d32)',
+  failed: 'var(--bui-negative-fg, #c62828)',
+  pending: 'var(--bui-warning-fg, #e65100)',
 };
 
 /** A check's status chip: a coloured dot and the status in words. */
@@ -181,7 +181,7 @@ function ResponsibleAiView(props: { metadata: ResponsibleAiMetadata }) {
           status="warning"
           icon
           title={t('responsibleAiCard.problems', {
-            count: String(metadata.problems.length),
+            count: metadata.problems.length,
           })}
           description={
             <ul style={{ margin: 0, paddingLeft: '1.2em' }}>

@@ -17,7 +17,12 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { FilterPredicate } from '@backstage/filter-predicates';
 import {
-  RESPONSIBLE_AI_ANNOTATIONS,
+  FINOPS_BIAS_CHECK_DATE_ANNOTATION,
+  FINOPS_BIAS_CHECK_STATUS_ANNOTATION,
+  FINOPS_EVALUATION_DATE_ANNOTATION,
+  FINOPS_EVALUATION_STATUS_ANNOTATION,
+  FINOPS_MODEL_CARD_ANNOTATION,
+  FINOPS_TRAINING_DATA_ANNOTATION,
   readResponsibleAiMetadata,
 } from '@ai-finops/backstage-plugin-finops-common';
 
@@ -36,9 +41,36 @@ export const FINOPS_RESPONSIBLE_AI_ENTITY_FILTER: FilterPredicate = {
       'spec.type': 'service',
       'metadata.tags': { $contains: 'inference' },
     },
-    ...RESPONSIBLE_AI_ANNOTATIONS.map(annotation => ({
-      [`metadata.annotations.${annotation}`]: { $exists: true },
-    })),
+    {
+      [`metadata.annotations.${FINOPS_MODEL_CARD_ANNOTATION}`]: {
+        $exists: true,
+      },
+    },
+    {
+      [`metadata.annotations.${FINOPS_TRAINING_DATA_ANNOTATION}`]: {
+        $exists: true,
+      },
+    },
+    {
+      [`metadata.annotations.${FINOPS_EVALUATION_STATUS_ANNOTATION}`]: {
+        $exists: true,
+      },
+    },
+    {
+      [`metadata.annotations.${FINOPS_EVALUATION_DATE_ANNOTATION}`]: {
+        $exists: true,
+      },
+    },
+    {
+      [`metadata.annotations.${FINOPS_BIAS_CHECK_STATUS_ANNOTATION}`]: {
+        $exists: true,
+      },
+    },
+    {
+      [`metadata.annotations.${FINOPS_BIAS_CHECK_DATE_ANNOTATION}`]: {
+        $exists: true,
+      },
+    },
   ],
 };
 

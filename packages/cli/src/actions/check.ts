@@ -26,7 +26,7 @@ import { readManifests, readPolicies, readPrices } from './checkInput';
 import type {
   SignatureFinding,
   SignatureVerificationOptions,
-} from './verifySignatures';
+} from '../signatures';
 
 const xml = (s: string) =>
   s
@@ -159,9 +159,9 @@ export async function runCheck(
   const { report, estimate } = result;
   let signatures: SignatureFinding[] = [];
   if (options.verifySignatures) {
-    const verification: typeof import('./verifySignatures') =
+    const verification: typeof import('../signatures') =
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('./verifySignatures');
+      require('../signatures');
     signatures = await verification.verifyImageSignatures(
       manifests.objects,
       verification.supplyChainParams(policies.params),
@@ -202,9 +202,9 @@ export async function runCheck(
   } else {
     const lines = [...report.denied, ...report.warnings].map(formatViolation);
     if (signatures.length) {
-      const verification: typeof import('./verifySignatures') =
+      const verification: typeof import('../signatures') =
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require('./verifySignatures');
+        require('../signatures');
       lines.push(...signatures.map(verification.formatSignatureFinding));
     }
     const cost = estimate.services

@@ -30,7 +30,7 @@ import {
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readTextAtMost } from './limitsInput';
+import { readTextAtMost } from './actions/limitsInput';
 
 // `ai-finops check --verify-signatures`: the images of the checked manifests
 // against their Sigstore bundles, offline. What must be signed, by whom and

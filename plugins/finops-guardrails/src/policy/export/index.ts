@@ -25,8 +25,6 @@ import {
 import { kyvernoPolicy } from './kyverno';
 import { admissionCannotEnforce, readPolicySource } from './source';
 
-export { MAX_EXPORTED_POLICIES } from './source';
-export { MAX_INLINED_PARAMS_CHARS } from './common';
 
 /**
  * The policy engines `exportPolicies` writes for.

@@ -35,8 +35,9 @@ import {
 /**
  * The AI FinOps frontend plugin for the new frontend system. Extensions:
  * `api:finops`, the entity cards `entity-card:finops/cost`,
- * `entity-card:finops/gpu-efficiency`, `entity-card:finops/carbon` and
- * `entity-card:finops/recommendations`, the tab `entity-content:finops/finops`
+ * `entity-card:finops/gpu-efficiency`, `entity-card:finops/carbon`,
+ * `entity-card:finops/recommendations`, `entity-card:finops/delivery` and
+ * `entity-card:finops/responsible-ai`, the tab `entity-content:finops/finops`
  * the organisation page `page:finops` (`/finops`), the scaffolder field
  * `scaffolder-form-field:finops/cost-preview` (`ui:field: FinopsCostPreview`)
  * and the home page widget `home-page-widget:finops/owned-spend`

@@ -242,8 +242,8 @@ export class DeliveryStatusService {
     const cacheKey = `delivery:${key}`;
     const ttl = this.#settings.cacheTtlSeconds * 1000;
     if (this.#cache && ttl > 0) {
-      const hit = await this.#cache.get<FinopsDeployment[]>(cacheKey);
-      if (hit) return hit;
+      const hit = await this.#cache.get(cacheKey);
+      if (hit) return hit as unknown as FinopsDeployment[];
     }
     let value: FinopsDeployment[];
     try {

@@ -378,6 +378,33 @@ describe('the inference-service template with responsible-AI metadata', () => {
     ]);
   });
 
+  it('carries the metadata onto an Argo Rollouts canary, which the policy judges too', () => {
+    const canary = { ...spec, rollout: { strategy: 'canary' as const } };
+    const withMetadata = render({ ...canary, responsibleAi });
+    const rollouts = withMetadata.loaded.objects
+      .map(o => o.object as any)
+      .filter(o => o.kind === 'Rollout');
+    expect(rollouts).toHaveLength(2);
+    for (const r of rollouts) {
+      expect(r.metadata.annotations).toMatchObject(COMPLETE);
+    }
+    expect(
+      checkGuardrails(policies, withMetadata.loaded.objects).report.violations,
+    ).toEqual([]);
+    const without = checkGuardrails(
+      policies,
+      render(canary).loaded.objects,
+    ).report;
+    expect(without.denied.map(v => v.object)).toEqual([
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        name: 'chat',
+        namespace: 'chat-prod',
+      },
+    ]);
+  });
+
   it('refuses malformed values and future dates, naming the input field', () => {
     const now = new Date('2026-12-07T12:00:00Z');
     expect(() =>

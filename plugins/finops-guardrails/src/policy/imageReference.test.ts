@@ -333,6 +333,7 @@ describe('the inference-service renderer', () => {
           monthlyBudget: 40000,
           gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
           gitopsPath: 'apps/chat',
+          delivery: 'argocd',
         },
         knownGpuModels(),
       ),

@@ -120,6 +120,17 @@ function verdict(
 }
 
 describe('policy ai-finops-responsible-ai', () => {
+  it('loads without warnings, with a deny and a warn binding and an advisory warn binding', () => {
+    expect(policies.warnings).toEqual([]);
+    expect(
+      policies.bindings.map(b => `${b.policyName} ${b.actions.join('+')}`),
+    ).toEqual([
+      'ai-finops-responsible-ai Deny',
+      'ai-finops-responsible-ai Warn',
+      'ai-finops-responsible-ai-advisory Warn',
+    ]);
+  });
+
   it('denies a production workload without the metadata, naming each missing annotation', () => {
     expect(verdict([workload({ env: 'prod' })])).toEqual({
       passed: false,

@@ -22,6 +22,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { FinopsDeliveryDriftStore } from '@ai-finops/backstage-plugin-finops-node';
 import { readDeliverySettings } from './config';
 import { DeliveryStatusService } from './DeliveryStatusService';
+import { toFluxDeployment } from './flux';
 import { getJson } from './http';
 import { crdSchemaErrors } from './__testUtils__/crdSchemas';
 import { fixture, startRecordedServer } from './__testUtils__/recordedServer';
@@ -325,6 +326,27 @@ describe('DeliveryStatusService', () => {
     expect(
       kube.requests.every(r => r.authorization === `Bearer ${SA_TOKEN}`),
     ).toBe(true);
+  });
+
+  it('a Kustomization with a newer revision not applied yet is out of sync, without a drift time', () => {
+    const pending = fixture('flux-kustomization-ready.json');
+    pending.status.lastAttemptedRevision =
+      'main@sha1:77e0d5a9c3b14f26a8e9d0c1b2a3f4e5d6c7b8a9';
+    const d = toFluxDeployment(
+      { name: 'eu-1', url: kube.url, token: SA_TOKEN },
+      'Kustomization',
+      pending,
+    );
+    expect(d.sync).toBe('OutOfSync');
+    expect(d.health).toBe('Healthy');
+    expect(d.driftSince).toBeUndefined();
+    expect(
+      toFluxDeployment(
+        { name: 'eu-1', url: kube.url, token: SA_TOKEN },
+        'Kustomization',
+        { ...pending, spec: { ...pending.spec, suspend: true } },
+      ).health,
+    ).toBe('Suspended');
   });
 
   it('gives each deployment that cannot be read an error naming the instance, never the token', async () => {

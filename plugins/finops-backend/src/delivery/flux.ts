@@ -161,7 +161,8 @@ export function toFluxDeployment(
     health,
     ...(revision ? { revision } : {}),
     ...(deployedAt ? { deployedAt } : {}),
-    ...(sync === 'OutOfSync' && ready?.lastTransitionTime
+    // Ready went False then; a revision merely pending has no such time.
+    ...(ready?.status === 'False' && ready.lastTransitionTime
       ? { driftSince: ready.lastTransitionTime }
       : {}),
     outOfSync: [],

@@ -27,13 +27,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expectBadInput, runAiFinops } from '../__testUtils__/aiFinops';
+import { TestSigstore } from '../__testUtils__/sigstorePki';
 
 jest.setTimeout(120_000);
 
 // Real Sigstore bundles, signed in the test with @sigstore/sign (a DSSE
-// envelope over an in-toto statement, an ECDSA P-256 key made here, no
-// Fulcio, Rekor or TSA witnesses), verified by the real CLI with
-// @sigstore/verify against the public key (--key).
+// envelope over an in-toto statement), verified by the real CLI with
+// @sigstore/verify: key-based (an ECDSA P-256 key made here, --key), and
+// keyless against a trusted root made here (TestSigstore: a CA certifying
+// the signer's identity, an SCT of a CT log, a Rekor entry with inclusion
+// proof and promise).
 
 const POLICIES = path.resolve(__dirname, '../../../../policies');
 const CYCLONEDX = 'https://cyclonedx.org/bom';
@@ -401,5 +404,125 @@ describe('ai-finops check --verify-signatures', () => {
         ]),
       ),
     ).toContain('need --verify-signatures');
+  });
+});
+
+describe('ai-finops check --verify-signatures, keyless', () => {
+  const GITHUB = 'https://token.actions.githubusercontent.com';
+  const WORKFLOW =
+    'https://github.com/ai-finops/gitops/.github/workflows/chat-image.yaml@refs/heads/main';
+  let sigstore: TestSigstore;
+  let root: string;
+
+  const statement = (digest: string, predicateType: string) => ({
+    _type: 'https://in-toto.io/Statement/v1',
+    subject: [{ name: 'ghcr.io/ai-finops/chat', digest: { sha256: digest } }],
+    predicateType,
+    predicate: {},
+  });
+
+  /** A folder of keyless bundles for the production image. */
+  async function keylessBundles(
+    folder: string,
+    options: {
+      identity?: { issuer: string; subject: string };
+      by?: TestSigstore;
+      record?: boolean;
+    } = {},
+  ) {
+    const by = options.by ?? sigstore;
+    const identity = options.identity ?? { issuer: GITHUB, subject: WORKFLOW };
+    for (const [suffix, type] of [
+      ['', COSIGN_SIGNATURE],
+      ['.cyclonedx', CYCLONEDX],
+    ]) {
+      writeBundle(
+        folder,
+        `${PROD_DIGEST}${suffix}.sigstore.json`,
+        await by.sign(
+          statement(PROD_DIGEST, type),
+          identity,
+          options.record ?? true,
+        ),
+      );
+    }
+    return path.join(dir, folder);
+  }
+
+  beforeAll(() => {
+    sigstore = new TestSigstore();
+    root = write('trusted_root.json', JSON.stringify(sigstore.trustedRoot()));
+  });
+
+  it('passes bundles certified for the workflow identity, with SCT and Rekor inclusion proof', async () => {
+    const folder = await keylessBundles('keyless-ok');
+    const result = verify(folder, ['--trusted-root', root]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(
+      `SIGNED signatures ${PROD_IMAGE} used by Deployment chat-prod/chat`,
+    );
+    expect(result.code).toBe(0);
+  });
+
+  it('fails a signer identity that is not among spec.supplyChain.signers', async () => {
+    for (const [folder, identity] of [
+      [
+        'keyless-other-repo',
+        {
+          issuer: GITHUB,
+          subject:
+            'https://github.com/evil/gitops/.github/workflows/chat-image.yaml@refs/heads/main',
+        },
+      ],
+      [
+        'keyless-other-branch',
+        {
+          issuer: GITHUB,
+          subject: WORKFLOW.replace('refs/heads/main', 'refs/heads/feature'),
+        },
+      ],
+      [
+        'keyless-other-issuer',
+        { issuer: 'https://accounts.google.com', subject: WORKFLOW },
+      ],
+    ] as const) {
+      const signed = await keylessBundles(folder, { identity });
+      const result = verify(signed, ['--trusted-root', root]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        `DENY signatures ${PROD_IMAGE} used by Deployment chat-prod/chat (manifests/prod.yaml:1): signer '${identity.subject}' of issuer '${identity.issuer}' is not one of spec.supplyChain.signers [${signed}/${PROD_DIGEST}.cyclonedx.sigstore.json]`,
+      );
+    }
+  });
+
+  it('fails a certificate of another CA, a tampered log entry and a bundle never logged', async () => {
+    const otherCa = await keylessBundles('keyless-other-ca', {
+      by: new TestSigstore(),
+    });
+    expect(verify(otherCa, ['--trusted-root', root]).stdout).toContain(
+      'verification failed: Failed to verify certificate chain',
+    );
+
+    const tampered = await keylessBundles('keyless-tampered-log');
+    const file = path.join(tampered, `${PROD_DIGEST}.sigstore.json`);
+    const bundle = JSON.parse(fs.readFileSync(file, 'utf8'));
+    bundle.verificationMaterial.tlogEntries[0].integratedTime = String(
+      Number(bundle.verificationMaterial.tlogEntries[0].integratedTime) + 60,
+    );
+    fs.writeFileSync(file, JSON.stringify(bundle));
+    expect(verify(tampered, ['--trusted-root', root]).stdout).toContain(
+      'verification failed: inclusion promise could not be verified',
+    );
+
+    const unlogged = await keylessBundles('keyless-unlogged', {
+      record: false,
+    });
+    for (const extra of [[], ['--offline-without-tlog']]) {
+      const result = verify(unlogged, ['--trusted-root', root, ...extra]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        'a certificate (keyless) bundle without a transparency-log entry or RFC 3161 timestamp: its certificate cannot be checked',
+      );
+    }
   });
 });

@@ -37,6 +37,12 @@ const policyFiles = readdirSync(POLICIES_DIR)
     content: readFileSync(path.join(POLICIES_DIR, f), 'utf8'),
   }));
 
+// Every ValidatingAdmissionPolicy of the folder, by name.
+const shippedPolicyNames = policyFiles
+  .flatMap(f => parseAllDocuments(f.content).map(doc => doc.toJS()))
+  .filter(doc => doc?.kind === 'ValidatingAdmissionPolicy')
+  .map(doc => doc.metadata.name as string);
+
 const LABELS = { team: 'ml', 'cost-center': 'cc-42', app: 'chat' };
 
 /** A Deployment that passes every policy; `patch` edits it. */
@@ -59,7 +65,11 @@ function deployment(patch: (d: any) => void = () => {}): any {
           containers: [
             {
               name: 'vllm',
-              image: 'docker.io/vllm/vllm-openai:v0.6.3',
+              // Pinned by digest, as the supply-chain policies require in
+              // production and advise everywhere else.
+              image: `docker.io/vllm/vllm-openai:v0.6.3@sha256:${'ab'.repeat(
+                32,
+              )}`,
               resources: {
                 requests: { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '2' },
                 limits: { memory: '64Gi', 'nvidia.com/gpu': '2' },
@@ -93,20 +103,38 @@ const denied = (objects: any[]) =>
   check(objects).report.denied.map(v => `${v.policy}: ${v.message}`);
 
 describe('the shipped policies', () => {
-  it('load and compile: every policy has a deny and a warn binding', () => {
+  it('load and compile: every policy has a deny and a warn binding, advisory ones only a warn binding', () => {
     const set = PolicySet.load(policyFiles);
-    expect(set.policyNames).toHaveLength(9);
+    expect([...set.policyNames].sort()).toEqual(
+      [...new Set(shippedPolicyNames)].sort(),
+    );
+    expect(set.policyNames.length).toBeGreaterThanOrEqual(13);
     // No expression nests comprehensions over unrelated lists of the object:
     // their estimated costs stay under the per-expression limit.
     expect(set.warnings).toEqual([]);
+    // Advisory policies never refuse: the monthly budget, and each
+    // `<policy>-advisory` that warns outside the environments where its
+    // enforcing `<policy>` denies.
+    const advisory = set.policyNames.filter(
+      name =>
+        name === 'ai-finops-monthly-budget' ||
+        (name.endsWith('-advisory') &&
+          set.policyNames.includes(name.slice(0, -'-advisory'.length))),
+    );
+    expect(advisory.sort()).toEqual([
+      'ai-finops-monthly-budget',
+      'ai-finops-responsible-ai-advisory',
+      'ai-finops-supply-chain-advisory',
+    ]);
     for (const name of set.policyNames) {
       const actions = set.bindings
         .filter(b => b.policyName === name)
         .map(b => b.actions.join('+'))
         .sort();
-      expect(actions).toEqual(
-        name === 'ai-finops-monthly-budget' ? ['Warn'] : ['Deny', 'Warn'],
-      );
+      expect({ name, actions }).toEqual({
+        name,
+        actions: advisory.includes(name) ? ['Warn'] : ['Deny', 'Warn'],
+      });
     }
   });
 
@@ -131,7 +159,9 @@ describe('the shipped policies', () => {
     expect(result.report.violations).toEqual([]);
     expect(result.report.passed).toBe(true);
     // Every policy looked at something (the cost ones at the CostEstimate).
-    expect(new Set(result.report.checks.map(c => c.policy)).size).toBe(9);
+    expect(new Set(result.report.checks.map(c => c.policy)).size).toBe(
+      new Set(shippedPolicyNames).size,
+    );
   });
 
   describe('max GPUs per container', () => {

@@ -41,6 +41,23 @@ function write(rel: string, content: string): string {
   return file;
 }
 
+// The ValidatingAdmissionPolicies of the shipped folder, as check counts them.
+const POLICY_COUNT = fs
+  .readdirSync(POLICIES)
+  .filter(f => f.endsWith('.yaml'))
+  .flatMap(f =>
+    fs
+      .readFileSync(path.join(POLICIES, f), 'utf8')
+      .match(/^kind: ValidatingAdmissionPolicy$/gm),
+  )
+  .filter(Boolean).length;
+
+// Pinned by digest, as the supply-chain policies require in production and
+// advise elsewhere.
+const PINNED_IMAGE = `docker.io/vllm/vllm-openai:v0.6.3@sha256:${'ab'.repeat(
+  32,
+)}`;
+
 const h100 = Math.min(
   ...GPU_INSTANCE_PRICES.filter(
     p => p.gpuModel === 'NVIDIA-H100-80GB-HBM3',
@@ -75,7 +92,7 @@ spec:
         nvidia.com/gpu.product: ${options.model ?? 'NVIDIA-H100-80GB-HBM3'}
       containers:
         - name: vllm
-          image: ${options.image ?? 'docker.io/vllm/vllm-openai:v0.6.3'}
+          image: ${options.image ?? PINNED_IMAGE}
           resources:
             requests: {cpu: "8", memory: 64Gi, nvidia.com/gpu: "${
               options.gpus ?? 2
@@ -90,8 +107,11 @@ describe('ai-finops check', () => {
     const result = aiFinops(['check', file, '--policies', POLICIES]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
+    expect(POLICY_COUNT).toBeGreaterThanOrEqual(13);
     expect(result.stdout).toMatch(
-      /^passed: 1 objects, 9 policies, \d+ checks: 0 denied, 0 warnings; estimated team-ml\/chat \$20,089\.60\/month/,
+      new RegExp(
+        `^passed: 1 objects, ${POLICY_COUNT} policies, \\d+ checks: 0 denied, 0 warnings; estimated team-ml/chat \\$20,089\\.60/month`,
+      ),
     );
   });
 
@@ -106,7 +126,9 @@ describe('ai-finops check', () => {
     expect(result.stdout.split('\n')[0]).toBe(
       `DENY ai-finops-max-gpus-per-container: Deployment team-ml/chat (${file}:1): container vllm requests 8 GPUs; at most 4 GPUs per container are allowed (GuardrailParams default)`,
     );
-    expect(result.stdout).toContain('failed: 1 objects, 9 policies');
+    expect(result.stdout).toContain(
+      `failed: 1 objects, ${POLICY_COUNT} policies`,
+    );
 
     const json = aiFinops([
       'check',
@@ -156,10 +178,16 @@ describe('ai-finops check', () => {
     );
     const result = aiFinops(['check', dirPath, '--policies', POLICIES]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(
-      'WARN ai-finops-allowed-registries: Deployment team-ml/other',
+    const extra = path.join(dirPath, 'extra.yaml');
+    // The other image is by tag too: the supply-chain advisory says so (the
+    // namespace names no environment, so this is no production).
+    expect(result.stdout.split('\n').filter(l => l.startsWith('WARN'))).toEqual(
+      [
+        `WARN ai-finops-allowed-registries: Deployment team-ml/other (${extra}:1): images from registries that are not allowed: quay.io/evil/llm:1; allowed: nvcr.io/nvidia/, docker.io/vllm/, docker.io/kserve/, ghcr.io/ai-finops/`,
+        `WARN ai-finops-supply-chain-advisory: Deployment team-ml/other (${extra}:1): images by tag (production will require image@sha256:<64 hex>): quay.io/evil/llm:1`,
+      ],
     );
-    expect(result.stdout).toContain('0 denied, 1 warnings');
+    expect(result.stdout).toContain('0 denied, 2 warnings');
   });
 
   it('warns on stderr about a policy that may exceed the CEL cost limit', () => {

@@ -25,6 +25,7 @@ export * from './dataSourceModules';
 export * from './focus';
 export * from './csv';
 export * from './kubernetesSchema';
+export * from './kubernetesModels';
 export * from './random';
 export * from './records';
 export * from './prometheus';

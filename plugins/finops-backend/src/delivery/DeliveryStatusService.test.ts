@@ -20,14 +20,19 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import type { FinopsDeliveryDriftStore } from '@ai-finops/backstage-plugin-finops-node';
+import { validateKubernetesModels } from '@ai-finops/test-utils';
 import { readDeliverySettings } from './config';
 import { DeliveryStatusService } from './DeliveryStatusService';
 import { toFluxDeployment } from './flux';
 import { getJson } from './http';
-import { crdSchemaErrors } from './__testUtils__/crdSchemas';
 import { fixture, startRecordedServer } from './__testUtils__/recordedServer';
 
 const TOKEN = 'argocd-secret-token-3f9a';
+const crdSchemaErrors = (objects: unknown[]) =>
+  validateKubernetesModels(objects, {
+    packages: ['@kubernetes-models/argo-cd', '@kubernetes-models/flux-cd'],
+    from: __dirname,
+  });
 const SA_TOKEN = 'flux-sa-token-77c1';
 
 const entity = (annotations: Record<string, string>): Entity => ({

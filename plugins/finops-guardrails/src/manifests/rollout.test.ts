@@ -16,9 +16,11 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+// Test-only helper; not part of the isomorphic package.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { validateKubernetesModels } from '@ai-finops/test-utils';
 import { parse } from 'yaml';
 import { catalogGpuPrice, knownGpuModels } from '../estimate/prices';
-import { argoRolloutsSchemaErrors } from '../policy/__testUtils__/argoRolloutsSchema';
 import { checkGuardrails } from '../policy/guardrails';
 import { loadManifests } from '../policy/kustomize';
 import { PolicySet } from '../policy/policySet';
@@ -28,6 +30,11 @@ import {
 } from './inferenceService';
 
 const POLICIES_DIR = path.resolve(__dirname, '../../../../policies');
+const argoRolloutsSchemaErrors = (objects: unknown[]) =>
+  validateKubernetesModels(objects, {
+    packages: ['@kubernetes-models/argo-rollouts'],
+    from: __dirname,
+  });
 
 const spec: InferenceServiceSpec = {
   name: 'chat',

@@ -14,9 +14,11 @@
  * limitations under the License.
  */
 
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+// Test-only helper; not part of the isomorphic package.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { validateKubernetesModels } from '@ai-finops/test-utils';
 import { parse } from 'yaml';
 import { knownGpuModels } from '../estimate/prices';
 import { checkGuardrails } from '../policy/guardrails';
@@ -37,40 +39,11 @@ const policies = PolicySet.load(
     })),
 );
 
-// `@kubernetes-models/kyverno` is ESM only, which Jest's CommonJS runtime
-// cannot import: a child Node process validates the objects against its
-// CRD schemas and prints the problems of each.
-const KYVERNO_CHILD = `
-import { readFileSync } from 'node:fs';
-import * as models from '@kubernetes-models/kyverno/policies.kyverno.io/v1';
-const objects = JSON.parse(readFileSync(0, 'utf8'));
-process.stdout.write(JSON.stringify(objects.map(o => {
-  const Model = models[o.kind];
-  if (!Model || o.apiVersion !== 'policies.kyverno.io/v1') return ['no Kyverno model for ' + o.apiVersion + ' ' + o.kind];
-  try { new Model(o).validate(); return []; }
-  catch (e) {
-    return (e.errors ?? [{ instancePath: '', message: e.message }])
-      .map(x => (x.instancePath || '(root)') + ': ' + x.message);
-  }
-})));
-`;
-
-function kyvernoSchemaErrors(objects: unknown[]): string[][] {
-  const result = spawnSync(
-    process.execPath,
-    ['--input-type=module', '-e', KYVERNO_CHILD],
-    {
-      input: JSON.stringify(objects),
-      encoding: 'utf8',
-      cwd: path.resolve(__dirname, '../..'),
-      timeout: 30_000,
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`schema validation failed: ${result.stderr}`);
-  }
-  return JSON.parse(result.stdout);
-}
+const kyvernoSchemaErrors = (objects: unknown[]) =>
+  validateKubernetesModels(objects, {
+    packages: ['@kubernetes-models/kyverno'],
+    from: __dirname,
+  });
 
 const IMAGE_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const MODEL_REVISION = '0e9e39f249a16976918f6564b8830bc894c89659';

@@ -16,10 +16,18 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { argoRolloutsSchemaErrors } from './__testUtils__/argoRolloutsSchema';
+// Test-only helper; not part of the isomorphic package.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { validateKubernetesModels } from '@ai-finops/test-utils';
 import { checkGuardrails } from './guardrails';
 import { loadManifests } from './kustomize';
 import { PolicySet } from './policySet';
+
+const argoRolloutsSchemaErrors = (objects: unknown[]) =>
+  validateKubernetesModels(objects, {
+    packages: ['@kubernetes-models/argo-rollouts'],
+    from: __dirname,
+  });
 
 // The policies shipped at the repository root.
 const POLICIES_DIR = path.resolve(__dirname, '../../../../policies');

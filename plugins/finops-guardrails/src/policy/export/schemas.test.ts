@@ -16,7 +16,10 @@
 
 // Test-only helpers (Kubernetes schemas); not part of the isomorphic package.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { customResourceSchemaErrors } from '@ai-finops/test-utils';
+import {
+  customResourceSchemaErrors,
+  validateKubernetesModels,
+} from '@ai-finops/test-utils';
 import { exportPolicies } from '.';
 import {
   constraintCrd,
@@ -25,9 +28,13 @@ import {
   nonStructuralPaths,
 } from '../__testUtils__/gatekeeperSchema';
 import { shippedPolicyFiles } from '../__testUtils__/exportManifests';
-import { kyvernoSchemaErrors } from '../__testUtils__/kyvernoSchema';
 
 const files = shippedPolicyFiles();
+const kyvernoSchemaErrors = (objects: unknown[]) =>
+  validateKubernetesModels(objects, {
+    packages: ['@kubernetes-models/kyverno'],
+    from: __dirname,
+  });
 
 describe('exported Kyverno policies', () => {
   const result = exportPolicies(files, 'kyverno');

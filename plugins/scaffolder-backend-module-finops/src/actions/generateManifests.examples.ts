@@ -94,6 +94,14 @@ export const examples: TemplateExample[] = [
             delivery: 'flux',
             gitopsRepoUrl: 'https://github.com/acme/inference-deployments.git',
             gitopsPath: 'apps/embeddings',
+            responsibleAi: {
+              modelCardUrl: 'https://huggingface.co/BAAI/bge-large-en-v1.5',
+              trainingData: 'https://arxiv.org/abs/2309.07597',
+              evaluationStatus: 'passed',
+              evaluationDate: '2026-11-20',
+              biasCheckStatus: 'passed',
+              biasCheckDate: '2026-11-24',
+            },
             supplyChain: {
               modelDigest:
                 'sha256:c4a5b1e07d2f9836c4a5b1e07d2f9836c4a5b1e07d2f9836c4a5b1e07d2f9836',

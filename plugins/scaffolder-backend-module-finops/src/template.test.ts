@@ -27,7 +27,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { renderInferenceService } from './lib/inferenceManifests';
 import { scaffolderModule } from './module';
 
@@ -41,6 +41,17 @@ const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATE_DIR = path.join(ROOT, 'examples/templates/inference-service');
 const POLICIES_DIR = path.join(ROOT, 'policies');
 const CLI = path.join(ROOT, 'packages/cli/bin/ai-finops');
+
+/** The ValidatingAdmissionPolicies of the shipped folder. */
+const POLICY_COUNT = fs
+  .readdirSync(POLICIES_DIR)
+  .filter(f => f.endsWith('.yaml'))
+  .flatMap(f =>
+    parseAllDocuments(fs.readFileSync(path.join(POLICIES_DIR, f), 'utf8')).map(
+      doc => doc.toJS(),
+    ),
+  )
+  .filter(doc => doc?.kind === 'ValidatingAdmissionPolicy').length;
 
 function templateFiles() {
   const out: Array<{ path: string; base64Content: string }> = [];
@@ -196,8 +207,11 @@ describe('the inference-service template', () => {
       { encoding: 'utf8', timeout: 90_000 },
     );
     expect(cli.stderr).toBe('');
+    expect(POLICY_COUNT).toBeGreaterThanOrEqual(13);
     expect(cli.stdout).toMatch(
-      /^passed: \d+ objects \(kustomizations overlays\/dev, overlays\/prod\), 9 policies, \d+ checks: 0 denied, 0 warnings/,
+      new RegExp(
+        `^passed: \\d+ objects \\(kustomizations overlays/dev, overlays/prod\\), ${POLICY_COUNT} policies, \\d+ checks: 0 denied, 0 warnings`,
+      ),
     );
     expect(cli.status).toBe(0);
   });

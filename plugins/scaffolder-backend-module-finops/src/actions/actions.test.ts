@@ -74,12 +74,15 @@ describe('finops:policy:evaluate and finops:cost:estimate', () => {
       ...service,
       gpuCount: 8,
       image: 'quay.io/someone/vllm:latest',
+      // Another image: the fixture's digest is not its digest.
+      supplyChain: { ...service.supplyChain, imageDigest: undefined },
     });
     await expect(
       evaluate.handler(context({ path: 'gitops' }) as any),
-    ).rejects.toThrow(
-      'The guardrails refused these manifests: ai-finops-allowed-registries: images from registries that are not allowed: quay.io/someone/vllm:latest; allowed: nvcr.io/nvidia/, docker.io/vllm/, docker.io/kserve/, ghcr.io/ai-finops/; ai-finops-max-gpus-per-container: container vllm requests 8 GPUs; at most 4 GPUs per container are allowed (GuardrailParams default); ai-finops-monthly-cost-cap: service chat would cost $160716 a month at its maximum replicas, over the cap of $100000 (GuardrailParams default)',
-    );
+    ).rejects.toMatchObject({
+      message:
+        'The guardrails refused these manifests: ai-finops-allowed-registries: images from registries that are not allowed: quay.io/someone/vllm:latest; allowed: nvcr.io/nvidia/, docker.io/vllm/, docker.io/kserve/, ghcr.io/ai-finops/; ai-finops-max-gpus-per-container: container vllm requests 8 GPUs; at most 4 GPUs per container are allowed (GuardrailParams default); ai-finops-monthly-cost-cap: service chat would cost $160716 a month at its maximum replicas, over the cap of $100000 (GuardrailParams default); ai-finops-supply-chain: images in the prod environment must be pinned by digest (image@sha256:<64 hex>): quay.io/someone/vllm:latest',
+    });
   });
 
   it('audits each evaluation: a pass as a success, a denial as a failure with the policies that denied', async () => {

@@ -200,6 +200,14 @@ describe('finops:manifests:generate', () => {
       'ai-finops.io/region': 'us-east-1',
       'ai-finops.io/gitops-repo':
         'github.com/acme/inference-deployments/apps/chat',
+      // The responsible-AI metadata of the input, shown on the entity.
+      'ai-finops.io/model-card':
+        'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+      'ai-finops.io/training-data': 'HuggingFaceFW/fineweb',
+      'ai-finops.io/evaluation-status': 'passed',
+      'ai-finops.io/evaluation-date': '2026-11-30',
+      'ai-finops.io/bias-check-status': 'passed',
+      'ai-finops.io/bias-check-date': '2026-12-01',
       'backstage.io/source-location':
         'url:https://github.com/acme/inference-deployments/tree/main/apps/chat',
     });

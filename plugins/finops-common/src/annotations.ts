@@ -273,3 +273,17 @@ export const FINOPS_MODEL_DIGEST_ANNOTATION = 'ai-finops.io/model-digest';
  */
 export const FINOPS_MODEL_PROVENANCE_ANNOTATION =
   'ai-finops.io/model-provenance';
+
+/**
+ * The annotations that name an entity's deployments (Argo CD Applications,
+ * Flux Kustomizations and HelmReleases); any one of them suffices for the
+ * delivery status to be read.
+ *
+ * @public
+ */
+export const DELIVERY_ANNOTATIONS = [
+  ARGOCD_APP_NAME_ANNOTATION,
+  ARGOCD_APP_SELECTOR_ANNOTATION,
+  FLUX_KUSTOMIZATION_ANNOTATION,
+  FLUX_HELMRELEASE_ANNOTATION,
+] as const;

@@ -19,6 +19,7 @@ import {
   ARGOCD_APP_NAMESPACE_ANNOTATION,
   ARGOCD_APP_SELECTOR_ANNOTATION,
   ARGOCD_INSTANCE_NAME_ANNOTATION,
+  DELIVERY_ANNOTATIONS,
   FLUX_HELMRELEASE_ANNOTATION,
   FLUX_KUSTOMIZATION_ANNOTATION,
   type FinopsDeployment,
@@ -98,12 +99,7 @@ export class DeliveryStatusService {
   /** Whether the entity names any Argo CD Application or Flux object. */
   static hasAnnotations(entity: Entity) {
     const a = entity.metadata.annotations ?? {};
-    return Boolean(
-      a[ARGOCD_APP_NAME_ANNOTATION] ||
-        a[ARGOCD_APP_SELECTOR_ANNOTATION] ||
-        a[FLUX_KUSTOMIZATION_ANNOTATION] ||
-        a[FLUX_HELMRELEASE_ANNOTATION],
-    );
+    return DELIVERY_ANNOTATIONS.some(annotation => Boolean(a[annotation]));
   }
 
   /** The entity's deployments, at most {@link MAX_DEPLOYMENTS_PER_ENTITY}. */

@@ -16,20 +16,8 @@
 
 import type { Entity } from '@backstage/catalog-model';
 import type { FilterPredicate } from '@backstage/filter-predicates';
-import {
-  ARGOCD_APP_NAME_ANNOTATION,
-  ARGOCD_APP_SELECTOR_ANNOTATION,
-  FLUX_HELMRELEASE_ANNOTATION,
-  FLUX_KUSTOMIZATION_ANNOTATION,
-} from '@ai-finops/backstage-plugin-finops-common';
-
-/** The annotations that name an entity's deployments, any one suffices. */
-export const DELIVERY_ANNOTATIONS = [
-  ARGOCD_APP_NAME_ANNOTATION,
-  ARGOCD_APP_SELECTOR_ANNOTATION,
-  FLUX_KUSTOMIZATION_ANNOTATION,
-  FLUX_HELMRELEASE_ANNOTATION,
-] as const;
+import { DELIVERY_ANNOTATIONS } from '@ai-finops/backstage-plugin-finops-common';
+import { hasAnnotationFilter } from '../shared/annotationFilter';
 
 /**
  * Entities whose deployments can be read: one of `argocd/app-name`,
@@ -40,26 +28,7 @@ export const DELIVERY_ANNOTATIONS = [
  * @alpha
  */
 export const FINOPS_DELIVERY_ENTITY_FILTER: FilterPredicate = {
-  $any: [
-    {
-      [`metadata.annotations.${ARGOCD_APP_NAME_ANNOTATION}`]: { $exists: true },
-    },
-    {
-      [`metadata.annotations.${ARGOCD_APP_SELECTOR_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FLUX_KUSTOMIZATION_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FLUX_HELMRELEASE_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-  ],
+  $any: DELIVERY_ANNOTATIONS.map(hasAnnotationFilter),
 };
 
 /**

@@ -17,14 +17,10 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { FilterPredicate } from '@backstage/filter-predicates';
 import {
-  FINOPS_BIAS_CHECK_DATE_ANNOTATION,
-  FINOPS_BIAS_CHECK_STATUS_ANNOTATION,
-  FINOPS_EVALUATION_DATE_ANNOTATION,
-  FINOPS_EVALUATION_STATUS_ANNOTATION,
-  FINOPS_MODEL_CARD_ANNOTATION,
-  FINOPS_TRAINING_DATA_ANNOTATION,
+  RESPONSIBLE_AI_ANNOTATIONS,
   readResponsibleAiMetadata,
 } from '@ai-finops/backstage-plugin-finops-common';
+import { hasAnnotationFilter } from '../shared/annotationFilter';
 
 /**
  * Where the responsible-AI card is shown: components of type `service`
@@ -41,36 +37,7 @@ export const FINOPS_RESPONSIBLE_AI_ENTITY_FILTER: FilterPredicate = {
       'spec.type': 'service',
       'metadata.tags': { $contains: 'inference' },
     },
-    {
-      [`metadata.annotations.${FINOPS_MODEL_CARD_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FINOPS_TRAINING_DATA_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FINOPS_EVALUATION_STATUS_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FINOPS_EVALUATION_DATE_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FINOPS_BIAS_CHECK_STATUS_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
-    {
-      [`metadata.annotations.${FINOPS_BIAS_CHECK_DATE_ANNOTATION}`]: {
-        $exists: true,
-      },
-    },
+    ...RESPONSIBLE_AI_ANNOTATIONS.map(hasAnnotationFilter),
   ],
 };
 

@@ -22,6 +22,11 @@ import { finopsApiRef } from '../api';
 import { aComponent } from '../__fixtures__/summary';
 import { aDeliveryStatus } from '../__fixtures__/delivery';
 
+// Each test renders a whole app (new frontend system) and waits up to 5 s for
+// the card: the test itself needs more than Jest's default 5 s on a loaded
+// machine, as the package's other app-rendering tests allow.
+jest.setTimeout(20_000);
+
 describe('the delivery card extension (new frontend system)', () => {
   const card = () => finopsPlugin.getExtension('entity-card:finops/delivery');
 

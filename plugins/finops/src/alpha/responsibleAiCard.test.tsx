@@ -20,6 +20,11 @@ import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils'
 import finopsPlugin from '../alpha';
 import { aComponent } from '../__fixtures__/summary';
 
+// Each test renders a whole app (new frontend system) and waits up to 5 s for
+// the card: the test itself needs more than Jest's default 5 s on a loaded
+// machine, as the package's other app-rendering tests allow.
+jest.setTimeout(20_000);
+
 describe('the responsible-AI card extension (new frontend system)', () => {
   const card = () =>
     finopsPlugin.getExtension('entity-card:finops/responsible-ai');

@@ -21,7 +21,7 @@ import {
   MissingAnnotationEmptyState,
   useEntity,
 } from '@backstage/plugin-catalog-react';
-import { Alert, Badge, Flex, Link, Text } from '@backstage/ui';
+import { Alert, Flex, Link, Text } from '@backstage/ui';
 import {
   ARGOCD_APP_NAME_ANNOTATION,
   type FinopsCostStep,
@@ -34,6 +34,8 @@ import {
   EmptyState,
   ErrorState,
   LoadingSkeleton,
+  StatusChip,
+  type StatusTone,
   useFinopsEntityData,
 } from '../shared';
 import { isFinopsDeliveryAvailable } from './isFinopsDeliveryAvailable';
@@ -56,23 +58,13 @@ const README_DELIVERY_URL =
 /** The card lists at most this many; the FinOps tab lists all. */
 const CARD_LIMITS = { outOfSync: 5, costSteps: 3 };
 
-type Tone = 'success' | 'warning' | 'danger' | 'info' | 'neutral';
-
-const TONE_COLOR: Record<Tone, string> = {
-  success: 'var(--bui-positive-fg, #2e7d32)',
-  warning: 'var(--bui-warning-fg, #e65100)',
-  danger: 'var(--bui-negative-fg, #c62828)',
-  info: 'var(--bui-accent-fg, #0277bd)',
-  neutral: 'var(--bui-fg-secondary, #757575)',
-};
-
-const SYNC_TONE: Record<FinopsDeployment['sync'], Tone> = {
+const SYNC_TONE: Record<FinopsDeployment['sync'], StatusTone> = {
   Synced: 'success',
   OutOfSync: 'warning',
   Unknown: 'neutral',
 };
 
-const HEALTH_TONE: Record<FinopsDeployment['health'], Tone> = {
+const HEALTH_TONE: Record<FinopsDeployment['health'], StatusTone> = {
   Healthy: 'success',
   Progressing: 'info',
   Degraded: 'danger',
@@ -80,36 +72,6 @@ const HEALTH_TONE: Record<FinopsDeployment['health'], Tone> = {
   Missing: 'warning',
   Unknown: 'neutral',
 };
-
-/** A status chip: a coloured dot and the status in words. */
-function StatusChip(props: {
-  label: string;
-  tone: Tone;
-  title: string;
-  testId: string;
-}) {
-  return (
-    <Badge
-      size="small"
-      title={props.title}
-      data-testid={props.testId}
-      icon={
-        <span
-          aria-hidden="true"
-          style={{
-            display: 'inline-block',
-            width: 8,
-            height: 8,
-            borderRadius: '50%',
-            background: TONE_COLOR[props.tone],
-          }}
-        />
-      }
-    >
-      {props.label}
-    </Badge>
-  );
-}
 
 /** `+18%`, `−5.2%`: the sign always shown. */
 function formatChange(percent: number): string {

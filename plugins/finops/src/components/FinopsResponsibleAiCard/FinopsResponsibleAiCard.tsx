@@ -16,7 +16,7 @@
 
 import { useTranslationRef } from '@backstage/frontend-plugin-api';
 import { EntityInfoCard, useEntity } from '@backstage/plugin-catalog-react';
-import { Alert, Badge, Flex, Link, Text } from '@backstage/ui';
+import { Alert, Flex, Link, Text } from '@backstage/ui';
 import {
   readResponsibleAiMetadata,
   type ResponsibleAiCheck,
@@ -24,7 +24,7 @@ import {
   type ResponsibleAiMetadata,
 } from '@ai-finops/backstage-plugin-finops-common';
 import { finopsTranslationRef } from '../../translation';
-import { EmptyState } from '../shared';
+import { EmptyState, StatusChip, type StatusTone } from '../shared';
 
 /** Where the docs explain the annotations, the policy and the card. */
 export const RESPONSIBLE_AI_DOCS_URL =
@@ -47,44 +47,11 @@ export interface FinopsResponsibleAiCardProps {
   now?: Date;
 }
 
-const STATUS_COLOR: Record<ResponsibleAiCheckStatus, string> = {
-  passed: 'var(--bui-positive-fg, #2e7d32)',
-  failed: 'var(--bui-negative-fg, #c62828)',
-  pending: 'var(--bui-warning-fg, #e65100)',
+const STATUS_TONE: Record<ResponsibleAiCheckStatus, StatusTone> = {
+  passed: 'success',
+  failed: 'danger',
+  pending: 'warning',
 };
-
-/** A check's status chip: a coloured dot and the status in words. */
-function StatusChip(props: {
-  status?: ResponsibleAiCheckStatus;
-  testId: string;
-}) {
-  const { t } = useTranslationRef(finopsTranslationRef);
-  const label = props.status
-    ? t(`responsibleAiCard.status.${props.status}`)
-    : t('responsibleAiCard.status.unknown');
-  return (
-    <Badge
-      size="small"
-      data-testid={props.testId}
-      icon={
-        <span
-          aria-hidden="true"
-          style={{
-            display: 'inline-block',
-            width: 8,
-            height: 8,
-            borderRadius: '50%',
-            background: props.status
-              ? STATUS_COLOR[props.status]
-              : 'var(--bui-fg-secondary, #757575)',
-          }}
-        />
-      }
-    >
-      {label}
-    </Badge>
-  );
-}
 
 function CheckRow(props: {
   label: string;
@@ -99,7 +66,15 @@ function CheckRow(props: {
         {props.label}
       </Text>
       <Flex gap="2" align="center">
-        <StatusChip status={check.status} testId={`${props.testId}-status`} />
+        <StatusChip
+          label={
+            check.status
+              ? t(`responsibleAiCard.status.${check.status}`)
+              : t('responsibleAiCard.status.unknown')
+          }
+          tone={check.status ? STATUS_TONE[check.status] : 'neutral'}
+          testId={`${props.testId}-status`}
+        />
         <Text
           as="span"
           variant="body-small"

@@ -15,6 +15,7 @@
  */
 
 export { AnomalyText } from './AnomalyText';
+export { StatusChip, type StatusTone } from './StatusChip';
 export { useFinopsEntity, useFinopsEntityData } from './hooks';
 export {
   EmptyState,

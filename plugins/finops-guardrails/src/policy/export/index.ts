@@ -178,9 +178,9 @@ export function exportPolicies(
 }
 
 /**
- * The objects of one exported policy as multi-document YAML that `kubectl
- * apply` reads as written (YAML 1.1 quoting: `'off'` stays a string), under a
- * comment naming the policy.
+ * The objects of one exported policy as multi-document YAML that
+ * `kubectl apply` reads as written (YAML 1.1 quoting: `'off'` stays a
+ * string), under a comment naming the policy.
  *
  * @public
  */

@@ -28,17 +28,22 @@
 // the next ingestion; and that an MCP client lists the FinOps tools and reads
 // the same cost summary with the guest's token; and that the home page's
 // widget lists the guest's services with their spend; and that the Tech
-// Insights checks run over the FinOps facts. Screenshots go to
-// e2e-screenshots/ (git-ignored).
+// Insights checks run over the FinOps facts; and that chat-llm's delivery
+// card and FinOps tab show its Argo CD Application's revision, sync, health
+// and a cost step, read from the recorded Argo CD server
+// (scripts/recorded-argocd.mjs on :7190, started here with a fresh token).
+// Screenshots go to e2e-screenshots/ (git-ignored).
 //
 //   node e2e/portal.e2e.mjs        (needs Debian's chromium: apt-get install chromium)
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { parseAllDocuments } from 'yaml';
+import { checkDelivery } from './delivery.mjs';
 import { checkHomeWidget } from './home.mjs';
 import { checkMcp } from './mcp.mjs';
 
@@ -66,11 +71,26 @@ const component = entities.find(
     e.metadata.annotations?.['backstage.io/kubernetes-id'],
 );
 
+// The entity whose delivery status the demo shows, and the recorded Argo CD
+// server the backend reads it from (finops.delivery.argocd in app-config.yaml).
+const delivered = entities.find(
+  e => e?.kind === 'Component' && e.metadata.annotations?.['argocd/app-name'],
+);
+const argocdPort = 7190;
+const argocdToken = randomBytes(24).toString('hex');
+
 let log = '';
+const argocd = spawn(
+  process.execPath,
+  ['scripts/recorded-argocd.mjs', '--port', String(argocdPort)],
+  { cwd: root, env: { ...process.env, ARGOCD_TOKEN: argocdToken } },
+);
+argocd.stdout.on('data', d => (log += `[argocd] ${d}`));
+argocd.stderr.on('data', d => (log += `[argocd] ${d}`));
 const portal = spawn('yarn', ['start'], {
   cwd: root,
   detached: true,
-  env: { ...process.env, BROWSER: 'none' },
+  env: { ...process.env, BROWSER: 'none', ARGOCD_TOKEN: argocdToken },
 });
 portal.stdout.on('data', d => (log += d));
 portal.stderr.on('data', d => (log += d));
@@ -80,13 +100,18 @@ const stop = () => {
   } catch {
     // gone
   }
+  try {
+    process.kill(argocd.pid, 'SIGTERM');
+  } catch {
+    // gone
+  }
 };
 
-async function waitForUrl(url, timeoutMs) {
+async function waitForUrl(url, timeoutMs, init) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url, init)).ok) return;
     } catch {
       // not up yet
     }
@@ -114,6 +139,19 @@ async function guestIdentity() {
 const started = Date.now();
 let browser;
 try {
+  // The recorded Argo CD answers the demo Application with the token only.
+  const argocdApp = `http://localhost:${argocdPort}/api/v1/applications/${delivered.metadata.annotations['argocd/app-name']}`;
+  await waitForUrl(argocdApp, 30_000, {
+    headers: { Authorization: `Bearer ${argocdToken}` },
+  });
+  const anonymous = await fetch(argocdApp);
+  if (anonymous.ok)
+    throw new Error(
+      `the recorded Argo CD answers ${argocdApp} without a token`,
+    );
+  console.log(
+    `e2e: recorded Argo CD on :${argocdPort} serves ${delivered.metadata.annotations['argocd/app-name']} (${anonymous.status} without the token)`,
+  );
   await waitForUrl(`${backendUrl}/.backstage/health/v1/readiness`, 180_000);
   await waitForUrl(appUrl, 180_000);
   console.log(
@@ -295,6 +333,23 @@ try {
     path: path.join(shots, 'readme-entity-cards.png'),
     clip: { x: 0, y: 0, width: 1440, height: 2280 },
     fullPage: true,
+  });
+
+  // The delivery card and the FinOps tab's delivery section of the entity
+  // that names an Argo CD Application (chat-llm), against the backend's own
+  // answer from the recorded Argo CD.
+  await checkDelivery({
+    page,
+    appUrl,
+    backendUrl,
+    token: async () => (await guestIdentity()).token,
+    entity: delivered,
+    log: message => console.log(`e2e: ${message}`),
+    screenshot: name =>
+      page.screenshot({
+        path: path.join(shots, `${name}.png`),
+        fullPage: true,
+      }),
   });
 
   // Every other inference component shows the four cards with its own numbers.
@@ -768,7 +823,7 @@ try {
     )}; query-embedder names no cost center`,
   );
 
-  console.log('e2e: 9 passed, 0 failed');
+  console.log('e2e: 10 passed, 0 failed');
 } catch (error) {
   console.error(`e2e: FAILED: ${error.message}`);
   const pages = browser?.contexts().flatMap(c => c.pages()) ?? [];

@@ -25,7 +25,6 @@ import {
 import { kyvernoPolicy } from './kyverno';
 import { admissionCannotEnforce, readPolicySource } from './source';
 
-
 /**
  * The policy engines `exportPolicies` writes for.
  *

@@ -19,11 +19,13 @@ import { Badge } from '@backstage/ui';
 /** What a status means, which sets the colour of its chip's dot. */
 export type StatusTone = 'success' | 'warning' | 'danger' | 'info' | 'neutral';
 
+// The dot is filled with the intent's solid colour (`*-bg`); BUI's `*-fg`
+// intent tokens are the text colour on that fill (black or white).
 const TONE_COLOR: Record<StatusTone, string> = {
-  success: 'var(--bui-positive-fg, #2e7d32)',
-  warning: 'var(--bui-warning-fg, #e65100)',
-  danger: 'var(--bui-negative-fg, #c62828)',
-  info: 'var(--bui-accent-fg, #0277bd)',
+  success: 'var(--bui-positive-bg, #2e7d32)',
+  warning: 'var(--bui-warning-bg, #e65100)',
+  danger: 'var(--bui-negative-bg, #c62828)',
+  info: 'var(--bui-accent-bg, #0277bd)',
   neutral: 'var(--bui-fg-secondary, #757575)',
 };
 

@@ -25,6 +25,7 @@ export {
   modelArtifactAnnotations,
   pinImage,
   renderSupplyChainFiles,
+  vllmRevisionArgs,
 } from './supplyChain';
 export type { SupplyChainContext, SupplyChainSpec } from './supplyChain';
 export { readManifestFiles } from './readManifestFiles';

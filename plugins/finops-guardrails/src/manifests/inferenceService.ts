@@ -36,6 +36,7 @@ import {
   pinImage,
   renderSupplyChainFiles,
   type SupplyChainSpec,
+  vllmRevisionArgs,
 } from './supplyChain';
 import {
   responsibleAiAnnotations,
@@ -120,6 +121,12 @@ export interface InferenceServiceSpec {
 export interface RenderedFile {
   path: string;
   content: string;
+  /**
+   * `repository`: a file of the GitOps repository's root (the image workflow
+   * under `.github/workflows/`), `path` relative to that root; otherwise
+   * relative to the service folder (`gitopsPath`).
+   */
+  scope?: 'repository';
 }
 
 const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -415,6 +422,7 @@ export function renderInferenceService(
             '--port',
             String(port),
             ...(mig ? [] : ['--tensor-parallel-size', gpus]),
+            ...vllmRevisionArgs(spec.supplyChain),
           ],
           env: [
             { name: 'HF_HOME', value: '/cache/huggingface' },

@@ -248,6 +248,51 @@ describe('the supply-chain pieces of the inference-service template', () => {
     }
   });
 
+  it('pins vLLM to a Hugging Face revision, in the Deployment and in the canary Rollout', () => {
+    const vllmArgs = (file: string, s: InferenceServiceSpec) =>
+      parse(render(s).byPath.get(file)!).spec.template.spec.containers[0]
+        .args as string[];
+    const revision = ['--revision', MODEL_REVISION];
+    const tokenizer = ['--tokenizer-revision', MODEL_REVISION];
+    const pinned = spec({ modelDigest: MODEL_REVISION });
+    for (const [file, s] of [
+      ['base/deployment.yaml', pinned],
+      ['base/rollout.yaml', { ...pinned, rollout: { strategy: 'canary' } }],
+    ] as const) {
+      const args = vllmArgs(file, s);
+      // Flag and value side by side, as vLLM's argument parser reads them.
+      const at = args.indexOf('--revision');
+      expect(args.slice(at, at + 2)).toEqual(revision);
+      const tokAt = args.indexOf('--tokenizer-revision');
+      expect(args.slice(tokAt, tokAt + 2)).toEqual(tokenizer);
+      expect(args.slice(0, 2)).toEqual([
+        '--model',
+        'meta-llama/Llama-3.1-8B-Instruct',
+      ]);
+    }
+    // A sha256 artifact digest is no Hugging Face revision: no flag for it.
+    const artifact = vllmArgs(
+      'base/deployment.yaml',
+      spec({ modelDigest: IMAGE_DIGEST }),
+    );
+    expect(artifact).not.toContain('--revision');
+    expect(artifact).not.toContain('--tokenizer-revision');
+    expect(vllmArgs('base/deployment.yaml', spec())).not.toContain(
+      '--revision',
+    );
+  });
+
+  it('marks the image workflow as a file of the repository root', () => {
+    const { files } = render(spec());
+    expect(
+      files.filter(f => f.scope === 'repository').map(f => f.path),
+    ).toEqual(['.github/workflows/chat-image.yaml']);
+    // The Dockerfile is the service's: the workflow builds <gitopsPath>/image.
+    expect(files.find(f => f.path === 'image/Dockerfile')?.scope).toBe(
+      undefined,
+    );
+  });
+
   it('renders no workflow for a repository outside GitHub or for KServe', () => {
     const gitlab = render({
       ...spec({ imageVerifier: 'kyverno' }),

@@ -125,6 +125,23 @@ export function modelArtifactAnnotations(
   };
 }
 
+const HF_REVISION = /^[a-f0-9]{40}$/;
+
+/**
+ * vLLM's engine arguments that pin the model to the Hugging Face revision
+ * `modelDigest` names when it is a 40-hex commit: `--revision` (weights and
+ * config) and `--tokenizer-revision` (the tokenizer, from the same
+ * repository). None for a `sha256:` artifact digest: vLLM has no flag to
+ * check one (docs/supply-chain.md says what does).
+ *
+ * @public
+ */
+export function vllmRevisionArgs(sc: SupplyChainSpec | undefined): string[] {
+  const revision = sc?.modelDigest;
+  if (!revision || !HF_REVISION.test(revision)) return [];
+  return ['--revision', revision, '--tokenizer-revision', revision];
+}
+
 /**
  * What the supply-chain files are rendered from.
  *
@@ -334,8 +351,9 @@ const yamlDoc = (value: unknown) => stringify(value, { lineWidth: 0 });
 
 /**
  * The supply-chain files of a service in a GitHub GitOps repository: the
- * image workflow (`.github/workflows/<name>-image.yaml`: build, cosign
- * keyless signature, CycloneDX SBOM attestation), the image's Dockerfile
+ * image workflow (`.github/workflows/<name>-image.yaml` of the repository's
+ * root, scope `repository`: build, cosign keyless signature, CycloneDX SBOM
+ * attestation of `<gitopsPath>/image`), the image's Dockerfile
  * (`image/Dockerfile`, from the runtime image) and the cluster verifier's
  * policy (`deploy/<verifier>/<name>-images.yaml`). None for other hosts or
  * without a base image (KServe takes its image from a ServingRuntime).
@@ -345,19 +363,22 @@ const yamlDoc = (value: unknown) => stringify(value, { lineWidth: 0 });
 export function renderSupplyChainFiles(
   sc: SupplyChainSpec | undefined,
   ctx: SupplyChainContext,
-): Array<{ path: string; content: string }> {
+): Array<{ path: string; content: string; scope?: 'repository' }> {
   const identity = githubIdentity(ctx);
   if (!identity || !ctx.baseImage) return [];
-  const files = [
-    {
-      path: `.github/workflows/${identity.workflowFile}`,
-      content: yamlDoc(imageWorkflow(ctx, identity)),
-    },
-    {
-      path: 'image/Dockerfile',
-      content: `# The ${ctx.name} image: built, signed and attested by .github/workflows/${identity.workflowFile}.\nFROM ${ctx.baseImage}\n`,
-    },
-  ];
+  const files: Array<{ path: string; content: string; scope?: 'repository' }> =
+    [
+      {
+        // GitHub runs only the workflows of the repository's root.
+        path: `.github/workflows/${identity.workflowFile}`,
+        content: yamlDoc(imageWorkflow(ctx, identity)),
+        scope: 'repository',
+      },
+      {
+        path: 'image/Dockerfile',
+        content: `# The ${ctx.name} image: built, signed and attested by .github/workflows/${identity.workflowFile}.\nFROM ${ctx.baseImage}\n`,
+      },
+    ];
   const verifier = sc?.imageVerifier || 'none';
   if (verifier === 'kyverno') {
     files.push({

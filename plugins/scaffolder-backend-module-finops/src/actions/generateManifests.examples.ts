@@ -64,7 +64,10 @@ export const examples: TemplateExample[] = [
                 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
               imageVerifier: 'kyverno',
             },
-            targetPath: 'gitops',
+            // The service under apps/chat, the image workflow under the
+            // repository root's .github/workflows (published from gitops).
+            targetPath: 'gitops/apps/chat',
+            repositoryRootPath: 'gitops',
           },
         },
       ],

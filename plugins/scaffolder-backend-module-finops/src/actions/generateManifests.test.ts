@@ -317,6 +317,85 @@ describe('finops:manifests:generate', () => {
     expect(fs.existsSync(path.join(workspace.path, 'gitops'))).toBe(false);
   });
 
+  it('writes the image workflow at the repository root and the service at gitopsPath inside it', async () => {
+    const { ctx } = await run({
+      ...baseInput,
+      targetPath: 'gitops/apps/chat',
+      repositoryRootPath: 'gitops',
+    });
+    const repo = path.join(workspace.path, 'gitops');
+    const workflow = parse(
+      fs.readFileSync(
+        path.join(repo, '.github/workflows/chat-image.yaml'),
+        'utf8',
+      ),
+    );
+    // What GitHub runs from the root: the build context and the paths
+    // filter name the service's image folder, where its Dockerfile is.
+    const build = workflow.jobs.image.steps.find((s: any) => s.id === 'build');
+    expect(build.with.context).toBe('apps/chat/image');
+    expect(workflow.on.push.paths).toEqual(['apps/chat/image/**']);
+    expect(
+      fs.readFileSync(
+        path.join(repo, build.with.context, 'Dockerfile'),
+        'utf8',
+      ),
+    ).toContain('FROM docker.io/vllm/vllm-openai');
+    expect(fs.existsSync(path.join(repo, 'apps/chat/catalog-info.yaml'))).toBe(
+      true,
+    );
+    expect(fs.existsSync(path.join(repo, 'apps/chat/.github'))).toBe(false);
+    expect(ctx.output).toHaveBeenCalledWith('repositoryFiles', [
+      '.github/workflows/chat-image.yaml',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'files',
+      expect.arrayContaining(['image/Dockerfile', 'catalog-info.yaml']),
+    );
+  });
+
+  it('writes the image workflow into targetPath without repositoryRootPath', async () => {
+    await run(baseInput);
+    expect(
+      fs.existsSync(
+        path.join(workspace.path, 'gitops/.github/workflows/chat-image.yaml'),
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    [
+      { repositoryRootPath: '..' },
+      "input.repositoryRootPath: '..' is outside the workspace; use a folder inside it",
+    ],
+    [
+      { targetPath: '../elsewhere' },
+      "input.targetPath: '../elsewhere' is outside the workspace; use a folder inside it",
+    ],
+    [
+      {
+        targetPath: 'gitops/apps/chat',
+        repositoryRootPath: 'gitops/apps/chat/deep',
+      },
+      "input.repositoryRootPath: 'gitops/apps/chat/deep' does not contain targetPath 'gitops/apps/chat'",
+    ],
+    [
+      { targetPath: 'gitops/apps/chat', repositoryRootPath: 'other' },
+      "input.repositoryRootPath: 'other' does not contain targetPath 'gitops/apps/chat'",
+    ],
+    [
+      { targetPath: 'gitops/services/chat', repositoryRootPath: 'gitops' },
+      "input.gitopsPath: 'apps/chat' is not where targetPath 'gitops/services/chat' lies in repositoryRootPath 'gitops' ('services/chat'); the image workflow would build another folder",
+    ],
+  ])('refuses the folders %o and writes nothing', async (patch, message) => {
+    const ctx = createMockActionContext({
+      input: { ...baseInput, ...patch } as any,
+      workspacePath: workspace.path,
+    });
+    await expect(action.handler(ctx as any)).rejects.toThrow(message);
+    expect(fs.readdirSync(workspace.path)).toEqual([]);
+  });
+
   it('runs its examples', async () => {
     for (const example of examples) {
       workspace.clear();

@@ -16,11 +16,74 @@
 
 import { knownGpuModels } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { renderInferenceService } from '../lib/inferenceManifests';
 import { examples } from './generateManifests.examples';
+
+/** A workspace folder named by an input; an escape is an error naming it. */
+function workspaceFolder(workspace: string, field: string, value: string) {
+  try {
+    return resolveSafeChildPath(workspace, value);
+  } catch {
+    throw new InputError(
+      `input.${field}: '${value}' is outside the workspace; use a folder inside it`,
+    );
+  }
+}
+
+/**
+ * The service's folder (`targetPath`) and the repository's root
+ * (`repositoryRootPath`, default the service's folder). The root must hold
+ * the service at `gitopsPath`: the image workflow builds
+ * `<gitopsPath>/image` from the root.
+ */
+function outputFolders(
+  workspace: string,
+  input: {
+    targetPath?: string;
+    repositoryRootPath?: string;
+    gitopsPath: string;
+  },
+) {
+  const serviceRoot = workspaceFolder(
+    workspace,
+    'targetPath',
+    input.targetPath ?? '.',
+  );
+  if (input.repositoryRootPath === undefined) {
+    return { serviceRoot, repositoryRoot: serviceRoot };
+  }
+  const repositoryRoot = workspaceFolder(
+    workspace,
+    'repositoryRootPath',
+    input.repositoryRootPath,
+  );
+  const servicePath = path
+    .relative(repositoryRoot, serviceRoot)
+    .split(path.sep)
+    .join('/');
+  if (servicePath === '..' || servicePath.startsWith('../')) {
+    throw new InputError(
+      `input.repositoryRootPath: '${
+        input.repositoryRootPath
+      }' does not contain targetPath '${input.targetPath ?? '.'}'`,
+    );
+  }
+  const gitopsPath = input.gitopsPath.replace(/^\/+|\/+$/g, '');
+  if (servicePath !== gitopsPath) {
+    throw new InputError(
+      `input.gitopsPath: '${gitopsPath}' is not where targetPath '${
+        input.targetPath ?? '.'
+      }' lies in repositoryRootPath '${input.repositoryRootPath}' ('${
+        servicePath || '.'
+      }'); the image workflow would build another folder`,
+    );
+  }
+  return { serviceRoot, repositoryRoot };
+}
 
 /**
  * `finops:manifests:generate`: renders a GitOps-ready inference service
@@ -201,11 +264,28 @@ export function createGenerateManifestsAction(
           z
             .string()
             .optional()
-            .describe('Workspace folder to write to (default: the workspace)'),
+            .describe(
+              'Workspace folder the service is written to (default: the workspace)',
+            ),
+        repositoryRootPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "Workspace folder that becomes the GitOps repository's root, where repository-level files go (the image workflow under .github/workflows, which GitHub runs only there). It must contain targetPath, at gitopsPath (e.g. repositoryRootPath gitops, targetPath gitops/apps/chat, gitopsPath apps/chat). Default: targetPath",
+            ),
       },
       output: {
         files: z =>
-          z.array(z.string()).describe('Files written, relative to targetPath'),
+          z
+            .array(z.string())
+            .describe("The service's files written, relative to targetPath"),
+        repositoryFiles: z =>
+          z
+            .array(z.string())
+            .describe(
+              'Repository-level files written (the image workflow), relative to repositoryRootPath',
+            ),
         entityRef: z =>
           z
             .string()
@@ -227,13 +307,16 @@ export function createGenerateManifestsAction(
         },
         [...knownGpuModels(), ...(options.extraGpuModels ?? [])],
       );
-      const root = resolveSafeChildPath(
+      const { serviceRoot, repositoryRoot } = outputFolders(
         ctx.workspacePath,
-        input.targetPath ?? '.',
+        input,
       );
       // Rendered and checked in full above: from here on, only writes.
       for (const file of files) {
-        const target = resolveSafeChildPath(root, file.path);
+        const target = resolveSafeChildPath(
+          file.scope === 'repository' ? repositoryRoot : serviceRoot,
+          file.path,
+        );
         await fs.mkdir(path.dirname(target), { recursive: true });
         await fs.writeFile(target, file.content, 'utf8');
       }
@@ -247,7 +330,11 @@ export function createGenerateManifestsAction(
       const namespace = input.namespace ?? input.name;
       ctx.output(
         'files',
-        files.map(f => f.path),
+        files.filter(f => f.scope !== 'repository').map(f => f.path),
+      );
+      ctx.output(
+        'repositoryFiles',
+        files.filter(f => f.scope === 'repository').map(f => f.path),
       );
       ctx.output('entityRef', `component:default/${input.name}`);
       ctx.output('catalogInfoPath', 'catalog-info.yaml');

@@ -198,12 +198,39 @@ describe('the inference-service template', () => {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, Buffer.from(file.base64Content, 'base64'));
     }
-    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toContain(
+    // The pull request's tree: the service under apps/chat, the image
+    // workflow where GitHub runs workflows, the root's .github/workflows,
+    // building the service's image folder.
+    const service = path.join(out, 'apps/chat');
+    expect(fs.readFileSync(path.join(service, 'README.md'), 'utf8')).toContain(
       '# chat',
     );
+    expect(fs.readdirSync(out).sort()).toEqual(['.github', 'apps']);
+    expect(fs.readdirSync(path.join(out, '.github/workflows'))).toEqual([
+      'chat-image.yaml',
+    ]);
+    const workflow = parse(
+      fs.readFileSync(
+        path.join(out, '.github/workflows/chat-image.yaml'),
+        'utf8',
+      ),
+    );
+    const build = workflow.jobs.image.steps.find((s: any) => s.id === 'build');
+    expect(build.with.context).toBe('apps/chat/image');
+    expect(workflow.on.push.paths).toEqual(['apps/chat/image/**']);
+    expect(
+      fs.existsSync(path.join(out, build.with.context, 'Dockerfile')),
+    ).toBe(true);
+    expect(fs.existsSync(path.join(service, '.github'))).toBe(false);
+    // vLLM loads the Hugging Face revision the model digest names.
+    const args = parse(
+      fs.readFileSync(path.join(service, 'base/deployment.yaml'), 'utf8'),
+    ).spec.template.spec.containers[0].args;
+    const at = args.indexOf('--revision');
+    expect(args.slice(at, at + 2)).toEqual(['--revision', values.modelDigest]);
     const cli = spawnSync(
       process.execPath,
-      [CLI, 'check', out, '--policies', POLICIES_DIR],
+      [CLI, 'check', service, '--policies', POLICIES_DIR],
       { encoding: 'utf8', timeout: 90_000 },
     );
     expect(cli.stderr).toBe('');

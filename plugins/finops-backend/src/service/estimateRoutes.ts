@@ -325,7 +325,11 @@ export function registerEstimateRoutes(
     const body = (req.body ?? {}) as Record<string, unknown>;
     const spec = specFromFormValues(body);
 
-    const files = renderInferenceService(spec, knownGpuModels());
+    // The service's folder, as the template's estimate and evaluate steps
+    // read it: not the repository-level image workflow.
+    const files = renderInferenceService(spec, knownGpuModels()).filter(
+      f => f.scope !== 'repository',
+    );
     const { objects } = loadManifests(files);
     const { policies, prices } = await guardrails();
     const gpuPrice = (await options.prices?.())?.gpuPriceLookup();

@@ -22,6 +22,7 @@ export { responsibleAiAnnotations } from './responsibleAi';
 export type { ResponsibleAiSpec } from './responsibleAi';
 export {
   checkSupplyChain,
+  kserveModelSource,
   modelArtifactAnnotations,
   pinImage,
   renderSupplyChainFiles,

@@ -32,6 +32,7 @@ import {
 import { stringify } from 'yaml';
 import {
   checkSupplyChain,
+  kserveModelSource,
   modelArtifactAnnotations,
   pinImage,
   renderSupplyChainFiles,
@@ -387,7 +388,7 @@ export function renderInferenceService(
           securityContext: podSecurityContext,
           model: {
             modelFormat: { name: 'huggingface' },
-            args: [`--model_name=${name}`, `--model_id=${spec.model}`],
+            ...kserveModelSource(spec.model, name, spec.supplyChain),
             env: [
               {
                 name: 'HF_TOKEN',

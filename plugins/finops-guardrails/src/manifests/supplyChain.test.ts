@@ -282,6 +282,30 @@ describe('the supply-chain pieces of the inference-service template', () => {
     );
   });
 
+  it('pins KServe to the revision through its hf:// storageUri', () => {
+    const model = (modelDigest?: string) =>
+      parse(
+        render({ ...spec({ modelDigest }), runtime: 'kserve' }).byPath.get(
+          'base/inferenceservice.yaml',
+        )!,
+      ).spec.predictor.model;
+    const pinned = model(MODEL_REVISION);
+    expect(pinned.storageUri).toBe(
+      `hf://meta-llama/Llama-3.1-8B-Instruct:${MODEL_REVISION}`,
+    );
+    expect(pinned.args).toEqual([
+      '--model_name=chat',
+      '--model_dir=/mnt/models',
+    ]);
+    for (const unpinned of [model(IMAGE_DIGEST), model()]) {
+      expect(unpinned.storageUri).toBeUndefined();
+      expect(unpinned.args).toEqual([
+        '--model_name=chat',
+        '--model_id=meta-llama/Llama-3.1-8B-Instruct',
+      ]);
+    }
+  });
+
   it('marks the image workflow as a file of the repository root', () => {
     const { files } = render(spec());
     expect(

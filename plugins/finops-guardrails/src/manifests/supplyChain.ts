@@ -143,6 +143,30 @@ export function vllmRevisionArgs(sc: SupplyChainSpec | undefined): string[] {
 }
 
 /**
+ * Where KServe's Hugging Face runtime loads the model from. Pinned to a
+ * 40-hex revision: KServe's storage initializer downloads
+ * `hf://<model>:<revision>` (the `storageUri` form KServe documents) into
+ * `/mnt/models`, which the runtime serves; otherwise the runtime downloads
+ * `--model_id` at the repository's head itself.
+ *
+ * @public
+ */
+export function kserveModelSource(
+  model: string,
+  servedName: string,
+  sc: SupplyChainSpec | undefined,
+): { storageUri?: string; args: string[] } {
+  const revision = sc?.modelDigest;
+  if (!revision || !HF_REVISION.test(revision)) {
+    return { args: [`--model_name=${servedName}`, `--model_id=${model}`] };
+  }
+  return {
+    storageUri: `hf://${model}:${revision}`,
+    args: [`--model_name=${servedName}`, '--model_dir=/mnt/models'],
+  };
+}
+
+/**
  * What the supply-chain files are rendered from.
  *
  * @public

@@ -38,7 +38,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -508,13 +508,45 @@ try {
   const back = page.getByRole('button', { name: /^back$/i });
   // Each step, by a field it shows.
   const gpusField = page.getByRole('spinbutton', { name: /^GPUs per replica/ });
+  // The steps between the GPUs and the preview, by a field each shows.
+  const afterGpus = [
+    page.getByRole('spinbutton', { name: /^Expected requests per second/ }),
+    page.getByRole('spinbutton', { name: /^Abort when the canary costs/ }),
+    page.getByRole('textbox', { name: /^Model card URL/ }),
+    page.getByRole('textbox', { name: /^Image digest/ }),
+  ];
   for (const field of [
     page.getByRole('textbox', { name: /^Model/ }),
     gpusField,
-    page.getByRole('spinbutton', { name: /^Expected requests per second/ }),
+    ...afterGpus,
   ]) {
     await next.click();
     await field.waitFor({ timeout: 60_000 });
+    if (field === afterGpus[3]) {
+      // Supply chain: the image and the model pinned, as production requires.
+      await field.fill(`sha256:${'4e'.repeat(32)}`);
+      await page
+        .getByRole('textbox', { name: /^Model digest/ })
+        .fill('0e9e39f249a16976918f6564b8830bc894c89659');
+      await page
+        .getByRole('textbox', { name: /^Model provenance/ })
+        .fill('https://example.com/attestations/llama-3.1-8b.intoto.jsonl');
+    } else if (field === afterGpus[2]) {
+      // Responsible AI: required before the next step.
+      await field.fill(
+        'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
+      );
+      await page
+        .getByRole('textbox', { name: /^Training data/ })
+        .fill('HuggingFaceFW/fineweb');
+      for (const check of ['Evaluation', 'Bias check']) {
+        await page
+          .getByRole('button', { name: new RegExp(`^${check} status`) })
+          .click();
+        await page.getByRole('option', { name: 'passed', exact: true }).click();
+        await page.getByLabel(new RegExp(`^${check} date`)).fill('2026-11-02');
+      }
+    }
   }
   const preview = page.getByRole('region', { name: 'Cost and guardrails' });
   // The estimate the field asks for, replayed with the guest's token.
@@ -601,16 +633,16 @@ try {
   );
 
   // Back to the GPUs, 8 per replica: the max-GPUs guardrail denies it.
-  await back.click();
-  await page
-    .getByRole('spinbutton', { name: /^Expected requests per second/ })
-    .waitFor({ timeout: 60_000 });
+  for (const field of [...afterGpus].reverse()) {
+    await back.click();
+    await field.waitFor({ timeout: 60_000 });
+  }
   await back.click();
   await gpusField.fill('8');
-  await next.click();
-  await page
-    .getByRole('spinbutton', { name: /^Expected requests per second/ })
-    .waitFor({ timeout: 60_000 });
+  for (const field of afterGpus) {
+    await next.click();
+    await field.waitFor({ timeout: 60_000 });
+  }
   const eight = await previewEstimate(() => next.click());
   if (Number(eight.values.gpuCount) !== 8)
     throw new Error(
@@ -836,6 +868,9 @@ try {
       `e2e: screenshot of the failure in ${path.join(shots, 'failure.png')}`,
     );
   }
+  // The portal's own log, whose end usually says why (CI keeps the folder).
+  writeFileSync(path.join(shots, 'portal.log'), log);
+  console.error(`e2e: the portal's log in ${path.join(shots, 'portal.log')}`);
   process.exitCode = 1;
 } finally {
   await browser?.close();

@@ -201,4 +201,50 @@ describe('stored results', () => {
     const third = await run();
     expect(third).toEqual({ entities: 2, computed: 1, failed: 1 });
   });
+
+  it('hands an entity to onComputed once per data version, even when a route stored its results first', async () => {
+    const catalog = catalogServiceMock({ entities: [component('chat-llm')] });
+    const stored = newStored('on-demand');
+    const ref = 'component:default/chat-llm';
+    // A route (a card's request) computes and stores the recommendations of
+    // the current version before the first pass.
+    await stored.recommendations(ref, async () => ({ items: [], notes: [] }));
+    const handed: string[] = [];
+    const run = () =>
+      precomputeResults({
+        catalog,
+        auth: mockServices.auth(),
+        allocator: {
+          resolve: async () =>
+            ({
+              entityRef: ref,
+              matchers: [{ kubernetesId: 'chat-llm' }],
+              shared: [],
+            } as unknown as AllocationTarget),
+        },
+        compute: async () => ({
+          forecast: { mean: [1] },
+          [RECOMMENDATIONS_RESULT]: { items: [], notes: [] },
+        }),
+        stored,
+        store,
+        logger: mockServices.logger.mock(),
+        onComputed: async entityRef => {
+          handed.push(entityRef);
+        },
+      });
+
+    await expect(run()).resolves.toEqual({
+      entities: 1,
+      computed: 1,
+      failed: 0,
+    });
+    expect(handed).toEqual([ref]);
+    await expect(run()).resolves.toEqual({
+      entities: 1,
+      computed: 0,
+      failed: 0,
+    });
+    expect(handed).toEqual([ref]);
+  });
 });

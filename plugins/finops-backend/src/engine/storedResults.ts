@@ -37,6 +37,13 @@ import { ANNOTATED_ENTITY_FILTER } from './matching';
 export const RECOMMENDATIONS_RESULT = 'recommendations';
 
 /**
+ * The kind the precompute pass alone stores, once it has handed an entity's
+ * results to `onComputed`: a route may have computed and stored the results
+ * of the current data version first, and the pass must still see them once.
+ */
+export const PRECOMPUTED_RESULT = 'precomputed';
+
+/**
  * A short digest of the `finops` configuration (prices, allocation,
  * currency…): results computed under other settings are stale.
  *
@@ -204,7 +211,8 @@ export function createStoredResults(options: {
 
 /**
  * One pass over the catalog's annotated entities: computes and stores the
- * results of each whose stored found recommendations are stale,
+ * results of each that this pass has not yet done for the current data
+ * version (even when a route already stored its recommendations for it),
  * `concurrency` at a time. `compute` returns an entity's results by kind
  * (the found recommendations under {@link RECOMMENDATIONS_RESULT}), all
  * from one look at its data. Returns what it did.
@@ -238,7 +246,7 @@ export async function precomputeResults(options: {
   );
   const version = await results.version();
   const stored = await store.getEntityResults(
-    RECOMMENDATIONS_RESULT,
+    PRECOMPUTED_RESULT,
     items.map(e => stringifyEntityRef(e)),
   );
   const stale = items.filter(
@@ -270,6 +278,7 @@ export async function precomputeResults(options: {
         }
         computed += 1;
         await options.onComputed?.(ref, byKind);
+        await results.put(PRECOMPUTED_RESULT, ref, version, {});
       } catch (error) {
         failed += 1;
         logger.warn(`FinOps precompute of ${ref} failed: ${error}`);

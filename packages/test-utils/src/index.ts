@@ -29,3 +29,4 @@ export * from './kubernetesModels';
 export * from './random';
 export * from './records';
 export * from './prometheus';
+export * from './inferenceService';

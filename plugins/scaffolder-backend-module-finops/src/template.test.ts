@@ -16,6 +16,10 @@
 
 import { knownGpuModels } from '@ai-finops/backstage-plugin-finops-guardrails';
 import {
+  compliantResponsibleAi,
+  pinnedSupplyChain,
+} from '@ai-finops/test-utils';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -94,18 +98,8 @@ const values = {
   monthlyBudget: 40000,
   repoUrl: 'github.com?owner=acme&repo=inference-deployments',
   delivery: 'argocd',
-  modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
-  trainingData:
-    'https://ai.meta.com/research/publications/the-llama-3-herd-of-models/',
-  evaluationStatus: 'passed',
-  evaluationDate: '2026-11-30',
-  biasCheckStatus: 'passed',
-  biasCheckDate: '2026-12-01',
-  imageDigest:
-    'sha256:5f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c6',
-  modelDigest: '0e9e39f249a16976918f6564b8830bc894c89659',
-  modelProvenance:
-    'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
+  ...compliantResponsibleAi,
+  ...pinnedSupplyChain,
 };
 
 describe('the inference-service template', () => {

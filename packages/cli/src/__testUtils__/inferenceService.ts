@@ -20,6 +20,10 @@ import {
   knownGpuModels,
   renderInferenceService,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
+import {
+  compliantResponsibleAi,
+  pinnedSupplyChain,
+} from '@ai-finops/test-utils';
 
 /**
  * Writes the inference-service template's manifests, as its dry run renders
@@ -52,21 +56,8 @@ export function writeInferenceService(
       gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
       gitopsPath: 'apps/chat',
       delivery: 'argocd',
-      responsibleAi: {
-        modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
-        trainingData: 'HuggingFaceFW/fineweb',
-        evaluationStatus: 'passed',
-        evaluationDate: '2026-11-30',
-        biasCheckStatus: 'passed',
-        biasCheckDate: '2026-12-01',
-      },
-      supplyChain: {
-        imageDigest:
-          'sha256:5f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c6',
-        modelDigest: '0e9e39f249a16976918f6564b8830bc894c89659',
-        modelProvenance:
-          'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
-      },
+      responsibleAi: compliantResponsibleAi,
+      supplyChain: pinnedSupplyChain,
     },
     knownGpuModels(),
   );

@@ -23,6 +23,7 @@ import {
   type InferenceServiceSpec,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { runAiFinops } from '../__testUtils__/aiFinops';
+import { compliantResponsibleAi } from '@ai-finops/test-utils';
 
 jest.setTimeout(120_000);
 
@@ -84,14 +85,7 @@ describe('ai-finops check on the rendered inference service', () => {
   it('passes with the responsible-AI metadata', () => {
     const root = writeService('with', {
       ...spec,
-      responsibleAi: {
-        modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
-        trainingData: 'HuggingFaceFW/fineweb',
-        evaluationStatus: 'passed',
-        evaluationDate: '2026-11-30',
-        biasCheckStatus: 'passed',
-        biasCheckDate: '2026-12-01',
-      },
+      responsibleAi: compliantResponsibleAi,
     });
     const only = runAiFinops(
       ['check', root, '--policies', responsibleAiPolicies],

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { compliantResponsibleAi } from '@ai-finops/test-utils';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { knownGpuModels } from '../estimate';
@@ -331,14 +332,7 @@ describe('the inference-service template with responsible-AI metadata', () => {
     gitopsPath: 'apps/chat',
     delivery: 'argocd',
   };
-  const responsibleAi = {
-    modelCardUrl: COMPLETE['ai-finops.io/model-card'],
-    trainingData: COMPLETE['ai-finops.io/training-data'],
-    evaluationStatus: 'passed',
-    evaluationDate: '2026-11-30',
-    biasCheckStatus: 'passed',
-    biasCheckDate: '2026-12-01',
-  };
+  const responsibleAi = compliantResponsibleAi;
   const render = (s: InferenceServiceSpec) => {
     const files = renderInferenceService(s, knownGpuModels());
     return {

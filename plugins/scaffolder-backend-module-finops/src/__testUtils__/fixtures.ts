@@ -15,6 +15,10 @@
  */
 
 import path from 'node:path';
+import {
+  compliantResponsibleAi,
+  pinnedSupplyChain,
+} from '@ai-finops/test-utils';
 
 /** The repository's guardrail policies. */
 export const POLICIES_DIR = path.resolve(__dirname, '../../../../policies');
@@ -38,20 +42,7 @@ export const SERVICE = {
   gitopsPath: 'apps/chat',
   // What production admission requires: responsible-AI metadata, the image
   // pinned by digest, the model's digest and provenance.
-  responsibleAi: {
-    modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
-    trainingData: 'HuggingFaceFW/fineweb',
-    evaluationStatus: 'passed',
-    evaluationDate: '2026-11-30',
-    biasCheckStatus: 'passed',
-    biasCheckDate: '2026-12-01',
-  },
-  supplyChain: {
-    imageDigest:
-      'sha256:5f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c6',
-    modelDigest: '0e9e39f249a16976918f6564b8830bc894c89659',
-    modelProvenance:
-      'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
-  },
+  responsibleAi: compliantResponsibleAi,
+  supplyChain: pinnedSupplyChain,
   targetPath: 'gitops',
 };

@@ -21,8 +21,10 @@ import {
   readManifestFiles,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import {
+  compliantResponsibleAi,
   isBuiltInKubernetesKind,
   kubernetesSchemaErrors,
+  pinnedSupplyChain,
 } from '@ai-finops/test-utils';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -66,21 +68,8 @@ const baseInput = {
   gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
   gitopsPath: 'apps/chat',
   delivery: 'argocd' as const,
-  responsibleAi: {
-    modelCardUrl: 'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
-    trainingData: 'HuggingFaceFW/fineweb',
-    evaluationStatus: 'passed',
-    evaluationDate: '2026-11-30',
-    biasCheckStatus: 'passed',
-    biasCheckDate: '2026-12-01',
-  },
-  supplyChain: {
-    imageDigest:
-      'sha256:5f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c65f0c9b8a27d1e4c6',
-    modelDigest: '0e9e39f249a16976918f6564b8830bc894c89659',
-    modelProvenance:
-      'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
-  },
+  responsibleAi: compliantResponsibleAi,
+  supplyChain: pinnedSupplyChain,
   targetPath: 'gitops',
 };
 

@@ -42,3 +42,25 @@ export const pinnedSupplyChain = {
   modelProvenance:
     'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct/attestations/provenance.intoto.jsonl',
 };
+
+/**
+ * The inference-service template's input for one H100 serving
+ * Llama-3.1-8B-Instruct with vLLM, scaled by KEDA to two replicas and
+ * delivered by Argo CD, without responsible-AI metadata or a pinned supply
+ * chain. Typed `as const` so that it fits the renderer's spec type.
+ */
+export const minimalInferenceService = {
+  name: 'chat',
+  owner: 'group:default/ml-platform',
+  costCenter: 'cc-4711',
+  model: 'meta-llama/Llama-3.1-8B-Instruct',
+  runtime: 'vllm',
+  gpuType: 'NVIDIA-H100-80GB-HBM3',
+  gpuCount: 1,
+  minReplicas: 1,
+  maxReplicas: 2,
+  autoscaler: 'keda',
+  gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
+  gitopsPath: 'apps/chat',
+  delivery: 'argocd',
+} as const;

@@ -23,7 +23,10 @@ import {
   type InferenceServiceSpec,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { runAiFinops } from '../__testUtils__/aiFinops';
-import { compliantResponsibleAi } from '@ai-finops/test-utils';
+import {
+  compliantResponsibleAi,
+  minimalInferenceService,
+} from '@ai-finops/test-utils';
 
 jest.setTimeout(120_000);
 
@@ -50,21 +53,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const spec: InferenceServiceSpec = {
-  name: 'chat',
-  owner: 'group:default/ml-platform',
-  costCenter: 'cc-4711',
-  model: 'meta-llama/Llama-3.1-8B-Instruct',
-  runtime: 'vllm',
-  gpuType: 'NVIDIA-H100-80GB-HBM3',
-  gpuCount: 1,
-  minReplicas: 1,
-  maxReplicas: 2,
-  autoscaler: 'keda',
-  gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-  gitopsPath: 'apps/chat',
-  delivery: 'argocd',
-};
+const spec: InferenceServiceSpec = minimalInferenceService;
 
 function writeService(folder: string, s: InferenceServiceSpec): string {
   const root = path.join(dir, folder);

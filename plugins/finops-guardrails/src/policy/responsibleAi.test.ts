@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import { compliantResponsibleAi } from '@ai-finops/test-utils';
+import {
+  compliantResponsibleAi,
+  minimalInferenceService,
+} from '@ai-finops/test-utils';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { knownGpuModels } from '../estimate';
@@ -317,21 +320,7 @@ describe('policy ai-finops-responsible-ai', () => {
 });
 
 describe('the inference-service template with responsible-AI metadata', () => {
-  const spec: InferenceServiceSpec = {
-    name: 'chat',
-    owner: 'group:default/ml-platform',
-    costCenter: 'cc-4711',
-    model: 'meta-llama/Llama-3.1-8B-Instruct',
-    runtime: 'vllm',
-    gpuType: 'NVIDIA-H100-80GB-HBM3',
-    gpuCount: 1,
-    minReplicas: 1,
-    maxReplicas: 2,
-    autoscaler: 'keda',
-    gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-    gitopsPath: 'apps/chat',
-    delivery: 'argocd',
-  };
+  const spec: InferenceServiceSpec = minimalInferenceService;
   const responsibleAi = compliantResponsibleAi;
   const render = (s: InferenceServiceSpec) => {
     const files = renderInferenceService(s, knownGpuModels());

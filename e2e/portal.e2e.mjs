@@ -46,6 +46,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkDelivery } from './delivery.mjs';
 import { checkHomeWidget } from './home.mjs';
 import { checkMcp } from './mcp.mjs';
+import { templateSteps } from './templateSteps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const shots = path.join(root, 'e2e-screenshots');
@@ -504,50 +505,9 @@ try {
     .first()
     .click({ timeout: 60_000 });
   await page.getByRole('textbox', { name: /^Cost center/ }).fill('ml-42');
-  const next = page.getByRole('button', { name: /^next$/i });
-  const back = page.getByRole('button', { name: /^back$/i });
-  // Each step, by a field it shows.
-  const gpusField = page.getByRole('spinbutton', { name: /^GPUs per replica/ });
-  // The steps between the GPUs and the preview, by a field each shows.
-  const afterGpus = [
-    page.getByRole('spinbutton', { name: /^Expected requests per second/ }),
-    page.getByRole('spinbutton', { name: /^Abort when the canary costs/ }),
-    page.getByRole('textbox', { name: /^Model card URL/ }),
-    page.getByRole('textbox', { name: /^Image digest/ }),
-  ];
-  for (const field of [
-    page.getByRole('textbox', { name: /^Model/ }),
-    gpusField,
-    ...afterGpus,
-  ]) {
-    await next.click();
-    await field.waitFor({ timeout: 60_000 });
-    if (field === afterGpus[3]) {
-      // Supply chain: the image and the model pinned, as production requires.
-      await field.fill(`sha256:${'4e'.repeat(32)}`);
-      await page
-        .getByRole('textbox', { name: /^Model digest/ })
-        .fill('0e9e39f249a16976918f6564b8830bc894c89659');
-      await page
-        .getByRole('textbox', { name: /^Model provenance/ })
-        .fill('https://example.com/attestations/llama-3.1-8b.intoto.jsonl');
-    } else if (field === afterGpus[2]) {
-      // Responsible AI: required before the next step.
-      await field.fill(
-        'https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct',
-      );
-      await page
-        .getByRole('textbox', { name: /^Training data/ })
-        .fill('HuggingFaceFW/fineweb');
-      for (const check of ['Evaluation', 'Bias check']) {
-        await page
-          .getByRole('button', { name: new RegExp(`^${check} status`) })
-          .click();
-        await page.getByRole('option', { name: 'passed', exact: true }).click();
-        await page.getByLabel(new RegExp(`^${check} date`)).fill('2026-11-02');
-      }
-    }
-  }
+  const steps = templateSteps(page);
+  const { next } = steps;
+  await steps.toLastStepBeforePreview();
   const preview = page.getByRole('region', { name: 'Cost and guardrails' });
   // The estimate the field asks for, replayed with the guest's token.
   const previewEstimate = async open => {
@@ -633,16 +593,9 @@ try {
   );
 
   // Back to the GPUs, 8 per replica: the max-GPUs guardrail denies it.
-  for (const field of [...afterGpus].reverse()) {
-    await back.click();
-    await field.waitFor({ timeout: 60_000 });
-  }
-  await back.click();
-  await gpusField.fill('8');
-  for (const field of afterGpus) {
-    await next.click();
-    await field.waitFor({ timeout: 60_000 });
-  }
+  await steps.backToGpus();
+  await steps.gpus.fill('8');
+  await steps.fromGpusToLastStepBeforePreview();
   const eight = await previewEstimate(() => next.click());
   if (Number(eight.values.gpuCount) !== 8)
     throw new Error(

@@ -42,6 +42,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { parseAllDocuments } from 'yaml';
+import { templateSteps } from '../../e2e/templateSteps.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -369,20 +370,9 @@ try {
       .first()
       .click({ timeout: 60_000 });
     await page.getByRole('textbox', { name: /^Cost center/ }).fill('ml-42');
-    const next = page.getByRole('button', { name: /^next$/i });
-    const back = page.getByRole('button', { name: /^back$/i });
-    const gpus = page.getByRole('spinbutton', { name: /^GPUs per replica/ });
-    const rps = page.getByRole('spinbutton', {
-      name: /^Expected requests per second/,
-    });
-    for (const field of [
-      page.getByRole('textbox', { name: /^Model/ }),
-      gpus,
-      rps,
-    ]) {
-      await next.click();
-      await field.waitFor({ timeout: 60_000 });
-    }
+    const steps = templateSteps(page);
+    const { next } = steps;
+    await steps.toLastStepBeforePreview();
     const preview = page.getByRole('region', { name: 'Cost and guardrails' });
     // The estimate the field asked for (the last, it is debounced), replayed.
     const estimateFor = async open => {
@@ -426,12 +416,9 @@ try {
     });
 
     // 8 GPUs per replica: the max-GPUs guardrail denies it.
-    await back.click();
-    await rps.waitFor({ timeout: 60_000 });
-    await back.click();
-    await gpus.fill('8');
-    await next.click();
-    await rps.waitFor({ timeout: 60_000 });
+    await steps.backToGpus();
+    await steps.gpus.fill('8');
+    await steps.fromGpusToLastStepBeforePreview();
     const eight = await estimateFor(() => next.click());
     const denial = 'at most 4 GPUs per container';
     if (!eight.estimate.guardrails.denied.some(d => d.message.includes(denial)))

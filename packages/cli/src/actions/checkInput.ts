@@ -58,7 +58,7 @@ const reportSkipped = (skipped: SkippedManifestPath) =>
  * The text of a file (or stdin, `-`) of at most `maxBytes`; `name` is how
  * messages call it.
  */
-async function readText(
+export async function readText(
   name: string,
   file: string,
   maxBytes: number,
@@ -128,8 +128,13 @@ export async function readManifests(
   };
 }
 
-/** The policies, bindings and params in a directory (or one file). */
-export async function readPolicies(location: string): Promise<PolicySet> {
+/**
+ * The policy files of `--policies`: a directory (paths joined to it) or one
+ * file.
+ */
+export async function readPolicyFiles(
+  location: string,
+): Promise<ManifestFile[]> {
   let stat;
   try {
     stat = await fs.stat(location);
@@ -165,7 +170,12 @@ export async function readPolicies(location: string): Promise<PolicySet> {
       `--policies ${location}: no .yaml, .yml or .json files`,
     );
   }
-  return PolicySet.load(files);
+  return files;
+}
+
+/** The policies, bindings and params in a directory (or one file). */
+export async function readPolicies(location: string): Promise<PolicySet> {
+  return PolicySet.load(await readPolicyFiles(location));
 }
 
 /** A `--prices` CSV (`resource,usd_per_unit_hour`). */

@@ -17,14 +17,14 @@
 import {
   exportedPolicyYaml,
   exportPolicies,
-  readManifestFiles,
   type ManifestFile,
   type PolicyExportTarget,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_MANIFEST_FILE_BYTES, readTextAtMost } from './limitsInput';
+import { readPolicyFiles, readText } from './checkInput';
+import { MAX_MANIFEST_FILE_BYTES } from './limitsInput';
 
 /** The options of `ai-finops policies export`, as commander parses them. */
 export interface PoliciesExportOptions {
@@ -32,49 +32,6 @@ export interface PoliciesExportOptions {
   policies: string;
   params?: string;
   out?: string;
-}
-
-function readError(name: string, error: unknown): InputError {
-  if (error instanceof InputError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  let reason = code ?? String(error);
-  if (code === 'ENOENT') reason = 'no such file or directory';
-  else if (code === 'EACCES') reason = 'permission denied';
-  return new InputError(`${name}: cannot read it (${reason})`);
-}
-
-/** The policy files of `--policies` (a directory or one file), with check's limits. */
-async function readPolicyFiles(location: string): Promise<ManifestFile[]> {
-  const label = `--policies ${location}`;
-  let files: ManifestFile[];
-  try {
-    const stat = await fs.stat(location);
-    files = stat.isDirectory()
-      ? (
-          await readManifestFiles(location, {
-            label,
-            maxFileBytes: MAX_MANIFEST_FILE_BYTES,
-            onSkip: s =>
-              process.stderr.write(`skipped ${s.path}: ${s.reason}\n`),
-          })
-        ).map(f => ({ ...f, path: path.join(location, f.path) }))
-      : [
-          {
-            path: location,
-            content: await readTextAtMost(
-              label,
-              location,
-              MAX_MANIFEST_FILE_BYTES,
-            ),
-          },
-        ];
-  } catch (error) {
-    throw readError(label, error);
-  }
-  if (files.length === 0) {
-    throw new InputError(`${label}: no .yaml, .yml or .json files`);
-  }
-  return files;
 }
 
 /**
@@ -86,22 +43,17 @@ export async function runPoliciesExport(
   options: PoliciesExportOptions,
 ): Promise<void> {
   const files = await readPolicyFiles(options.policies);
-  let params: ManifestFile | undefined;
-  if (options.params !== undefined) {
-    const label = `--params ${options.params}`;
-    try {
-      params = {
-        path: options.params,
-        content: await readTextAtMost(
-          label,
-          options.params,
-          MAX_MANIFEST_FILE_BYTES,
-        ),
-      };
-    } catch (error) {
-      throw readError(label, error);
-    }
-  }
+  const params: ManifestFile | undefined =
+    options.params === undefined
+      ? undefined
+      : {
+          path: options.params,
+          content: await readText(
+            `--params ${options.params}`,
+            options.params,
+            MAX_MANIFEST_FILE_BYTES,
+          ),
+        };
   const result = exportPolicies(files, options.to, { params });
   const documents = result.policies.map(p => ({
     policy: p.policy,

@@ -418,6 +418,28 @@ describe('DeliveryStatusService', () => {
     expect(argo.requests.length - before).toBe(1);
   });
 
+  it('writes the drift store once per read of Argo CD, not on each cached view', async () => {
+    const drift = memoryDrift();
+    let writes = 0;
+    const counted: FinopsDeliveryDriftStore = {
+      markOutOfSync: (key, seenAt) => {
+        writes++;
+        return drift.markOutOfSync(key, seenAt);
+      },
+      markInSync: key => {
+        writes++;
+        return drift.markInSync(key);
+      },
+    };
+    const { delivery } = service({ cacheTtlSeconds: 30, drift: counted });
+    const annotated = entity({ 'argocd/app-name': 'chat-llm-prod' });
+    const [first] = await delivery.deployments(annotated);
+    const [second] = await delivery.deployments(annotated);
+    expect(first.driftSince).toBeDefined();
+    expect(second.driftSince).toBe(first.driftSince);
+    expect(writes).toBe(1);
+  });
+
   it('stops at the server answer limit and the request timeout', async () => {
     const huge = http.createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -112,7 +112,7 @@ export class DeliveryStatusService {
         `Delivery status of ${entity.metadata.name}: ${results.length} deployments named, only the first ${MAX_DEPLOYMENTS_PER_ENTITY} are read`,
       );
     }
-    return Promise.all(deployments.map(d => this.#withDrift(d)));
+    return deployments;
   }
 
   #argoTasks(entity: Entity): Array<() => Promise<FinopsDeployment[]>> {
@@ -249,6 +249,9 @@ export class DeliveryStatusService {
       this.#logger.warn(`Delivery status: ${message}`);
       value = [failed(ref, message)];
     }
+    // Drift is kept with the answer, so the store is written once per read
+    // of Argo CD, not on every view.
+    value = await Promise.all(value.map(d => this.#withDrift(d)));
     if (this.#cache && ttl > 0) {
       await this.#cache.set(cacheKey, value as unknown as JsonValue, { ttl });
     }

@@ -27,6 +27,28 @@ export function findOnPath(name: string): string | undefined {
     .find(file => existsSync(file));
 }
 
+/**
+ * `describe` when nothing is `missing` (binaries, data the tests need), else
+ * `describe.skip` with what is missing in the name and a console warning, so
+ * a machine without them says what it skipped instead of failing.
+ */
+export function describeUnlessMissing(
+  missing: string[],
+  title: string,
+  fn: () => void,
+): void {
+  // A helper that chooses between describe and describe.skip by design.
+  /* eslint-disable jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests */
+  if (missing.length === 0) {
+    describe(title, fn);
+    return;
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`Skipping ${title}: missing ${missing.join(', ')}`);
+  describe.skip(`${title} (skipped: missing ${missing.join(', ')})`, fn);
+  /* eslint-enable jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests */
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>(done => server.listen(0, '127.0.0.1', done));

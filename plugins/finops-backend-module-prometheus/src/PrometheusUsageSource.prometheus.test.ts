@@ -22,6 +22,7 @@ import type { FinopsRecord } from '@ai-finops/backstage-plugin-finops-node';
 import { PrometheusUsageSource } from './PrometheusUsageSource';
 import {
   createBlocks,
+  describeUnlessMissing,
   findH200TelemetryDir,
   findOnPath,
   h200OpenMetrics,
@@ -38,7 +39,7 @@ const missing = [
     : 'the H200 telemetry (../shared/data/gpu-telemetry-h200)',
   findOnPath('prometheus') ? undefined : 'the prometheus binary',
   findOnPath('promtool') ? undefined : 'the promtool binary',
-].filter(Boolean);
+].filter(m => m !== undefined);
 
 // Two hours back: inside retention, and clear of the empty head block.
 const T = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
@@ -110,17 +111,9 @@ function stepMeans(samples: H200Expectations['samples'], step: number) {
   };
 }
 
-const title = 'PrometheusUsageSource against a real Prometheus';
-const describeIfReady = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) {
-  // eslint-disable-next-line no-console
-  console.warn(`Skipping ${title}: missing ${missing.join(', ')}`);
-}
-
-describeIfReady(
-  missing.length === 0
-    ? title
-    : `${title} (skipped: missing ${missing.join(', ')})`,
+describeUnlessMissing(
+  missing,
+  'PrometheusUsageSource against a real Prometheus',
   () => {
     let workDir: string;
     let prometheus: RunningPrometheus | undefined;

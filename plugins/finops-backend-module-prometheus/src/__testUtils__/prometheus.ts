@@ -22,6 +22,7 @@ import { join } from 'node:path';
 // guardrails' canary analysis test.
 export {
   createBlocks,
+  describeUnlessMissing,
   findOnPath,
   startPrometheus,
   type RunningPrometheus,

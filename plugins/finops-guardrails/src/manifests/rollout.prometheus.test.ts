@@ -21,6 +21,7 @@ import { join } from 'node:path';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
   createBlocks,
+  describeUnlessMissing,
   findOnPath,
   startPrometheus,
   type RunningPrometheus,
@@ -312,17 +313,9 @@ async function instantQuery(url: string, query: string): Promise<number[]> {
   return body.data.result.map((r: any) => Number(r.value[1]));
 }
 
-const title = 'the canary AnalysisTemplate against a real Prometheus';
-const describeIfReady = missing.length === 0 ? describe : describe.skip;
-if (missing.length > 0) {
-  // eslint-disable-next-line no-console
-  console.warn(`Skipping ${title}: missing ${missing.join(', ')}`);
-}
-
-describeIfReady(
-  missing.length === 0
-    ? title
-    : `${title} (skipped: missing ${missing.join(', ')})`,
+describeUnlessMissing(
+  missing,
+  'the canary AnalysisTemplate against a real Prometheus',
   () => {
     let workDir: string;
     let prometheus: RunningPrometheus | undefined;

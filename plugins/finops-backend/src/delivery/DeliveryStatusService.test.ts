@@ -22,7 +22,10 @@ import type { Entity } from '@backstage/catalog-model';
 import type { FinopsDeliveryDriftStore } from '@ai-finops/backstage-plugin-finops-node';
 import { validateKubernetesModels } from '@ai-finops/test-utils';
 import { readDeliverySettings } from './config';
-import { DeliveryStatusService } from './DeliveryStatusService';
+import {
+  DeliveryStatusService,
+  MAX_DEPLOYMENTS_PER_ENTITY,
+} from './DeliveryStatusService';
 import { toFluxDeployment } from './flux';
 import { getJson } from './http';
 import { fixture, startRecordedServer } from './__testUtils__/recordedServer';
@@ -438,6 +441,22 @@ describe('DeliveryStatusService', () => {
     expect(first.driftSince).toBeDefined();
     expect(second.driftSince).toBe(first.driftSince);
     expect(writes).toBe(1);
+  });
+
+  it('reads no more than MAX_DEPLOYMENTS_PER_ENTITY of the names, with a warning', async () => {
+    const { delivery, logger } = service();
+    const before = argo.requests.length;
+    const names = Array.from({ length: 25 }, (_, i) => `app-${i}`);
+    const deployments = await delivery.deployments(
+      entity({ 'argocd/app-name': names.join(',') }),
+    );
+    expect(deployments.map(d => d.name)).toEqual(
+      names.slice(0, MAX_DEPLOYMENTS_PER_ENTITY),
+    );
+    expect(argo.requests.length - before).toBe(MAX_DEPLOYMENTS_PER_ENTITY);
+    expect(logger.warn).toHaveBeenCalledWith(
+      `Delivery status of chat-llm: 25 deployments named, only the first ${MAX_DEPLOYMENTS_PER_ENTITY} are read`,
+    );
   });
 
   it('stops at the server answer limit and the request timeout', async () => {

@@ -105,11 +105,18 @@ export class DeliveryStatusService {
   /** The entity's deployments, at most {@link MAX_DEPLOYMENTS_PER_ENTITY}. */
   async deployments(entity: Entity): Promise<FinopsDeployment[]> {
     const tasks = [...this.#argoTasks(entity), ...this.#fluxTasks(entity)];
-    const results = (await Promise.all(tasks.map(task => task()))).flat();
+    // Each task reads one object or one selector's list: no more are run
+    // than deployments are kept.
+    const results = (
+      await Promise.all(
+        tasks.slice(0, MAX_DEPLOYMENTS_PER_ENTITY).map(task => task()),
+      )
+    ).flat();
     const deployments = results.slice(0, MAX_DEPLOYMENTS_PER_ENTITY);
-    if (results.length > deployments.length) {
+    const named = Math.max(tasks.length, results.length);
+    if (named > deployments.length) {
       this.#logger.warn(
-        `Delivery status of ${entity.metadata.name}: ${results.length} deployments named, only the first ${MAX_DEPLOYMENTS_PER_ENTITY} are read`,
+        `Delivery status of ${entity.metadata.name}: ${named} deployments named, only the first ${MAX_DEPLOYMENTS_PER_ENTITY} are read`,
       );
     }
     return deployments;

@@ -350,30 +350,16 @@ describe('ai-finops check --verify-signatures', () => {
   });
 
   it('names what is missing or wrong in the options, and never prints a key', () => {
-    expect(
+    const badCheck = (...args: string[]) =>
       expectBadInput(
-        aiFinops([
-          'check',
-          'manifests',
-          '--policies',
-          policies,
-          '--verify-signatures',
-        ]),
-      ),
-    ).toContain('--verify-signatures needs --bundles <dir>');
-    expect(
-      expectBadInput(
-        aiFinops([
-          'check',
-          'manifests',
-          '--policies',
-          policies,
-          '--verify-signatures',
-          '--bundles',
-          bundles,
-        ]),
-      ),
-    ).toContain('needs --trusted-root <trusted_root.json>');
+        aiFinops(['check', 'manifests', '--policies', policies, ...args]),
+      );
+    expect(badCheck('--verify-signatures')).toContain(
+      '--verify-signatures needs --bundles <dir>',
+    );
+    expect(badCheck('--verify-signatures', '--bundles', bundles)).toContain(
+      'needs --trusted-root <trusted_root.json>',
+    );
     const secret = write(
       'private.pem',
       signingKey.export({ format: 'pem', type: 'sec1' }).toString(),
@@ -392,18 +378,9 @@ describe('ai-finops check --verify-signatures', () => {
     );
     expect(keyLine).toContain('not a PEM public key');
     expect(keyLine).not.toContain('apiVersion');
-    expect(
-      expectBadInput(
-        aiFinops([
-          'check',
-          'manifests',
-          '--policies',
-          policies,
-          '--bundles',
-          bundles,
-        ]),
-      ),
-    ).toContain('need --verify-signatures');
+    expect(badCheck('--bundles', bundles)).toContain(
+      'need --verify-signatures',
+    );
   });
 });
 

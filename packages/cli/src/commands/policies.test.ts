@@ -143,6 +143,17 @@ describe('ai-finops policies export', () => {
   });
 
   it('refuses an unknown target, a missing one and a policy file that does not parse', () => {
+    const exportToKyverno = (policies: string) =>
+      expectBadInput(
+        aiFinops([
+          'policies',
+          'export',
+          '--to',
+          'kyverno',
+          '--policies',
+          policies,
+        ]),
+      );
     expect(
       expectBadInput(
         aiFinops(['policies', 'export', '--to', 'opa', '--policies', POLICIES]),
@@ -160,30 +171,10 @@ describe('ai-finops policies export', () => {
       path.join(broken, 'params.yaml'),
     );
     fs.writeFileSync(path.join(broken, 'policy.yaml'), 'kind: [unclosed\n');
-    expect(
-      expectBadInput(
-        aiFinops([
-          'policies',
-          'export',
-          '--to',
-          'kyverno',
-          '--policies',
-          broken,
-        ]),
-      ),
-    ).toMatch(/^ai-finops: .*broken\/policy\.yaml/);
-    expect(
-      expectBadInput(
-        aiFinops([
-          'policies',
-          'export',
-          '--to',
-          'kyverno',
-          '--policies',
-          path.join(dir, 'missing'),
-        ]),
-      ),
-    ).toBe(
+    expect(exportToKyverno(broken)).toMatch(
+      /^ai-finops: .*broken\/policy\.yaml/,
+    );
+    expect(exportToKyverno(path.join(dir, 'missing'))).toBe(
       `ai-finops: --policies ${path.join(
         dir,
         'missing',

@@ -19,7 +19,6 @@ import {
   ARGOCD_APP_NAMESPACE_ANNOTATION,
   ARGOCD_APP_SELECTOR_ANNOTATION,
   ARGOCD_INSTANCE_NAME_ANNOTATION,
-  DELIVERY_ANNOTATIONS,
   FLUX_HELMRELEASE_ANNOTATION,
   FLUX_KUSTOMIZATION_ANNOTATION,
   type FinopsDeployment,
@@ -94,12 +93,6 @@ export class DeliveryStatusService {
 
   get settings() {
     return this.#settings;
-  }
-
-  /** Whether the entity names any Argo CD Application or Flux object. */
-  static hasAnnotations(entity: Entity) {
-    const a = entity.metadata.annotations ?? {};
-    return DELIVERY_ANNOTATIONS.some(annotation => Boolean(a[annotation]));
   }
 
   /** The entity's deployments, at most {@link MAX_DEPLOYMENTS_PER_ENTITY}. */

@@ -41,14 +41,6 @@ export interface DeliveryEndpoint {
   skipTLSVerify?: boolean;
 }
 
-/** The endpoint answered with a status other than 2xx. */
-export class DeliveryHttpError extends Error {
-  constructor(message: string, readonly status: number) {
-    super(message);
-    this.name = 'DeliveryHttpError';
-  }
-}
-
 /**
  * GETs `path` (with its query) from the endpoint with the bearer token and
  * parses the JSON answer, within `timeoutMs` (of inactivity) and
@@ -108,16 +100,7 @@ export function getJson<T>(
         if (size > MAX_RESPONSE_BYTES) return;
         const body = Buffer.concat(chunks).toString('utf8');
         if (status < 200 || status >= 300) {
-          reject(
-            new DeliveryHttpError(
-              redact(
-                `${what}: HTTP ${status} from ${url.pathname}${describeError(
-                  body,
-                )}`,
-              ),
-              status,
-            ),
-          );
+          fail(`HTTP ${status} from ${url.pathname}${describeError(body)}`);
           return;
         }
         try {

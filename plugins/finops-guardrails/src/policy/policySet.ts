@@ -227,7 +227,8 @@ export function resourceOfKind(kind: string): string {
   return `${lower}s`;
 }
 
-function matchesLabelSelector(
+/** Whether `labels` satisfy a Kubernetes label selector (none: all do). */
+export function matchesLabelSelector(
   selector: LabelSelector | undefined,
   labels: Record<string, string>,
 ): boolean {

@@ -21,7 +21,7 @@ import {
   type KubernetesObject,
   type ManifestFile,
 } from '../manifests';
-import { PolicySet } from '../policySet';
+import { matchesLabelSelector, PolicySet } from '../policySet';
 
 // The one policy source, read for export: ValidatingAdmissionPolicies, their
 // bindings, the params objects they refer to and the params kind's
@@ -57,26 +57,6 @@ export interface SourcePolicy {
 
 const isRecord = (v: unknown): v is Record<string, any> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function selects(
-  selector: Spec | undefined,
-  labels: Record<string, string> = {},
-): boolean {
-  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
-  }
-  for (const e of (selector?.matchExpressions ?? []) as Spec[]) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values: string[] = e.values ?? [];
-    if (e.operator === 'In' && !(has && values.includes(labels[e.key])))
-      return false;
-    if (e.operator === 'NotIn' && has && values.includes(labels[e.key]))
-      return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
 
 /** The openAPIV3Schema of `apiVersion`/`kind` among CRDs. */
 function schemaOf(
@@ -188,7 +168,7 @@ export function readPolicySource(
               p.metadata.namespace === ref.namespace) &&
             (ref.name !== undefined
               ? p.metadata.name === ref.name
-              : selects(ref.selector, p.metadata.labels)),
+              : matchesLabelSelector(ref.selector, p.metadata.labels ?? {})),
         );
       if (candidates.length !== 1) {
         throw new InputError(

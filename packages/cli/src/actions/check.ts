@@ -158,10 +158,11 @@ export async function runCheck(
   });
   const { report, estimate } = result;
   let signatures: SignatureFinding[] = [];
+  // Loaded only when asked for: Sigstore's libraries are not needed otherwise.
+  let verification: typeof import('../signatures') | undefined;
   if (options.verifySignatures) {
-    const verification: typeof import('../signatures') =
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      require('../signatures');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    verification = require('../signatures') as typeof import('../signatures');
     signatures = await verification.verifyImageSignatures(
       manifests.objects,
       verification.supplyChainParams(policies.params),
@@ -201,10 +202,7 @@ export async function runCheck(
     process.stdout.write(formatJunit(result, signatures));
   } else {
     const lines = [...report.denied, ...report.warnings].map(formatViolation);
-    if (signatures.length) {
-      const verification: typeof import('../signatures') =
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require('../signatures');
+    if (verification) {
       lines.push(...signatures.map(verification.formatSignatureFinding));
     }
     const cost = estimate.services

@@ -127,17 +127,12 @@ export function findCostSteps(options: {
         sum(1, d => d.cost) / pairs.length,
       ],
     ];
-    const tokensBefore = sum(0, d => d.tokens);
-    const tokensAfter = sum(1, d => d.tokens);
-    if (
-      tokensBefore > 0 &&
-      tokensAfter > 0 &&
-      pairs.every(([b, a]) => b.tokens > 0 && a.tokens > 0)
-    ) {
+    // Only when every paired day has tokens (so neither sum is 0).
+    if (pairs.every(([b, a]) => b.tokens > 0 && a.tokens > 0)) {
       candidates.push([
         'costPerMillionTokens',
-        (sum(0, d => d.cost) / tokensBefore) * 1e6,
-        (sum(1, d => d.cost) / tokensAfter) * 1e6,
+        (sum(0, d => d.cost) / sum(0, d => d.tokens)) * 1e6,
+        (sum(1, d => d.cost) / sum(1, d => d.tokens)) * 1e6,
       ]);
     }
     for (const [metric, before, after] of candidates) {

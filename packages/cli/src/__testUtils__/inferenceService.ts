@@ -19,6 +19,7 @@ import path from 'node:path';
 import {
   knownGpuModels,
   renderInferenceService,
+  type InferenceServiceSpec,
 } from '@ai-finops/backstage-plugin-finops-guardrails';
 import {
   compliantResponsibleAi,
@@ -28,12 +29,12 @@ import {
 /**
  * Writes the inference-service template's manifests, as its dry run renders
  * them (2 H100s, KEDA 1–3 replicas, Argo CD unless overridden), under `dir`;
- * returns their paths relative to `dir`. Used by the bundle test and the
- * start-up benchmark.
+ * returns their paths relative to `dir`. Used by the bundle test, the image
+ * check test and the start-up benchmark.
  */
 export function writeInferenceService(
   dir: string,
-  overrides: { gpuCount?: number; maxReplicas?: number } = {},
+  overrides: Partial<InferenceServiceSpec> = {},
 ): string[] {
   const files = renderInferenceService(
     {
@@ -44,9 +45,9 @@ export function writeInferenceService(
       model: 'meta-llama/Llama-3.1-8B-Instruct',
       runtime: 'vllm',
       gpuType: 'NVIDIA-H100-80GB-HBM3',
-      gpuCount: overrides.gpuCount ?? 2,
+      gpuCount: 2,
       minReplicas: 1,
-      maxReplicas: overrides.maxReplicas ?? 3,
+      maxReplicas: 3,
       autoscaler: 'keda',
       expectedRequestsPerSecond: 5,
       expectedTokensPerSecond: 2000,
@@ -58,6 +59,7 @@ export function writeInferenceService(
       delivery: 'argocd',
       responsibleAi: compliantResponsibleAi,
       supplyChain: pinnedSupplyChain,
+      ...overrides,
     },
     knownGpuModels(),
   );

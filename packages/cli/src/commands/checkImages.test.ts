@@ -17,11 +17,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  knownGpuModels,
-  renderInferenceService,
-} from '@ai-finops/backstage-plugin-finops-guardrails';
 import { runAiFinops } from '../__testUtils__/aiFinops';
+import { writeInferenceService } from '../__testUtils__/inferenceService';
 
 jest.setTimeout(120_000);
 
@@ -39,35 +36,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function render(image: string): string {
   const out = path.join(dir, image.replace(/[^a-z0-9]+/gi, '-'));
-  for (const file of renderInferenceService(
-    {
-      name: 'chat',
-      description: 'The assistant chat model',
-      owner: 'group:default/ml-platform',
-      costCenter: 'cc-4711',
-      model: 'meta-llama/Llama-3.1-8B-Instruct',
-      runtime: 'vllm',
-      image,
-      gpuType: 'NVIDIA-H100-80GB-HBM3',
-      gpuCount: 2,
-      minReplicas: 1,
-      maxReplicas: 3,
-      autoscaler: 'keda',
-      expectedRequestsPerSecond: 5,
-      expectedTokensPerSecond: 2000,
-      latencySloMs: 800,
-      region: 'us-east-1',
-      monthlyBudget: 40000,
-      gitopsRepoUrl: 'github.com?owner=acme&repo=inference-deployments',
-      gitopsPath: 'apps/chat',
-      delivery: 'argocd',
-    },
-    knownGpuModels(),
-  )) {
-    const target = path.join(out, file.path);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, file.content);
-  }
+  // No pinned supply chain: its digest would be appended to the image.
+  writeInferenceService(out, {
+    image,
+    responsibleAi: undefined,
+    supplyChain: undefined,
+  });
   return out;
 }
 

@@ -21,6 +21,25 @@ import type { SourceBinding, SourcePolicy, Spec } from './source';
 // `params` read from a variable, and the binding's scope merged into the
 // policy's match constraints.
 
+/**
+ * The metadata of an exported object: made by ai-finops from `policyName`
+ * (and, for one binding's object, `bindingName`).
+ */
+export function exportedMetadata(
+  name: string,
+  policyName: string,
+  bindingName?: string,
+) {
+  return {
+    name,
+    labels: { 'app.kubernetes.io/managed-by': 'ai-finops' },
+    annotations: {
+      'ai-finops.io/policy': policyName,
+      ...(bindingName ? { 'ai-finops.io/binding': bindingName } : {}),
+    },
+  };
+}
+
 /** The largest params literal inlined into a policy (characters). */
 export const MAX_INLINED_PARAMS_CHARS = 256 * 1024;
 

@@ -16,6 +16,7 @@
 
 import { celLiteral } from './celRewrite';
 import {
+  exportedMetadata,
   mergedMatch,
   namesRead,
   paramsVariableName,
@@ -202,11 +203,7 @@ export function gatekeeperTemplate(
   return {
     apiVersion: GATEKEEPER_TEMPLATE_API_VERSION,
     kind: 'ConstraintTemplate',
-    metadata: {
-      name: kind.toLowerCase(),
-      labels: { 'app.kubernetes.io/managed-by': 'ai-finops' },
-      annotations: { 'ai-finops.io/policy': policy.name },
-    },
+    metadata: exportedMetadata(kind.toLowerCase(), policy.name),
     spec: {
       crd: {
         spec: {
@@ -286,14 +283,7 @@ export function gatekeeperConstraint(
     object: {
       apiVersion: GATEKEEPER_CONSTRAINT_API_VERSION,
       kind: constraintKind(policy.name),
-      metadata: {
-        name: binding.name,
-        labels: { 'app.kubernetes.io/managed-by': 'ai-finops' },
-        annotations: {
-          'ai-finops.io/policy': policy.name,
-          'ai-finops.io/binding': binding.name,
-        },
-      },
+      metadata: exportedMetadata(binding.name, policy.name, binding.name),
       spec,
     },
   };

@@ -15,6 +15,7 @@
  */
 
 import {
+  exportedMetadata,
   mergedMatch,
   readsParams,
   paramsLiteral,
@@ -67,14 +68,7 @@ export function kyvernoPolicy(
     object: {
       apiVersion: KYVERNO_API_VERSION,
       kind: 'ValidatingPolicy',
-      metadata: {
-        name: binding.name,
-        labels: { 'app.kubernetes.io/managed-by': 'ai-finops' },
-        annotations: {
-          'ai-finops.io/policy': policy.name,
-          'ai-finops.io/binding': binding.name,
-        },
-      },
+      metadata: exportedMetadata(binding.name, policy.name, binding.name),
       spec,
     },
   };

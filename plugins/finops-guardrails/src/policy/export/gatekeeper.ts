@@ -113,9 +113,8 @@ const contentFields = (params: Spec) =>
 
 /** Why Gatekeeper's CEL engine cannot run the policy, or undefined. */
 export function gatekeeperCannotRun(policy: SourcePolicy): string | undefined {
-  const unbound = UNBOUND_IN_GATEKEEPER.filter(n =>
-    namesRead(policy.spec).has(n),
-  );
+  const read = namesRead(policy.spec);
+  const unbound = UNBOUND_IN_GATEKEEPER.filter(n => read.has(n));
   if (unbound.length) {
     return `it reads ${unbound.join(
       ' and ',

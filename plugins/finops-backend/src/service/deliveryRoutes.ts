@@ -15,7 +15,6 @@
  */
 
 import {
-  finopsEntityReadPermission,
   type FinopsCostStep,
   type FinopsDeliveryStatus,
   type FinopsDeployment,
@@ -29,9 +28,7 @@ import {
   stringifyEntityRef,
   type Entity,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { AuthorizePermissionRequest } from '@backstage/plugin-permission-common';
+import { InputError } from '@backstage/errors';
 import type express from 'express';
 import type { EntityEngine } from '../engine/EntityEngine';
 import {
@@ -50,13 +47,13 @@ const DAY_MS = 86_400_000;
 /** What the delivery route needs from the router. @internal */
 export interface DeliveryRouteOptions {
   httpAuth: HttpAuthService;
-  catalog: CatalogService;
   engine: Pick<EntityEngine, 'resolve' | 'costs' | 'usage' | 'options'>;
   delivery: DeliveryStatusService;
-  authorize(
-    request: AuthorizePermissionRequest,
+  /** Loads an entity the caller may read (`finops.entity.read`), see entityAccess. */
+  readableEntity(
+    ref: { kind: string; namespace: string; name: string },
     credentials: BackstageCredentials,
-  ): Promise<void>;
+  ): Promise<Entity>;
 }
 
 function readEntityRef(value: unknown) {
@@ -139,20 +136,15 @@ export function registerDeliveryRoutes(
   router: express.Router,
   options: DeliveryRouteOptions,
 ) {
-  const { httpAuth, catalog, authorize, delivery } = options;
+  const { httpAuth, readableEntity, delivery } = options;
 
   router.get('/delivery', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const ref = readEntityRef(req.query.entityRef);
-    const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`Entity ${stringifyEntityRef(ref)} not found`);
-    }
-    const entityRef = stringifyEntityRef(entity);
-    await authorize(
-      { permission: finopsEntityReadPermission, resourceRef: entityRef },
+    const entity = await readableEntity(
+      readEntityRef(req.query.entityRef),
       credentials,
     );
+    const entityRef = stringifyEntityRef(entity);
     const deployments = await delivery.deployments(entity);
     const body: FinopsDeliveryStatus = {
       entityRef,

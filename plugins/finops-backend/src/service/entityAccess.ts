@@ -60,13 +60,13 @@ export function createEntityAccess(options: {
   }
 
   /**
-   * Loads the entity with the caller's credentials, checks
-   * `finops.entity.read` on it and resolves what its view covers.
+   * Loads the entity with the caller's credentials and checks
+   * `finops.entity.read` on it.
    */
-  async function resolveEntity(
+  async function readableEntity(
     params: { kind: string; namespace: string; name: string },
     credentials: BackstageCredentials,
-  ): Promise<{ entity: Entity; target: AllocationTarget }> {
+  ): Promise<Entity> {
     const { kind, namespace, name } = params;
     const entity = await catalog.getEntityByRef(
       { kind, namespace, name },
@@ -75,11 +75,26 @@ export function createEntityAccess(options: {
     if (!entity) {
       throw new NotFoundError(`Entity ${kind}:${namespace}/${name} not found`);
     }
-    const entityRef = stringifyEntityRef(entity);
     await authorize(
-      { permission: finopsEntityReadPermission, resourceRef: entityRef },
+      {
+        permission: finopsEntityReadPermission,
+        resourceRef: stringifyEntityRef(entity),
+      },
       credentials,
     );
+    return entity;
+  }
+
+  /**
+   * {@link readableEntity}, and what its view covers (an entity without a
+   * cost allocation is not found).
+   */
+  async function resolveEntity(
+    params: { kind: string; namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: Entity; target: AllocationTarget }> {
+    const entity = await readableEntity(params, credentials);
+    const entityRef = stringifyEntityRef(entity);
     const target = await engine.resolve(entity, credentials);
     if (target.matchers.length === 0 && target.shared.length === 0) {
       throw new NotFoundError(
@@ -91,5 +106,5 @@ export function createEntityAccess(options: {
     return { entity, target };
   }
 
-  return { authorize, resolveEntity };
+  return { authorize, readableEntity, resolveEntity };
 }

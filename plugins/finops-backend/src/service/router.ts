@@ -177,7 +177,7 @@ export async function createRouter(
     ],
   });
 
-  const { authorize, resolveEntity } = createEntityAccess({
+  const { authorize, readableEntity, resolveEntity } = createEntityAccess({
     catalog,
     permissions,
     engine,
@@ -331,10 +331,9 @@ export async function createRouter(
 
   registerDeliveryRoutes(router as unknown as express.Router, {
     httpAuth,
-    catalog,
     engine,
     delivery: options.delivery,
-    authorize,
+    readableEntity,
   });
 
   // A path or method no route serves: a JSON 404 in Backstage's error shape,
